@@ -1,0 +1,65 @@
+import { z } from "zod";
+
+// The environment is parsed once, here; everything else reads the parsed object (DESIGN §9).
+// A missing or malformed variable stops the start with one clear line naming it.
+
+const DEFAULT_GRAPH_VERSION = "v26.0";
+
+const base64Key32 = z
+  .string()
+  .refine((value) => Buffer.from(value, "base64").length === 32, "must be 32 bytes, base64-encoded");
+
+const EnvSchema = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  SHOPIFY_API_KEY: z.string().min(1),
+  SHOPIFY_API_SECRET: z.string().min(1),
+  SHOPIFY_APP_URL: z.string().url().default("http://localhost:3000"),
+  SCOPES: z.string().optional(),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  DATABASE_URL: z
+    .string()
+    .regex(/^(file:|postgres:\/\/|postgresql:\/\/)/, "must start with file: or postgres://")
+    .default("file:./data/tandem.sqlite"),
+  REDIS_URL: z.string().regex(/^rediss?:\/\//, "must start with redis://").optional(),
+  // Comma-separated: the first key encrypts, every key is tried on decrypt (rotation).
+  TOKEN_ENCRYPTION_KEY: z
+    .string()
+    .min(1)
+    .transform((value) => value.split(",").map((part) => part.trim()).filter(Boolean))
+    .pipe(z.array(base64Key32).min(1)),
+  META_GRAPH_URL: z.string().url().default("https://graph.facebook.com"),
+  META_GRAPH_VERSION: z.string().regex(/^v\d+\.\d+$/, "must look like v26.0").default(DEFAULT_GRAPH_VERSION),
+  WORKER: z.enum(["inline", "off"]).default("inline"),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  RETENTION_PAYLOAD_DAYS: z.coerce.number().int().min(1).default(30),
+  RETENTION_METADATA_DAYS: z.coerce.number().int().min(1).default(90),
+});
+
+export type Env = z.infer<typeof EnvSchema>;
+
+export function parseEnv(source: Record<string, string | undefined>): Env {
+  const result = EnvSchema.safeParse(source);
+  if (result.success) return result.data;
+  const issue = result.error.issues[0];
+  const name = issue?.path.join(".") || "environment";
+  const detail = issue?.code === "invalid_type" && issue.received === "undefined" ? "is required" : issue?.message;
+  throw new EnvError(`Invalid environment: ${name} ${detail}`);
+}
+
+export class EnvError extends Error {}
+
+let cached: Env | undefined;
+
+export function env(): Env {
+  cached ??= parseEnv(process.env);
+  return cached;
+}
+
+/** For tests and scripts that change process.env before the app starts. */
+export function resetEnvCache(): void {
+  cached = undefined;
+}
+
+export function encryptionKeys(parsed: Env = env()): Buffer[] {
+  return parsed.TOKEN_ENCRYPTION_KEY.map((key) => Buffer.from(key, "base64"));
+}
