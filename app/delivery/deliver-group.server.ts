@@ -1,0 +1,161 @@
+import type { MetaGraphClient, MetaSendFailure } from "../destinations/meta/types";
+import { readEventPayload } from "./event-payload";
+import {
+  deadReasonForPayload,
+  describeMetaFailure,
+  MISSING_PIXEL,
+  MISSING_TOKEN,
+  pixelRemovedReason,
+  TOO_OLD_BEFORE_SEND,
+  TOO_OLD_GAVE_UP,
+  UNKNOWN_SHOP,
+} from "./outcome-reason";
+import { chunk, type DeliveryGroup } from "./plan-batches";
+import type { ClaimedDelivery, DeliveryLogger, DeliveryOutbox, DeliveryShops } from "./ports";
+import { isTooOld, nextAttemptAt } from "./retry-policy";
+import { createRecorder, type Recorder } from "./recorder.server";
+import type { RunSummary } from "./run-summary";
+
+export type DeliveryDeps = {
+  outbox: DeliveryOutbox;
+  shops: DeliveryShops;
+  client: MetaGraphClient;
+  logger: DeliveryLogger;
+  now: () => number;
+  random: () => number;
+  batchSize: number;
+  retry: { baseMs: number; capMs: number };
+};
+
+type Item = { row: ClaimedDelivery; event: Record<string, unknown> };
+type Target = { pixelId: string; accessToken: string; testEventCode: string | null };
+type Resolved = { ok: true; target: Target } | { ok: false; reason: string; pauseShop: boolean };
+
+// Delivers one (shop, pixel) group: resolve where to send, drop what cannot be sent, then send batch by
+// batch. Batches of one group run one after another, so a configuration error stops the rest of the group
+// without further calls to Meta.
+export async function deliverGroup(group: DeliveryGroup, deps: DeliveryDeps, summary: RunSummary): Promise<void> {
+  const rec = createRecorder(group, deps, summary);
+  try {
+    const resolved = await resolveTarget(group, deps);
+    if (!resolved.ok) {
+      await rec.needsAttention(group.rows, resolved.reason, null);
+      if (resolved.pauseShop) await deps.shops.markNeedsAttention(group.shop, resolved.reason, deps.now());
+      return;
+    }
+    const items = await prepareItems(group.rows, deps, rec);
+    let halted: string | null = null;
+    for (const batch of chunk(items, deps.batchSize)) {
+      if (halted !== null) await rec.needsAttention(batch.map((i) => i.row), halted, null);
+      else halted = await sendBatch(batch, resolved.target, group, deps, rec);
+    }
+  } catch (error) {
+    // A storage or programming error: leave the rest for another pass (the lease is released or expires).
+    summary.errors += 1;
+    deps.logger.error(
+      { shop: group.shop, destination: group.destination, err: errorMessage(error) },
+      "delivery group failed unexpectedly",
+    );
+    await rec.releaseUnrecorded();
+  }
+}
+
+async function resolveTarget(group: DeliveryGroup, deps: DeliveryDeps): Promise<Resolved> {
+  const shop = await deps.shops.getShop(group.shop);
+  if (!shop) return { ok: false, reason: UNKNOWN_SHOP, pauseShop: false };
+  if (group.pixelId === null) return { ok: false, reason: MISSING_PIXEL, pauseShop: true };
+  // A pixel the merchant removed is a per-row matter: the shop's other pixels keep flowing.
+  if (!shop.pixelIds.includes(group.pixelId)) {
+    return { ok: false, reason: pixelRemovedReason(group.pixelId), pauseShop: false };
+  }
+  const accessToken = await deps.shops.getAccessToken(group.shop);
+  if (!accessToken) return { ok: false, reason: MISSING_TOKEN, pauseShop: true };
+  return { ok: true, target: { pixelId: group.pixelId, accessToken, testEventCode: shop.testEventCode } };
+}
+
+// Meta fails the whole request for one malformed or too-old event, so such rows never go into a batch.
+async function prepareItems(rows: readonly ClaimedDelivery[], deps: DeliveryDeps, rec: Recorder): Promise<Item[]> {
+  const nowMs = deps.now();
+  const items: Item[] = [];
+  const tooOld: ClaimedDelivery[] = [];
+  for (const row of rows) {
+    const check = readEventPayload(row.payload);
+    if (!check.ok) await rec.dead([row], check.reason, null);
+    else if (isTooOld(row.eventTime, nowMs)) tooOld.push(row);
+    else items.push({ row, event: check.event });
+  }
+  if (tooOld.length > 0) await rec.dead(tooOld, TOO_OLD_BEFORE_SEND, null);
+  return items;
+}
+
+// Returns the halt reason after a configuration error, else null.
+async function sendBatch(
+  items: Item[],
+  target: Target,
+  group: DeliveryGroup,
+  deps: DeliveryDeps,
+  rec: Recorder,
+): Promise<string | null> {
+  rec.countRequest();
+  const result = await deps.client.sendEvents({
+    pixelId: target.pixelId,
+    accessToken: target.accessToken,
+    events: items.map((i) => i.event),
+    testEventCode: target.testEventCode,
+  });
+  const rows = items.map((i) => i.row);
+  if (result.ok) {
+    await rec.sent(rows, result.fbtraceId, result.eventsReceived);
+    return null;
+  }
+  rec.logFailure(rows, result);
+  if (result.errorClass === "transient") {
+    await scheduleRetry(rows, result, deps, rec);
+    return null;
+  }
+  if (result.errorClass === "configuration") {
+    const reason = describeMetaFailure(result);
+    await rec.needsAttention(rows, reason, result.fbtraceId);
+    await deps.shops.markNeedsAttention(group.shop, reason, deps.now());
+    return reason;
+  }
+  if (items.length === 1) {
+    await rec.dead(rows, deadReasonForPayload(result), result.fbtraceId);
+    return null;
+  }
+  // One bad event rejects the whole batch: halve until each failure is a single event, so only it is lost.
+  const middle = Math.ceil(items.length / 2);
+  const halted = await sendBatch(items.slice(0, middle), target, group, deps, rec);
+  if (halted !== null) {
+    await rec.needsAttention(items.slice(middle).map((i) => i.row), halted, null);
+    return halted;
+  }
+  return sendBatch(items.slice(middle), target, group, deps, rec);
+}
+
+async function scheduleRetry(rows: ClaimedDelivery[], failure: MetaSendFailure, deps: DeliveryDeps, rec: Recorder) {
+  const nowMs = deps.now();
+  // One draw per batch: rows that failed together come back together, as one batch again.
+  const draw = deps.random();
+  const byTime = new Map<number, ClaimedDelivery[]>();
+  const giveUp: ClaimedDelivery[] = [];
+  for (const row of rows) {
+    const decision = nextAttemptAt({
+      attempt: Math.max(1, row.attempts),
+      nowMs,
+      eventTimeS: row.eventTime,
+      random: () => draw,
+      baseMs: deps.retry.baseMs,
+      capMs: deps.retry.capMs,
+    });
+    if ("giveUp" in decision) giveUp.push(row);
+    else byTime.set(decision.retryAt, [...(byTime.get(decision.retryAt) ?? []), row]);
+  }
+  const reason = `transient: ${describeMetaFailure(failure)}`;
+  for (const [retryAt, due] of byTime) await rec.retry(due, retryAt, reason);
+  if (giveUp.length > 0) await rec.dead(giveUp, `${TOO_OLD_GAVE_UP}; last error: ${reason}`, failure.fbtraceId);
+}
+
+function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,33 @@
+import { isTooOldError } from "../destinations/meta/classify-error";
+import type { MetaSendFailure } from "../destinations/meta/types";
+
+// The reasons stored on rows and shown to merchants and operators. They carry Meta's code and fbtrace_id
+// (what Meta support asks for) and never the token or event contents.
+
+export const TOO_OLD_PREFIX = "too old";
+
+export function describeMetaFailure(failure: MetaSendFailure): string {
+  const trace = failure.fbtraceId ? ` (fbtrace_id ${failure.fbtraceId})` : "";
+  if (failure.code === null) {
+    const status = failure.httpStatus === null ? "" : `HTTP ${failure.httpStatus}: `;
+    return `Meta request failed: ${status}${failure.message}${trace}`;
+  }
+  const code = failure.subcode === null ? `${failure.code}` : `${failure.code}/${failure.subcode}`;
+  const text = failure.title ? `${failure.title}: ${failure.message}` : failure.message;
+  return `Meta error ${code}: ${text}${trace}`;
+}
+
+export function deadReasonForPayload(failure: MetaSendFailure): string {
+  const described = describeMetaFailure(failure);
+  return isTooOldError(failure) ? `${TOO_OLD_PREFIX}: ${described}` : described;
+}
+
+export const TOO_OLD_BEFORE_SEND = `${TOO_OLD_PREFIX}: event_time is outside Meta's 7-day window; not sent`;
+export const TOO_OLD_GAVE_UP = `${TOO_OLD_PREFIX}: gave up retrying before Meta's 7-day window closed`;
+export const MISSING_TOKEN = "Meta access token missing: reconnect the Conversions API in settings";
+export const MISSING_PIXEL = "No Meta pixel configured for this shop";
+export const UNKNOWN_SHOP = "Shop is not configured";
+
+export function pixelRemovedReason(pixelId: string): string {
+  return `Meta pixel ${pixelId} is no longer configured for this shop`;
+}

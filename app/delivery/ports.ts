@@ -1,0 +1,54 @@
+// The slices of storage the worker depends on. app/db's outbox and shop store satisfy these structurally;
+// declaring them here keeps the worker testable and keeps it from depending on storage internals.
+
+export type ClaimedDelivery = {
+  id: number;
+  shop: string;
+  destination: string;
+  eventName: string;
+  eventId: string;
+  eventTime: number;
+  // The hashed CAPI event: an object, or its JSON text, or null after the retention purge.
+  payload: unknown;
+  attempts: number;
+};
+
+export type DeliveryOutbox = {
+  claimDue(input: {
+    nowMs: number;
+    limit: number;
+    owner: string;
+    leaseMs: number;
+    perShopLimit?: number;
+  }): Promise<readonly ClaimedDelivery[]>;
+  markSent(ids: number[], input: { nowMs: number; fbtraceId: string | null; eventsReceived: number }): Promise<unknown>;
+  markRetry(ids: number[], input: { nowMs: number; nextAttemptAt: number; reason: string }): Promise<unknown>;
+  markDead(ids: number[], input: { nowMs: number; reason: string; fbtraceId?: string | null }): Promise<unknown>;
+  markNeedsAttention(ids: number[], input: { nowMs: number; reason: string; fbtraceId?: string | null }): Promise<unknown>;
+  releaseLease(ids: number[]): Promise<unknown>;
+};
+
+export type DeliveryShop = {
+  shop: string;
+  pixelIds: readonly string[];
+  testEventCode: string | null;
+};
+
+export type DeliveryShops = {
+  getShop(shop: string): Promise<DeliveryShop | null>;
+  getAccessToken(shop: string): Promise<string | null>;
+  markNeedsAttention(shop: string, reason: string, nowMs: number): Promise<unknown>;
+};
+
+// pino's call shape (merge object first, then message), so a pino logger can be passed as is.
+export type DeliveryLogger = {
+  info(fields: Record<string, unknown>, message: string): void;
+  warn(fields: Record<string, unknown>, message: string): void;
+  error(fields: Record<string, unknown>, message: string): void;
+};
+
+export const SILENT_LOGGER: DeliveryLogger = {
+  info() {},
+  warn() {},
+  error() {},
+};

@@ -1,0 +1,21 @@
+// How new outbox rows reach a worker. The row in the database is always the truth; a queue only says
+// "look now". Embedded mode nudges the in-process worker; scale mode (BullMQ, to come) will enqueue jobs
+// carrying row ids, and a worker skips ids no longer due, so duplicate jobs are harmless.
+export type DeliveryQueue = {
+  notify(shop: string, ids: number[]): Promise<void>;
+  close(): Promise<void>;
+};
+
+export type Wakeable = { wake(): void };
+
+export function createEmbeddedQueue(worker: Wakeable): DeliveryQueue {
+  let closed = false;
+  return {
+    async notify() {
+      if (!closed) worker.wake();
+    },
+    async close() {
+      closed = true;
+    },
+  };
+}

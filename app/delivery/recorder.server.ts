@@ -1,0 +1,81 @@
+import type { MetaSendFailure } from "../destinations/meta/types";
+import type { DeliveryDeps } from "./deliver-group.server";
+import type { DeliveryGroup } from "./plan-batches";
+import type { ClaimedDelivery } from "./ports";
+import type { RunSummary } from "./run-summary";
+
+// Writes outcomes for one group to the outbox, counts them, logs them, and remembers which claimed rows
+// have no outcome yet so an unexpected failure can hand exactly those back.
+
+const LOGGED_EVENT_IDS = 20;
+
+export type Recorder = ReturnType<typeof createRecorder>;
+
+export function createRecorder(group: DeliveryGroup, deps: DeliveryDeps, summary: RunSummary) {
+  const open = new Set(group.rows.map((r) => r.id));
+  const base = { shop: group.shop, destination: group.destination };
+  const { outbox, logger } = deps;
+
+  function close(rows: readonly ClaimedDelivery[]): number[] {
+    const ids = rows.map((r) => r.id);
+    for (const id of ids) open.delete(id);
+    return ids;
+  }
+
+  function eventIds(rows: readonly ClaimedDelivery[]) {
+    return { count: rows.length, eventIds: rows.slice(0, LOGGED_EVENT_IDS).map((r) => r.eventId) };
+  }
+
+  return {
+    countRequest() {
+      summary.requests += 1;
+    },
+    async sent(rows: readonly ClaimedDelivery[], fbtraceId: string | null, eventsReceived: number) {
+      if (rows.length === 0) return;
+      // Meta answers all-or-nothing, so a short count should not happen; when it does we cannot tell which
+      // events are missing, and resending all would double count the rest. Record it and warn loudly.
+      if (eventsReceived !== rows.length) {
+        logger.warn({ ...base, ...eventIds(rows), eventsReceived, fbtraceId }, "Meta received fewer events than sent");
+      }
+      await outbox.markSent(close(rows), { nowMs: deps.now(), fbtraceId, eventsReceived });
+      summary.sent += rows.length;
+      logger.info({ ...base, ...eventIds(rows), eventsReceived, fbtraceId }, "delivered to Meta");
+    },
+    async retry(rows: readonly ClaimedDelivery[], nextAttemptAt: number, reason: string) {
+      if (rows.length === 0) return;
+      await outbox.markRetry(close(rows), { nowMs: deps.now(), nextAttemptAt, reason });
+      summary.retried += rows.length;
+    },
+    async dead(rows: readonly ClaimedDelivery[], reason: string, fbtraceId: string | null) {
+      if (rows.length === 0) return;
+      await outbox.markDead(close(rows), { nowMs: deps.now(), reason, fbtraceId });
+      summary.dead += rows.length;
+      logger.warn({ ...base, ...eventIds(rows), reason, fbtraceId }, "delivery dead-lettered");
+    },
+    async needsAttention(rows: readonly ClaimedDelivery[], reason: string, fbtraceId: string | null) {
+      if (rows.length === 0) return;
+      await outbox.markNeedsAttention(close(rows), { nowMs: deps.now(), reason, fbtraceId });
+      summary.needsAttention += rows.length;
+      logger.warn({ ...base, ...eventIds(rows), reason }, "delivery needs attention");
+    },
+    logFailure(rows: readonly ClaimedDelivery[], failure: MetaSendFailure) {
+      const { errorClass, httpStatus, code, subcode, fbtraceId } = failure;
+      logger.warn(
+        { ...base, ...eventIds(rows), errorClass, httpStatus, code, subcode, fbtraceId, message: failure.message },
+        "Meta rejected a batch",
+      );
+    },
+    async releaseUnrecorded() {
+      const ids = [...open];
+      open.clear();
+      if (ids.length === 0) return;
+      try {
+        await outbox.releaseLease(ids);
+        summary.released += ids.length;
+      } catch (error) {
+        // The lease will expire on its own; another worker picks the rows up then.
+        logger.error({ ...base, count: ids.length, err: String(error) }, "could not release leases");
+      }
+    },
+  };
+}

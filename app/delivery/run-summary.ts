@@ -1,0 +1,16 @@
+// What one pass of the worker did; the loop uses `claimed` to decide whether to sleep, tests and metrics
+// use the rest.
+export type RunSummary = {
+  claimed: number;
+  sent: number;
+  retried: number;
+  dead: number;
+  needsAttention: number;
+  released: number;
+  requests: number;
+  errors: number;
+};
+
+export function emptySummary(): RunSummary {
+  return { claimed: 0, sent: 0, retried: 0, dead: 0, needsAttention: 0, released: 0, requests: 0, errors: 0 };
+}

@@ -1,0 +1,135 @@
+import type { MetaGraphClient } from "../destinations/meta/types";
+import { deliverGroup, type DeliveryDeps } from "./deliver-group.server";
+import { groupByDestination } from "./plan-batches";
+import { SILENT_LOGGER, type DeliveryLogger, type DeliveryOutbox, type DeliveryShops } from "./ports";
+import { DEFAULT_RETRY_BASE_MS, DEFAULT_RETRY_CAP_MS } from "./retry-policy";
+import { runBounded } from "./run-bounded";
+import { emptySummary, type RunSummary } from "./run-summary";
+
+export type DeliveryWorkerOptions = {
+  outbox: DeliveryOutbox;
+  shops: DeliveryShops;
+  client: MetaGraphClient;
+  owner: string;
+  now?: () => number;
+  random?: () => number;
+  leaseMs?: number;
+  batchSize?: number;
+  claimLimit?: number;
+  perShopLimit?: number;
+  pollIntervalMs?: number;
+  concurrency?: number;
+  logger?: DeliveryLogger;
+  retry?: { baseMs?: number; capMs?: number };
+};
+
+export type DeliveryWorker = {
+  runOnce(): Promise<RunSummary>;
+  start(): void;
+  stop(): Promise<void>;
+  wake(): void;
+};
+
+// Meta's documented maximum per request.
+export const META_MAX_BATCH = 1000;
+
+// The embedded worker: claim → group per (shop, pixel) → send batches (groups in parallel) → record.
+// The database row is the truth; the lease makes a crashed worker's rows come back after `leaseMs`.
+export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWorker {
+  const batchSize = Math.min(META_MAX_BATCH, Math.max(1, options.batchSize ?? META_MAX_BATCH));
+  const concurrency = Math.max(1, options.concurrency ?? 8);
+  const claimLimit = options.claimLimit ?? batchSize * concurrency;
+  const leaseMs = options.leaseMs ?? 60_000;
+  const pollIntervalMs = options.pollIntervalMs ?? 500;
+  const now = options.now ?? Date.now;
+  const logger = options.logger ?? SILENT_LOGGER;
+  const deps: DeliveryDeps = {
+    outbox: options.outbox,
+    shops: options.shops,
+    client: options.client,
+    logger,
+    now,
+    random: options.random ?? Math.random,
+    batchSize,
+    retry: {
+      baseMs: options.retry?.baseMs ?? DEFAULT_RETRY_BASE_MS,
+      capMs: options.retry?.capMs ?? DEFAULT_RETRY_CAP_MS,
+    },
+  };
+
+  async function runOnce(): Promise<RunSummary> {
+    const summary = emptySummary();
+    const rows = await options.outbox.claimDue({
+      nowMs: now(),
+      limit: claimLimit,
+      owner: options.owner,
+      leaseMs,
+      perShopLimit: options.perShopLimit,
+    });
+    summary.claimed = rows.length;
+    if (rows.length === 0) return summary;
+    const tasks = groupByDestination(rows).map((group) => () => deliverGroup(group, deps, summary));
+    await runBounded(tasks, concurrency);
+    return summary;
+  }
+
+  const loop = createLoop({ runOnce, pollIntervalMs, logger });
+  return { runOnce, start: loop.start, stop: loop.stop, wake: loop.wake };
+}
+
+type LoopOptions = { runOnce: () => Promise<RunSummary>; pollIntervalMs: number; logger: DeliveryLogger };
+
+// Runs passes back to back while there is work, otherwise sleeps until the poll interval passes or
+// `wake()` is called (the webhook handler does that after an insert, so delivery latency stays low).
+function createLoop({ runOnce, pollIntervalMs, logger }: LoopOptions) {
+  let running: Promise<void> | null = null;
+  let stopping = false;
+  let woken = false;
+  let interrupt: (() => void) | null = null;
+
+  function sleep(): Promise<void> {
+    if (woken || stopping) return Promise.resolve();
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, pollIntervalMs);
+      function done() {
+        clearTimeout(timer);
+        interrupt = null;
+        resolve();
+      }
+      interrupt = done;
+    });
+  }
+
+  async function run(): Promise<void> {
+    while (!stopping) {
+      woken = false;
+      let claimed = 0;
+      try {
+        claimed = (await runOnce()).claimed;
+      } catch (error) {
+        // Usually the database is briefly unavailable: wait a poll interval and try again.
+        logger.error({ err: error instanceof Error ? error.message : String(error) }, "delivery pass failed");
+      }
+      if (claimed === 0 && !stopping) await sleep();
+    }
+  }
+
+  return {
+    start() {
+      if (running) return;
+      stopping = false;
+      running = run();
+    },
+    wake() {
+      woken = true;
+      interrupt?.();
+    },
+    async stop() {
+      stopping = true;
+      interrupt?.();
+      const current = running;
+      if (current) await current;
+      running = null;
+    },
+  };
+}

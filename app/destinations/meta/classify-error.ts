@@ -1,0 +1,51 @@
+import { META_ERROR_CLASS, type MetaErrorClass, type MetaErrorDetail } from "./types";
+
+// Meta's error table (shared/reference/meta-capi.md §1). The order of the checks is the policy:
+// 1. anything Meta or the network says is temporary is retried, whatever the code;
+// 2. then the code decides (configuration before payload, because 100/33 is a wrong pixel, not a bad event);
+// 3. with no recognisable code, the HTTP status decides (429 and 5xx retry, other 4xx are the request's fault).
+
+const TRANSIENT_CODES = new Set([1, 2, 4, 17, 341, 613]);
+const CONFIGURATION_CODES = new Set([10, 102, 190, 368]);
+const INVALID_PARAMETER = 100;
+const UNSUPPORTED_POST_SUBCODE = 33;
+export const TOO_OLD_SUBCODE = 2804003;
+
+export type ClassifyInput = Pick<MetaErrorDetail, "httpStatus" | "code" | "subcode" | "isTransient">;
+
+export function classifyMetaError(input: ClassifyInput): MetaErrorClass {
+  const { httpStatus, code, subcode, isTransient } = input;
+  // No HTTP status at all means the request never completed: network failure or timeout.
+  if (httpStatus === null) return META_ERROR_CLASS.transient;
+  if (isTransient === true) return META_ERROR_CLASS.transient;
+  if (httpStatus >= 500) return META_ERROR_CLASS.transient;
+  if (code !== null) {
+    const byCode = classifyCode(code, subcode);
+    if (byCode !== null) return byCode;
+  }
+  if (httpStatus === 429) return META_ERROR_CLASS.transient;
+  return META_ERROR_CLASS.payload;
+}
+
+function classifyCode(code: number, subcode: number | null): MetaErrorClass | null {
+  if (TRANSIENT_CODES.has(code) || isBusinessUseCaseLimit(code)) return META_ERROR_CLASS.transient;
+  if (CONFIGURATION_CODES.has(code) || isPermissionCode(code)) return META_ERROR_CLASS.configuration;
+  if (code === INVALID_PARAMETER) {
+    return subcode === UNSUPPORTED_POST_SUBCODE ? META_ERROR_CLASS.configuration : META_ERROR_CLASS.payload;
+  }
+  return null;
+}
+
+// 80000, 80003, 80004, 80014 are documented; Meta adds new 80xxx business-use-case limits over time.
+function isBusinessUseCaseLimit(code: number): boolean {
+  return code >= 80_000 && code <= 80_999;
+}
+
+function isPermissionCode(code: number): boolean {
+  return code >= 200 && code <= 299;
+}
+
+// 2804003 "Event Timestamp Too Old": retrying can never succeed, and it is worth naming in the dead reason.
+export function isTooOldError(input: Pick<MetaErrorDetail, "code" | "subcode">): boolean {
+  return input.code === INVALID_PARAMETER && input.subcode === TOO_OLD_SUBCODE;
+}
