@@ -27,8 +27,9 @@ export async function verifyWebhook(request: Request, expectedTopic: string): Pr
   }
   const contentType = request.headers.get("content-type") ?? "";
   if (!contentType.toLowerCase().includes("json")) throw reject(415, "expected application/json");
-  const topic = String(context.topic).toLowerCase().replace("_", "/");
-  if (topic !== expectedTopic) throw reject(400, `wrong topic for this route: ${String(context.topic)}`);
+  // The library reports ORDERS_PAID-style names; compare in that form.
+  const asConstant = (name: string) => name.toUpperCase().replace(/\//g, "_");
+  if (asConstant(String(context.topic)) !== asConstant(expectedTopic)) throw reject(400, `wrong topic for this route: ${String(context.topic)}`);
   if (!context.webhookId) throw reject(400, "missing X-Shopify-Webhook-Id");
   return { shop: context.shop, topic: expectedTopic, webhookId: context.webhookId, payload: context.payload };
 }
