@@ -5,6 +5,7 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import { Readable } from "node:stream";
 import { createRequestHandler, type ServerBuild } from "@remix-run/node";
 import { parseEnv } from "./app/env.server";
+import type { AppContext } from "./app/context.server";
 
 // Production entry: a plain Node HTTP server around the Remix server build. It also owns the process
 // lifecycle — the inline delivery worker starts with it and SIGTERM stops both gracefully.
@@ -21,7 +22,11 @@ const MIME: Record<string, string> = {
   ".woff2": "font/woff2",
 };
 
-type BackgroundEntry = { startBackground(): Promise<void>; stopBackground(): Promise<void> };
+type BackgroundEntry = {
+  startBackground(): Promise<void>;
+  stopBackground(): Promise<void>;
+  getAppContext(): Promise<AppContext>;
+};
 
 function serveStatic(req: IncomingMessage, res: ServerResponse): boolean {
   const path = normalize(decodeURIComponent((req.url ?? "/").split("?")[0] ?? "/"));
@@ -99,7 +104,7 @@ export async function startServer(port: number, buildPath = join(ROOT, "build/se
     await closed;
     await background.stopBackground();
   }
-  return { port: boundPort, stop, server };
+  return { port: boundPort, stop, server, appContext: () => background.getAppContext() };
 }
 
 const isMain = process.argv[1] && fileURLToPath(import.meta.url) === normalize(process.argv[1]);

@@ -16,6 +16,8 @@ export async function startBackground(): Promise<void> {
 export async function stopBackground(): Promise<void> {
   await closeAppContext();
 }
+// Scripts that run the built server in-process (demo, bench) reach the same context through this.
+export { getAppContext };
 
 export default async function handleRequest(
   request: Request,

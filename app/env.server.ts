@@ -42,7 +42,8 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
   if (result.success) return result.data;
   const issue = result.error.issues[0];
   const name = issue?.path.join(".") || "environment";
-  const detail = issue?.code === "invalid_type" && issue.received === "undefined" ? "is required" : issue?.message;
+  const missing = issue !== undefined && issue.path.length === 1 && source[String(issue.path[0])] === undefined;
+  const detail = missing ? "is required" : issue?.message;
   throw new EnvError(`Invalid environment: ${name} ${detail}`);
 }
 

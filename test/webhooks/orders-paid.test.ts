@@ -1,0 +1,135 @@
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { action } from "../../app/routes/webhooks.orders.paid";
+import { buildWebhookRequest } from "../sim/webhook-sender";
+import { buildOrder, posOrder, withConsent, withoutNoteAttributes } from "../fixtures/factories";
+import { openTestApp, TEST_SECRET } from "../support/app-context";
+import type { AppContext } from "../../app/context.server";
+
+const SHOP = "demo-shop.myshopify.com";
+const URL_ = "http://localhost:3000/webhooks/orders/paid";
+
+let context: AppContext;
+let cleanup: () => Promise<void>;
+
+beforeEach(async () => {
+  ({ context, cleanup } = await openTestApp());
+});
+afterEach(async () => {
+  await cleanup();
+});
+
+async function deliver(body: unknown, opts: { webhookId?: string; forgeHmac?: boolean; topic?: string } = {}) {
+  const request = buildWebhookRequest({
+    url: URL_,
+    topic: opts.topic ?? "orders/paid",
+    shop: SHOP,
+    body: body as object,
+    secret: TEST_SECRET,
+    webhookId: opts.webhookId,
+    forgeHmac: opts.forgeHmac,
+  });
+  try {
+    return await action({ request, params: {}, context: {} });
+  } catch (thrown) {
+    if (thrown instanceof Response) return thrown;
+    throw thrown;
+  }
+}
+
+async function allRows() {
+  return context.database.db.selectFrom("deliveries").selectAll().orderBy("id").execute();
+}
+
+async function configure() {
+  await context.shops.configureShop(SHOP, { pixelIds: ["111222333"], accessToken: "EAAtoken" }, Date.now());
+}
+
+describe("orders/paid webhook route", () => {
+  it("queues one Purchase row with the note-attribute event id, hashed data, and answers 200", async () => {
+    await configure();
+    const order = buildOrder();
+    const response = await deliver(order, { webhookId: "wh-1" });
+    expect(response.status).toBe(200);
+    const rows = await allRows();
+    expect(rows).toHaveLength(1);
+    const row = rows[0]!;
+    expect(row).toMatchObject({ shop: SHOP, destination: "meta:111222333", event_name: "Purchase", status: "pending", provenance: "note_attribute" });
+    const stored = JSON.stringify(row);
+    // THEN no raw PII from the order is stored anywhere in the row
+    for (const raw of [order.email, order.customer?.first_name, order.billing_address?.city, order.phone].filter(Boolean)) {
+      expect(stored).not.toContain(String(raw));
+    }
+    expect(JSON.parse(row.payload ?? "{}").user_data.em).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  it("rejects a forged HMAC with 401 and stores nothing", async () => {
+    await configure();
+    const response = await deliver(buildOrder(), { forgeHmac: true });
+    expect(response.status).toBe(401);
+    expect(await allRows()).toHaveLength(0);
+    const receipts = await context.database.db.selectFrom("webhook_receipts").selectAll().execute();
+    expect(receipts).toHaveLength(0);
+  });
+
+  it("keeps exactly one row for a duplicate delivery and for the same order under a new webhook id", async () => {
+    await configure();
+    const order = buildOrder();
+    expect((await deliver(order, { webhookId: "wh-1" })).status).toBe(200);
+    expect((await deliver(order, { webhookId: "wh-1" })).status).toBe(200);
+    expect((await deliver(order, { webhookId: "wh-2" })).status).toBe(200);
+    expect(await allRows()).toHaveLength(1);
+  });
+
+  it("answers 200 and records a failed row with the reason for an order it cannot map", async () => {
+    await configure();
+    const response = await deliver({ id: 42, note: "no money, no line items", total_price: "abc" }, { webhookId: "wh-bad" });
+    expect(response.status).toBe(200);
+    const rows = await allRows();
+    expect(rows).toHaveLength(1);
+    expect(rows[0]!.status).toBe("dead");
+    expect(rows[0]!.status_reason).toMatch(/invalid order payload/);
+  });
+
+  it("holds the event while the shop is unconfigured, then queues it once configured", async () => {
+    await deliver(buildOrder(), { webhookId: "wh-early" });
+    let rows = await allRows();
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({ status: "held", destination: "meta:unconfigured" });
+
+    const { configureShop } = await import("../../app/shops/configure-shop.server");
+    await configureShop(context, SHOP, { pixelIds: ["111222333"], accessToken: "EAAtoken" }, Date.now());
+    rows = await allRows();
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({ status: "pending", destination: "meta:111222333" });
+  });
+
+  it("records an order whose consent says no as skipped, with nothing to send", async () => {
+    await configure();
+    await deliver(withConsent(buildOrder(), "m0;a1;s1"), { webhookId: "wh-no" });
+    const rows = await allRows();
+    expect(rows[0]).toMatchObject({ status: "skipped", payload: null });
+  });
+
+  it("uses the checkout token without note attributes and the order id for POS orders", async () => {
+    await configure();
+    await deliver(withoutNoteAttributes(buildOrder({ id: 5001 })), { webhookId: "a" });
+    await deliver(posOrder({ id: 5002 }), { webhookId: "b" });
+    const rows = await allRows();
+    expect(rows.map((row) => row.provenance)).toEqual(["checkout_token", "order_id"]);
+    expect(rows[1]!.event_id).toBe("order_5002");
+  });
+
+  it("answers 400 for a signed body that is not JSON and stores nothing", async () => {
+    await configure();
+    const response = await deliver("{not json", { webhookId: "wh-junk" });
+    expect(response.status).toBe(400);
+    expect(await allRows()).toHaveLength(0);
+  });
+
+  it("answers 400 for a correctly signed delivery of another topic", async () => {
+    await configure();
+    const response = await deliver(buildOrder(), { webhookId: "wh-topic", topic: "orders/create" });
+    expect(response.status).toBe(400);
+    expect(await allRows()).toHaveLength(0);
+  });
+});
