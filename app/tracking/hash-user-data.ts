@@ -1,0 +1,27 @@
+import { canonicalHash, isAlreadyHashed } from "./normalize";
+import { sha256Hex } from "./sha256";
+
+/**
+ * Normalise then hash one user_data value. A value that is already a SHA-256 digest passes through
+ * (canonicalised), never hashed twice (reference/meta-capi.md §3, §10).
+ */
+export async function hashUserDataValue(
+  raw: unknown,
+  normalize: (value: unknown) => string | null,
+): Promise<string | null> {
+  if (isAlreadyHashed(raw)) return canonicalHash(raw);
+  const normalised = normalize(raw);
+  return normalised === null ? null : sha256Hex(normalised);
+}
+
+/** The first candidate that normalises, hashed; null when none does. */
+export async function hashFirstUsable(
+  candidates: readonly unknown[],
+  normalize: (value: unknown) => string | null,
+): Promise<string | null> {
+  for (const candidate of candidates) {
+    const hashed = await hashUserDataValue(candidate, normalize);
+    if (hashed !== null) return hashed;
+  }
+  return null;
+}

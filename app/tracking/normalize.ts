@@ -1,0 +1,135 @@
+// Normalisation of user_data before SHA-256, per Meta's written rules (reference/meta-capi.md §3, §10).
+// Every function returns the normalised plaintext, or null when the input is unusable (the key is dropped).
+// Browser-reachable: no libraries here. Phone parsing with libphonenumber lives in phone.ts (server only).
+import { customerIdDigits } from "./ids";
+
+const HASH_WITH_OPTIONAL_APPENDIX = /^([0-9a-fA-F]{64})(?:\.(?:[A-Za-z0-9_-]{2}|[A-Za-z0-9_-]{8}))?$/;
+
+/** True for a SHA-256 hex digest, also with a Parameter Builder `.XX` / `.XXXXXXXX` appendix. */
+export function isAlreadyHashed(value: unknown): value is string {
+  return typeof value === "string" && HASH_WITH_OPTIONAL_APPENDIX.test(value.trim());
+}
+
+/**
+ * The 64-hex digest of an already-hashed value, lowercased. The appendix is dropped: Meta accepts values
+ * with or without it, and one canonical form keeps every hashed key 64 lowercase hex.
+ */
+export function canonicalHash(value: string): string | null {
+  const match = HASH_WITH_OPTIONAL_APPENDIX.exec(value.trim());
+  return match?.[1]?.toLowerCase() ?? null;
+}
+
+function text(raw: unknown): string | null {
+  if (typeof raw !== "string") return null;
+  const trimmed = raw.normalize("NFC").trim();
+  return trimmed === "" ? null : trimmed;
+}
+
+// Keep letters (any script), combining marks and digits; drop punctuation, symbols and spaces.
+function lettersAndDigits(value: string): string {
+  return value.toLowerCase().normalize("NFC").replace(/[^\p{L}\p{M}\p{N}]/gu, "");
+}
+
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+export function normalizeEmail(raw: unknown): string | null {
+  const value = text(raw)?.toLowerCase();
+  return value !== undefined && EMAIL.test(value) ? value : null;
+}
+
+/**
+ * Digits-only path for phones already in E.164 (`+16505551212`), as Shopify hands them to the pixel.
+ * Without a leading `+` (or `00`) the country code is unknown, so the number is dropped rather than
+ * hashed without one; server code with an order country uses `normalizePhone` from phone.ts instead.
+ */
+export function normalizeE164Phone(raw: unknown): string | null {
+  const value = text(raw);
+  if (value === null || !/^(\+|00)/.test(value)) return null;
+  const digits = value.replace(/\D/g, "").replace(/^0+/, "");
+  return digits.length >= 8 && digits.length <= 15 ? digits : null;
+}
+
+export function normalizeName(raw: unknown): string | null {
+  const value = text(raw);
+  if (value === null) return null;
+  const normalised = lettersAndDigits(value);
+  return normalised === "" ? null : normalised;
+}
+
+export function normalizeCity(raw: unknown): string | null {
+  return normalizeName(raw);
+}
+
+/** US: the 2-letter code (Shopify `province_code`); elsewhere lowercase without punctuation or spaces. */
+export function normalizeState(raw: unknown, countryCode?: unknown): string | null {
+  const value = text(raw);
+  if (value === null) return null;
+  const normalised = lettersAndDigits(value);
+  if (normalised === "") return null;
+  if (normalizeCountry(countryCode) === "us" && !/^[a-z]{2}$/.test(normalised)) return null;
+  return normalised;
+}
+
+/** US: first 5 digits (ZIP or ZIP+4); elsewhere lowercase without spaces, dashes or other punctuation. */
+export function normalizeZip(raw: unknown, countryCode?: unknown): string | null {
+  const value = text(raw);
+  if (value === null) return null;
+  if (normalizeCountry(countryCode) === "us") {
+    const us = /^(\d{5})(?:[\s-]*\d{4})?$/.exec(value);
+    return us?.[1] ?? null;
+  }
+  const normalised = lettersAndDigits(value);
+  return normalised === "" ? null : normalised;
+}
+
+// Shopify sends ISO codes; this covers the handful of names people type into free-form fields.
+const COUNTRY_NAMES: Record<string, string> = {
+  unitedstates: "us",
+  unitedstatesofamerica: "us",
+  usa: "us",
+  uk: "gb",
+  unitedkingdom: "gb",
+  greatbritain: "gb",
+  england: "gb",
+  germany: "de",
+  deutschland: "de",
+  france: "fr",
+  canada: "ca",
+  australia: "au",
+  spain: "es",
+  italy: "it",
+  netherlands: "nl",
+  mexico: "mx",
+  brazil: "br",
+  india: "in",
+  japan: "jp",
+};
+
+export function normalizeCountry(raw: unknown): string | null {
+  const value = text(raw);
+  if (value === null) return null;
+  const compact = value.toLowerCase().replace(/[^a-z]/g, "");
+  const named = COUNTRY_NAMES[compact];
+  if (named !== undefined) return named;
+  return /^[a-z]{2}$/.test(compact) && value.replace(/[\s.]/g, "").length === 2 ? compact : null;
+}
+
+/** `YYYYMMDD` from `YYYYMMDD`, `YYYY-MM-DD` or US-style `M/D/YYYY`; impossible dates give null. */
+export function normalizeDateOfBirth(raw: unknown): string | null {
+  const value = text(raw);
+  if (value === null) return null;
+  const iso = /^(\d{4})-?(\d{1,2})-?(\d{1,2})$/.exec(value);
+  const us = /^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$/.exec(value);
+  const parts = iso ? [iso[1], iso[2], iso[3]] : us ? [us[3], us[1], us[2]] : null;
+  if (parts === null) return null;
+  const [year, month, day] = parts.map(Number) as [number, number, number];
+  if (year < 1900 || year > 2100 || month < 1 || month > 12 || day < 1) return null;
+  const daysInMonth = new Date(Date.UTC(year, month, 0)).getUTCDate();
+  if (day > daysInMonth) return null;
+  return `${year}${String(month).padStart(2, "0")}${String(day).padStart(2, "0")}`;
+}
+
+/** external_id is the Shopify customer id as digits, the same on pixel and server (gid or number in). */
+export function normalizeExternalId(raw: unknown): string | null {
+  return customerIdDigits(raw);
+}

@@ -1,0 +1,98 @@
+// user_data for a Purchase built from an order (DESIGN §5). Server-only: uses libphonenumber via phone.ts.
+import { TANDEM_ATTRIBUTE, readAttribute } from "./attributes";
+import type { CapiUserData } from "./capi-types";
+import { USER_DATA_KEYS } from "./capi-types";
+import { buildFbc, fbclidFromUrl, isValidFbc, isValidFbp } from "./fbp-fbc";
+import { hashFirstUsable } from "./hash-user-data";
+import {
+  normalizeCity,
+  normalizeCountry,
+  normalizeEmail,
+  normalizeExternalId,
+  normalizeName,
+  normalizeState,
+  normalizeZip,
+} from "./normalize";
+import type { ParsedAddress, ParsedOrder } from "./order-schema";
+import { normalizePhone } from "./phone";
+
+const IP_ADDRESS = /^(?:\d{1,3}(?:\.\d{1,3}){3}|[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*)$/;
+
+function clientIp(order: ParsedOrder): string | undefined {
+  for (const candidate of [order.browser_ip, order.client_details?.browser_ip]) {
+    const value = candidate?.trim();
+    if (value !== undefined && value.length <= 45 && IP_ADDRESS.test(value)) return value;
+  }
+  return undefined;
+}
+
+function userAgent(order: ParsedOrder): string | undefined {
+  const value = order.client_details?.user_agent?.trim();
+  return value === undefined || value === "" ? undefined : value;
+}
+
+function fbc(order: ParsedOrder, eventTimeMs: number): string | undefined {
+  const fromAttribute = readAttribute(order.note_attributes, TANDEM_ATTRIBUTE.fbc);
+  if (isValidFbc(fromAttribute)) return fromAttribute;
+  // Another app may have overwritten the attribute, or the buyer skipped the cart: the landing URL still
+  // carries the click id. Creation time = when the order was processed, the best time we know.
+  return buildFbc(fbclidFromUrl(order.landing_site), eventTimeMs, 1) ?? undefined;
+}
+
+function fbp(order: ParsedOrder): string | undefined {
+  const fromAttribute = readAttribute(order.note_attributes, TANDEM_ATTRIBUTE.fbp);
+  return isValidFbp(fromAttribute) ? fromAttribute : undefined;
+}
+
+/** Billing first (the payer), then shipping, then the customer's default address. */
+function addresses(order: ParsedOrder): NonNullable<ParsedAddress>[] {
+  return [order.billing_address, order.shipping_address, order.customer?.default_address].filter(
+    (address): address is NonNullable<ParsedAddress> => address !== null && address !== undefined,
+  );
+}
+
+function countryCode(order: ParsedOrder): string | undefined {
+  for (const address of addresses(order)) {
+    const code = normalizeCountry(address.country_code) ?? normalizeCountry(address.country);
+    if (code !== null) return code;
+  }
+  return undefined;
+}
+
+export async function orderUserData(order: ParsedOrder, eventTimeMs: number): Promise<CapiUserData> {
+  const places = addresses(order);
+  const country = countryCode(order);
+  const customer = order.customer;
+  const phones = [order.phone, customer?.phone, ...places.map((address) => address.phone)];
+
+  const hashed = {
+    em: await hashFirstUsable([order.email, order.contact_email, customer?.email], normalizeEmail),
+    ph: await hashFirstUsable(phones, (raw) => normalizePhone(raw, country)),
+    fn: await hashFirstUsable([...places.map((a) => a.first_name), customer?.first_name], normalizeName),
+    ln: await hashFirstUsable([...places.map((a) => a.last_name), customer?.last_name], normalizeName),
+    ct: await hashFirstUsable(places.map((a) => a.city), normalizeCity),
+    st: await hashFirstUsable(
+      places.map((a) => a.province_code),
+      (raw) => normalizeState(raw, country),
+    ),
+    zp: await hashFirstUsable(
+      places.map((a) => a.zip),
+      (raw) => normalizeZip(raw, country),
+    ),
+    country: await hashFirstUsable([country], normalizeCountry),
+    external_id: await hashFirstUsable([customer?.id], normalizeExternalId),
+  };
+  const raw = {
+    client_ip_address: clientIp(order),
+    client_user_agent: userAgent(order),
+    fbp: fbp(order),
+    fbc: fbc(order, eventTimeMs),
+  };
+
+  const userData: CapiUserData = {};
+  for (const key of USER_DATA_KEYS) {
+    const value = key in hashed ? hashed[key as keyof typeof hashed] : raw[key as keyof typeof raw];
+    if (value !== null && value !== undefined) userData[key] = value;
+  }
+  return userData;
+}

@@ -1,0 +1,43 @@
+// The cart attributes the embed writes (DESIGN §4), and the event id it mints for a cart (DESIGN §3).
+import { TANDEM_ATTRIBUTE } from "../attributes";
+import type { ClickIds } from "./capture-click-ids";
+
+/** 16 random bytes (128 bits) as unpadded base64url: 22 characters, what isWellFormedTandemEventId accepts. */
+export function encodeEventId(bytes: Uint8Array): string {
+  let binary = "";
+  for (const byte of bytes) binary += String.fromCharCode(byte);
+  return btoa(binary).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+}
+
+export type CaptureValues = {
+  eventId: string;
+  fbp: string | null;
+  fbc: string | null;
+  consent: string;
+  clickIds: ClickIds;
+};
+
+/** `""` clears a key in the Ajax Cart API, so an id that disappeared is also removed from the cart. */
+export function captureAttributes(values: CaptureValues): Record<string, string> {
+  return {
+    [TANDEM_ATTRIBUTE.eventId]: values.eventId,
+    [TANDEM_ATTRIBUTE.fbp]: values.fbp ?? "",
+    [TANDEM_ATTRIBUTE.fbc]: values.fbc ?? "",
+    [TANDEM_ATTRIBUTE.consent]: values.consent,
+    [TANDEM_ATTRIBUTE.clickIds]: Object.keys(values.clickIds).length === 0 ? "" : JSON.stringify(values.clickIds),
+  };
+}
+
+/**
+ * A short fingerprint of what was written to which cart (FNV-1a, 32-bit): equal fingerprints mean the
+ * write would change nothing, so the page view costs no request.
+ */
+export function writeFingerprint(cartToken: string, attributes: Record<string, string>): string {
+  const text = `${cartToken}\n${JSON.stringify(attributes)}`;
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < text.length; i += 1) {
+    hash ^= text.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193) >>> 0;
+  }
+  return hash.toString(36);
+}
