@@ -1,0 +1,102 @@
+import { mkdirSync } from "node:fs";
+import { dirname, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { DatabaseSync } from "node:sqlite";
+import { Kysely, Migrator, PostgresDialect, SqliteDialect } from "kysely";
+import pg from "pg";
+import type { Engine } from "./engine.ts";
+import { createMigrationProvider } from "./migrations/provider.ts";
+import type { Schema } from "./schema.ts";
+import { createSqliteAdapter } from "./sqlite-adapter.server.ts";
+
+export type { Engine } from "./engine.ts";
+
+export type Database = {
+  db: Kysely<Schema>;
+  engine: Engine;
+  close(): Promise<void>;
+};
+
+export type OpenDatabaseOptions = {
+  /** Run pending migrations on open (default true). */
+  migrate?: boolean;
+  /** PostgreSQL pool size (default 10). */
+  poolMax?: number;
+};
+
+const INT8_OID = 20;
+
+// pg returns BIGINT as a string because it may exceed 2^53. Our bigints are millisecond timestamps, ids and
+// counts, all far below that; a value that is not safe is a bug we want to hear about, not silently round.
+function parseInt8(text: string): number {
+  const value = Number(text);
+  if (!Number.isSafeInteger(value)) throw new RangeError(`BIGINT ${text} exceeds Number.MAX_SAFE_INTEGER`);
+  return value;
+}
+
+function sqlitePathFromUrl(url: string): string {
+  if (url === "file::memory:" || url === "file:memory") return ":memory:";
+  if (url.startsWith("file://")) return fileURLToPath(url);
+  return resolve(url.slice("file:".length).split("?")[0] ?? "");
+}
+
+function openSqlite(url: string): Kysely<Schema> {
+  const path = sqlitePathFromUrl(url);
+  if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
+  const raw = new DatabaseSync(path);
+  // busy_timeout first: the journal_mode change itself needs the lock when another process holds the file.
+  raw.exec("PRAGMA busy_timeout = 5000");
+  raw.exec("PRAGMA journal_mode = WAL");
+  raw.exec("PRAGMA synchronous = NORMAL");
+  raw.exec("PRAGMA foreign_keys = ON");
+  return new Kysely<Schema>({ dialect: new SqliteDialect({ database: createSqliteAdapter(raw) }) });
+}
+
+function openPostgres(url: string, poolMax: number): Kysely<Schema> {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: poolMax,
+    // Per-pool parser instead of pg.types.setTypeParser so importing this module changes nothing global.
+    types: {
+      getTypeParser: ((oid: number, format?: "text" | "binary") =>
+        oid === INT8_OID && format !== "binary"
+          ? parseInt8
+          : pg.types.getTypeParser(oid, format ?? "text")) as typeof pg.types.getTypeParser,
+    },
+  });
+  return new Kysely<Schema>({ dialect: new PostgresDialect({ pool }) });
+}
+
+export function engineForUrl(url: string): Engine {
+  if (url.startsWith("file:")) return "sqlite";
+  if (url.startsWith("postgres://") || url.startsWith("postgresql://")) return "postgres";
+  throw new Error("DATABASE_URL must start with file:, postgres:// or postgresql://");
+}
+
+async function migrateToLatest(db: Kysely<Schema>, engine: Engine): Promise<void> {
+  const migrator = new Migrator({ db, provider: createMigrationProvider(engine) });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error !== undefined) {
+    const failed = results?.find((result) => result.status === "Error")?.migrationName ?? "unknown";
+    throw new Error(`Database migration ${failed} failed: ${String(error)}`, { cause: error });
+  }
+}
+
+/**
+ * Opens the database named by `url` and brings its schema up to date.
+ * With SQLite, use one Database per process: node:sqlite is synchronous, so two connections in one process
+ * that wait on each other's write lock block the event loop until busy_timeout expires.
+ */
+export async function openDatabase(url: string, opts: OpenDatabaseOptions = {}): Promise<Database> {
+  const engine = engineForUrl(url);
+  const db = engine === "sqlite" ? openSqlite(url) : openPostgres(url, opts.poolMax ?? 10);
+  if (opts.migrate ?? true) {
+    try {
+      await migrateToLatest(db, engine);
+    } catch (error) {
+      await db.destroy();
+      throw error;
+    }
+  }
+  return { db, engine, close: () => db.destroy() };
+}

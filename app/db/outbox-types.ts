@@ -1,0 +1,132 @@
+import type { DeliveryRecord, NewDeliveryRecord } from "./schema.ts";
+
+export const DELIVERY_STATUS = {
+  pending: "pending",
+  retrying: "retrying",
+  sent: "sent",
+  needsAttention: "needs_attention",
+  held: "held",
+  skipped: "skipped",
+  dead: "dead",
+} as const;
+export type DeliveryStatus = (typeof DELIVERY_STATUS)[keyof typeof DELIVERY_STATUS];
+export const ALL_DELIVERY_STATUSES: readonly DeliveryStatus[] = Object.values(DELIVERY_STATUS);
+
+/** Destination of events that arrived before the shop had a pixel: held until fanOutHeld. */
+export const UNCONFIGURED_DESTINATION = "meta:unconfigured";
+
+export function metaDestination(pixelId: string): string {
+  return `meta:${pixelId}`;
+}
+
+export type DeliveryProvenance = "note_attribute" | "checkout_token" | "order_id";
+
+export type NewDelivery = {
+  shop: string;
+  destination: string;
+  eventName: string;
+  eventId: string;
+  provenance: DeliveryProvenance;
+  orderId: string | null;
+  orderName: string | null;
+  /** Unix seconds. */
+  eventTime: number;
+  payload: object;
+  matchKeys: string[];
+  status: "pending" | "held" | "skipped" | "dead";
+  statusReason?: string | null;
+  nextAttemptAt: number;
+};
+
+export type DeliveryRow = {
+  id: number;
+  shop: string;
+  destination: string;
+  eventName: string;
+  eventId: string;
+  provenance: string;
+  orderId: string | null;
+  orderName: string | null;
+  eventTime: number;
+  /** The hashed CAPI event; null once the retention purge has run. */
+  payload: Record<string, unknown> | null;
+  matchKeys: string[];
+  status: DeliveryStatus;
+  statusReason: string | null;
+  attempts: number;
+  nextAttemptAt: number;
+  leaseOwner: string | null;
+  leaseUntil: number | null;
+  fbtraceId: string | null;
+  eventsReceived: number | null;
+  createdAt: number;
+  updatedAt: number;
+  sentAt: number | null;
+};
+
+function parseObject(text: string | null): Record<string, unknown> | null {
+  if (text === null) return null;
+  const value: unknown = JSON.parse(text);
+  return typeof value === "object" && value !== null && !Array.isArray(value)
+    ? (value as Record<string, unknown>)
+    : null;
+}
+
+function parseStringArray(text: string): string[] {
+  const value: unknown = JSON.parse(text);
+  return Array.isArray(value) ? value.filter((item): item is string => typeof item === "string") : [];
+}
+
+function toStatus(value: string): DeliveryStatus {
+  const status = ALL_DELIVERY_STATUSES.find((candidate) => candidate === value);
+  if (status === undefined) throw new Error(`Unknown delivery status in database: ${value}`);
+  return status;
+}
+
+export function toDeliveryRow(record: DeliveryRecord): DeliveryRow {
+  return {
+    id: Number(record.id),
+    shop: record.shop,
+    destination: record.destination,
+    eventName: record.event_name,
+    eventId: record.event_id,
+    provenance: record.provenance,
+    orderId: record.order_id,
+    orderName: record.order_name,
+    eventTime: record.event_time,
+    payload: parseObject(record.payload),
+    matchKeys: parseStringArray(record.match_keys),
+    status: toStatus(record.status),
+    statusReason: record.status_reason,
+    attempts: record.attempts,
+    nextAttemptAt: record.next_attempt_at,
+    leaseOwner: record.lease_owner,
+    leaseUntil: record.lease_until,
+    fbtraceId: record.fbtrace_id,
+    eventsReceived: record.events_received,
+    createdAt: record.created_at,
+    updatedAt: record.updated_at,
+    sentAt: record.sent_at,
+  };
+}
+
+export function toNewRecord(row: NewDelivery, nowMs: number): NewDeliveryRecord {
+  return {
+    shop: row.shop,
+    destination: row.destination,
+    event_name: row.eventName,
+    event_id: row.eventId,
+    provenance: row.provenance,
+    order_id: row.orderId,
+    order_name: row.orderName,
+    event_time: row.eventTime,
+    payload: JSON.stringify(row.payload),
+    match_keys: JSON.stringify(row.matchKeys),
+    status: row.status,
+    status_reason: row.statusReason ?? null,
+    attempts: 0,
+    next_attempt_at: row.nextAttemptAt,
+    created_at: nowMs,
+    updated_at: nowMs,
+  };
+}

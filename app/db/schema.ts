@@ -1,0 +1,92 @@
+import type { Generated, Insertable, Selectable } from "kysely";
+
+// Column conventions shared by both engines: timestamps are integer milliseconds (bigint), booleans are
+// integers 0/1, structured values are JSON text. That keeps one set of queries valid on SQLite and PostgreSQL.
+
+export type SessionsTable = {
+  id: string;
+  shop: string;
+  state: string;
+  is_online: number;
+  scope: string | null;
+  expires: number | null;
+  /** Encrypted with token-crypto (never plaintext). */
+  access_token: string | null;
+  user_id: number | null;
+  first_name: string | null;
+  last_name: string | null;
+  email: string | null;
+  account_owner: number | null;
+  locale: string | null;
+  collaborator: number | null;
+  email_verified: number | null;
+  /** Encrypted with token-crypto (never plaintext). */
+  refresh_token: string | null;
+  refresh_token_expires: number | null;
+};
+
+export type ShopsTable = {
+  shop: string;
+  /** JSON array of Meta pixel (dataset) ids. */
+  pixel_ids: string;
+  /** Meta Conversions API token, encrypted with token-crypto. */
+  access_token_enc: string | null;
+  test_event_code: string | null;
+  /** JSON object of PurchaseSettings. */
+  settings: string;
+  enabled: number;
+  needs_attention_reason: string | null;
+  needs_attention_at: number | null;
+  storefront_url: string | null;
+  installed_at: number | null;
+  uninstalled_at: number | null;
+  created_at: number;
+  updated_at: number;
+};
+
+export type WebhookReceiptsTable = {
+  shop: string;
+  topic: string;
+  webhook_id: string;
+  received_at: number;
+};
+
+export type DeliveriesTable = {
+  id: Generated<number>;
+  shop: string;
+  destination: string;
+  event_name: string;
+  event_id: string;
+  provenance: string;
+  order_id: string | null;
+  order_name: string | null;
+  /** Unix seconds, as Meta wants it. */
+  event_time: number;
+  /** JSON of the hashed CAPI event; null after the retention purge. */
+  payload: string | null;
+  /** JSON array of the match keys the event carries (em, ph, fbp, ...). */
+  match_keys: string;
+  status: string;
+  status_reason: string | null;
+  attempts: number;
+  next_attempt_at: number;
+  lease_owner: string | null;
+  lease_until: number | null;
+  fbtrace_id: string | null;
+  events_received: number | null;
+  created_at: number;
+  updated_at: number;
+  sent_at: number | null;
+};
+
+export type Schema = {
+  sessions: SessionsTable;
+  shops: ShopsTable;
+  webhook_receipts: WebhookReceiptsTable;
+  deliveries: DeliveriesTable;
+};
+
+export type SessionRecord = Selectable<SessionsTable>;
+export type ShopRecord = Selectable<ShopsTable>;
+export type DeliveryRecord = Selectable<DeliveriesTable>;
+export type NewDeliveryRecord = Insertable<DeliveriesTable>;

@@ -1,0 +1,48 @@
+import { z } from "zod";
+
+// Same shape as PurchaseSettings in app/tracking (docs/CONTRACTS.md); declared here so the stored JSON is
+// validated on read and unknown or missing keys fall back to defaults instead of leaking into the mapper.
+export type StoredPurchaseSettings = {
+  valueSource: "presentment" | "shop";
+  includeShipping: boolean;
+  includeTax: boolean;
+  unknownConsent: "send" | "skip";
+};
+
+export const DEFAULT_STORED_PURCHASE_SETTINGS: StoredPurchaseSettings = {
+  valueSource: "presentment",
+  includeShipping: true,
+  includeTax: true,
+  unknownConsent: "send",
+};
+
+const storedSettingsSchema = z.object({
+  valueSource: z.enum(["presentment", "shop"]).optional(),
+  includeShipping: z.boolean().optional(),
+  includeTax: z.boolean().optional(),
+  unknownConsent: z.enum(["send", "skip"]).optional(),
+});
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return {};
+  }
+}
+
+/** Reads the settings column; anything unreadable falls back to the default for that key. */
+export function readStoredSettings(text: string): StoredPurchaseSettings {
+  const parsed = storedSettingsSchema.safeParse(parseJson(text));
+  const stored = parsed.success ? parsed.data : {};
+  return { ...DEFAULT_STORED_PURCHASE_SETTINGS, ...stripUndefined(stored) };
+}
+
+export function stripUndefined<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+export function readPixelIds(text: string): string[] {
+  const parsed = z.array(z.string()).safeParse(parseJson(text));
+  return parsed.success ? parsed.data : [];
+}

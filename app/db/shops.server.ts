@@ -1,0 +1,147 @@
+import type { Database } from "./connection.server.ts";
+import type { ShopRecord } from "./schema.ts";
+import {
+  readPixelIds,
+  readStoredSettings,
+  stripUndefined,
+  type StoredPurchaseSettings,
+} from "./shop-settings.ts";
+import { decryptSecret, encryptSecret } from "./token-crypto.server.ts";
+
+export type ShopConfigPatch = {
+  pixelIds?: string[];
+  /** Meta Conversions API access token (stored encrypted). */
+  accessToken?: string;
+  /** null clears it. */
+  testEventCode?: string | null;
+  settings?: Partial<StoredPurchaseSettings>;
+  enabled?: boolean;
+  storefrontUrl?: string | null;
+};
+
+/** A shop's configuration without secrets: safe to render or log. */
+export type ShopConfig = {
+  shop: string;
+  pixelIds: string[];
+  hasAccessToken: boolean;
+  testEventCode: string | null;
+  settings: StoredPurchaseSettings;
+  enabled: boolean;
+  needsAttentionReason: string | null;
+  needsAttentionAt: number | null;
+  storefrontUrl: string | null;
+  installedAt: number | null;
+  uninstalledAt: number | null;
+  createdAt: number;
+  updatedAt: number;
+};
+
+export type ShopStore = ReturnType<typeof createShopStore>;
+
+function toShopConfig(row: ShopRecord): ShopConfig {
+  return {
+    shop: row.shop,
+    pixelIds: readPixelIds(row.pixel_ids),
+    hasAccessToken: row.access_token_enc !== null,
+    testEventCode: row.test_event_code,
+    settings: readStoredSettings(row.settings),
+    enabled: row.enabled === 1,
+    needsAttentionReason: row.needs_attention_reason,
+    needsAttentionAt: row.needs_attention_at,
+    storefrontUrl: row.storefront_url,
+    installedAt: row.installed_at,
+    uninstalledAt: row.uninstalled_at,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}
+
+/** keys[0] encrypts; every key is tried on decrypt (rotation). */
+export function createShopStore(database: Database, keys: readonly Buffer[]) {
+  const [currentKey] = keys;
+  if (currentKey === undefined) throw new Error("createShopStore needs at least one encryption key");
+  const { db } = database;
+
+  async function getRow(shop: string): Promise<ShopRecord | undefined> {
+    return db.selectFrom("shops").selectAll().where("shop", "=", shop).executeTakeFirst();
+  }
+
+  async function configureShop(shop: string, patch: ShopConfigPatch, nowMs: number): Promise<ShopConfig> {
+    const existing = await getRow(shop);
+    const settings = { ...readStoredSettings(existing?.settings ?? "{}"), ...stripUndefined(patch.settings ?? {}) };
+    const changes = {
+      ...(patch.pixelIds !== undefined && { pixel_ids: JSON.stringify([...new Set(patch.pixelIds)]) }),
+      ...(patch.accessToken !== undefined && { access_token_enc: encryptSecret(patch.accessToken, currentKey) }),
+      ...(patch.testEventCode !== undefined && { test_event_code: patch.testEventCode }),
+      ...(patch.enabled !== undefined && { enabled: patch.enabled ? 1 : 0 }),
+      ...(patch.storefrontUrl !== undefined && { storefront_url: patch.storefrontUrl }),
+      settings: JSON.stringify(settings),
+      updated_at: nowMs,
+    };
+    // Upsert: the first configure (CLI or settings page) may come before or after the install hook.
+    await db
+      .insertInto("shops")
+      .values({ shop, pixel_ids: "[]", enabled: 1, installed_at: nowMs, created_at: nowMs, ...changes })
+      .onConflict((oc) => oc.column("shop").doUpdateSet(changes))
+      .execute();
+    const row = await getRow(shop);
+    if (row === undefined) throw new Error("shop row vanished after upsert");
+    return toShopConfig(row);
+  }
+
+  async function getShop(shop: string): Promise<ShopConfig | null> {
+    const row = await getRow(shop);
+    return row === undefined ? null : toShopConfig(row);
+  }
+
+  async function getAccessToken(shop: string): Promise<string | null> {
+    const row = await db.selectFrom("shops").select("access_token_enc").where("shop", "=", shop).executeTakeFirst();
+    const encrypted = row?.access_token_enc ?? null;
+    return encrypted === null ? null : decryptSecret(encrypted, keys);
+  }
+
+  async function markNeedsAttention(shop: string, reason: string, nowMs: number): Promise<void> {
+    await db
+      .updateTable("shops")
+      .set({ needs_attention_reason: reason, needs_attention_at: nowMs, updated_at: nowMs })
+      .where("shop", "=", shop)
+      .execute();
+  }
+
+  async function clearNeedsAttention(shop: string): Promise<void> {
+    await db
+      .updateTable("shops")
+      .set({ needs_attention_reason: null, needs_attention_at: null })
+      .where("shop", "=", shop)
+      .execute();
+  }
+
+  /** The app is gone from the shop: forget the Meta token now; shop/redact deletes the rest later. */
+  async function markUninstalled(shop: string, nowMs: number): Promise<void> {
+    await db
+      .updateTable("shops")
+      .set({ uninstalled_at: nowMs, access_token_enc: null, updated_at: nowMs })
+      .where("shop", "=", shop)
+      .execute();
+  }
+
+  async function deleteShop(shop: string): Promise<void> {
+    await db.deleteFrom("shops").where("shop", "=", shop).execute();
+  }
+
+  async function listShops(): Promise<ShopConfig[]> {
+    const rows = await db.selectFrom("shops").selectAll().orderBy("shop").execute();
+    return rows.map(toShopConfig);
+  }
+
+  return {
+    configureShop,
+    getShop,
+    getAccessToken,
+    markNeedsAttention,
+    clearNeedsAttention,
+    markUninstalled,
+    deleteShop,
+    listShops,
+  };
+}

@@ -1,0 +1,26 @@
+import type { Database } from "./connection.server.ts";
+
+export type WebhookReceipts = ReturnType<typeof createWebhookReceipts>;
+
+/** Remembers X-Shopify-Webhook-Id per shop and topic so a re-delivered webhook is processed once. */
+export function createWebhookReceipts(database: Database) {
+  const { db } = database;
+
+  /** Returns true the first time a webhook id is seen, false for a re-delivery. */
+  async function record(shop: string, topic: string, webhookId: string, nowMs: number): Promise<boolean> {
+    const result = await db
+      .insertInto("webhook_receipts")
+      .values({ shop, topic, webhook_id: webhookId, received_at: nowMs })
+      .onConflict((oc) => oc.columns(["shop", "topic", "webhook_id"]).doNothing())
+      .executeTakeFirst();
+    return Number(result.numInsertedOrUpdatedRows ?? 0) > 0;
+  }
+
+  /** Deletes receipts received before `olderThanMs`; returns how many. */
+  async function purgeOlderThan(olderThanMs: number): Promise<number> {
+    const result = await db.deleteFrom("webhook_receipts").where("received_at", "<", olderThanMs).executeTakeFirst();
+    return Number(result.numDeletedRows);
+  }
+
+  return { record, purgeOlderThan };
+}

@@ -1,0 +1,4 @@
+import { runStorageContract } from "./storage-contract.ts";
+import { openTestPostgres } from "./support.ts";
+
+runStorageContract("postgres", openTestPostgres);

@@ -1,0 +1,107 @@
+import { beforeEach, describe, expect, it } from "vitest";
+import { createShopStore, type ShopStore } from "../../app/db/shops.server.ts";
+import { createWebhookReceipts } from "../../app/db/webhook-receipts.server.ts";
+import { encryptSecret } from "../../app/db/token-crypto.server.ts";
+import { OLD_KEY, TEST_KEY, type GetTestDatabase } from "./contract-support.ts";
+
+const SHOP = "shop-a.myshopify.com";
+const CAPI_TOKEN = "EAAB-capi-token-secret";
+
+export function shopsContract(get: GetTestDatabase): void {
+  describe("shop store", () => {
+    let shops: ShopStore;
+    beforeEach(() => {
+      shops = createShopStore(get().database, [TEST_KEY, OLD_KEY]);
+    });
+
+    it("creates a shop with defaults and never exposes the token in its config", async () => {
+      const config = await shops.configureShop(SHOP, { pixelIds: ["111", "222"], accessToken: CAPI_TOKEN }, 1000);
+      expect(config).toMatchObject({
+        shop: SHOP,
+        pixelIds: ["111", "222"],
+        hasAccessToken: true,
+        testEventCode: null,
+        enabled: true,
+        needsAttentionReason: null,
+        installedAt: 1000,
+        createdAt: 1000,
+        settings: { valueSource: "presentment", includeShipping: true, includeTax: true, unknownConsent: "send" },
+      });
+      expect(JSON.stringify(await shops.getShop(SHOP))).not.toContain(CAPI_TOKEN);
+      await expect(shops.getAccessToken(SHOP)).resolves.toBe(CAPI_TOKEN);
+    });
+
+    it("stores the CAPI token encrypted at rest", async () => {
+      await shops.configureShop(SHOP, { accessToken: CAPI_TOKEN }, 1000);
+      const raw = await get().database.db.selectFrom("shops").selectAll().where("shop", "=", SHOP).executeTakeFirstOrThrow();
+      expect(raw.access_token_enc).toMatch(/^v1:/);
+      expect(JSON.stringify(raw)).not.toContain(CAPI_TOKEN);
+    });
+
+    it("decrypts a token written under a previous key", async () => {
+      await shops.configureShop(SHOP, {}, 1000);
+      await get().database.db.updateTable("shops").set({ access_token_enc: encryptSecret("old-token", OLD_KEY) }).execute();
+      await expect(shops.getAccessToken(SHOP)).resolves.toBe("old-token");
+    });
+
+    it("patches only the given fields and merges partial settings", async () => {
+      await shops.configureShop(SHOP, { pixelIds: ["111"], accessToken: CAPI_TOKEN, testEventCode: "TEST123" }, 1000);
+      const config = await shops.configureShop(SHOP, { settings: { includeShipping: false }, storefrontUrl: "https://a.example" }, 2000);
+      expect(config.pixelIds).toEqual(["111"]);
+      expect(config.testEventCode).toBe("TEST123");
+      expect(config.hasAccessToken).toBe(true);
+      expect(config.settings).toEqual({ valueSource: "presentment", includeShipping: false, includeTax: true, unknownConsent: "send" });
+      expect(config.storefrontUrl).toBe("https://a.example");
+      expect(config.createdAt).toBe(1000);
+      expect(config.updatedAt).toBe(2000);
+      const cleared = await shops.configureShop(SHOP, { testEventCode: null, enabled: false, settings: { unknownConsent: "skip" } }, 3000);
+      expect(cleared.testEventCode).toBeNull();
+      expect(cleared.enabled).toBe(false);
+      expect(cleared.settings.includeShipping).toBe(false);
+      expect(cleared.settings.unknownConsent).toBe("skip");
+    });
+
+    it("flags and clears needs-attention", async () => {
+      await shops.configureShop(SHOP, {}, 1000);
+      await shops.markNeedsAttention(SHOP, "meta_token_invalid", 5000);
+      expect(await shops.getShop(SHOP)).toMatchObject({ needsAttentionReason: "meta_token_invalid", needsAttentionAt: 5000 });
+      await shops.clearNeedsAttention(SHOP);
+      expect(await shops.getShop(SHOP)).toMatchObject({ needsAttentionReason: null, needsAttentionAt: null });
+    });
+
+    it("drops the CAPI token on uninstall", async () => {
+      await shops.configureShop(SHOP, { accessToken: CAPI_TOKEN }, 1000);
+      await shops.markUninstalled(SHOP, 9000);
+      expect(await shops.getShop(SHOP)).toMatchObject({ uninstalledAt: 9000, hasAccessToken: false });
+      await expect(shops.getAccessToken(SHOP)).resolves.toBeNull();
+    });
+
+    it("lists and deletes shops; a missing shop is null", async () => {
+      await shops.configureShop("b.myshopify.com", {}, 1000);
+      await shops.configureShop("a.myshopify.com", {}, 1000);
+      expect((await shops.listShops()).map((shop) => shop.shop)).toEqual(["a.myshopify.com", "b.myshopify.com"]);
+      await shops.deleteShop("a.myshopify.com");
+      await expect(shops.getShop("a.myshopify.com")).resolves.toBeNull();
+      await expect(shops.getAccessToken("a.myshopify.com")).resolves.toBeNull();
+    });
+  });
+
+  describe("webhook receipts", () => {
+    it("records a webhook id once per shop and topic", async () => {
+      const receipts = createWebhookReceipts(get().database);
+      await expect(receipts.record(SHOP, "orders/paid", "wh-1", 1000)).resolves.toBe(true);
+      await expect(receipts.record(SHOP, "orders/paid", "wh-1", 1001)).resolves.toBe(false);
+      await expect(receipts.record(SHOP, "orders/create", "wh-1", 1002)).resolves.toBe(true);
+      await expect(receipts.record("other.myshopify.com", "orders/paid", "wh-1", 1003)).resolves.toBe(true);
+    });
+
+    it("purges receipts older than the cutoff only", async () => {
+      const receipts = createWebhookReceipts(get().database);
+      await receipts.record(SHOP, "orders/paid", "old", 1000);
+      await receipts.record(SHOP, "orders/paid", "new", 5000);
+      await expect(receipts.purgeOlderThan(2000)).resolves.toBe(1);
+      await expect(receipts.record(SHOP, "orders/paid", "old", 6000)).resolves.toBe(true);
+      await expect(receipts.record(SHOP, "orders/paid", "new", 6000)).resolves.toBe(false);
+    });
+  });
+}
