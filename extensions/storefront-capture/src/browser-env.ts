@@ -1,0 +1,75 @@
+// The real page behind CaptureEnv. Every access is guarded: storage can throw (Safari private mode,
+// blocked third-party contexts) and the Ajax Cart API exists only on Shopify-hosted themes.
+import type { CaptureEnv } from "./capture-env";
+
+type ShopifyGlobal = { routes?: { root?: unknown }; customerPrivacy?: unknown };
+
+export function shopifyGlobal(): ShopifyGlobal {
+  const shopify = (window as unknown as { Shopify?: unknown }).Shopify;
+  return typeof shopify === "object" && shopify !== null ? (shopify as ShopifyGlobal) : {};
+}
+
+function routesRoot(): string {
+  const root = shopifyGlobal().routes?.root;
+  if (typeof root !== "string" || root === "") return "/";
+  return root.endsWith("/") ? root : `${root}/`;
+}
+
+function readCookie(name: string): string | null {
+  for (const part of document.cookie.split("; ")) {
+    const eq = part.indexOf("=");
+    if (part.slice(0, eq) === name) return decodeURIComponent(part.slice(eq + 1));
+  }
+  return null;
+}
+
+function writeCookie(name: string, value: string, domain: string | null, maxAgeSeconds: number): void {
+  const scope = domain === null ? "" : `; domain=${domain}`;
+  document.cookie = `${name}=${encodeURIComponent(value)}; path=/; max-age=${maxAgeSeconds}; SameSite=Lax${scope}`;
+}
+
+function storageGet(key: string): string | null {
+  try {
+    return localStorage.getItem(key);
+  } catch {
+    return null;
+  }
+}
+
+function storageSet(key: string, value: string): void {
+  try {
+    localStorage.setItem(key, value);
+  } catch {
+    // Without storage the capture still works; it just writes the cart again on the next page.
+  }
+}
+
+async function requestJson(method: "GET" | "POST", path: string, body?: unknown): Promise<unknown> {
+  try {
+    const response = await fetch(path, {
+      method,
+      credentials: "same-origin",
+      headers: { "Content-Type": "application/json", Accept: "application/json" },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    return response.ok ? await response.json() : null;
+  } catch {
+    return null;
+  }
+}
+
+export function browserEnv(): CaptureEnv {
+  return {
+    href: location.href,
+    hostname: location.hostname,
+    routesRoot: routesRoot(),
+    customerPrivacy: shopifyGlobal().customerPrivacy,
+    readCookie,
+    writeCookie,
+    storageGet,
+    storageSet,
+    requestJson,
+    randomBytes: (length) => crypto.getRandomValues(new Uint8Array(length)),
+    nowMs: () => Date.now(),
+  };
+}

@@ -1,0 +1,49 @@
+// Fails (exit 1) when a browser bundle is over budget: the pixel ≤ 10 KB minified (Shopify allows 128 kB,
+// we want far less on every checkout), the embed asset ≤ 3 KB gzipped (it loads on every storefront page).
+import { build } from "esbuild";
+import { readFile } from "node:fs/promises";
+import { gzipSync } from "node:zlib";
+import { CAPTURE_ENTRY, CAPTURE_OUTFILE, PIXEL_ENTRY, buildPixel } from "./build-pixel.ts";
+
+export const BUDGET = { pixelMinifiedBytes: 10 * 1024, captureGzippedBytes: 3 * 1024 } as const;
+
+export type BundleSize = { raw: number; minified: number; gzipped: number };
+
+async function rawSize(entry: string, target: string): Promise<number> {
+  const result = await build({ entryPoints: [entry], bundle: true, minify: false, format: "iife", target, write: false });
+  return result.outputFiles[0]?.contents.byteLength ?? 0;
+}
+
+function sizeOf(text: string, raw: number): BundleSize {
+  const bytes = Buffer.from(text);
+  return { raw, minified: bytes.byteLength, gzipped: gzipSync(bytes, { level: 9 }).byteLength };
+}
+
+export async function measureBundles(): Promise<{ pixel: BundleSize; capture: BundleSize }> {
+  const pixel = sizeOf(await buildPixel(), await rawSize(PIXEL_ENTRY, "es2020"));
+  const capture = sizeOf(await readFile(CAPTURE_OUTFILE, "utf8"), await rawSize(CAPTURE_ENTRY, "es2017"));
+  return { pixel, capture };
+}
+
+export function overBudget(sizes: { pixel: BundleSize; capture: BundleSize }): string[] {
+  const problems: string[] = [];
+  if (sizes.pixel.minified > BUDGET.pixelMinifiedBytes) {
+    problems.push(`web pixel is ${sizes.pixel.minified} B minified (budget ${BUDGET.pixelMinifiedBytes} B)`);
+  }
+  if (sizes.capture.gzipped > BUDGET.captureGzippedBytes) {
+    problems.push(`storefront capture is ${sizes.capture.gzipped} B gzipped (budget ${BUDGET.captureGzippedBytes} B)`);
+  }
+  return problems;
+}
+
+async function main(): Promise<void> {
+  const sizes = await measureBundles();
+  for (const [name, size] of Object.entries(sizes)) {
+    console.log(`${name}: raw ${size.raw} B, minified ${size.minified} B, gzipped ${size.gzipped} B`);
+  }
+  const problems = overBudget(sizes);
+  for (const problem of problems) console.error(problem);
+  process.exitCode = problems.length === 0 ? 0 : 1;
+}
+
+if (process.argv[1]?.endsWith("check-bundle-sizes.ts")) await main();
