@@ -1,0 +1,84 @@
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { createEmbeddedQueue } from "~/delivery/queue";
+import { configureShop, enqueuePurchases, startHarness, type Harness } from "./harness";
+
+let h: Harness;
+beforeEach(async () => {
+  h = await startHarness();
+  await configureShop(h);
+});
+afterEach(async () => {
+  await h.close();
+});
+
+async function waitFor(check: () => boolean, timeoutMs = 3_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error("condition not met in time");
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+describe("delivery worker: loop", () => {
+  it("delivers promptly when woken through the embedded queue, long before the poll interval", async () => {
+    const worker = h.worker({ pollIntervalMs: 60_000 });
+    const queue = createEmbeddedQueue(worker);
+    worker.start();
+    // Let the first (empty) pass finish so the loop is asleep.
+    await new Promise((resolve) => setTimeout(resolve, 50));
+
+    await enqueuePurchases(h, 3);
+    const started = Date.now();
+    await queue.notify("delivery-test.myshopify.com", [1, 2, 3]);
+    await waitFor(() => h.sim.accepted.length === 3);
+
+    expect(Date.now() - started).toBeLessThan(2_000);
+    await worker.stop();
+    await queue.close();
+  });
+
+  it("polls on its own when nobody wakes it", async () => {
+    const worker = h.worker({ pollIntervalMs: 20 });
+    worker.start();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    await enqueuePurchases(h, 2);
+    await waitFor(() => h.sim.accepted.length === 2);
+    await worker.stop();
+  });
+
+  it("stops gracefully: finishes the batch in flight, then claims nothing more; stop twice is safe", async () => {
+    h.sim.setLatency(300);
+    await enqueuePurchases(h, 5);
+    const worker = h.worker({ pollIntervalMs: 10 });
+    worker.start();
+    await waitFor(() => h.sim.requests.length === 1);
+
+    const first = worker.stop();
+    const second = worker.stop();
+    await Promise.all([first, second]);
+
+    // The in-flight request completed and was recorded, not abandoned.
+    expect(h.sim.accepted).toHaveLength(5);
+    expect((await h.outbox.countByStatus()).sent).toBe(5);
+    await enqueuePurchases(h, 2, { from: 5 });
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(h.sim.accepted).toHaveLength(5);
+  });
+
+  it("keeps running after a pass fails (e.g. the database is briefly unavailable)", async () => {
+    let failures = 1;
+    const outbox = {
+      ...h.outbox,
+      claimDue: async (input: Parameters<typeof h.outbox.claimDue>[0]) => {
+        if (failures-- > 0) throw new Error("database is locked");
+        return h.outbox.claimDue(input);
+      },
+    };
+    await enqueuePurchases(h, 1);
+    const worker = h.worker({ outbox, pollIntervalMs: 10 });
+    worker.start();
+    await waitFor(() => h.sim.accepted.length === 1);
+    await worker.stop();
+    expect(h.logger.lines.some((l) => l.level === "error" && l.message === "delivery pass failed")).toBe(true);
+  });
+});
