@@ -1,0 +1,103 @@
+import { describe, expect, it } from "vitest";
+import { parsePixelIds, trUrlsForEvent } from "../../app/tracking/pixel/pixel-event";
+import type { PixelContext } from "../../app/tracking/pixel/pixel-event";
+import purchase from "../fixtures/shopify/checkout-completed.json";
+
+const CTX: PixelContext = {
+  pixelIds: ["1234567890123456"],
+  endpoint: "http://127.0.0.1:9/tr",
+  cookies: { fbp: "fb.2.1762000000000.987654321", fbc: null },
+  saleOfDataAllowed: true,
+};
+
+function params(url: string | undefined): URLSearchParams {
+  return new URL(url ?? "").searchParams;
+}
+
+const productViewed = {
+  id: "sh-pv-1",
+  name: "product_viewed",
+  timestamp: "2025-11-04T15:00:00.000Z",
+  context: { document: { location: { href: "https://shop.example.com/products/linen-shirt?fbclid=AbC" }, referrer: "" } },
+  data: {
+    productVariant: {
+      id: "gid://shopify/ProductVariant/45012345678901",
+      price: { amount: 24, currencyCode: "USD" },
+      product: { id: "gid://shopify/Product/8012345678901", title: "Linen Shirt" },
+    },
+  },
+};
+
+describe("trUrlsForEvent", () => {
+  it("maps product_viewed to ViewContent named by the Shopify event id, at the event's own time", async () => {
+    const [url] = await trUrlsForEvent(productViewed, CTX);
+    const p = params(url);
+    expect(url?.startsWith("http://127.0.0.1:9/tr?")).toBe(true);
+    expect(p.get("ev")).toBe("ViewContent");
+    expect(p.get("eid")).toBe("sh-pv-1");
+    expect(p.get("ts")).toBe(String(Date.parse("2025-11-04T15:00:00.000Z")));
+    expect(p.get("dl")).toBe("https://shop.example.com/products/linen-shirt?fbclid=AbC");
+    expect(p.get("rl")).toBeNull();
+    expect(p.get("cd[content_ids]")).toBe('["45012345678901"]');
+    expect(p.get("cd[value]")).toBe("24");
+    expect(p.get("fbp")).toBe("fb.2.1762000000000.987654321");
+  });
+
+  it("prefers the live _fbp cookie over the attribute the embed wrote earlier", async () => {
+    const p = params((await trUrlsForEvent(purchase, CTX))[0]);
+    expect(p.get("fbp")).toBe("fb.2.1762000000000.987654321");
+    expect(p.get("fbc")).toBe("fb.1.1762268100456.IwAR2F4-dbP0l7Mn");
+  });
+
+  it("sends one request per configured pixel", async () => {
+    const urls = await trUrlsForEvent(purchase, { ...CTX, pixelIds: ["111111", "222222"] });
+    expect(urls.map((url) => params(url).get("id"))).toEqual(["111111", "222222"]);
+  });
+
+  it("flags Limited Data Use when the visitor denied the sale of data", async () => {
+    const p = params((await trUrlsForEvent(purchase, { ...CTX, saleOfDataAllowed: false }))[0]);
+    expect([p.get("dpo"), p.get("dpoco"), p.get("dpost")]).toEqual(["LDU", "0", "0"]);
+    const allowed = params((await trUrlsForEvent(purchase, CTX))[0]);
+    expect(allowed.get("dpo")).toBeNull();
+  });
+
+  it("sends nothing for unmapped events, events without a time, or without pixel ids", async () => {
+    expect(await trUrlsForEvent({ ...productViewed, name: "cart_viewed" }, CTX)).toEqual([]);
+    expect(await trUrlsForEvent({ ...productViewed, timestamp: "yesterday" }, CTX)).toEqual([]);
+    expect(await trUrlsForEvent(productViewed, { ...CTX, pixelIds: [] })).toEqual([]);
+  });
+
+  it("maps search and add-to-cart payloads", async () => {
+    const search = params(
+      (await trUrlsForEvent({ ...productViewed, name: "search_submitted", data: { searchResult: { query: "linen" } } }, CTX))[0],
+    );
+    expect([search.get("ev"), search.get("cd[search_string]")]).toEqual(["Search", "linen"]);
+    const added = params(
+      (
+        await trUrlsForEvent(
+          {
+            ...productViewed,
+            name: "product_added_to_cart",
+            data: {
+              cartLine: {
+                quantity: 2,
+                merchandise: productViewed.data.productVariant,
+                cost: { totalAmount: { amount: 48, currencyCode: "USD" } },
+              },
+            },
+          },
+          CTX,
+        )
+      )[0],
+    );
+    expect([added.get("ev"), added.get("cd[value]"), added.get("cd[num_items]")]).toEqual(["AddToCart", "48", "2"]);
+  });
+});
+
+describe("parsePixelIds", () => {
+  it("reads a comma-separated list and ignores anything that is not a pixel id", () => {
+    expect(parsePixelIds({ pixelIds: " 1234567890, 987654321 ,abc,1234567890" })).toEqual(["1234567890", "987654321"]);
+    expect(parsePixelIds({ pixelId: "1234567890" })).toEqual([]);
+    expect(parsePixelIds(null)).toEqual([]);
+  });
+});
