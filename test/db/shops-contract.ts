@@ -1,7 +1,10 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import { createShopStore, type ShopStore } from "../../app/db/shops.server.ts";
 import { createWebhookReceipts } from "../../app/db/webhook-receipts.server.ts";
-import { encryptSecret } from "../../app/db/token-crypto.server.ts";
+import { reencryptSecrets } from "../../app/db/reencrypt-secrets.server.ts";
+import { KyselySessionStorage } from "../../app/db/session-storage.server.ts";
+import { decryptSecret, encryptSecret } from "../../app/db/token-crypto.server.ts";
+import { Session } from "@shopify/shopify-api";
 import { OLD_KEY, TEST_KEY, type GetTestDatabase } from "./contract-support.ts";
 
 const SHOP = "shop-a.myshopify.com";
@@ -42,6 +45,22 @@ export function shopsContract(get: GetTestDatabase): void {
       await shops.configureShop(SHOP, {}, 1000);
       await get().database.db.updateTable("shops").set({ access_token_enc: encryptSecret("old-token", OLD_KEY) }).execute();
       await expect(shops.getAccessToken(SHOP)).resolves.toBe("old-token");
+    });
+
+    it("re-encrypts every stored secret under the current key (rotation step 2)", async () => {
+      // GIVEN a shop token and a session token written under the old key
+      const oldShops = createShopStore(get().database, [OLD_KEY]);
+      await oldShops.configureShop(SHOP, { accessToken: CAPI_TOKEN }, 1000);
+      const oldSessions = new KyselySessionStorage(get().database, [OLD_KEY]);
+      await oldSessions.storeSession(new Session({ id: "s1", shop: SHOP, state: "x", isOnline: false, accessToken: "shpat_x" }));
+      // WHEN secrets are re-encrypted with the new key first
+      await expect(reencryptSecrets(get().database, [TEST_KEY, OLD_KEY])).resolves.toEqual({ sessions: 1, shops: 1 });
+      await expect(reencryptSecrets(get().database, [TEST_KEY, OLD_KEY])).resolves.toEqual({ sessions: 0, shops: 0 });
+      // THEN the new key alone reads them
+      const raw = await get().database.db.selectFrom("shops").select("access_token_enc").executeTakeFirstOrThrow();
+      expect(decryptSecret(raw.access_token_enc ?? "", [TEST_KEY])).toBe(CAPI_TOKEN);
+      const newOnly = new KyselySessionStorage(get().database, [TEST_KEY]);
+      expect((await newOnly.loadSession("s1"))?.accessToken).toBe("shpat_x");
     });
 
     it("patches only the given fields and merges partial settings", async () => {
