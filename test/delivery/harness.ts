@@ -53,8 +53,8 @@ export type Harness = {
   close(): Promise<void>;
 };
 
-export async function startHarness(): Promise<Harness> {
-  const clock = createClock();
+export async function startHarness(options: { startMs?: number } = {}): Promise<Harness> {
+  const clock = createClock(options.startMs);
   const dir = mkdtempSync(join(tmpdir(), "tandem-delivery-"));
   const database = await openDatabase(`file:${join(dir, "test.sqlite")}`);
   const outbox = createOutbox(database);
