@@ -82,7 +82,7 @@ export function normalizeZip(raw: unknown, countryCode?: unknown): string | null
   return normalised === "" ? null : normalised;
 }
 
-// Shopify sends ISO codes; this covers the handful of names people type into free-form fields.
+// Shopify sends ISO codes; this covers the names Meta's own examples use. Kept tiny: it ships in the pixel.
 const COUNTRY_NAMES: Record<string, string> = {
   unitedstates: "us",
   unitedstatesofamerica: "us",
@@ -90,19 +90,6 @@ const COUNTRY_NAMES: Record<string, string> = {
   uk: "gb",
   unitedkingdom: "gb",
   greatbritain: "gb",
-  england: "gb",
-  germany: "de",
-  deutschland: "de",
-  france: "fr",
-  canada: "ca",
-  australia: "au",
-  spain: "es",
-  italy: "it",
-  netherlands: "nl",
-  mexico: "mx",
-  brazil: "br",
-  india: "in",
-  japan: "jp",
 };
 
 export function normalizeCountry(raw: unknown): string | null {
