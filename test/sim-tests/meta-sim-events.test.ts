@@ -21,6 +21,7 @@ describe("POST /{version}/{pixel}/events accepts valid batches", () => {
     expect(answer.status).toBe(200);
     expect(answer.body).toMatchObject({ events_received: 2, messages: [] });
     expect(answer.body.fbtrace_id).toMatch(/^[A-Za-z0-9]{10,}$/);
+    expect(answer.traceHeader).toBe(answer.body.fbtrace_id);
     expect(sim.accepted.map((item) => item.event.event_id)).toEqual(["ck_abc123", "ck_second"]);
     expect(sim.accepted[0]).toMatchObject({ pixelId: PIXEL, receivedAtMs: START_MS, testEventCode: "TEST123", partnerAgent: "tandem" });
   });
@@ -131,6 +132,7 @@ describe("one invalid event rejects the whole request", () => {
     expect(String(error.message)).toContain("data[1]");
     expect(String(error.message)).toContain(mentions);
     expect(error.fbtrace_id).toMatch(/^[A-Za-z0-9]+$/);
+    expect(answer.traceHeader).toBe(error.fbtrace_id);
     expect(sim.accepted).toHaveLength(0);
     expect(sim.ledger()).toHaveLength(0);
   });

@@ -57,7 +57,7 @@ export function withUserData(nowMs: number, patch: Record<string, unknown>): Rec
   return { ...base, user_data: { ...(base.user_data as Record<string, unknown>), ...patch } };
 }
 
-export type GraphAnswer = { status: number; body: Record<string, unknown> };
+export type GraphAnswer = { status: number; body: Record<string, unknown>; traceHeader: string | null };
 
 export async function postEvents(
   sim: MetaSimulator,
@@ -71,7 +71,11 @@ export async function postEvents(
     body: JSON.stringify(body),
     signal: options.signal,
   });
-  return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+  return {
+    status: res.status,
+    body: (await res.json()) as Record<string, unknown>,
+    traceHeader: res.headers.get("x-fb-trace-id"),
+  };
 }
 
 export function errorOf(answer: GraphAnswer): Record<string, unknown> {

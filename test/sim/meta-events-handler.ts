@@ -1,4 +1,6 @@
-import { graphErrorBody, makeFbtraceId, tokenError, throttleError, type GraphErrorSpec } from "./graph-error.ts";
+import {
+  graphErrorBody, makeFbtraceId, tokenError, throttleError, type GraphErrorBody, type GraphErrorSpec,
+} from "./graph-error.ts";
 import type { DedupLedger } from "./meta-dedup-ledger.ts";
 import { checkServerEvent, MAX_EVENTS_PER_REQUEST } from "./meta-event-rules.ts";
 import type { FailureInjection, FailureKind } from "./meta-failure-plan.ts";
@@ -34,7 +36,7 @@ export type EventsState = {
 };
 
 export type EventsOutcome =
-  | { kind: "respond"; status: number; contentType: string; body: string }
+  | { kind: "respond"; status: number; headers: Record<string, string>; body: string }
   | { kind: "hold"; holdMs: number };
 
 export type EventsInput = {
@@ -103,7 +105,10 @@ function injectedOutcome(failure: FailureInjection, log: GraphRequestLog): Event
     case "http503":
       // A load balancer answer, not a Graph envelope: clients must not assume JSON on 5xx.
       log.status = 503;
-      return { kind: "respond", status: 503, contentType: "text/html", body: "<html><body>Service Unavailable</body></html>" };
+      return {
+        kind: "respond", status: 503, headers: { "content-type": "text/html" },
+        body: "<html><body>Service Unavailable</body></html>",
+      };
     case "throttle":
       return graphError(log, throttleError(failure.throttleCode ?? 4));
     case "invalidToken":
@@ -117,8 +122,17 @@ function graphError(log: GraphRequestLog, spec: GraphErrorSpec): EventsOutcome {
   return json(400, graphErrorBody(spec));
 }
 
-function json(status: number, body: unknown): EventsOutcome {
-  return { kind: "respond", status, contentType: "application/json; charset=UTF-8", body: JSON.stringify(body) };
+// Graph repeats the trace id in the x-fb-trace-id header; clients may read either.
+type SuccessBody = { events_received: number; messages: string[]; fbtrace_id: string };
+
+function json(status: number, body: GraphErrorBody | SuccessBody): EventsOutcome {
+  const traceId = "error" in body ? body.error.fbtrace_id : body.fbtrace_id;
+  return {
+    kind: "respond",
+    status,
+    headers: { "content-type": "application/json; charset=UTF-8", "x-fb-trace-id": traceId },
+    body: JSON.stringify(body),
+  };
 }
 
 function eventIdOf(event: unknown): string | null {

@@ -112,7 +112,7 @@ export async function startMetaSimulator(options: MetaSimulatorOptions = {}): Pr
         holds.add(timer);
         return;
       }
-      send(res, outcome.status, { "content-type": outcome.contentType }, outcome.body);
+      send(res, outcome.status, outcome.headers, outcome.body);
       return;
     }
     if (url.pathname === "/tr" || url.pathname === "/tr/") {
