@@ -31,7 +31,8 @@ export type NewDelivery = {
   orderName: string | null;
   /** Unix seconds. */
   eventTime: number;
-  payload: object;
+  /** The hashed CAPI event; null for rows that will never be sent (skipped, invalid). */
+  payload: object | null;
   matchKeys: string[];
   status: "pending" | "held" | "skipped" | "dead";
   statusReason?: string | null;
@@ -120,7 +121,7 @@ export function toNewRecord(row: NewDelivery, nowMs: number): NewDeliveryRecord 
     order_id: row.orderId,
     order_name: row.orderName,
     event_time: row.eventTime,
-    payload: JSON.stringify(row.payload),
+    payload: row.payload === null ? null : JSON.stringify(row.payload),
     match_keys: JSON.stringify(row.matchKeys),
     status: row.status,
     status_reason: row.statusReason ?? null,

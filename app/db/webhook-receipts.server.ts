@@ -16,11 +16,23 @@ export function createWebhookReceipts(database: Database) {
     return Number(result.numInsertedOrUpdatedRows ?? 0) > 0;
   }
 
+  /** True when this webhook id was already recorded (check first, record after the work is stored). */
+  async function has(shop: string, topic: string, webhookId: string): Promise<boolean> {
+    const row = await db
+      .selectFrom("webhook_receipts")
+      .select("webhook_id")
+      .where("shop", "=", shop)
+      .where("topic", "=", topic)
+      .where("webhook_id", "=", webhookId)
+      .executeTakeFirst();
+    return row !== undefined;
+  }
+
   /** Deletes receipts received before `olderThanMs`; returns how many. */
   async function purgeOlderThan(olderThanMs: number): Promise<number> {
     const result = await db.deleteFrom("webhook_receipts").where("received_at", "<", olderThanMs).executeTakeFirst();
     return Number(result.numDeletedRows);
   }
 
-  return { record, purgeOlderThan };
+  return { record, has, purgeOlderThan };
 }

@@ -57,6 +57,12 @@ export function outboxContract(get: GetTestDatabase): void {
       expect(rows.find((row) => row.destination === "meta:111")?.payload).not.toHaveProperty("changed");
     });
 
+    it("stores rows without a payload (skipped) as null", async () => {
+      await outbox.enqueue([delivery({ status: "skipped", statusReason: "no_consent", payload: null })], NOW);
+      const [row] = (await outbox.list({ limit: 1 })).rows;
+      expect(row).toMatchObject({ status: "skipped", statusReason: "no_consent", payload: null });
+    });
+
     it("enqueues large batches in chunks", async () => {
       await expect(outbox.enqueue(many(1200), NOW)).resolves.toEqual({ inserted: 1200 });
       expect((await outbox.countByStatus()).pending).toBe(1200);

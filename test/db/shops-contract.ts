@@ -108,7 +108,10 @@ export function shopsContract(get: GetTestDatabase): void {
   describe("webhook receipts", () => {
     it("records a webhook id once per shop and topic", async () => {
       const receipts = createWebhookReceipts(get().database);
+      await expect(receipts.has(SHOP, "orders/paid", "wh-1")).resolves.toBe(false);
       await expect(receipts.record(SHOP, "orders/paid", "wh-1", 1000)).resolves.toBe(true);
+      await expect(receipts.has(SHOP, "orders/paid", "wh-1")).resolves.toBe(true);
+      await expect(receipts.has(SHOP, "orders/create", "wh-1")).resolves.toBe(false);
       await expect(receipts.record(SHOP, "orders/paid", "wh-1", 1001)).resolves.toBe(false);
       await expect(receipts.record(SHOP, "orders/create", "wh-1", 1002)).resolves.toBe(true);
       await expect(receipts.record("other.myshopify.com", "orders/paid", "wh-1", 1003)).resolves.toBe(true);
