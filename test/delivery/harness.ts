@@ -1,8 +1,5 @@
 import { createHash, randomBytes } from "node:crypto";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { openDatabase, type Database } from "~/db/connection.server";
+import type { Database } from "~/db/connection.server";
 import { createOutbox, type Outbox } from "~/db/outbox.server";
 import type { NewDelivery } from "~/db/outbox-types";
 import { createShopStore, type ShopStore } from "~/db/shops.server";
@@ -10,6 +7,7 @@ import { createMetaGraphClient } from "~/destinations/meta/graph-client.server";
 import { createDeliveryWorker, type DeliveryWorkerOptions } from "~/delivery/worker.server";
 import type { DeliveryLogger } from "~/delivery/ports";
 import type { CapiServerEvent } from "~/tracking/capi-types";
+import { openTestPostgres, openTestSqlite } from "../db/support";
 import { startMetaSimulator, type MetaSimulator } from "../sim/meta-graph-sim";
 
 // One real SQLite file, one real simulator on loopback, one clock both share. Only Meta is simulated.
@@ -45,6 +43,8 @@ export function createMemoryLogger(): DeliveryLogger & { lines: LogLine[] } {
 export type Harness = {
   clock: Clock;
   database: Database;
+  /** Open a second connection to the same database with this (e.g. a worker in another process). */
+  databaseUrl: string;
   outbox: Outbox;
   shops: ShopStore;
   sim: MetaSimulator;
@@ -53,10 +53,12 @@ export type Harness = {
   close(): Promise<void>;
 };
 
-export async function startHarness(options: { startMs?: number } = {}): Promise<Harness> {
+export type HarnessOptions = { startMs?: number; engine?: "sqlite" | "postgres" };
+
+export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
   const clock = createClock(options.startMs);
-  const dir = mkdtempSync(join(tmpdir(), "tandem-delivery-"));
-  const database = await openDatabase(`file:${join(dir, "test.sqlite")}`);
+  const testDb = options.engine === "postgres" ? await openTestPostgres() : await openTestSqlite();
+  const { database } = testDb;
   const outbox = createOutbox(database);
   const shops = createShopStore(database, [randomBytes(32)]);
   const sim = await startMetaSimulator({ now: clock.now, pixels: { [PIXEL]: TOKEN, [PIXEL_B]: OTHER_TOKEN } });
@@ -64,6 +66,7 @@ export async function startHarness(options: { startMs?: number } = {}): Promise<
   return {
     clock,
     database,
+    databaseUrl: testDb.url,
     outbox,
     shops,
     sim,
@@ -85,8 +88,7 @@ export async function startHarness(options: { startMs?: number } = {}): Promise<
     },
     async close() {
       await sim.close();
-      await database.close();
-      rmSync(dir, { recursive: true, force: true });
+      await testDb.cleanup();
     },
   };
 }
