@@ -32,7 +32,7 @@ export async function fanOutHeld(
 
     const tooOld = await db
       .updateTable("deliveries")
-      .set({ status: "dead", status_reason: "too_old", updated_at: nowMs })
+      .set({ status: "dead", status_reason: "too old: event_time was past Meta's 7-day window when the shop was configured; not sent", updated_at: nowMs })
       .where("shop", "=", shop)
       .where("destination", "=", UNCONFIGURED_DESTINATION)
       .where("status", "=", "held")

@@ -61,7 +61,8 @@ export async function ingestPaidOrder(deps: Deps, delivery: PaidOrderDelivery): 
     );
   } else {
     const disabled = config !== null && !config.enabled;
-    const status = mapping.kind === "skipped" || disabled ? "skipped" : configured ? "pending" : "held";
+    const status: "skipped" | "pending" | "held" =
+      mapping.kind === "skipped" || disabled ? "skipped" : configured ? "pending" : "held";
     outcome = disabled
       ? INGEST_OUTCOME.disabled
       : mapping.kind === "skipped"

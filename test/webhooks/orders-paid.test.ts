@@ -91,7 +91,7 @@ describe("orders/paid webhook route", () => {
   });
 
   it("holds the event while the shop is unconfigured, then queues it once configured", async () => {
-    await deliver(buildOrder(), { webhookId: "wh-early" });
+    await deliver(buildOrder({ processed_at: new Date().toISOString() }), { webhookId: "wh-early" });
     let rows = await allRows();
     expect(rows).toHaveLength(1);
     expect(rows[0]).toMatchObject({ status: "held", destination: "meta:unconfigured" });
@@ -103,9 +103,20 @@ describe("orders/paid webhook route", () => {
     expect(rows[0]).toMatchObject({ status: "pending", destination: "meta:111222333" });
   });
 
+  it("marks a held event dead as too old when configuration comes after Meta's 7-day window", async () => {
+    const eightDaysAgo = new Date(Date.now() - 8 * 86_400_000).toISOString();
+    await deliver(buildOrder({ processed_at: eightDaysAgo }), { webhookId: "wh-old" });
+    const { configureShop } = await import("../../app/shops/configure-shop.server");
+    await configureShop(context, SHOP, { pixelIds: ["111222333"], accessToken: "EAAtoken" }, Date.now());
+    const rows = await allRows();
+    expect(rows).toHaveLength(1);
+    expect(rows[0]!.status).toBe("dead");
+    expect(rows[0]!.status_reason).toMatch(/too old/i);
+  });
+
   it("records an order whose consent says no as skipped, with nothing to send", async () => {
     await configure();
-    await deliver(withConsent(buildOrder(), "m0;a1;s1"), { webhookId: "wh-no" });
+    await deliver(withConsent("m0;a1;s1"), { webhookId: "wh-no" });
     const rows = await allRows();
     expect(rows[0]).toMatchObject({ status: "skipped", payload: null });
   });
