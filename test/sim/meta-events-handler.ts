@@ -96,7 +96,7 @@ function injectedOutcome(failure: FailureInjection, log: GraphRequestLog): Event
   switch (failure.kind) {
     case "timeout":
       log.status = -1;
-      return { kind: "hold", holdMs: failure.holdMs ?? 10_000 };
+      return { kind: "hold", holdMs: failure.holdMs ?? 15_000 };
     case "http500":
       log.status = 500;
       return json(500, graphErrorBody({

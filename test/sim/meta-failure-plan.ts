@@ -12,7 +12,7 @@ export type FailureInjection = {
   pixelId?: string;
   // kind 'throttle': which Graph throttling code to answer with (default 4).
   throttleCode?: ThrottleCode;
-  // kind 'timeout': how long to hold the request before destroying the socket (default 10 s).
+  // kind 'timeout': how long to hold the request before destroying the socket (default 15 s, longer than the app client's 10 s default).
   holdMs?: number;
 };
 
