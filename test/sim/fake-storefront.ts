@@ -89,7 +89,7 @@ export async function startFakeStorefront(options: FakeStorefrontOptions): Promi
       res.end(body);
     };
     if (path === "/tandem-capture.js") return send(200, "text/javascript", asset);
-    if (path === "/favicon.ico") return send(404, "text/plain", "");
+    if (path === "/favicon.ico") return send(200, "image/x-icon", "");
     if (path === `${routesRoot}cart.js` || path === `${routesRoot}cart/update.js`) {
       if (options.ajaxCart === false) return send(404, "text/plain", "not found");
       if (path.endsWith("cart.js") && req.method === "GET") {
@@ -130,6 +130,10 @@ export async function startFakeStorefront(options: FakeStorefrontOptions): Promi
       cartToken = token;
       attributes = {};
     },
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
   };
 }
