@@ -1,5 +1,5 @@
 import "@shopify/shopify-app-remix/adapters/node";
-import { ApiVersion, AppDistribution, shopifyApp } from "@shopify/shopify-app-remix/server";
+import { ApiVersion, AppDistribution, LogSeverity, shopifyApp } from "@shopify/shopify-app-remix/server";
 import { env } from "./env.server";
 import { getAppContext } from "./context.server";
 import { LazySessionStorage } from "./db/lazy-session-storage.server";
@@ -21,6 +21,7 @@ const shopify = shopifyApp({
   authPathPrefix: "/auth",
   sessionStorage: new LazySessionStorage(async () => (await getAppContext()).sessionStorage),
   distribution: AppDistribution.AppStore,
+  logger: { level: config.NODE_ENV === "development" ? LogSeverity.Info : LogSeverity.Warning },
   future: { unstable_newEmbeddedAuthStrategy: true, expiringOfflineAccessTokens: true },
   hooks: {
     afterAuth: async ({ session, admin }) => {

@@ -28,14 +28,23 @@ export type DeliveryDeps = {
 };
 
 type Item = { row: ClaimedDelivery; event: Record<string, unknown> };
-type Target = { pixelId: string; accessToken: string; testEventCode: string | null };
-type Resolved = { ok: true; target: Target } | { ok: false; reason: string; pauseShop: boolean };
+// The lease this pass holds. No new request starts in its last quarter: a request still in flight when the
+// lease ends could be repeated by a worker that reclaims the rows.
+export type LeaseWindow = { claimedAtMs: number; leaseMs: number };
+type Target = { pixelId: string; accessToken: string; testEventCode: string | null; sendBy: number };
+type Resolved = { ok: true; target: Omit<Target, "sendBy"> } | { ok: false; reason: string; pauseShop: boolean };
 
 // Delivers one (shop, pixel) group: resolve where to send, drop what cannot be sent, then send batch by
 // batch. Batches of one group run one after another, so a configuration error stops the rest of the group
 // without further calls to Meta.
-export async function deliverGroup(group: DeliveryGroup, deps: DeliveryDeps, summary: RunSummary): Promise<void> {
+export async function deliverGroup(
+  group: DeliveryGroup,
+  deps: DeliveryDeps,
+  summary: RunSummary,
+  lease: LeaseWindow,
+): Promise<void> {
   const rec = createRecorder(group, deps, summary);
+  const sendBy = lease.claimedAtMs + Math.floor((lease.leaseMs * 3) / 4);
   try {
     const resolved = await resolveTarget(group, deps);
     if (!resolved.ok) {
@@ -47,7 +56,7 @@ export async function deliverGroup(group: DeliveryGroup, deps: DeliveryDeps, sum
     let halted: string | null = null;
     for (const batch of chunk(items, deps.batchSize)) {
       if (halted !== null) await rec.needsAttention(batch.map((i) => i.row), halted, null);
-      else halted = await sendBatch(batch, resolved.target, group, deps, rec);
+      else halted = await sendBatch(batch, { ...resolved.target, sendBy }, group, deps, rec);
     }
   } catch (error) {
     // A storage or programming error: leave the rest for another pass (the lease is released or expires).
@@ -96,6 +105,11 @@ async function sendBatch(
   deps: DeliveryDeps,
   rec: Recorder,
 ): Promise<string | null> {
+  if (deps.now() >= target.sendBy) {
+    // Out of lease time (e.g. a long split under slow responses): hand the rows back for the next pass.
+    await rec.release(items.map((i) => i.row));
+    return null;
+  }
   rec.countRequest();
   const result = await deps.client.sendEvents({
     pixelId: target.pixelId,
@@ -141,7 +155,7 @@ async function scheduleRetry(rows: ClaimedDelivery[], failure: MetaSendFailure, 
   const giveUp: ClaimedDelivery[] = [];
   for (const row of rows) {
     const decision = nextAttemptAt({
-      attempt: Math.max(1, row.attempts),
+      attempt: row.attempts + 1, // the outbox counts attempts when it records them
       nowMs,
       eventTimeS: row.eventTime,
       random: () => draw,

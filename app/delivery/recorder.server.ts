@@ -65,6 +65,12 @@ export function createRecorder(group: DeliveryGroup, deps: DeliveryDeps, summary
         "Meta rejected a batch",
       );
     },
+    async release(rows: readonly ClaimedDelivery[]) {
+      if (rows.length === 0) return;
+      await outbox.releaseLease(close(rows));
+      summary.released += rows.length;
+      logger.info({ ...base, ...eventIds(rows) }, "lease running out: rows handed back");
+    },
     async releaseUnrecorded() {
       const ids = [...open];
       open.clear();

@@ -59,8 +59,9 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWo
 
   async function runOnce(): Promise<RunSummary> {
     const summary = emptySummary();
+    const claimedAtMs = now();
     const rows = await options.outbox.claimDue({
-      nowMs: now(),
+      nowMs: claimedAtMs,
       limit: claimLimit,
       owner: options.owner,
       leaseMs,
@@ -68,7 +69,7 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWo
     });
     summary.claimed = rows.length;
     if (rows.length === 0) return summary;
-    const tasks = groupByDestination(rows).map((group) => () => deliverGroup(group, deps, summary));
+    const tasks = groupByDestination(rows).map((group) => () => deliverGroup(group, deps, summary, { claimedAtMs, leaseMs }));
     await runBounded(tasks, concurrency);
     return summary;
   }

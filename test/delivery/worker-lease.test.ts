@@ -1,5 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { configureShop, enqueuePurchases, rowsOf, startHarness, type Harness } from "./harness";
+import { sql } from "kysely";
+import { createMetaGraphClient } from "~/destinations/meta/graph-client.server";
+import type { MetaGraphClient } from "~/destinations/meta/types";
+import { configureShop, enqueuePurchases, GRAPH_VERSION, rowsOf, startHarness, type Harness } from "./harness";
 
 let h: Harness;
 beforeEach(async () => {
@@ -41,6 +44,39 @@ describe("delivery worker: leases", () => {
 
     expect(first.claimed + second.claimed).toBe(300);
     expect(h.sim.accepted).toHaveLength(300);
+    expect(h.sim.duplicateDeliveries()).toEqual([]);
+  });
+});
+
+describe("delivery worker: lease budget", () => {
+  it("stops starting requests late in its lease and hands the unsent rows back instead", async () => {
+    await enqueuePurchases(h, 8);
+    // One event Meta rejects, so the batch is split into several requests.
+    await sql`update deliveries set payload = json_set(payload, '$.user_data.em', 'raw@example.com') where event_id = 'deliv-evt-6'`.execute(h.database.db);
+    // GIVEN Meta answers each request only after 20 s of (simulated) time
+    const real = createMetaGraphClient({ baseUrl: h.sim.url, version: GRAPH_VERSION });
+    const slow: MetaGraphClient = {
+      async sendEvents(input) {
+        const result = await real.sendEvents(input);
+        h.clock.advance(20_000);
+        return result;
+      },
+    };
+    const worker = h.worker({ client: slow, leaseMs: 60_000 });
+
+    // WHEN one pass runs with a 60 s lease
+    const first = await worker.runOnce();
+
+    // THEN it made requests only during the first 45 s, and released what it had not sent yet
+    expect(first.requests).toBe(3);
+    expect(first.released).toBeGreaterThan(0);
+    const handedBack = (await rowsOf(h)).filter((r) => r.status === "pending");
+    expect(handedBack).toHaveLength(first.released);
+    expect(handedBack.every((r) => r.leaseOwner === null && r.attempts === 0)).toBe(true);
+
+    // AND the next passes finish the job: 7 sent, 1 dead, nothing twice
+    while ((await worker.runOnce()).claimed > 0);
+    expect(await h.outbox.countByStatus()).toMatchObject({ sent: 7, dead: 1, pending: 0 });
     expect(h.sim.duplicateDeliveries()).toEqual([]);
   });
 });
