@@ -1,0 +1,114 @@
+import { mkdtemp, readFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createServer } from "node:http";
+import type { Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import type { Browser } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { buildPurchaseFromOrder, DEFAULT_PURCHASE_SETTINGS } from "../../app/tracking/purchase-from-order";
+import { buildPixel } from "../../scripts/build-pixel";
+import { FIXTURE, buildOrder } from "../fixtures/factories";
+import purchase from "../fixtures/shopify/checkout-completed.json";
+import { startMetaSimulator } from "../sim/meta-graph-sim";
+import type { MetaSimulator } from "../sim/meta-graph-sim";
+import { ARTIFACTS_DIR, launchChromium } from "./chromium";
+import { HARNESS_PAGE, workerSource } from "./pixel-harness";
+
+// The built pixel bundle in a real Web Worker in Chromium; its /tr requests land in the Meta simulator.
+const PIXEL = "1234567890123456";
+let browser: Browser;
+let sim: MetaSimulator;
+let harness: Server;
+let bundle: string;
+
+beforeAll(async () => {
+  sim = await startMetaSimulator();
+  sim.registerPixel(PIXEL, "test-token");
+  const dir = await mkdtemp(join(tmpdir(), "tandem-pixel-"));
+  bundle = await buildPixel({ outfile: join(dir, "web-pixel.js"), trEndpoint: `${sim.url}/tr` });
+  harness = createServer((_req, res) => {
+    res.writeHead(200, { "content-type": "text/html; charset=utf-8" });
+    res.end(HARNESS_PAGE);
+  });
+  await new Promise<void>((resolve) => harness.listen(0, "127.0.0.1", resolve));
+  browser = await launchChromium();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await new Promise<void>((resolve) => (harness ? harness.close(() => resolve()) : resolve()));
+  await sim?.close();
+});
+
+function event(name: string, id: string, data: unknown) {
+  return {
+    id,
+    name,
+    type: "standard",
+    timestamp: "2025-11-04T15:10:00.000Z",
+    context: { document: { location: { href: "https://tandem-demo.example.com/products/linen-shirt" }, referrer: "" } },
+    data,
+  };
+}
+
+describe("web pixel in a Chromium Web Worker", () => {
+  it("sends every mapped event to /tr and the Purchase deduplicates against the server event", async () => {
+    const page = await browser.newPage();
+    const port = (harness.address() as AddressInfo).port;
+    await page.goto(`http://127.0.0.1:${port}/`);
+    await page.evaluate(
+      (source) => (window as unknown as { startPixel(s: string): void }).startPixel(source),
+      workerSource(bundle, {
+        settings: { pixelIds: PIXEL },
+        cookies: { _fbp: "fb.1.1762268000123.1234567890" },
+        customerPrivacy: { marketingAllowed: true, analyticsProcessingAllowed: true, saleOfDataAllowed: false },
+      }),
+    );
+    const variant = purchase.data.checkout.lineItems[0]?.variant;
+    const events = [
+      event("page_viewed", "sh-1", {}),
+      event("product_viewed", "sh-2", { productVariant: variant }),
+      event("cart_viewed", "sh-3", {}),
+      purchase,
+    ];
+    for (const e of events) await page.evaluate((payload) => (window as unknown as { emit(e: unknown): void }).emit(payload), e);
+
+    // THEN three events reach Meta (cart_viewed is not mapped), each valid per the simulator's /tr rules.
+    await expect.poll(() => sim.browserEvents.length, { timeout: 10_000 }).toBe(3);
+    await page.screenshot({ path: `${ARTIFACTS_DIR}web-pixel-harness.png` });
+    const byName = Object.fromEntries(sim.browserEvents.map((e) => [e.eventName, e]));
+    expect(byName.PageView?.eventId).toBe("sh-1");
+    expect(byName.ViewContent?.customData.content_ids).toBe('["45012345678901"]');
+    expect(byName.Purchase?.eventId).toBe(FIXTURE.eventId);
+    expect(byName.Purchase?.fbp).toBe("fb.1.1762268000123.1234567890");
+    expect(byName.Purchase?.ldu).toBe(true);
+    expect(byName.Purchase?.userData.em).toMatch(/^[0-9a-f]{64}$/);
+
+    // WHEN the server sends its twin for the same order, THEN Meta counts the purchase once.
+    // (processed now: Meta rejects server events older than 7 days)
+    const mapping = await buildPurchaseFromOrder(buildOrder({ processed_at: new Date().toISOString() }), {
+      nowMs: Date.now(),
+      settings: DEFAULT_PURCHASE_SETTINGS,
+      storefrontUrl: FIXTURE.storefrontUrl,
+    });
+    if (mapping.kind !== "event") throw new Error("fixture order should map to an event");
+    const response = await fetch(`${sim.url}/v26.0/${PIXEL}/events`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ data: [mapping.event], access_token: "test-token" }),
+    });
+    expect(response.status, await response.clone().text()).toBe(200);
+    const entry = sim.ledger().find((e) => e.eventName === "Purchase");
+    expect(entry).toMatchObject({ browser: 1, server: 1, countedByMeta: 1, eventId: FIXTURE.eventId });
+    expect(sim.doubleCounted()).toEqual([]);
+    await page.close();
+  });
+
+  it("ships the production endpoint when no override is baked in", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "tandem-pixel-prod-"));
+    const production = await buildPixel({ outfile: join(dir, "web-pixel.js") });
+    expect(production).toContain("https://www.facebook.com/tr");
+    expect(await readFile(join(dir, "web-pixel.js"), "utf8")).not.toContain(sim.url);
+  });
+});
