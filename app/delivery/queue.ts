@@ -4,6 +4,9 @@
 export type DeliveryQueue = {
   notify(shop: string, ids: number[]): Promise<void>;
   close(): Promise<void>;
+  // Health checks: rejects when the backend cannot take work (e.g. Redis unreachable). Embedded mode has
+  // nothing to reach.
+  ping?(): Promise<void>;
 };
 
 export type Wakeable = { wake(): void };
@@ -16,6 +19,9 @@ export function createEmbeddedQueue(worker: Wakeable): DeliveryQueue {
     },
     async close() {
       closed = true;
+    },
+    async ping() {
+      if (closed) throw new Error("delivery queue is closed");
     },
   };
 }

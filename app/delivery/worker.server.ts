@@ -1,4 +1,7 @@
 import type { MetaGraphClient } from "../destinations/meta/types";
+import { getMetrics, type Metrics } from "../observability/metrics.server";
+import { instrumentDeliveryOutbox } from "../observability/instrument-outbox.server";
+import { instrumentMetaClient } from "../observability/instrument-meta-client.server";
 import { deliverGroup, type DeliveryDeps } from "./deliver-group.server";
 import { groupByDestination } from "./plan-batches";
 import { SILENT_LOGGER, type DeliveryLogger, type DeliveryOutbox, type DeliveryShops } from "./ports";
@@ -20,6 +23,8 @@ export type DeliveryWorkerOptions = {
   pollIntervalMs?: number;
   concurrency?: number;
   logger?: DeliveryLogger;
+  /** Where delivery latency and Meta errors are counted; defaults to the process registry, null turns it off. */
+  metrics?: Metrics | null;
   retry?: { baseMs?: number; capMs?: number };
 };
 
@@ -43,10 +48,12 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWo
   const pollIntervalMs = options.pollIntervalMs ?? 500;
   const now = options.now ?? Date.now;
   const logger = options.logger ?? SILENT_LOGGER;
+  const metrics = options.metrics === undefined ? getMetrics() : options.metrics;
+  const outbox = metrics ? instrumentDeliveryOutbox(options.outbox, metrics) : options.outbox;
   const deps: DeliveryDeps = {
-    outbox: options.outbox,
+    outbox,
     shops: options.shops,
-    client: options.client,
+    client: metrics ? instrumentMetaClient(options.client, metrics) : options.client,
     logger,
     now,
     random: options.random ?? Math.random,
@@ -60,7 +67,7 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWo
   async function runOnce(): Promise<RunSummary> {
     const summary = emptySummary();
     const claimedAtMs = now();
-    const rows = await options.outbox.claimDue({
+    const rows = await outbox.claimDue({
       nowMs: claimedAtMs,
       limit: claimLimit,
       owner: options.owner,

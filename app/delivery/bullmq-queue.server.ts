@@ -1,0 +1,67 @@
+import { Queue } from "bullmq";
+import type { DeliveryQueue } from "./queue";
+
+// Scale mode's producer side: a webhook that inserted rows adds a "shop has work" job to BullMQ, and some
+// worker process picks it up. The job is only a nudge — the outbox row is the truth, workers claim rows
+// from the database, and a periodic sweep in every worker finds rows whose nudge Redis lost.
+
+export const DELIVERY_QUEUE_NAME = "tandem-delivery";
+export const DELIVERY_JOB = "deliver";
+export const DEFAULT_QUEUE_PREFIX = "tandem";
+const PING_TIMEOUT_MS = 1_000;
+
+export type DeliveryNudge = { shop: string; ids: number[] };
+
+export type BullmqQueueOptions = {
+  url: string;
+  /** Queue name and key prefix; tests give each suite its own so runs never see each other's jobs. */
+  name?: string;
+  prefix?: string;
+};
+
+export type BullmqDeliveryQueue = DeliveryQueue & { ping(): Promise<void>; readonly bull: Queue<DeliveryNudge> };
+
+export function createBullmqQueue(options: BullmqQueueOptions): BullmqDeliveryQueue {
+  const bull = new Queue<DeliveryNudge>(options.name ?? DELIVERY_QUEUE_NAME, {
+    // A web request must not hang on a Redis outage: fail the add fast and let the sweep deliver instead.
+    connection: { url: options.url, enableOfflineQueue: false, maxRetriesPerRequest: 1 },
+    prefix: options.prefix ?? DEFAULT_QUEUE_PREFIX,
+  });
+  // ioredis reports connection trouble as events; without a listener Node treats them as crashes.
+  bull.on("error", () => {});
+  let closing: Promise<void> | null = null;
+
+  return {
+    bull,
+    async notify(shop, ids) {
+      if (closing) return;
+      // One waiting job per shop is enough (the worker claims every due row of that shop and more), and a
+      // nudge that arrives while the shop's job runs is kept as one follow-up job, so none is lost and a
+      // busy shop never queues thousands of jobs ahead of a quiet one.
+      await bull.add(
+        DELIVERY_JOB,
+        { shop, ids },
+        {
+          deduplication: { id: `shop:${shop}`, keepLastIfActive: true },
+          removeOnComplete: true,
+          removeOnFail: true,
+        },
+      );
+    },
+    async ping() {
+      await withTimeout(bull.getJobCounts("waiting"), PING_TIMEOUT_MS, "Redis did not answer");
+    },
+    close() {
+      closing ??= bull.close();
+      return closing;
+    },
+  };
+}
+
+export function withTimeout<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${message} within ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}

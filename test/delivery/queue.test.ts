@@ -1,0 +1,18 @@
+import { describe, expect, it } from "vitest";
+import { createEmbeddedQueue } from "~/delivery/queue";
+
+describe("createEmbeddedQueue", () => {
+  it("wakes the worker on notify until closed", async () => {
+    let wakes = 0;
+    const queue = createEmbeddedQueue({ wake: () => void (wakes += 1) });
+    await queue.notify("shop.myshopify.com", [1, 2]);
+    await queue.notify("shop.myshopify.com", [3]);
+    expect(wakes).toBe(2);
+    await expect(queue.ping?.()).resolves.toBeUndefined();
+
+    await queue.close();
+    await queue.notify("shop.myshopify.com", [4]);
+    expect(wakes).toBe(2);
+    await expect(queue.ping?.()).rejects.toThrow(/closed/);
+  });
+});
