@@ -1,0 +1,79 @@
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
+
+// One Prometheus registry per process. Labels are low-cardinality on purpose: no shop, order or event ids
+// (those belong in logs), so a shop count in the thousands cannot blow up the scrape.
+
+export const DELIVERY_LATENCY_BUCKETS_S = [0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60, 300, 900, 3600, 21600, 86400];
+export const ACK_BUCKETS_S = [0.001, 0.0025, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1, 2.5];
+
+export type Metrics = ReturnType<typeof createMetrics>;
+
+export type MetaErrorLabels = { errorClass: string; code: number | null; httpStatus: number | null };
+
+export function createMetrics(options: { defaultMetrics?: boolean } = {}) {
+  const registry = new Registry();
+  if (options.defaultMetrics ?? true) collectDefaultMetrics({ register: registry, prefix: "tandem_" });
+
+  const webhooks = new Counter({
+    name: "tandem_webhooks_total",
+    help: "Webhooks answered, by topic and result (queued, held, skipped, invalid, duplicate_delivery, unauthorized, ...).",
+    labelNames: ["topic", "result"] as const,
+    registers: [registry],
+  });
+  const ackSeconds = new Histogram({
+    name: "tandem_webhook_ack_seconds",
+    help: "Time from the webhook request reaching the route to its answer.",
+    labelNames: ["topic"] as const,
+    buckets: ACK_BUCKETS_S,
+    registers: [registry],
+  });
+  const outboxDepth = new Gauge({
+    name: "tandem_outbox_depth",
+    help: "Outbox rows by status, counted from the database at scrape time.",
+    labelNames: ["status"] as const,
+    registers: [registry],
+  });
+  const deliveryLatency = new Histogram({
+    name: "tandem_delivery_latency_seconds",
+    help: "Time from the outbox row being created (webhook received) to Meta accepting the event.",
+    buckets: DELIVERY_LATENCY_BUCKETS_S,
+    registers: [registry],
+  });
+  const eventsSent = new Counter({
+    name: "tandem_events_sent_total",
+    help: "Events Meta accepted.",
+    registers: [registry],
+  });
+  const metaErrors = new Counter({
+    name: "tandem_meta_errors_total",
+    help: "Failed Graph API calls, by error class and Meta error code ('none' when Meta sent no code, e.g. a timeout).",
+    labelNames: ["class", "code", "http_status"] as const,
+    registers: [registry],
+  });
+
+  return {
+    registry,
+    recordWebhook(topic: string, result: string, seconds?: number): void {
+      webhooks.inc({ topic, result });
+      if (seconds !== undefined) ackSeconds.observe({ topic }, seconds);
+    },
+    recordDelivered(latenciesMs: readonly number[]): void {
+      eventsSent.inc(latenciesMs.length);
+      for (const ms of latenciesMs) deliveryLatency.observe(Math.max(0, ms) / 1000);
+    },
+    recordMetaError({ errorClass, code, httpStatus }: MetaErrorLabels): void {
+      metaErrors.inc({ class: errorClass, code: code === null ? "none" : String(code), http_status: httpStatus === null ? "none" : String(httpStatus) });
+    },
+    setOutboxDepth(counts: Readonly<Record<string, number>>): void {
+      for (const [status, count] of Object.entries(counts)) outboxDepth.set({ status }, count);
+    },
+  };
+}
+
+let processMetrics: Metrics | undefined;
+
+/** The process-wide registry the routes and the worker record into by default. */
+export function getMetrics(): Metrics {
+  processMetrics ??= createMetrics();
+  return processMetrics;
+}

@@ -1,0 +1,122 @@
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import type { AppContext } from "../../app/context.server";
+import type { NewDelivery } from "../../app/db/outbox-types";
+import { DAY_MS, purgeExpired } from "../../app/retention/purge.server";
+import { startRetentionSchedule } from "../../app/retention/schedule.server";
+import { openTestApp } from "../support/app-context";
+
+const SHOP = "retention-shop.myshopify.com";
+const T0 = Date.UTC(2026, 0, 1);
+const POLICY = { payloadDays: 30, metadataDays: 90 };
+
+function row(eventId: string, status: NewDelivery["status"] = "pending"): NewDelivery {
+  return {
+    shop: SHOP,
+    destination: "meta:111",
+    eventName: "Purchase",
+    eventId,
+    provenance: "note_attribute",
+    orderId: eventId,
+    orderName: `#${eventId}`,
+    eventTime: Math.floor(T0 / 1000),
+    payload: { event_name: "Purchase", event_id: eventId, user_data: { em: ["a".repeat(64)] } },
+    matchKeys: ["em"],
+    status,
+    nextAttemptAt: T0,
+  };
+}
+
+async function idOf(context: AppContext, eventId: string): Promise<number> {
+  const { rows } = await context.outbox.list({ shop: SHOP, limit: 100 });
+  const found = rows.find((r) => r.eventId === eventId);
+  if (!found) throw new Error(`no row ${eventId}`);
+  return found.id;
+}
+
+async function rowState(context: AppContext, eventId: string) {
+  const { rows } = await context.outbox.list({ shop: SHOP, limit: 100 });
+  const found = rows.find((r) => r.eventId === eventId);
+  return found ? { status: found.status, hasPayload: found.payload !== null } : "deleted";
+}
+
+describe("retention", () => {
+  let context: AppContext;
+  let cleanup: () => Promise<void>;
+
+  beforeEach(async () => {
+    ({ context, cleanup } = await openTestApp());
+    // GIVEN rows created at T0: one sent, one dead, one still pending, and one sent 40 days later.
+    await context.outbox.enqueue([row("sent-old"), row("dead-old"), row("pending-old")], T0);
+    await context.outbox.enqueue([row("sent-recent")], T0 + 40 * DAY_MS);
+    await context.outbox.markSent([await idOf(context, "sent-old")], { nowMs: T0 + 1000, fbtraceId: "t1", eventsReceived: 1 });
+    await context.outbox.markSent([await idOf(context, "sent-recent")], { nowMs: T0 + 40 * DAY_MS, fbtraceId: "t2", eventsReceived: 1 });
+    await context.outbox.markDead([await idOf(context, "dead-old")], { nowMs: T0 + 1000, reason: "invalid" });
+    await context.receipts.record(SHOP, "orders/paid", "wh-old", T0);
+    await context.receipts.record(SHOP, "orders/paid", "wh-recent", T0 + 40 * DAY_MS);
+  });
+  afterEach(() => cleanup());
+
+  it("keeps everything inside the payload period", async () => {
+    const result = await purgeExpired(context, POLICY, T0 + 29 * DAY_MS);
+    expect(result).toEqual({ payloadsPurged: 0, rowsDeleted: 0, receiptsDeleted: 0 });
+    expect(await rowState(context, "sent-old")).toEqual({ status: "sent", hasPayload: true });
+  });
+
+  it("drops the payload of finished rows after the payload period but keeps their delivery record", async () => {
+    const result = await purgeExpired(context, POLICY, T0 + 31 * DAY_MS);
+    expect(result).toEqual({ payloadsPurged: 2, rowsDeleted: 0, receiptsDeleted: 1 });
+    expect(await rowState(context, "sent-old")).toEqual({ status: "sent", hasPayload: false });
+    expect(await rowState(context, "dead-old")).toEqual({ status: "dead", hasPayload: false });
+    // Unfinished rows keep their payload: they still have to be sent.
+    expect(await rowState(context, "pending-old")).toEqual({ status: "pending", hasPayload: true });
+    expect(await rowState(context, "sent-recent")).toEqual({ status: "sent", hasPayload: true });
+    expect(await context.receipts.has(SHOP, "orders/paid", "wh-old")).toBe(false);
+    expect(await context.receipts.has(SHOP, "orders/paid", "wh-recent")).toBe(true);
+  });
+
+  it("deletes finished rows after the metadata period, never unfinished ones", async () => {
+    const result = await purgeExpired(context, POLICY, T0 + 91 * DAY_MS);
+    expect(result.rowsDeleted).toBe(2);
+    expect(await rowState(context, "sent-old")).toBe("deleted");
+    expect(await rowState(context, "dead-old")).toBe("deleted");
+    expect(await rowState(context, "pending-old")).toEqual({ status: "pending", hasPayload: true });
+    // Created 40 days after T0, so 51 days old: payload gone, record kept.
+    expect(await rowState(context, "sent-recent")).toEqual({ status: "sent", hasPayload: false });
+  });
+
+  it("never deletes a row before its payload period, even with a shorter metadata setting", async () => {
+    const result = await purgeExpired(context, { payloadDays: 30, metadataDays: 7 }, T0 + 10 * DAY_MS);
+    expect(result.rowsDeleted).toBe(0);
+    expect(await rowState(context, "sent-old")).toEqual({ status: "sent", hasPayload: true });
+  });
+
+  it("the schedule purges at start and again on each tick with the injected clock", async () => {
+    let nowMs = T0 + 31 * DAY_MS;
+    const schedule = startRetentionSchedule(context, { now: () => nowMs, intervalMs: 20 });
+    try {
+      await expect.poll(() => rowState(context, "sent-old")).toEqual({ status: "sent", hasPayload: false });
+      expect(await rowState(context, "dead-old")).toEqual({ status: "dead", hasPayload: false });
+      // WHEN the clock passes the metadata period THEN a later tick deletes the finished rows.
+      nowMs = T0 + 91 * DAY_MS;
+      await expect.poll(() => rowState(context, "sent-old"), { timeout: 2000 }).toBe("deleted");
+      expect(await rowState(context, "pending-old")).toEqual({ status: "pending", hasPayload: true });
+    } finally {
+      await schedule.stop();
+    }
+  });
+
+  it("runNow reports what it purged using the environment's periods", async () => {
+    const schedule = startRetentionSchedule(context, { now: () => T0 + 91 * DAY_MS, intervalMs: 60_000 });
+    try {
+      await schedule.stop();
+      // Either the start-up run or this one did the work; together they purged exactly these rows.
+      const again = await schedule.runNow();
+      expect(again).toEqual({ payloadsPurged: 0, rowsDeleted: 0, receiptsDeleted: 0 });
+      expect(await rowState(context, "sent-old")).toBe("deleted");
+      expect(await rowState(context, "sent-recent")).toEqual({ status: "sent", hasPayload: false });
+      expect(context.env.RETENTION_PAYLOAD_DAYS).toBe(30);
+    } finally {
+      await schedule.stop();
+    }
+  });
+});
