@@ -20,6 +20,7 @@ export function createEmbeddedQueue(worker: Wakeable): DeliveryQueue {
     async close() {
       closed = true;
     },
+    // The embedded queue lives in this process: if this code runs, it is up, unless it was closed.
     async ping() {
       if (closed) throw new Error("delivery queue is closed");
     },
