@@ -1,0 +1,64 @@
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import type { AppContext } from "../../app/context.server";
+import { createLogger } from "../../app/logger.server";
+import { buildOrder, FIXTURE } from "../fixtures/factories";
+import { startMetaSimulator, type MetaSimulator } from "../sim/meta-graph-sim";
+import { openTestApp } from "../support/app-context";
+import { captureLines, deliverPaidOrder, META_TOKEN, PIXEL, SHOP } from "./support";
+
+describe("structured logs", () => {
+  let sim: MetaSimulator;
+  let context: AppContext;
+  let cleanup: () => Promise<void>;
+  let lines: string[];
+
+  beforeAll(async () => {
+    sim = await startMetaSimulator();
+  });
+  afterAll(() => sim.close());
+  beforeEach(async () => {
+    sim.reset();
+    sim.registerPixel(PIXEL, META_TOKEN);
+    const capture = captureLines();
+    lines = capture.lines;
+    ({ context, cleanup } = await openTestApp({ META_GRAPH_URL: sim.url }, { logger: createLogger("trace", capture.stream) }));
+    await context.shops.configureShop(SHOP, { pixelIds: [PIXEL], accessToken: META_TOKEN }, Date.now());
+  });
+  afterEach(() => cleanup());
+
+  it("a webhook and its delivery log shop and event ids, and no PII or token", async () => {
+    // GIVEN an order full of PII, delivered once, then a Meta failure on a second order
+    const now = new Date().toISOString();
+    const order = buildOrder({ processed_at: now, created_at: now });
+    expect((await deliverPaidOrder(order, { webhookId: "wh-logs-1" })).status).toBe(200);
+    expect((await context.worker.runOnce()).sent).toBe(1);
+    sim.injectFailures({ kind: "http500", count: 1 });
+    const second = buildOrder({ id: 5812345678999, processed_at: now, created_at: now, note_attributes: [] , checkout_token: "c".repeat(32) });
+    await deliverPaidOrder(second, { webhookId: "wh-logs-2" });
+    expect((await context.worker.runOnce()).retried).toBe(1);
+
+    const records = lines.map((line) => JSON.parse(line) as Record<string, unknown>);
+    const ingested = records.find((r) => r.msg === "orders/paid ingested");
+    expect(ingested).toMatchObject({ shop: SHOP, webhookId: "wh-logs-1", outcome: "queued" });
+    const delivered = records.find((r) => r.msg === "delivered to Meta");
+    expect(delivered).toMatchObject({ shop: SHOP, eventIds: [FIXTURE.eventId] });
+    expect(records.some((r) => r.msg === "Meta rejected a batch" && r.shop === SHOP)).toBe(true);
+
+    // THEN no raw PII from either order and no token appears anywhere in the output
+    const output = lines.join("\n");
+    const secrets = [
+      order.email,
+      order.phone,
+      order.customer?.email,
+      order.customer?.first_name,
+      order.customer?.last_name,
+      order.billing_address?.phone,
+      order.billing_address?.address1,
+      order.shipping_address?.last_name,
+      META_TOKEN,
+      "test-api-secret",
+    ].filter((value): value is string => typeof value === "string" && value.length > 2);
+    expect(secrets.length).toBeGreaterThanOrEqual(6);
+    for (const secret of secrets) expect(output).not.toContain(secret);
+  });
+});
