@@ -1,3 +1,4 @@
+import { useEffect } from "react";
 import type { HeadersFunction, LoaderFunctionArgs } from "@remix-run/node";
 import { Link, Outlet, useLoaderData, useRouteError } from "@remix-run/react";
 import { boundary } from "@shopify/shopify-app-remix/server";
@@ -5,6 +6,7 @@ import { AppProvider } from "@shopify/shopify-app-remix/react";
 import { NavMenu } from "@shopify/app-bridge-react";
 import polarisStyles from "@shopify/polaris/build/esm/styles.css?url";
 import { authenticate } from "../shopify.server";
+import { installSessionTokenFallback } from "../admin/session-token-fallback";
 
 export const links = () => [{ rel: "stylesheet", href: polarisStyles }];
 
@@ -15,6 +17,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export default function App() {
   const { apiKey } = useLoaderData<typeof loader>();
+  // Before any client-side navigation: without App Bridge, data requests need the session token added here.
+  useEffect(() => installSessionTokenFallback(), []);
   return (
     <AppProvider isEmbeddedApp apiKey={apiKey}>
       <NavMenu>
@@ -23,6 +27,7 @@ export default function App() {
         </Link>
         <Link to="/app/settings">Settings</Link>
         <Link to="/app/activity">Activity</Link>
+        <Link to="/app/health">Health</Link>
       </NavMenu>
       <Outlet />
     </AppProvider>

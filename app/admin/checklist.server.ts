@@ -1,0 +1,85 @@
+import type { AppContext } from "../context.server";
+import type { GraphqlFn } from "../shopify/activate-web-pixel.server";
+import { detectEmbed, type EmbedState } from "./theme-embed.server";
+import { readWebPixel, type WebPixelState } from "./web-pixel-state.server";
+
+// The home page's setup checklist: four facts, each with the one thing that fixes it.
+
+type Deps = Pick<AppContext, "shops" | "database" | "env">;
+
+export const EMBED_HANDLE = "tandem-capture";
+
+export const CHECK = {
+  webPixel: "web_pixel",
+  embed: "storefront_embed",
+  token: "token",
+  firstPurchase: "first_purchase",
+} as const;
+export type CheckId = (typeof CHECK)[keyof typeof CHECK];
+
+/** `unknown`: Shopify could not be asked; shown as "could not check", never as done. */
+export type CheckState = "done" | "todo" | "unknown";
+
+export type ChecklistItem = { id: CheckId; state: CheckState; detail: string; fix: { label: string; url: string } | null };
+
+export type Checklist = { items: ChecklistItem[]; attention: string | null; complete: boolean };
+
+export function embedDeepLink(shop: string, apiKey: string): string {
+  return `https://${shop}/admin/themes/current/editor?context=apps&activateAppId=${encodeURIComponent(apiKey)}/${EMBED_HANDLE}`;
+}
+
+function pixelItem(state: WebPixelState, pixelIds: string[]): ChecklistItem {
+  if (state.kind === "unknown") {
+    return { id: CHECK.webPixel, state: "unknown", detail: `Could not ask Shopify: ${state.detail}`, fix: null };
+  }
+  const wanted = pixelIds.join(",");
+  if (state.kind === "connected" && wanted !== "" && state.pixelIds === wanted) {
+    return { id: CHECK.webPixel, state: "done", detail: `Connected for pixel ${pixelIds.join(", ")}.`, fix: null };
+  }
+  const detail =
+    state.kind === "missing" ? "The web pixel is not connected on this store yet." : "The web pixel has different pixel IDs than these settings.";
+  return { id: CHECK.webPixel, state: "todo", detail, fix: { label: "Save your pixel ID in Settings", url: "/app/settings" } };
+}
+
+function embedItem(state: EmbedState, shop: string, apiKey: string): ChecklistItem {
+  const fix = { label: "Enable the Tandem embed in the theme editor", url: embedDeepLink(shop, apiKey) };
+  if (state.kind === "enabled") return { id: CHECK.embed, state: "done", detail: `Enabled on ${state.themeName}.`, fix: null };
+  if (state.kind === "unknown") return { id: CHECK.embed, state: "unknown", detail: `Could not read the theme: ${state.detail}`, fix };
+  const detail =
+    state.kind === "disabled" ? `Turned off in ${state.themeName}.` : `Not enabled in ${state.themeName} yet (app embeds are off after install).`;
+  return { id: CHECK.embed, state: "todo", detail, fix };
+}
+
+async function lastSent(deps: Deps, shop: string): Promise<number | null> {
+  const row = await deps.database.db
+    .selectFrom("deliveries")
+    .select("sent_at")
+    .where("shop", "=", shop)
+    .where("status", "=", "sent")
+    .where("event_name", "=", "Purchase")
+    .limit(1)
+    .executeTakeFirst();
+  return row?.sent_at === undefined || row.sent_at === null ? null : Number(row.sent_at);
+}
+
+export async function buildChecklist(deps: Deps, shop: string, graphql: GraphqlFn): Promise<Checklist> {
+  const config = await deps.shops.getShop(shop);
+  const pixelIds = config?.pixelIds ?? [];
+  const [pixel, embed, sentAt] = await Promise.all([readWebPixel(graphql), detectEmbed(graphql, EMBED_HANDLE), lastSent(deps, shop)]);
+  const attention = config?.needsAttentionReason ?? null;
+
+  const tokenItem: ChecklistItem =
+    !config?.hasAccessToken
+      ? { id: CHECK.token, state: "todo", detail: "No access token saved.", fix: { label: "Paste a token in Settings", url: "/app/settings" } }
+      : attention !== null
+        ? { id: CHECK.token, state: "todo", detail: `Meta refused it: ${attention}`, fix: { label: "Replace the token in Settings", url: "/app/settings" } }
+        : { id: CHECK.token, state: "done", detail: "Saved, and Meta has not refused it.", fix: null };
+
+  const purchaseItem: ChecklistItem =
+    sentAt !== null
+      ? { id: CHECK.firstPurchase, state: "done", detail: "Meta has received a purchase from this store.", fix: null }
+      : { id: CHECK.firstPurchase, state: "todo", detail: "No purchase has reached Meta yet.", fix: { label: "Send a test event from Settings", url: "/app/settings" } };
+
+  const items = [pixelItem(pixel, pixelIds), embedItem(embed, shop, deps.env.SHOPIFY_API_KEY), tokenItem, purchaseItem];
+  return { items, attention, complete: items.every((item) => item.state === "done") };
+}

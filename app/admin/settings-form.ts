@@ -1,0 +1,102 @@
+import { z } from "zod";
+import type { ShopConfigPatch } from "../db/shops.server";
+
+// The settings form, validated at the edge. Errors are keyed by field name so the page can show each one
+// under its own input. Kept free of I/O so it runs in tests without a request.
+
+export const SETTINGS_FIELD = {
+  pixelIds: "pixelIds",
+  accessToken: "accessToken",
+  testEventCode: "testEventCode",
+  valueSource: "valueSource",
+  unknownConsent: "unknownConsent",
+} as const;
+export type SettingsField = (typeof SETTINGS_FIELD)[keyof typeof SETTINGS_FIELD];
+export type FieldErrors = Partial<Record<SettingsField, string>>;
+
+export type SettingsValidation = { ok: true; patch: ShopConfigPatch } | { ok: false; errors: FieldErrors };
+
+// Dataset ids in Events Manager are all digits (15–16 today); allow a wider range rather than guess the future.
+const PIXEL_ID = /^\d{6,20}$/;
+// Meta's codes look like TEST12345; accept any short token-like string so a new format is not rejected.
+const TEST_EVENT_CODE = /^[A-Za-z0-9_-]{1,64}$/;
+
+function splitIds(raw: string): string[] {
+  return raw
+    .split(/[\s,;]+/)
+    .map((part) => part.trim())
+    .filter((part) => part.length > 0);
+}
+
+const FormSchema = z.object({
+  pixelIds: z
+    .string()
+    .transform(splitIds)
+    .pipe(
+      z
+        .array(z.string().regex(PIXEL_ID, { message: "Each pixel (dataset) ID is 6 to 20 digits, as shown in Events Manager." }))
+        .min(1, { message: "Enter at least one Meta pixel (dataset) ID." })
+        .max(10, { message: "At most 10 pixels." }),
+    ),
+  accessToken: z
+    .string()
+    .trim()
+    .refine((value) => value === "" || (value.length >= 8 && !/\s/.test(value)), {
+      message: "Paste the whole access token from Events Manager (no spaces).",
+    }),
+  testEventCode: z
+    .string()
+    .trim()
+    .refine((value) => value === "" || TEST_EVENT_CODE.test(value), {
+      message: "A test event code is letters and digits, like TEST12345.",
+    }),
+  valueSource: z.enum(["presentment", "shop"], { message: "Choose which currency the value is reported in." }),
+  unknownConsent: z.enum(["send", "skip"], { message: "Choose what happens when consent is unknown." }),
+});
+
+function text(form: FormData, name: string): string {
+  const value = form.get(name);
+  return typeof value === "string" ? value : "";
+}
+
+/**
+ * `hasStoredToken`: a blank token field keeps the stored one (the field is write-only); without a stored
+ * token the field is required.
+ */
+export function validateSettingsForm(form: FormData, hasStoredToken: boolean): SettingsValidation {
+  const parsed = FormSchema.safeParse({
+    pixelIds: text(form, "pixelIds"),
+    accessToken: text(form, "accessToken"),
+    testEventCode: text(form, "testEventCode"),
+    valueSource: text(form, "valueSource"),
+    unknownConsent: text(form, "unknownConsent"),
+  });
+  const errors: FieldErrors = {};
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) {
+      const field = Object.values(SETTINGS_FIELD).find((name) => name === issue.path[0]);
+      if (field !== undefined && errors[field] === undefined) errors[field] = issue.message;
+    }
+  }
+  if (!hasStoredToken && text(form, "accessToken").trim() === "" && errors.accessToken === undefined) {
+    errors.accessToken = "Paste a Conversions API access token: server events cannot be sent without one.";
+  }
+  if (!parsed.success || Object.keys(errors).length > 0) return { ok: false, errors };
+
+  const data = parsed.data;
+  return {
+    ok: true,
+    patch: {
+      pixelIds: data.pixelIds,
+      ...(data.accessToken !== "" && { accessToken: data.accessToken }),
+      testEventCode: data.testEventCode === "" ? null : data.testEventCode,
+      settings: {
+        valueSource: data.valueSource,
+        includeShipping: form.get("includeShipping") === "on",
+        includeTax: form.get("includeTax") === "on",
+        unknownConsent: data.unknownConsent,
+      },
+      enabled: form.get("enabled") === "on",
+    },
+  };
+}

@@ -1,0 +1,85 @@
+import { randomUUID } from "node:crypto";
+import type { AppContext } from "../context.server";
+import { normalizeEmail } from "../tracking/normalize";
+import { sha256Hex } from "../tracking/sha256";
+
+// "Send test event": one real Conversions API call per configured pixel, with the shop's stored token and
+// test event code, through the same Graph client the worker uses. The answer is shown as Meta gave it.
+
+type Deps = Pick<AppContext, "shops" | "client">;
+
+export const TEST_EVENT_PROBLEM = {
+  notConfigured: "not_configured",
+  noTestCode: "no_test_code",
+} as const;
+
+/** Meta's answer for one pixel, with Meta's own field names. */
+export type TestEventAnswer =
+  | { pixelId: string; ok: true; events_received: number; fbtrace_id: string | null; messages: string[] }
+  | {
+      pixelId: string;
+      ok: false;
+      title: string | null;
+      message: string;
+      code: number | null;
+      error_subcode: number | null;
+      fbtrace_id: string | null;
+    };
+
+export type TestEventOutcome =
+  | { sent: true; eventId: string; answers: TestEventAnswer[] }
+  | { sent: false; problem: (typeof TEST_EVENT_PROBLEM)[keyof typeof TEST_EVENT_PROBLEM]; message: string };
+
+// Meta may discard events whose PII is plainly fake, so the address is the shop's own test inbox shape.
+const TEST_EMAIL = "tandem-test@example.com";
+const TEST_USER_AGENT = "Mozilla/5.0 (Tandem test event)";
+const TEST_IP = "203.0.113.10";
+
+export async function buildTestPurchase(opts: { nowMs: number; storefrontUrl: string; eventId: string }) {
+  const email = normalizeEmail(TEST_EMAIL) ?? TEST_EMAIL;
+  return {
+    event_name: "Purchase",
+    event_id: opts.eventId,
+    event_time: Math.floor(opts.nowMs / 1000),
+    action_source: "website",
+    event_source_url: opts.storefrontUrl,
+    user_data: { em: [await sha256Hex(email)], client_user_agent: TEST_USER_AGENT, client_ip_address: TEST_IP },
+    custom_data: { value: 1, currency: "USD" },
+  };
+}
+
+export async function sendTestEvent(deps: Deps, shop: string, nowMs: number): Promise<TestEventOutcome> {
+  const config = await deps.shops.getShop(shop);
+  const token = await deps.shops.getAccessToken(shop);
+  if (!config || config.pixelIds.length === 0 || token === null) {
+    return { sent: false, problem: TEST_EVENT_PROBLEM.notConfigured, message: "Save a pixel ID and an access token first." };
+  }
+  // Without a code Meta counts the test Purchase as a real sale; refuse rather than pollute the merchant's data.
+  if (!config.testEventCode) {
+    return {
+      sent: false,
+      problem: TEST_EVENT_PROBLEM.noTestCode,
+      message: "Save a test event code from Events Manager → Test events first; without it this Purchase would count as real.",
+    };
+  }
+  const eventId = `test_${randomUUID()}`;
+  const event = await buildTestPurchase({ nowMs, storefrontUrl: config.storefrontUrl ?? `https://${shop}`, eventId });
+  const answers: TestEventAnswer[] = [];
+  for (const pixelId of config.pixelIds) {
+    const result = await deps.client.sendEvents({ pixelId, accessToken: token, events: [event], testEventCode: config.testEventCode });
+    answers.push(
+      result.ok
+        ? { pixelId, ok: true, events_received: result.eventsReceived, fbtrace_id: result.fbtraceId, messages: result.messages }
+        : {
+            pixelId,
+            ok: false,
+            title: result.title,
+            message: result.message,
+            code: result.code,
+            error_subcode: result.subcode,
+            fbtrace_id: result.fbtraceId,
+          },
+    );
+  }
+  return { sent: true, eventId, answers };
+}

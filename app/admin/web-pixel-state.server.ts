@@ -1,0 +1,33 @@
+import type { GraphqlFn } from "../shopify/activate-web-pixel.server";
+import { isRecord, readGraphql } from "./graphql-read.server";
+
+export type WebPixelState =
+  | { kind: "connected"; id: string; pixelIds: string }
+  | { kind: "missing" }
+  | { kind: "unknown"; detail: string };
+
+const QUERY = `#graphql
+  query TandemWebPixelState { webPixel { id settings } }`;
+
+function settingsPixelIds(settings: unknown): string {
+  // Shopify returns the settings as a JSON string; accept an object too.
+  let value: unknown = settings;
+  if (typeof settings === "string") {
+    try {
+      value = JSON.parse(settings);
+    } catch {
+      return "";
+    }
+  }
+  return isRecord(value) && typeof value.pixelIds === "string" ? value.pixelIds : "";
+}
+
+/** Shopify answers the webPixel query with an error, not null, when the app has no pixel on the shop. */
+export async function readWebPixel(graphql: GraphqlFn): Promise<WebPixelState> {
+  const read = await readGraphql(graphql, QUERY);
+  if (read.kind === "unreachable") return { kind: "unknown", detail: read.detail };
+  if (read.kind === "errors") return { kind: "missing" };
+  const pixel = read.data.webPixel;
+  if (!isRecord(pixel) || typeof pixel.id !== "string") return { kind: "missing" };
+  return { kind: "connected", id: pixel.id, pixelIds: settingsPixelIds(pixel.settings) };
+}

@@ -1,0 +1,112 @@
+import { useState } from "react";
+import { Form } from "@remix-run/react";
+import { Banner, BlockStack, Button, Card, Checkbox, FormLayout, InlineStack, Select, Text, TextField } from "@shopify/polaris";
+import type { FieldErrors } from "../admin/settings-form";
+import type { SettingsView } from "../admin/settings.server";
+
+export type SettingsFormProps = { view: SettingsView; errors: FieldErrors; saving: boolean };
+
+const VALUE_SOURCES = [
+  { label: "Presentment currency (what the buyer paid in)", value: "presentment" },
+  { label: "Shop currency", value: "shop" },
+];
+const CONSENT_POLICIES = [
+  { label: "Send (no consent banner, or consent not collected)", value: "send" },
+  { label: "Do not send", value: "skip" },
+];
+
+function TokenField({ hasToken, error }: { hasToken: boolean; error: string | undefined }) {
+  const [replacing, setReplacing] = useState(!hasToken || error !== undefined);
+  const [token, setToken] = useState("");
+  if (!replacing) {
+    return (
+      <BlockStack gap="100">
+        <Text as="span">Conversions API access token</Text>
+        <InlineStack gap="300" blockAlign="center">
+          <Text as="span" tone="subdued">
+            ••••••••••••••••  saved, encrypted
+          </Text>
+          <Button onClick={() => setReplacing(true)}>Replace</Button>
+        </InlineStack>
+      </BlockStack>
+    );
+  }
+  return (
+    <TextField
+      label="Conversions API access token"
+      name="accessToken"
+      type="password"
+      autoComplete="off"
+      value={token}
+      onChange={setToken}
+      error={error}
+      helpText={hasToken ? "Leave blank to keep the saved token." : "Events Manager → your dataset → Settings → Generate access token."}
+    />
+  );
+}
+
+export function SettingsForm({ view, errors, saving }: SettingsFormProps) {
+  const [pixelIds, setPixelIds] = useState(view.pixelIds.join(", "));
+  const [testCode, setTestCode] = useState(view.testEventCode ?? "");
+  const [valueSource, setValueSource] = useState<string>(view.settings.valueSource);
+  const [includeShipping, setIncludeShipping] = useState(view.settings.includeShipping);
+  const [includeTax, setIncludeTax] = useState(view.settings.includeTax);
+  const [unknownConsent, setUnknownConsent] = useState<string>(view.settings.unknownConsent);
+  const [enabled, setEnabled] = useState(view.enabled);
+
+  return (
+    <Form method="post" replace>
+      <input type="hidden" name="intent" value="save" />
+      <Card>
+        <FormLayout>
+          <TextField
+            label="Meta pixel (dataset) IDs"
+            name="pixelIds"
+            value={pixelIds}
+            onChange={setPixelIds}
+            autoComplete="off"
+            error={errors.pixelIds}
+            helpText="One or more, separated by commas. Every pixel receives every event."
+          />
+          <TokenField hasToken={view.hasAccessToken} error={errors.accessToken} />
+          <TextField
+            label="Test event code"
+            name="testEventCode"
+            value={testCode}
+            onChange={setTestCode}
+            autoComplete="off"
+            error={errors.testEventCode}
+            helpText="From Events Manager → Test events. Leave blank in normal operation."
+          />
+          {testCode.trim() !== "" ? (
+            <Banner tone="warning" title="Test events are not dropped">
+              <p>
+                Meta processes events sent with a test event code like any other: they reach Events Manager and are used
+                for targeting and ads measurement. While a code is saved, every purchase is sent with it. Remove it when
+                you are done testing.
+              </p>
+            </Banner>
+          ) : null}
+          <Select label="Purchase value" name="valueSource" options={VALUE_SOURCES} value={valueSource} onChange={setValueSource} error={errors.valueSource} />
+          <InlineStack gap="400">
+            <Checkbox label="Include shipping" name="includeShipping" checked={includeShipping} onChange={setIncludeShipping} />
+            <Checkbox label="Include tax" name="includeTax" checked={includeTax} onChange={setIncludeTax} />
+          </InlineStack>
+          <Select
+            label="Orders whose consent is unknown"
+            name="unknownConsent"
+            options={CONSENT_POLICIES}
+            value={unknownConsent}
+            onChange={setUnknownConsent}
+            error={errors.unknownConsent}
+            helpText="Denied marketing consent is never sent; denied sale of data is sent with Limited Data Use."
+          />
+          <Checkbox label="Send server events to Meta" name="enabled" checked={enabled} onChange={setEnabled} />
+          <Button submit variant="primary" loading={saving}>
+            Save
+          </Button>
+        </FormLayout>
+      </Card>
+    </Form>
+  );
+}
