@@ -8,6 +8,8 @@ import { KyselySessionStorage } from "./db/session-storage.server";
 import { createMetaGraphClient } from "./destinations/meta/graph-client.server";
 import { createDeliveryWorker } from "./delivery/worker.server";
 import { createEmbeddedQueue, type DeliveryQueue } from "./delivery/queue";
+import { createBullmqQueue } from "./delivery/bullmq-queue.server";
+import { startBullmqConsumer, type BullmqConsumer } from "./delivery/bullmq-consumer.server";
 
 // Everything a request handler or the worker needs, built once per process from the parsed environment.
 // Tests build their own with createAppContext() and install it with setAppContext().
@@ -16,8 +18,13 @@ export type AppContext = Awaited<ReturnType<typeof createAppContext>>;
 
 export type AppContextOptions = {
   logger?: Logger;
-  /** Start the in-process worker (WORKER=inline). */
+  /**
+   * Run the delivery worker in this process (and, with REDIS_URL, consume BullMQ jobs). Default: see
+   * runsInlineWorker. `npm run worker` passes true.
+   */
   startWorker?: boolean;
+  /** Scale mode: BullMQ queue name and key prefix (tests isolate runs with these). */
+  queue?: { name?: string; prefix?: string; concurrency?: number };
   /** Overrides for tests and benchmarks. */
   worker?: Partial<Parameters<typeof createDeliveryWorker>[0]>;
 };
@@ -39,23 +46,51 @@ export async function createAppContext(config: Env, options: AppContextOptions =
     logger,
     ...options.worker,
   });
-  const queue: DeliveryQueue = createEmbeddedQueue(worker);
-  if (options.startWorker ?? config.WORKER === "inline") worker.start();
-
-  async function close(): Promise<void> {
-    await worker.stop();
-    await queue.close();
-    await database.close();
+  const redisUrl = config.REDIS_URL;
+  const queue: DeliveryQueue = redisUrl
+    ? createBullmqQueue({ url: redisUrl, name: options.queue?.name, prefix: options.queue?.prefix, logger })
+    : createEmbeddedQueue(worker);
+  const runWorker = options.startWorker ?? config.WORKER === "inline";
+  let consumer: BullmqConsumer | null = null;
+  if (runWorker) {
+    // The worker's own loop doubles as scale mode's sweep: it finds due rows whose job Redis lost.
+    worker.start();
+    if (redisUrl) {
+      consumer = startBullmqConsumer({ url: redisUrl, worker, logger, ...options.queue });
+    }
   }
 
-  return { env: config, logger, database, shops, outbox, receipts, sessionStorage, client, worker, queue, close };
+  // Graceful: stop taking jobs and claiming rows, let in-flight sends finish and be recorded, then close.
+  let closing: Promise<void> | null = null;
+  function close(): Promise<void> {
+    closing ??= (async () => {
+      await consumer?.close();
+      await worker.stop();
+      await queue.close();
+      await database.close();
+    })();
+    return closing;
+  }
+
+  return { env: config, logger, database, shops, outbox, receipts, sessionStorage, client, worker, queue, consumer, close };
 }
 
 let current: Promise<AppContext> | undefined;
 
 export function getAppContext(): Promise<AppContext> {
-  current ??= createAppContext(env());
+  const config = env();
+  current ??= createAppContext(config, { startWorker: runsInlineWorker(config, process.env.WORKER) });
   return current;
+}
+
+/**
+ * Whether a web process runs the delivery worker. Embedded mode: yes unless WORKER=off. Scale mode
+ * (REDIS_URL set): only when WORKER=inline is set explicitly — work belongs to `npm run worker` processes.
+ * The parsed env defaults WORKER to inline, so the raw value is what tells "explicit" apart.
+ */
+export function runsInlineWorker(config: Env, rawWorker: string | undefined): boolean {
+  if (config.WORKER === "off") return false;
+  return config.REDIS_URL === undefined || rawWorker === "inline";
 }
 
 export function setAppContext(context: AppContext | undefined): void {

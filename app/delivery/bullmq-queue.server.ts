@@ -1,4 +1,5 @@
 import { Queue } from "bullmq";
+import { SILENT_LOGGER, type DeliveryLogger } from "./ports";
 import type { DeliveryQueue } from "./queue";
 
 // Scale mode's producer side: a webhook that inserted rows adds a "shop has work" job to BullMQ, and some
@@ -9,6 +10,8 @@ export const DELIVERY_QUEUE_NAME = "tandem-delivery";
 export const DELIVERY_JOB = "deliver";
 export const DEFAULT_QUEUE_PREFIX = "tandem";
 const PING_TIMEOUT_MS = 1_000;
+// A webhook waits for the nudge; a Redis outage must cost it at most this much.
+const NOTIFY_TIMEOUT_MS = 500;
 
 export type DeliveryNudge = { shop: string; ids: number[] };
 
@@ -17,6 +20,7 @@ export type BullmqQueueOptions = {
   /** Queue name and key prefix; tests give each suite its own so runs never see each other's jobs. */
   name?: string;
   prefix?: string;
+  logger?: DeliveryLogger;
 };
 
 export type BullmqDeliveryQueue = DeliveryQueue & { ping(): Promise<void>; readonly bull: Queue<DeliveryNudge> };
@@ -30,23 +34,19 @@ export function createBullmqQueue(options: BullmqQueueOptions): BullmqDeliveryQu
   // ioredis reports connection trouble as events; without a listener Node treats them as crashes.
   bull.on("error", () => {});
   let closing: Promise<void> | null = null;
+  const logger = options.logger ?? SILENT_LOGGER;
 
   return {
     bull,
     async notify(shop, ids) {
       if (closing) return;
-      // One waiting job per shop is enough (the worker claims every due row of that shop and more), and a
-      // nudge that arrives while the shop's job runs is kept as one follow-up job, so none is lost and a
-      // busy shop never queues thousands of jobs ahead of a quiet one.
-      await bull.add(
-        DELIVERY_JOB,
-        { shop, ids },
-        {
-          deduplication: { id: `shop:${shop}`, keepLastIfActive: true },
-          removeOnComplete: true,
-          removeOnFail: true,
-        },
-      );
+      try {
+        await withTimeout(addNudge(shop, ids), NOTIFY_TIMEOUT_MS, "Redis did not take the nudge");
+      } catch (error) {
+        // The rows are committed; a worker's sweep delivers them without the nudge. Failing the webhook
+        // here would only make Shopify resend an order we already hold.
+        logger.warn({ shop, err: error instanceof Error ? error.message : String(error) }, "delivery nudge not queued");
+      }
     },
     async ping() {
       await withTimeout(bull.getJobCounts("waiting"), PING_TIMEOUT_MS, "Redis did not answer");
@@ -56,6 +56,21 @@ export function createBullmqQueue(options: BullmqQueueOptions): BullmqDeliveryQu
       return closing;
     },
   };
+
+  async function addNudge(shop: string, ids: number[]): Promise<void> {
+    // One waiting job per shop is enough (the worker claims every due row of that shop and more), and a
+    // nudge that arrives while the shop's job runs is kept as one follow-up job, so none is lost and a
+    // busy shop never queues thousands of jobs ahead of a quiet one.
+    await bull.add(
+      DELIVERY_JOB,
+      { shop, ids },
+      {
+        deduplication: { id: `shop:${shop}`, keepLastIfActive: true },
+        removeOnComplete: true,
+        removeOnFail: true,
+      },
+    );
+  }
 }
 
 export function withTimeout<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {
