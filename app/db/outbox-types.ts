@@ -65,16 +65,26 @@ export type DeliveryRow = {
   sentAt: number | null;
 };
 
+// A damaged column must not make claimDue throw (that would stall every shop's delivery): it reads as
+// null / empty, and the worker marks such a row dead with a reason.
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return null;
+  }
+}
+
 function parseObject(text: string | null): Record<string, unknown> | null {
   if (text === null) return null;
-  const value: unknown = JSON.parse(text);
+  const value: unknown = parseJson(text);
   return typeof value === "object" && value !== null && !Array.isArray(value)
     ? (value as Record<string, unknown>)
     : null;
 }
 
 function parseStringArray(text: string): string[] {
-  const value: unknown = JSON.parse(text);
+  const value: unknown = parseJson(text);
   return Array.isArray(value) ? value.filter((item): item is string => typeof item === "string") : [];
 }
 

@@ -99,18 +99,19 @@ describe("delivery worker: sending", () => {
 
   it("dead-letters a row with a malformed payload and still sends the rest", async () => {
     await configureShop(h);
-    await enqueuePurchases(h, 3);
-    // Damaged rows: valid JSON that is not an event, and a payload that is not an object at all.
+    await enqueuePurchases(h, 4);
+    // Damaged rows: valid JSON that is not an event, a payload that is not an object, and text that is not JSON.
     await sql`update deliveries set payload = '{"event_name": 5}' where event_id = 'deliv-evt-1'`.execute(h.database.db);
     await sql`update deliveries set payload = '[1, 2]' where event_id = 'deliv-evt-2'`.execute(h.database.db);
-    await enqueuePurchases(h, 1, { from: 3 });
+    await sql`update deliveries set payload = '{broken' where event_id = 'deliv-evt-3'`.execute(h.database.db);
+    await enqueuePurchases(h, 1, { from: 4 });
 
     const summary = await h.worker().runOnce();
 
-    expect(summary).toMatchObject({ claimed: 4, sent: 2, dead: 2, errors: 0 });
-    expect(h.sim.requests[0]?.eventIds.sort()).toEqual(["deliv-evt-0", "deliv-evt-3"]);
+    expect(summary).toMatchObject({ claimed: 5, sent: 2, dead: 3, errors: 0 });
+    expect(h.sim.requests[0]?.eventIds.sort()).toEqual(["deliv-evt-0", "deliv-evt-4"]);
     const rows = await rowsOf(h);
-    for (const id of ["deliv-evt-1", "deliv-evt-2"]) {
+    for (const id of ["deliv-evt-1", "deliv-evt-2", "deliv-evt-3"]) {
       const bad = rows.find((r) => r.eventId === id);
       expect(bad?.status).toBe("dead");
       expect(bad?.statusReason).toMatch(/malformed payload/);
