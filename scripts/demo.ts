@@ -7,7 +7,8 @@ import { join } from "node:path";
 import { randomBytes } from "node:crypto";
 import { startMetaSimulator } from "../test/sim/meta-graph-sim";
 import { createWebhookClient } from "../test/sim/webhook-sender";
-import { numberedOrder, posOrder, withConsent, withoutNoteAttributes, type OrderPayload } from "../test/fixtures/factories";
+import { numberedOrder, posOrder, withConsent, type OrderPayload } from "../test/fixtures/factories";
+import { playJourney } from "./demo/shopper-journey";
 
 const SHOP = "demo-shop.myshopify.com";
 const PIXEL = "1234567890123456";
@@ -46,15 +47,28 @@ console.log(`app on ${baseUrl} (SQLite ${dir}), Meta simulator on ${sim.url}`);
 await configureShop(context, SHOP, { pixelIds: [PIXEL], accessToken: META_TOKEN, storefrontUrl: `https://${SHOP}` }, Date.now());
 console.log(`shop ${SHOP} configured: pixel ${PIXEL}, access token stored encrypted`);
 
+section("shopper journeys: storefront capture → checkout → Web Pixel → Meta /tr");
+const journeyBase = { shopHost: SHOP, pixelIds: [PIXEL], trEndpoint: `${sim.url}/tr` };
+const journeys = [
+  await playJourney({ ...journeyBase, label: "cart checkout, pixel fires", orderId: 5812345670001, orderName: "#1001", checkoutToken: "a1b2c3d4e5f60718293a4b5c6d7e8f01", viaCart: true, pixelReachesMeta: true }),
+  await playJourney({ ...journeyBase, label: "buy it now (cart skipped)", orderId: 5812345670002, orderName: "#1002", checkoutToken: "a1b2c3d4e5f60718293a4b5c6d7e8f02", viaCart: false, pixelReachesMeta: true }),
+  await playJourney({ ...journeyBase, label: "ad blocker: pixel blocked", orderId: 5812345670003, orderName: "#1003", checkoutToken: "a1b2c3d4e5f60718293a4b5c6d7e8f03", viaCart: true, pixelReachesMeta: false }),
+];
+for (const journey of journeys) {
+  const attrs = (journey.order.note_attributes as Array<{ name: string }>).map((a) => a.name).join(", ") || "none";
+  console.log(`${String(journey.order.name).padEnd(6)} ${journey.label.padEnd(30)} browser Purchase eid=${journey.browserPurchaseEid ?? "—"} (${journey.trRequests} /tr sent); cart attributes on order: ${attrs}`);
+}
+
 const now = new Date().toISOString();
 const fresh = (order: OrderPayload) => ({ ...order, processed_at: now, created_at: now });
-const cartOrder = fresh(numberedOrder(1));
 type Delivery = { label: string; order: OrderPayload; webhookId: string };
+const cartOrder = journeys[0]!.order;
 const deliveries: Delivery[] = [
-  { label: "web order, cart attributes present", order: cartOrder, webhookId: "wh-1001" },
+  { label: "cart checkout, pixel fires", order: cartOrder, webhookId: "wh-1001" },
   { label: "same delivery again (Shopify retry)", order: cartOrder, webhookId: "wh-1001" },
   { label: "same order, new webhook id", order: cartOrder, webhookId: "wh-1001-b" },
-  { label: "buy it now: no note attributes", order: fresh(withoutNoteAttributes(numberedOrder(2))), webhookId: "wh-1003" },
+  { label: "buy it now (cart skipped)", order: journeys[1]!.order, webhookId: "wh-1002" },
+  { label: "ad blocker: pixel blocked", order: journeys[2]!.order, webhookId: "wh-1003" },
   { label: "POS order: no checkout token", order: fresh(posOrder({ id: 5812345670004, name: "#1004" })), webhookId: "wh-1004" },
   { label: "consent: marketing denied", order: fresh(withConsent("m0;a1;s1", numberedOrder(5))), webhookId: "wh-1006" },
   { label: "consent: sale of data denied (LDU)", order: fresh(withConsent("m1;a1;s0", numberedOrder(6))), webhookId: "wh-1007" },
@@ -80,13 +94,15 @@ while (Date.now() < deadline) {
   await new Promise((resolve) => setTimeout(resolve, 100));
 }
 
-section("what Meta received (server events)");
+section("what Meta received, per order");
+const ledger = sim.ledger();
 const { rows } = await context.outbox.list({ shop: SHOP, limit: 100 });
 for (const row of [...rows].reverse()) {
-  const received = sim.accepted.filter((item) => item.event.event_id === row.eventId).length;
+  const entry = ledger.find((item) => item.pixelId === PIXEL && item.eventName === row.eventName && item.eventId === row.eventId);
   const ldu = Array.isArray((row.payload as { data_processing_options?: unknown } | null)?.data_processing_options) ? " LDU" : "";
+  const counted = entry ? `browser ${entry.browser} + server ${entry.server} → Meta counts ${entry.countedByMeta}` : "Meta counts 0";
   console.log(
-    `${String(row.orderName ?? "?").padEnd(6)} ${row.status.padEnd(8)} event_id=${row.eventId.padEnd(34)} via ${row.provenance.padEnd(14)} Meta got ${received}×${ldu}`,
+    `${String(row.orderName ?? "?").padEnd(6)} ${row.status.padEnd(8)} event_id=${row.eventId.padEnd(36)} via ${row.provenance.padEnd(14)} ${counted}${ldu}`,
   );
   console.log(`       match keys: ${row.matchKeys.join(", ") || "—"}${row.statusReason ? `   reason: ${row.statusReason}` : ""}${row.fbtraceId ? `   fbtrace_id: ${row.fbtraceId}` : ""}`);
 }
@@ -94,7 +110,10 @@ for (const row of [...rows].reverse()) {
 section("summary");
 const state = sim.state();
 console.log(`webhooks sent: ${deliveries.length + 1}, orders: ${new Set(deliveries.map((d) => d.order.id)).size}`);
-console.log(`server events accepted by Meta: ${state.accepted}; counted twice by Meta: ${state.doubleCounted.length}; sent twice: ${state.duplicateDeliveries.length}`);
+const paired = ledger.filter((entry) => entry.browser > 0 && entry.server > 0);
+console.log(`server events accepted by Meta: ${state.accepted}; browser events: ${state.browserEvents}`);
+console.log(`purchases seen by both browser and server: ${paired.length}, each counted ${paired.every((entry) => entry.countedByMeta === 1) ? "once" : "MORE THAN ONCE"}`);
+console.log(`counted twice by Meta: ${state.doubleCounted.length}; server events sent twice: ${state.duplicateDeliveries.length}`);
 
 client.close();
 await server.stop();

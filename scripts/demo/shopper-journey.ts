@@ -1,0 +1,104 @@
+// A shopper's journey through the REAL storefront capture and the REAL pixel logic, without a browser:
+// the capture runs against an in-memory page and cart, the pixel's /tr URLs are fetched from the Meta
+// simulator, and the order that results carries the cart attributes exactly as Shopify would carry them.
+import { readFileSync } from "node:fs";
+import { randomBytes } from "node:crypto";
+import { runCapture } from "../../extensions/storefront-capture/src/run-capture";
+import type { CaptureEnv } from "../../extensions/storefront-capture/src/capture-env";
+import { trUrlsForEvent } from "../../app/tracking/pixel/pixel-event";
+import { buildOrder, type OrderPayload } from "../../test/fixtures/factories";
+
+const CHECKOUT_COMPLETED = JSON.parse(
+  readFileSync(new URL("../../test/fixtures/shopify/checkout-completed.json", import.meta.url), "utf8"),
+) as { id: string; timestamp: string; data: { checkout: Record<string, unknown> } };
+
+export type JourneyOptions = {
+  label: string;
+  shopHost: string;
+  orderId: number;
+  orderName: string;
+  checkoutToken: string;
+  /** false: "Buy it now" skips the cart, so no attributes reach the order. */
+  viaCart: boolean;
+  /** false: an ad blocker stops the pixel's requests. */
+  pixelReachesMeta: boolean;
+  pixelIds: string[];
+  trEndpoint: string;
+};
+
+export type JourneyResult = { label: string; order: OrderPayload; browserPurchaseEid: string | null; trRequests: number };
+
+/** A storefront page in memory: cookies, storage and an Ajax cart shared across page views. */
+function createFakePage(shopHost: string) {
+  const cookies = new Map<string, string>();
+  const storage = new Map<string, string>();
+  const cart = { token: `cart-${randomBytes(6).toString("hex")}`, attributes: {} as Record<string, string> };
+  let cartUpdates = 0;
+  const grantedPrivacy = {
+    marketingAllowed: () => true,
+    analyticsProcessingAllowed: () => true,
+    saleOfDataAllowed: () => true,
+    userCanBeTracked: () => true,
+    currentVisitorConsent: () => ({ marketing: "yes", analytics: "yes", sale_of_data: "yes" }),
+  };
+  function envFor(path: string): CaptureEnv {
+    return {
+      href: `https://${shopHost}${path}`,
+      hostname: shopHost,
+      routesRoot: "/",
+      customerPrivacy: grantedPrivacy,
+      readCookie: (name) => cookies.get(name) ?? null,
+      writeCookie: (name, value, _domain, maxAge) => (maxAge === 0 ? cookies.delete(name) : cookies.set(name, value)),
+      storageGet: (key) => storage.get(key) ?? null,
+      storageSet: (key, value) => void storage.set(key, value),
+      async requestJson(method, requestPath, body) {
+        if (method === "GET" && requestPath.endsWith("cart.js")) return { token: cart.token, attributes: cart.attributes };
+        if (method === "POST" && requestPath.endsWith("cart/update.js")) {
+          cartUpdates += 1;
+          const attributes = (body as { attributes?: Record<string, string> }).attributes ?? {};
+          Object.assign(cart.attributes, attributes);
+          return { token: cart.token, attributes: cart.attributes };
+        }
+        return null;
+      },
+      randomBytes: (length) => new Uint8Array(randomBytes(length)),
+      nowMs: () => Date.now(),
+    };
+  }
+  return { cookies, cart, envFor, updates: () => cartUpdates };
+}
+
+export async function playJourney(options: JourneyOptions): Promise<JourneyResult> {
+  const page = createFakePage(options.shopHost);
+  // Landing from a Meta ad (fbclid), then a product page: the capture writes the cart once, not per view.
+  await runCapture(page.envFor("/?fbclid=IwAR2demoClickIdAbCdEf"));
+  await runCapture(page.envFor("/products/linen-shirt"));
+
+  const attributes = options.viaCart ? page.cart.attributes : {};
+  const now = new Date().toISOString();
+  const checkout = {
+    ...CHECKOUT_COMPLETED.data.checkout,
+    token: options.checkoutToken,
+    attributes: Object.entries(attributes).map(([key, value]) => ({ key, value })),
+  };
+  const event = { ...CHECKOUT_COMPLETED, id: `sh-${randomBytes(8).toString("hex")}`, timestamp: now, data: { checkout } };
+  const urls = await trUrlsForEvent(event, {
+    pixelIds: options.pixelIds,
+    endpoint: options.trEndpoint,
+    cookies: { fbp: page.cookies.get("_fbp") ?? null, fbc: page.cookies.get("_fbc") ?? null },
+    saleOfDataAllowed: true,
+  });
+  if (options.pixelReachesMeta) for (const url of urls) await fetch(url);
+  const eid = urls[0] ? new URL(urls[0]).searchParams.get("eid") : null;
+
+  const order = buildOrder({
+    id: options.orderId,
+    admin_graphql_api_id: `gid://shopify/Order/${options.orderId}`,
+    name: options.orderName,
+    checkout_token: options.checkoutToken,
+    processed_at: now,
+    created_at: now,
+    note_attributes: Object.entries(attributes).map(([name, value]) => ({ name, value })),
+  });
+  return { label: options.label, order, browserPurchaseEid: eid, trRequests: options.pixelReachesMeta ? urls.length : 0 };
+}
