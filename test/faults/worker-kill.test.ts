@@ -1,0 +1,85 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { waitFor } from "../scale/wait-for";
+import { MODES, SHOP, startFaultApp, type FaultApp } from "./fault-app";
+import { spawnWorker, type WorkerProcess } from "./worker-process";
+
+// Worker processes (`npm run worker`) killed or stopped in the middle of a batch. Meta's answers are slowed
+// down so the signal lands while a request is in flight.
+
+const EVENTS = 120;
+const WORKER_ARGS = ["--lease-ms", "2000", "--poll-ms", "150", "--batch-size", "40"];
+
+let app: FaultApp | undefined;
+const children: WorkerProcess[] = [];
+afterEach(async () => {
+  for (const worker of children.splice(0)) {
+    if (worker.child.exitCode === null && worker.child.signalCode === null) worker.child.kill("SIGKILL");
+    await worker.exited;
+  }
+  await app?.close();
+  app = undefined;
+});
+
+function start(args: string[] = WORKER_ARGS): WorkerProcess {
+  if (!app) throw new Error("no app");
+  const worker = spawnWorker(app, args);
+  children.push(worker);
+  return worker;
+}
+
+describe.each(MODES)("worker process faults (%s mode)", (mode) => {
+  it("SIGKILL mid-batch: after a restart everything is delivered and Meta counts no event twice", async () => {
+    app = await startFaultApp(mode);
+    const { sim } = app;
+    await app.ingest(0, EVENTS);
+    sim.setLatency(400);
+
+    // GIVEN a worker that has had one batch accepted and has the next in flight
+    const first = start();
+    await waitFor(() => sim.accepted.length >= 40, 20_000, "first batch accepted");
+    first.child.kill("SIGKILL");
+    expect((await first.exited).signal).toBe("SIGKILL");
+    expect((await app.statusCounts(SHOP)).sent ?? 0).toBeLessThan(EVENTS);
+
+    // WHEN a new worker starts (it reclaims the dead worker's rows once their lease expires)
+    sim.setLatency(0);
+    start();
+    await waitFor(async () => (await app!.statusCounts(SHOP)).sent === EVENTS, 20_000, "all sent after restart");
+
+    // THEN every event reached Meta and none is counted twice. A batch Meta accepted just before the kill,
+    // but which the worker never recorded, is sent again: Meta drops that repeat (same event_id within 48 h).
+    expect(await app.statusCounts(SHOP)).toEqual({ sent: EVENTS });
+    expect(new Set(sim.accepted.map((item) => item.event.event_id)).size).toBe(EVENTS);
+    expect(sim.doubleCounted()).toEqual([]);
+    const resent = sim.duplicateDeliveries().length;
+    expect(resent).toBeLessThanOrEqual(40);
+    console.info(`[worker-kill ${mode}] events re-sent after SIGKILL (deduplicated by Meta): ${resent}`);
+  });
+
+  it("SIGTERM mid-batch: finishes and records the batch in flight, exits 0, and nothing is sent twice", async () => {
+    app = await startFaultApp(mode);
+    const { sim } = app;
+    await app.ingest(0, 80);
+    sim.setLatency(500);
+
+    const first = start();
+    await waitFor(async () => {
+      const rows = await app!.web.outbox.list({ shop: SHOP, limit: 100 });
+      return rows.rows.some((row) => row.leaseOwner !== null);
+    }, 20_000, "a batch claimed");
+    // GIVEN a request to Meta in flight WHEN the worker gets SIGTERM
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    first.child.kill("SIGTERM");
+    const exit = await first.exited;
+    // THEN it waited for Meta's answer, recorded it, and exited cleanly
+    expect(exit).toEqual({ code: 0, signal: null });
+    const afterStop = await app.statusCounts(SHOP);
+    expect(afterStop.sent ?? 0).toBeGreaterThanOrEqual(40);
+    expect(afterStop.sent).toBe(sim.accepted.length);
+
+    sim.setLatency(0);
+    start();
+    await waitFor(async () => (await app!.statusCounts(SHOP)).sent === 80, 20_000, "rest sent after restart");
+    expect(sim.duplicateDeliveries()).toEqual([]);
+  });
+});
