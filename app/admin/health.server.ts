@@ -1,5 +1,8 @@
 import { sql, type RawBuilder } from "kysely";
 import type { AppContext } from "../context.server";
+import { CHARTED_MATCH_KEYS, type ChartedMatchKey } from "./health-metrics";
+
+export { CHARTED_MATCH_KEYS, percent, type ChartedMatchKey } from "./health-metrics";
 
 // Daily health of a shop's purchase events, aggregated in SQL over the (shop, created_at) index. An order may
 // have one row per pixel, so every measure counts DISTINCT orders. Days are UTC; the SQL is portable (integer
@@ -8,10 +11,6 @@ import type { AppContext } from "../context.server";
 type Deps = Pick<AppContext, "database">;
 
 export const DAY_MS = 86_400_000;
-
-/** The match keys the health page charts, in Meta's names. */
-export const CHARTED_MATCH_KEYS = ["em", "ph", "fbp", "fbc", "client_ip_address", "client_user_agent", "external_id"] as const;
-export type ChartedMatchKey = (typeof CHARTED_MATCH_KEYS)[number];
 
 export type HealthDay = {
   /** UTC midnight, ms. */
@@ -90,9 +89,4 @@ function sumDays(series: HealthDay[]): Omit<HealthDay, "dayStartMs"> {
     for (const key of CHARTED_MATCH_KEYS) totals.matchKeys[key] += day.matchKeys[key];
   }
   return totals;
-}
-
-/** Share as a whole percentage; 0 when there is nothing to measure. */
-export function percent(part: number, whole: number): number {
-  return whole === 0 ? 0 : Math.round((part / whole) * 100);
 }

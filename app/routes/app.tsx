@@ -2,11 +2,11 @@ import { useEffect } from "react";
 import type { HeadersFunction, LoaderFunctionArgs } from "@remix-run/node";
 import { Link, Outlet, useLoaderData, useRouteError } from "@remix-run/react";
 import { boundary } from "@shopify/shopify-app-remix/server";
-import { AppProvider } from "@shopify/shopify-app-remix/react";
 import { NavMenu } from "@shopify/app-bridge-react";
 import polarisStyles from "@shopify/polaris/build/esm/styles.css?url";
 import { authenticate } from "../shopify.server";
 import { installSessionTokenFallback } from "../admin/session-token-fallback";
+import { EmbeddedAppProvider } from "../components/embedded-app-provider";
 
 export const links = () => [{ rel: "stylesheet", href: polarisStyles }];
 
@@ -20,7 +20,7 @@ export default function App() {
   // Before any client-side navigation: without App Bridge, data requests need the session token added here.
   useEffect(() => installSessionTokenFallback(), []);
   return (
-    <AppProvider isEmbeddedApp apiKey={apiKey}>
+    <EmbeddedAppProvider apiKey={apiKey}>
       <NavMenu>
         <Link to="/app" rel="home">
           Home
@@ -30,7 +30,7 @@ export default function App() {
         <Link to="/app/health">Health</Link>
       </NavMenu>
       <Outlet />
-    </AppProvider>
+    </EmbeddedAppProvider>
   );
 }
 

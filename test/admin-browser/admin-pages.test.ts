@@ -1,0 +1,201 @@
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { mkdir } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { Browser, BrowserContext, Locator, Page } from "playwright-core";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { launchChromium } from "../browser/chromium";
+import { startMetaSimulator, type MetaSimulator } from "../sim/meta-graph-sim";
+import { createFakeAdmin, settingsDataWithEmbed } from "../admin/fake-admin-graphql";
+import { embeddedQuery, mintSessionToken, storeOfflineSession } from "../admin/session-token";
+import type { AppContext } from "../../app/context.server";
+
+// The embedded admin pages in Debian's Chromium against the REAL server build, with App Bridge's CDN blocked:
+// the pages must render and work from the id_token Shopify puts in the URL. Shopify's Admin GraphQL is faked
+// behind fetch; Meta is the simulator on loopback.
+
+const SHOP = "tandem-browser.myshopify.com";
+const PIXEL = "1234567890";
+const TOKEN = "EAA-browser-token";
+const BUILD = new URL("../../build/server/index.js", import.meta.url).pathname;
+const SHOTS = new URL("../../test-artifacts/admin/", import.meta.url).pathname;
+const DAY = 86_400_000;
+const DESKTOP_UA = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/130.0.0.0 Safari/537.36";
+
+const fakeAdmin = createFakeAdmin({ settingsData: settingsDataWithEmbed({ disabled: true }) });
+let server: { port: number; stop(): Promise<void>; appContext(): Promise<AppContext> };
+let sim: MetaSimulator;
+let browser: Browser;
+let context: BrowserContext;
+let dir: string;
+const pageErrors: string[] = [];
+
+async function seedDeliveries(app: AppContext): Promise<void> {
+  const now = Date.now();
+  const statuses = ["sent", "sent", "sent", "dead", "skipped", "sent", "needs_attention", "sent"] as const;
+  const rows = Array.from({ length: 60 }, (_, index) => ({
+    shop: SHOP,
+    destination: `meta:${PIXEL}`,
+    event_name: "Purchase",
+    event_id: `evt_seed_${String(index).padStart(3, "0")}`,
+    provenance: index % 5 === 0 ? "order_id" : "note_attribute",
+    order_id: String(5000 + index),
+    order_name: `#${1000 + index}`,
+    event_time: Math.floor((now - (index % 7) * DAY) / 1000),
+    payload: "{}",
+    match_keys: JSON.stringify(index % 3 === 0 ? ["em", "client_user_agent"] : ["em", "ph", "fbp", "client_ip_address", "client_user_agent"]),
+    status: statuses[index % statuses.length] ?? "sent",
+    status_reason: index % statuses.length === 3 ? "Meta error 100/2804019: Invalid parameter (fbtrace_id Aseed)" : null,
+    attempts: 1,
+    next_attempt_at: now,
+    fbtrace_id: index % 2 === 0 ? `Atrace${index}` : null,
+    created_at: now - (index % 7) * DAY - index * 1000,
+    updated_at: now,
+    sent_at: now,
+  }));
+  await app.database.db.insertInto("deliveries").values(rows).execute();
+}
+
+beforeAll(async () => {
+  if (!existsSync(BUILD)) throw new Error("build/server/index.js is missing: run `npx remix vite:build` (npm test does) first");
+  dir = mkdtempSync(join(tmpdir(), "tandem-admin-browser-"));
+  sim = await startMetaSimulator({ pixels: { [PIXEL]: TOKEN } });
+  // The build reads the environment when it is imported, and the Shopify library captures fetch then too.
+  process.env.DATABASE_URL = `file:${join(dir, "tandem.sqlite")}`;
+  process.env.META_GRAPH_URL = sim.url;
+  process.env.WORKER = "off";
+  globalThis.fetch = fakeAdmin.interceptFetch(SHOP, globalThis.fetch);
+  const { startServer } = await import("../../server");
+  server = await startServer(0, BUILD);
+  const app = await server.appContext();
+  await storeOfflineSession(app.sessionStorage, SHOP);
+  await seedDeliveries(app);
+  await mkdir(SHOTS, { recursive: true });
+  browser = await launchChromium();
+}, 60_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop();
+  await sim?.close();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+afterEach(async () => {
+  await context?.close();
+  expect(pageErrors.splice(0)).toEqual([]);
+});
+
+async function openAdmin(path: string): Promise<Page> {
+  // The library answers 410 to bots, and headless Chromium's default user agent says "HeadlessChrome".
+  context = await browser.newContext({ viewport: { width: 1280, height: 1000 }, userAgent: DESKTOP_UA });
+  // App Bridge's CDN script cannot load here; fail it at once instead of letting the page hang on it.
+  await context.route(/^https:\/\/cdn\.shopify\.com\//, (route) => route.abort());
+  const page = await context.newPage();
+  page.on("pageerror", (error) => pageErrors.push(error.message));
+  page.on("console", (message) => {
+    // Chromium's own line for the aborted CDN script is expected; anything else from the page is not.
+    if (message.type() === "error" && !message.text().startsWith("Failed to load resource")) pageErrors.push(message.text());
+  });
+  const token = mintSessionToken({ shop: SHOP, apiKey: "test-api-key", secret: "test-api-secret" });
+  await page.goto(`http://127.0.0.1:${server.port}${path}?${embeddedQuery(SHOP, token)}`, { waitUntil: "networkidle" });
+  return page;
+}
+
+describe("embedded admin pages in Chromium", () => {
+  it("validates the settings form, saves it, updates the web pixel and shows Meta's answer to a test event", async () => {
+    const page = await openAdmin("/app/settings");
+    await shown(page.getByRole("heading", { name: "Settings" }));
+
+    // GIVEN a malformed pixel id and no token, WHEN saved, THEN each field shows its own error and nothing is stored.
+    await page.getByLabel("Meta pixel (dataset) IDs").fill("12ab");
+    await page.getByRole("button", { name: "Save" }).click();
+    await page.getByText("Some fields need fixing").waitFor();
+    await shown(page.getByText("Each pixel (dataset) ID is 6 to 20 digits"));
+    await shown(page.getByText("Paste a Conversions API access token"));
+    await page.screenshot({ path: `${SHOTS}settings-errors.png`, fullPage: true });
+    const app = await server.appContext();
+    expect((await app.shops.getShop(SHOP))?.pixelIds ?? []).toEqual([]);
+
+    // WHEN corrected and saved, THEN the token is stored (encrypted) and the web pixel gets the pixel id.
+    await page.getByLabel("Meta pixel (dataset) IDs").fill(PIXEL);
+    await page.getByLabel("Conversions API access token").fill(TOKEN);
+    await page.getByLabel("Test event code").fill("TEST4242");
+    await shown(page.getByText("Test events are not dropped"));
+    await page.getByRole("button", { name: "Save" }).click();
+    await page.getByText("Settings saved").waitFor();
+    await shown(page.getByText("The web pixel was created with the new pixel IDs."));
+    expect(fakeAdmin.state.pixel?.settings).toBe(JSON.stringify({ pixelIds: PIXEL }));
+    expect(await app.shops.getAccessToken(SHOP)).toBe(TOKEN);
+    // The token is never sent back to the page: the field is masked with a Replace button.
+    expect(await page.content()).not.toContain(TOKEN);
+    await shown(page.getByRole("button", { name: "Replace" }));
+
+    // WHEN "Send test event", THEN the simulator receives it with the test code and the page shows Meta's answer.
+    await page.getByRole("button", { name: "Send test event" }).click();
+    await page.getByText("Meta accepted the test event").waitFor();
+    const answer = JSON.parse((await page.getByTestId("meta-answer").textContent()) ?? "{}") as Record<string, unknown>;
+    expect(answer.events_received).toBe(1);
+    expect(answer.fbtrace_id).toMatch(/\S+/);
+    const received = sim.accepted.filter((entry) => entry.pixelId === PIXEL && String(entry.event.event_id).startsWith("test_"));
+    expect(received).toHaveLength(1);
+    expect(received[0]?.testEventCode).toBe("TEST4242");
+    await page.screenshot({ path: `${SHOTS}settings-test-event.png`, fullPage: true });
+  });
+
+  it("pages through activity with keyset cursors and filters by status", async () => {
+    const page = await openAdmin("/app/activity");
+    await shown(page.getByRole("heading", { name: "Activity" }));
+    const orders = () => page.locator("tbody tr td:nth-child(2)").allTextContents();
+    const first = await orders();
+    expect(first).toHaveLength(25);
+
+    await page.getByRole("button", { name: "Next" }).click();
+    await page.waitForURL(/after=/);
+    await page.waitForFunction((before) => document.querySelector("tbody tr td:nth-child(2)")?.textContent !== before, first[0]);
+    const second = await orders();
+    expect(second).toHaveLength(25);
+    expect(second.filter((name) => first.includes(name))).toEqual([]);
+    await page.screenshot({ path: `${SHOTS}activity.png`, fullPage: true });
+
+    await page.getByRole("button", { name: "Previous" }).click();
+    await page.waitForFunction((expected) => document.querySelector("tbody tr td:nth-child(2)")?.textContent === expected, first[0]);
+
+    await page.getByLabel("Status").selectOption("dead");
+    await page.waitForURL(/status=dead/);
+    await page.waitForFunction(() => document.querySelectorAll("tbody tr [data-status]").length > 0 && [...document.querySelectorAll("tbody tr [data-status]")].every((el) => el.getAttribute("data-status") === "dead"));
+    await shown(page.getByText("Meta error 100/2804019").first());
+  });
+
+  it("shows the checklist with the theme-editor deep link, and real charts on the health page", async () => {
+    const page = await openAdmin("/app");
+    const embed = page.locator('[data-check="storefront_embed"]');
+    expect(await embed.getAttribute("data-state")).toBe("todo");
+    const link = await embed.getByRole("link").getAttribute("href");
+    expect(link).toBe(`https://${SHOP}/admin/themes/current/editor?context=apps&activateAppId=test-api-key/tandem-capture`);
+    await page.screenshot({ path: `${SHOTS}home.png`, fullPage: true });
+
+    const health = await openAdminSamePage(page, "/app/health");
+    const bars = health.locator('svg[aria-label="Paid orders vs delivered"] rect[data-series="Delivered to Meta"]');
+    expect(await bars.count()).toBe(7);
+    const heights = await bars.evaluateAll((nodes) => nodes.map((node) => Number(node.getAttribute("height"))));
+    expect(heights.some((height) => height > 0)).toBe(true);
+    expect(await health.locator('svg[aria-label="Match-key coverage"] polyline').count()).toBe(7);
+    await health.getByRole("tab", { name: "Last 30 days" }).click();
+    await health.waitForURL(/days=30/);
+    await health.locator('svg[aria-label="Paid orders vs delivered"] rect[data-series="Paid orders"]').nth(29).waitFor();
+    expect(await health.locator('svg[aria-label="Paid orders vs delivered"] rect[data-series="Paid orders"]').count()).toBe(30);
+    await health.screenshot({ path: `${SHOTS}health.png`, fullPage: true });
+  });
+});
+
+async function shown(locator: Locator): Promise<void> {
+  await locator.waitFor({ state: "visible", timeout: 10_000 });
+}
+
+// A fresh document load with a new token, as the admin does when the merchant opens another app page.
+async function openAdminSamePage(page: Page, path: string): Promise<Page> {
+  const token = mintSessionToken({ shop: SHOP, apiKey: "test-api-key", secret: "test-api-secret" });
+  await page.goto(`http://127.0.0.1:${server.port}${path}?${embeddedQuery(SHOP, token)}`, { waitUntil: "networkidle" });
+  return page;
+}
