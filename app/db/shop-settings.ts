@@ -1,20 +1,11 @@
 import { z } from "zod";
 
-// Same shape as PurchaseSettings in app/tracking (docs/CONTRACTS.md); declared here so the stored JSON is
-// validated on read and unknown or missing keys fall back to defaults instead of leaking into the mapper.
-export type StoredPurchaseSettings = {
-  valueSource: "presentment" | "shop";
-  includeShipping: boolean;
-  includeTax: boolean;
-  unknownConsent: "send" | "skip";
-};
+import { DEFAULT_PURCHASE_SETTINGS, type PurchaseSettings } from "../tracking/purchase-settings";
 
-export const DEFAULT_STORED_PURCHASE_SETTINGS: StoredPurchaseSettings = {
-  valueSource: "presentment",
-  includeShipping: true,
-  includeTax: true,
-  unknownConsent: "send",
-};
+// The stored settings are the tracking core's PurchaseSettings; the JSON is validated on read so unknown
+// or missing keys fall back to the core's defaults instead of leaking into the mapper.
+export type StoredPurchaseSettings = PurchaseSettings;
+export const DEFAULT_STORED_PURCHASE_SETTINGS: StoredPurchaseSettings = DEFAULT_PURCHASE_SETTINGS;
 
 const storedSettingsSchema = z.object({
   valueSource: z.enum(["presentment", "shop"]).optional(),
