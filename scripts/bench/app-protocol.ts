@@ -1,0 +1,13 @@
+// IPC between the bench and the app process it runs (scripts/bench/app-process.ts).
+
+export type AppCommand =
+  | { id: number; type: "configure"; shops: ReadonlyArray<{ shop: string; pixelId: string; token: string }> }
+  | { id: number; type: "counts" }
+  | { id: number; type: "pause-worker" }
+  | { id: number; type: "resume-worker" }
+  | { id: number; type: "fill"; perShop: number; shops: ReadonlyArray<{ shop: string; pixelId: string }>; firstOrder: number }
+  | { id: number; type: "rss" };
+
+export type AppReply = { id: number; ok: true; value: unknown } | { id: number; ok: false; error: string };
+
+export type AppReady = { type: "ready"; port: number; baselinePort: number };

@@ -1,0 +1,105 @@
+import { Agent, request } from "node:http";
+import { parentPort, workerData } from "node:worker_threads";
+import { numberedOrder } from "../../test/fixtures/factories";
+import { buildWebhookHeaders } from "../../test/sim/webhook-sender";
+import type { LoadJob, LoadResult } from "./load-protocol";
+
+// Runs in a worker thread, so generating and signing load never competes with the server's event loop
+// inside one thread. Loopback only; bounded by count and time.
+
+const job = workerData as LoadJob;
+const agent = new Agent({ keepAlive: true, maxSockets: 512 });
+const target = new URL(job.path, job.baseUrl);
+if (target.hostname !== "127.0.0.1" && target.hostname !== "localhost") throw new Error("load generator is loopback only");
+
+type Prepared = { body: string; headers: Record<string, string>; eventId: string | null };
+
+// Bodies are built and signed before the clock starts, so the generator's own cost stays out of the figures.
+function prepare(count: number): Prepared[] {
+  const now = new Date().toISOString();
+  return Array.from({ length: count }, (_, i) => {
+    const n = job.firstOrder + i;
+    const order = numberedOrder(n, { processed_at: now, created_at: now });
+    const body = JSON.stringify(order);
+    const shop = job.shops[n % job.shops.length] ?? "bench.myshopify.com";
+    const headers = buildWebhookHeaders({ topic: "orders/paid", shop, secret: job.secret, webhookId: `bench-${n}` }, body);
+    const eventId = order.note_attributes.find((a) => a.name === "_tandem_event_id")?.value;
+    return { body, headers: { ...headers, "Content-Length": String(Buffer.byteLength(body)) }, eventId: typeof eventId === "string" ? eventId : null };
+  });
+}
+
+const prepared = prepare(job.maxCount);
+
+function post(index: number, sentAt: Array<[string, number]>): Promise<boolean> {
+  const item = prepared[index];
+  if (item === undefined) return Promise.resolve(false);
+  if (item.eventId !== null) sentAt.push([item.eventId, Date.now()]);
+  return new Promise((resolve) => {
+    const req = request(target, { method: "POST", agent, headers: item.headers }, (res) => {
+      res.resume();
+      res.on("end", () => resolve(res.statusCode === 200));
+    });
+    req.on("error", () => resolve(false));
+    req.end(item.body);
+  });
+}
+
+async function openLoop(ratePerSec: number): Promise<LoadResult> {
+  const result: LoadResult = { sent: 0, ok: 0, failed: 0, elapsedMs: 0, latenciesMs: [], sentAt: [] };
+  const count = Math.min(job.maxCount, Math.floor((ratePerSec * job.durationMs) / 1000));
+  const intervalMs = 1000 / ratePerSec;
+  const start = performance.now();
+  const inFlight: Promise<void>[] = [];
+  let next = 0;
+  await new Promise<void>((resolve) => {
+    function tick() {
+      const now = performance.now();
+      // Fire everything whose slot has come, timed from the slot: a stalled server shows as latency.
+      while (next < count && start + next * intervalMs <= now) {
+        const scheduled = start + next * intervalMs;
+        const index = next;
+        next += 1;
+        result.sent += 1;
+        inFlight.push(
+          post(index, result.sentAt).then((ok) => {
+            result.latenciesMs.push(performance.now() - scheduled);
+            if (ok) result.ok += 1;
+            else result.failed += 1;
+          }),
+        );
+      }
+      if (next >= count) return resolve();
+      setTimeout(tick, Math.max(0, start + next * intervalMs - performance.now()));
+    }
+    tick();
+  });
+  await Promise.all(inFlight);
+  result.elapsedMs = performance.now() - start;
+  return result;
+}
+
+async function closedLoop(concurrency: number): Promise<LoadResult> {
+  const result: LoadResult = { sent: 0, ok: 0, failed: 0, elapsedMs: 0, latenciesMs: [], sentAt: [] };
+  const start = performance.now();
+  const deadline = start + job.durationMs;
+  let next = 0;
+  async function lane() {
+    while (performance.now() < deadline && next < job.maxCount) {
+      const index = next;
+      next += 1;
+      result.sent += 1;
+      const began = performance.now();
+      const ok = await post(index, result.sentAt);
+      result.latenciesMs.push(performance.now() - began);
+      if (ok) result.ok += 1;
+      else result.failed += 1;
+    }
+  }
+  await Promise.all(Array.from({ length: concurrency }, lane));
+  result.elapsedMs = performance.now() - start;
+  return result;
+}
+
+const result = job.mode === "open" ? await openLoop(job.ratePerSec) : await closedLoop(job.concurrency);
+agent.destroy();
+parentPort?.postMessage(result);

@@ -1,0 +1,109 @@
+import { fork, spawn, type ChildProcess } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { Worker } from "node:worker_threads";
+import type { AppCommand, AppReady, AppReply } from "./app-protocol";
+import type { LoadJob, LoadResult } from "./load-protocol";
+
+// Starting and talking to the bench's other processes and threads.
+
+const HERE = new URL(".", import.meta.url);
+const TSX = ["--import", "tsx"];
+type Command = AppCommand extends infer C ? (C extends { id: number } ? Omit<C, "id"> : never) : never;
+
+export type AppProcess = {
+  port: number;
+  baselinePort: number;
+  pid: number;
+  call(command: Command): Promise<unknown>;
+  stop(): Promise<number>;
+};
+
+export async function startAppProcess(env: Record<string, string>): Promise<AppProcess> {
+  const child = fork(fileURLToPath(new URL("app-process.ts", HERE)), [], {
+    execArgv: [...TSX, ...(process.env.BENCH_CPU_PROF ? ["--cpu-prof", "--cpu-prof-dir=bench-profiles"] : [])],
+    env: { ...process.env, ...env },
+    stdio: ["ignore", "inherit", "inherit", "ipc"],
+  });
+  const pending = new Map<number, { resolve(value: unknown): void; reject(error: Error): void }>();
+  let nextId = 1;
+  const ready = await new Promise<AppReady>((resolve, reject) => {
+    child.once("exit", (code) => reject(new Error(`app process exited early (${code})`)));
+    child.on("message", (message: AppReady | AppReply) => {
+      if ("type" in message) return resolve(message);
+      const waiter = pending.get(message.id);
+      pending.delete(message.id);
+      if (message.ok) waiter?.resolve(message.value);
+      else waiter?.reject(new Error(message.error));
+    });
+  });
+  child.removeAllListeners("exit");
+  return {
+    port: ready.port,
+    baselinePort: ready.baselinePort,
+    pid: child.pid ?? 0,
+    call(command) {
+      const id = nextId++;
+      return new Promise((resolve, reject) => {
+        pending.set(id, { resolve, reject });
+        child.send({ ...command, id });
+      });
+    },
+    async stop() {
+      const rss = peakRss(child.pid);
+      await terminate(child);
+      return rss;
+    },
+  };
+}
+
+export type WorkerProcess = { pid: number; stop(): Promise<number> };
+
+export function startWorkerProcess(env: Record<string, string>, args: string[] = []): WorkerProcess {
+  const child = spawn(process.execPath, [...TSX, fileURLToPath(new URL("../worker.ts", HERE)), ...args], {
+    env: { ...process.env, ...env },
+    stdio: ["ignore", "ignore", "inherit"],
+  });
+  return {
+    pid: child.pid ?? 0,
+    async stop() {
+      const rss = peakRss(child.pid);
+      await terminate(child);
+      return rss;
+    },
+  };
+}
+
+/** Peak resident set (VmHWM) of a live process, bytes; 0 when unknown. */
+export function peakRss(pid: number | undefined): number {
+  if (pid === undefined) return 0;
+  try {
+    const match = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
+    return match ? Number(match[1]) * 1024 : 0;
+  } catch {
+    return 0;
+  }
+}
+
+function terminate(child: ChildProcess): Promise<number> {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null) return resolve(child.exitCode);
+    const timer = setTimeout(() => child.kill("SIGKILL"), 15_000);
+    child.once("exit", (code) => {
+      clearTimeout(timer);
+      resolve(code ?? 0);
+    });
+    child.kill("SIGTERM");
+  });
+}
+
+export function runLoad(job: LoadJob): Promise<LoadResult> {
+  const worker = new Worker(new URL("load-generator.ts", HERE), { workerData: job, execArgv: TSX });
+  return new Promise((resolve, reject) => {
+    worker.once("message", (result: LoadResult) => {
+      resolve(result);
+      void worker.terminate();
+    });
+    worker.once("error", reject);
+  });
+}
