@@ -1,0 +1,58 @@
+import { describe, expect, it } from "vitest";
+import { spawnSync } from "node:child_process";
+import { parseEnv } from "../../app/env.server";
+
+const VALID = {
+  SHOPIFY_API_KEY: "key",
+  SHOPIFY_API_SECRET: "secret",
+  TOKEN_ENCRYPTION_KEY: Buffer.alloc(32, 7).toString("base64"),
+};
+
+describe("parseEnv", () => {
+  it("applies the documented defaults", () => {
+    const env = parseEnv(VALID);
+    expect(env).toMatchObject({
+      PORT: 3000,
+      DATABASE_URL: "file:./data/tandem.sqlite",
+      META_GRAPH_URL: "https://graph.facebook.com",
+      META_GRAPH_VERSION: "v26.0",
+      WORKER: "inline",
+      SHOPIFY_APP_URL: "http://localhost:3000",
+    });
+    expect(env.REDIS_URL).toBeUndefined();
+  });
+
+  it("names a missing variable in one line", () => {
+    const { SHOPIFY_API_SECRET: _omitted, ...rest } = VALID;
+    expect(() => parseEnv(rest)).toThrow(/^Invalid environment: SHOPIFY_API_SECRET is required$/);
+  });
+
+  it("rejects an encryption key that is not 32 bytes", () => {
+    expect(() => parseEnv({ ...VALID, TOKEN_ENCRYPTION_KEY: Buffer.alloc(16).toString("base64") })).toThrow(
+      /TOKEN_ENCRYPTION_KEY/,
+    );
+  });
+
+  it("rejects a database URL of an unknown kind", () => {
+    expect(() => parseEnv({ ...VALID, DATABASE_URL: "mysql://x" })).toThrow(/DATABASE_URL/);
+  });
+
+  it("accepts several encryption keys for rotation", () => {
+    const second = Buffer.alloc(32, 9).toString("base64");
+    expect(parseEnv({ ...VALID, TOKEN_ENCRYPTION_KEY: `${VALID.TOKEN_ENCRYPTION_KEY},${second}` }).TOKEN_ENCRYPTION_KEY).toHaveLength(2);
+  });
+});
+
+describe("server start", () => {
+  it("stops with one clear line and a non-zero exit when a variable is missing", () => {
+    const { SHOPIFY_API_SECRET: _drop, ...env } = process.env;
+    const result = spawnSync(process.execPath, ["--import", "tsx", "server.ts"], {
+      env,
+      encoding: "utf8",
+      timeout: 30_000,
+    });
+    expect(result.status).toBe(1);
+    const lines = result.stderr.trim().split("\n").filter((line) => !line.includes("ExperimentalWarning") && !line.includes("--trace-warnings"));
+    expect(lines).toEqual(["Invalid environment: SHOPIFY_API_SECRET is required"]);
+  });
+});
