@@ -52,7 +52,7 @@ export async function healthSummary(deps: Deps, shop: string, days: number, nowM
       distinctWhere(sql`status = 'sent'`).as("delivered"),
       distinctWhere(sql`provenance in ('note_attribute', 'checkout_token')`).as("twin"),
       distinctWhere(sql`status <> 'skipped'`).as("mapped"),
-      ...CHARTED_MATCH_KEYS.map((key) => distinctWhere(sql`match_keys like ${`%"${key}"%`}`).as(`k_${key}`)),
+      ...CHARTED_MATCH_KEYS.map((key) => distinctWhere(sql`status <> 'skipped' and match_keys like ${`%"${key}"%`}`).as(`k_${key}`)),
     ])
     .where("shop", "=", shop)
     .where("event_name", "=", "Purchase")

@@ -60,6 +60,7 @@ function text(form: FormData, name: string): string {
 }
 
 /**
+ * Checkboxes follow HTML: a checked box is present in the form, an unchecked one is absent.
  * `hasStoredToken`: a blank token field keeps the stored one (the field is write-only); without a stored
  * token the field is required.
  */
@@ -92,11 +93,11 @@ export function validateSettingsForm(form: FormData, hasStoredToken: boolean): S
       testEventCode: data.testEventCode === "" ? null : data.testEventCode,
       settings: {
         valueSource: data.valueSource,
-        includeShipping: form.get("includeShipping") === "on",
-        includeTax: form.get("includeTax") === "on",
+        includeShipping: form.has("includeShipping"),
+        includeTax: form.has("includeTax"),
         unknownConsent: data.unknownConsent,
       },
-      enabled: form.get("enabled") === "on",
+      enabled: form.has("enabled"),
     },
   };
 }

@@ -89,8 +89,8 @@ export function SettingsForm({ view, errors, saving }: SettingsFormProps) {
           ) : null}
           <Select label="Purchase value" name="valueSource" options={VALUE_SOURCES} value={valueSource} onChange={setValueSource} error={errors.valueSource} />
           <InlineStack gap="400">
-            <Checkbox label="Include shipping" name="includeShipping" checked={includeShipping} onChange={setIncludeShipping} />
-            <Checkbox label="Include tax" name="includeTax" checked={includeTax} onChange={setIncludeTax} />
+            <Checkbox label="Include shipping" name="includeShipping" value="on" checked={includeShipping} onChange={setIncludeShipping} />
+            <Checkbox label="Include tax" name="includeTax" value="on" checked={includeTax} onChange={setIncludeTax} />
           </InlineStack>
           <Select
             label="Orders whose consent is unknown"
@@ -101,7 +101,7 @@ export function SettingsForm({ view, errors, saving }: SettingsFormProps) {
             error={errors.unknownConsent}
             helpText="Denied marketing consent is never sent; denied sale of data is sent with Limited Data Use."
           />
-          <Checkbox label="Send server events to Meta" name="enabled" checked={enabled} onChange={setEnabled} />
+          <Checkbox label="Send server events to Meta" name="enabled" value="on" checked={enabled} onChange={setEnabled} />
           <Button submit variant="primary" loading={saving}>
             Save
           </Button>

@@ -121,12 +121,16 @@ describe("embedded admin pages in Chromium", () => {
     await page.getByLabel("Meta pixel (dataset) IDs").fill(PIXEL);
     await page.getByLabel("Conversions API access token").fill(TOKEN);
     await page.getByLabel("Test event code").fill("TEST4242");
+    await page.getByLabel("Include tax").uncheck();
     await shown(page.getByText("Test events are not dropped"));
     await page.getByRole("button", { name: "Save" }).click();
     await page.getByText("Settings saved").waitFor();
     await shown(page.getByText("The web pixel was created with the new pixel IDs."));
     expect(fakeAdmin.state.pixel?.settings).toBe(JSON.stringify({ pixelIds: PIXEL }));
     expect(await app.shops.getAccessToken(SHOP)).toBe(TOKEN);
+    const saved = await app.shops.getShop(SHOP);
+    expect(saved?.settings).toMatchObject({ includeShipping: true, includeTax: false, valueSource: "presentment" });
+    expect(saved?.enabled).toBe(true);
     // The token is never sent back to the page: the field is masked with a Replace button.
     expect(await page.content()).not.toContain(TOKEN);
     await shown(page.getByRole("button", { name: "Replace" }));

@@ -1,0 +1,57 @@
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { sendTestEvent } from "../../app/admin/test-event.server";
+import type { AppContext } from "../../app/context.server";
+import { startMetaSimulator, type MetaSimulator } from "../sim/meta-graph-sim";
+import { openTestApp } from "../support/app-context";
+
+const SHOP = "test-event-shop.myshopify.com";
+let sim: MetaSimulator;
+let context: AppContext;
+let cleanup: () => Promise<void>;
+
+beforeAll(async () => {
+  sim = await startMetaSimulator({ pixels: { "1234567890": "EAA-good-token" } });
+});
+afterAll(async () => {
+  await sim.close();
+});
+beforeEach(async () => {
+  ({ context, cleanup } = await openTestApp({ META_GRAPH_URL: sim.url }));
+  sim.reset();
+});
+afterEach(async () => {
+  await cleanup();
+});
+
+describe("sendTestEvent", () => {
+  it("sends a valid website Purchase with the test code and returns Meta's events_received and fbtrace_id", async () => {
+    await context.shops.configureShop(SHOP, { pixelIds: ["1234567890"], accessToken: "EAA-good-token", testEventCode: "TEST777" }, Date.now());
+    const outcome = await sendTestEvent(context, SHOP, Date.now());
+    expect(outcome.sent).toBe(true);
+    if (!outcome.sent) return;
+    expect(outcome.answers).toEqual([{ pixelId: "1234567890", ok: true, events_received: 1, fbtrace_id: expect.any(String), messages: [] }]);
+    expect(sim.accepted).toHaveLength(1);
+    expect(sim.accepted[0]?.testEventCode).toBe("TEST777");
+    expect(sim.accepted[0]?.event).toMatchObject({ event_name: "Purchase", action_source: "website", event_id: outcome.eventId });
+  });
+
+  it("shows Meta's error title, code and fbtrace_id when the token is refused", async () => {
+    await context.shops.configureShop(SHOP, { pixelIds: ["1234567890"], accessToken: "EAA-wrong-token", testEventCode: "TEST777" }, Date.now());
+    const outcome = await sendTestEvent(context, SHOP, Date.now());
+    if (!outcome.sent) throw new Error("expected a send");
+    const [answer] = outcome.answers;
+    expect(answer?.ok).toBe(false);
+    if (answer === undefined || answer.ok) return;
+    expect(answer.code).toBe(190);
+    expect(answer.fbtrace_id).toMatch(/\S+/);
+    expect(answer.message.length).toBeGreaterThan(0);
+    expect(sim.accepted).toHaveLength(0);
+  });
+
+  it("refuses to send without a test event code, so no real Purchase is counted", async () => {
+    await context.shops.configureShop(SHOP, { pixelIds: ["1234567890"], accessToken: "EAA-good-token" }, Date.now());
+    expect(await sendTestEvent(context, SHOP, Date.now())).toMatchObject({ sent: false, problem: "no_test_code" });
+    expect(await sendTestEvent(context, "unknown.myshopify.com", Date.now())).toMatchObject({ sent: false, problem: "not_configured" });
+    expect(sim.requests).toHaveLength(0);
+  });
+});
