@@ -1,0 +1,77 @@
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { buildChecklist, embedDeepLink } from "../../app/admin/checklist.server";
+import { embedStateFromSettings, parseSettingsData } from "../../app/admin/theme-embed.server";
+import type { AppContext } from "../../app/context.server";
+import type { GraphqlFn } from "../../app/shopify/activate-web-pixel.server";
+import { openTestApp } from "../support/app-context";
+import { createFakeAdmin, settingsDataWithEmbed } from "./fake-admin-graphql";
+
+const SHOP = "check-shop.myshopify.com";
+
+describe("theme embed detection", () => {
+  it("reads settings_data.json behind Shopify's comment banner", () => {
+    expect(embedStateFromSettings(parseSettingsData(settingsDataWithEmbed({ disabled: false })), "tandem-capture")).toBe("enabled");
+    expect(embedStateFromSettings(parseSettingsData(settingsDataWithEmbed({ disabled: true })), "tandem-capture")).toBe("disabled");
+    expect(embedStateFromSettings(parseSettingsData(settingsDataWithEmbed({ disabled: false, comment: false })), "other-block")).toBe("absent");
+    expect(embedStateFromSettings(parseSettingsData("not json"), "tandem-capture")).toBe("absent");
+  });
+
+  it("follows `current` when it names a preset", () => {
+    const settings = { current: "Light", presets: { Light: { blocks: { a: { type: "shopify://apps/tandem/blocks/tandem-capture/1", disabled: false } } } } };
+    expect(embedStateFromSettings(settings, "tandem-capture")).toBe("enabled");
+  });
+
+  it("builds the theme editor deep link that activates the embed", () => {
+    expect(embedDeepLink(SHOP, "abc123")).toBe(`https://${SHOP}/admin/themes/current/editor?context=apps&activateAppId=abc123/tandem-capture`);
+  });
+});
+
+describe("buildChecklist", () => {
+  let context: AppContext;
+  let cleanup: () => Promise<void>;
+  beforeEach(async () => {
+    ({ context, cleanup } = await openTestApp());
+  });
+  afterEach(async () => {
+    await cleanup();
+  });
+
+  const states = async (graphql: GraphqlFn) =>
+    Object.fromEntries((await buildChecklist(context, SHOP, graphql)).items.map((item) => [item.id, item.state]));
+
+  it("starts with every step to do, each with its fix", async () => {
+    const checklist = await buildChecklist(context, SHOP, createFakeAdmin().graphql);
+    expect(checklist.complete).toBe(false);
+    expect(checklist.items.map((item) => [item.id, item.state])).toEqual([
+      ["web_pixel", "todo"],
+      ["storefront_embed", "todo"],
+      ["token", "todo"],
+      ["first_purchase", "todo"],
+    ]);
+    expect(checklist.items.every((item) => item.fix !== null)).toBe(true);
+  });
+
+  it("is complete once the pixel matches, the embed is on, the token works and a purchase was sent", async () => {
+    await context.shops.configureShop(SHOP, { pixelIds: ["1234567890"], accessToken: "EAA-token" }, Date.now());
+    const admin = createFakeAdmin({ pixel: { id: "gid://shopify/WebPixel/1", settings: JSON.stringify({ pixelIds: "1234567890" }) }, settingsData: settingsDataWithEmbed({ disabled: false }) });
+    expect(await states(admin.graphql)).toMatchObject({ web_pixel: "done", storefront_embed: "done", token: "done", first_purchase: "todo" });
+    await context.database.db
+      .insertInto("deliveries")
+      .values({ shop: SHOP, destination: "meta:1234567890", event_name: "Purchase", event_id: "e1", provenance: "order_id", event_time: 0, match_keys: "[]", status: "sent", attempts: 1, next_attempt_at: 0, created_at: 0, updated_at: 0, sent_at: 1 })
+      .execute();
+    expect((await buildChecklist(context, SHOP, admin.graphql)).complete).toBe(true);
+
+    // WHEN Meta refuses the token, THEN the token step is to do again and the checklist surfaces the reason.
+    await context.shops.markNeedsAttention(SHOP, "Meta error 190: token expired", Date.now());
+    const checklist = await buildChecklist(context, SHOP, admin.graphql);
+    expect(checklist.attention).toBe("Meta error 190: token expired");
+    expect(checklist.items.find((item) => item.id === "token")?.state).toBe("todo");
+  });
+
+  it("says it could not check, rather than done, when Shopify is unreachable", async () => {
+    const unreachable: GraphqlFn = async () => {
+      throw new TypeError("fetch failed");
+    };
+    expect(await states(unreachable)).toMatchObject({ web_pixel: "unknown", storefront_embed: "unknown" });
+  });
+});

@@ -1,0 +1,112 @@
+import type { ActionFunctionArgs } from "@remix-run/node";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { action as uninstalled } from "../../app/routes/webhooks.app.uninstalled";
+import { action as customersRedact } from "../../app/routes/webhooks.customers.redact";
+import { action as dataRequest } from "../../app/routes/webhooks.customers.data_request";
+import { action as shopRedact } from "../../app/routes/webhooks.shop.redact";
+import type { AppContext } from "../../app/context.server";
+import { buildWebhookRequest } from "../sim/webhook-sender";
+import { openTestApp, TEST_SECRET } from "../support/app-context";
+import { storeOfflineSession } from "../admin/session-token";
+
+const SHOP = "privacy-shop.myshopify.com";
+const NEIGHBOUR = "neighbour.myshopify.com";
+
+let context: AppContext;
+let cleanup: () => Promise<void>;
+beforeEach(async () => {
+  ({ context, cleanup } = await openTestApp());
+  for (const shop of [SHOP, NEIGHBOUR]) {
+    await context.shops.configureShop(shop, { pixelIds: ["1234567890"], accessToken: "EAA-token" }, Date.now());
+    await storeOfflineSession(context.sessionStorage, shop);
+    await context.database.db
+      .insertInto("deliveries")
+      .values(
+        ["101", "102", "103"].map((order) => ({
+          shop,
+          destination: "meta:1234567890",
+          event_name: "Purchase",
+          event_id: `evt_${order}`,
+          provenance: "order_id",
+          order_id: order,
+          event_time: 0,
+          payload: "{}",
+          match_keys: '["em"]',
+          status: "sent",
+          attempts: 1,
+          next_attempt_at: 0,
+          created_at: 0,
+          updated_at: 0,
+        })),
+      )
+      .execute();
+    await context.receipts.record(shop, "orders/paid", `wh-${shop}`, Date.now());
+  }
+});
+afterEach(async () => {
+  await cleanup();
+});
+
+async function deliver(handler: (args: ActionFunctionArgs) => Promise<Response>, topic: string, body: object, opts: { forgeHmac?: boolean; webhookId?: string } = {}) {
+  const request = buildWebhookRequest({ url: `http://localhost:3000/webhooks/${topic}`, topic, shop: SHOP, body, secret: TEST_SECRET, ...opts });
+  try {
+    return await handler({ request, params: {}, context: {} });
+  } catch (thrown) {
+    if (thrown instanceof Response) return thrown;
+    throw thrown;
+  }
+}
+
+const orders = async (shop: string) =>
+  (await context.database.db.selectFrom("deliveries").select("order_id").where("shop", "=", shop).orderBy("order_id").execute()).map((row) => row.order_id);
+
+describe("privacy and lifecycle webhooks", () => {
+  it("app/uninstalled removes sessions and the Meta token, keeps history, and is idempotent", async () => {
+    for (const webhookId of ["u-1", "u-1", "u-2"]) expect((await deliver(uninstalled, "app/uninstalled", { domain: SHOP }, { webhookId })).status).toBe(200);
+    expect(await context.sessionStorage.findSessionsByShop(SHOP)).toEqual([]);
+    expect(await context.shops.getAccessToken(SHOP)).toBeNull();
+    expect((await context.shops.getShop(SHOP))?.uninstalledAt).toEqual(expect.any(Number));
+    expect(await orders(SHOP)).toHaveLength(3);
+    expect(await context.sessionStorage.findSessionsByShop(NEIGHBOUR)).toHaveLength(1);
+  });
+
+  it("customers/redact deletes only the named orders' records, twice without harm", async () => {
+    const body = { shop_domain: SHOP, customer: { id: 9 }, orders_to_redact: [101, "gid://shopify/Order/103"] };
+    expect((await deliver(customersRedact, "customers/redact", body)).status).toBe(200);
+    expect((await deliver(customersRedact, "customers/redact", body)).status).toBe(200);
+    expect(await orders(SHOP)).toEqual(["102"]);
+    expect(await orders(NEIGHBOUR)).toEqual(["101", "102", "103"]);
+  });
+
+  it("customers/data_request answers 200 and changes nothing", async () => {
+    const body = { shop_domain: SHOP, customer: { id: 9 }, orders_requested: [101, 102], data_request: { id: 1 } };
+    expect((await deliver(dataRequest, "customers/data_request", body)).status).toBe(200);
+    expect((await deliver(dataRequest, "customers/data_request", body)).status).toBe(200);
+    expect(await orders(SHOP)).toHaveLength(3);
+  });
+
+  it("shop/redact deletes everything about the shop and nothing else, and repeats cleanly", async () => {
+    expect((await deliver(shopRedact, "shop/redact", { shop_domain: SHOP })).status).toBe(200);
+    expect((await deliver(shopRedact, "shop/redact", { shop_domain: SHOP })).status).toBe(200);
+    expect(await context.shops.getShop(SHOP)).toBeNull();
+    expect(await orders(SHOP)).toEqual([]);
+    expect(await context.sessionStorage.findSessionsByShop(SHOP)).toEqual([]);
+    const receipts = await context.database.db.selectFrom("webhook_receipts").select("shop").execute();
+    expect(receipts.map((row) => row.shop)).not.toContain(SHOP);
+    expect(await context.shops.getShop(NEIGHBOUR)).not.toBeNull();
+    expect(await orders(NEIGHBOUR)).toHaveLength(3);
+  });
+
+  it.each([
+    ["app/uninstalled", uninstalled],
+    ["customers/redact", customersRedact],
+    ["customers/data_request", dataRequest],
+    ["shop/redact", shopRedact],
+  ] as const)("%s answers 401 to a forged HMAC and touches nothing", async (topic, handler) => {
+    const body = { shop_domain: SHOP, orders_to_redact: [101], orders_requested: [101] };
+    expect((await deliver(handler, topic, body, { forgeHmac: true })).status).toBe(401);
+    expect(await orders(SHOP)).toHaveLength(3);
+    expect(await context.shops.getAccessToken(SHOP)).toBe("EAA-token");
+    expect(await context.sessionStorage.findSessionsByShop(SHOP)).toHaveLength(1);
+  });
+});
