@@ -1,13 +1,17 @@
 import type { Migration, MigrationProvider } from "kysely";
 import type { Engine } from "../engine.ts";
 import { initialMigration } from "./0001-initial.ts";
+import { shopStatusIndexMigration } from "./0002-deliveries-shop-status-index.ts";
 
 // In-code provider: migrations ship inside the bundle, so nothing reads a folder at run time.
 // Names sort lexically; add new files as 0002-..., 0003-... and list them here.
 export function createMigrationProvider(engine: Engine): MigrationProvider {
   return {
     async getMigrations(): Promise<Record<string, Migration>> {
-      return { "0001-initial": initialMigration(engine) };
+      return {
+        "0001-initial": initialMigration(engine),
+        "0002-deliveries-shop-status-index": shopStatusIndexMigration(),
+      };
     },
   };
 }
