@@ -56,7 +56,8 @@ const journeys = [
 ];
 for (const journey of journeys) {
   const attrs = (journey.order.note_attributes as Array<{ name: string }>).map((a) => a.name).join(", ") || "none";
-  console.log(`${String(journey.order.name).padEnd(6)} ${journey.label.padEnd(30)} browser Purchase eid=${journey.browserPurchaseEid ?? "—"} (${journey.trRequests} /tr sent); cart attributes on order: ${attrs}`);
+  console.log(`${String(journey.order.name).padEnd(6)} ${journey.label.padEnd(30)} pixel: ${journey.browserEvents.join(" → ")} (${journey.trRequests} reached Meta)`);
+  console.log(`       browser Purchase eid=${journey.browserPurchaseEid ?? "—"}; note attributes on the order: ${attrs}`);
 }
 
 const now = new Date().toISOString();

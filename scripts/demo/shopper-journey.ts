@@ -26,7 +26,42 @@ export type JourneyOptions = {
   trEndpoint: string;
 };
 
-export type JourneyResult = { label: string; order: OrderPayload; browserPurchaseEid: string | null; trRequests: number };
+export type JourneyResult = {
+  label: string;
+  order: OrderPayload;
+  browserPurchaseEid: string | null;
+  /** Meta event names the pixel sent along the way, in order. */
+  browserEvents: string[];
+  trRequests: number;
+};
+
+const VARIANT = {
+  id: "gid://shopify/ProductVariant/45012345678901",
+  price: { amount: 24.5, currencyCode: "USD" },
+  product: { id: "gid://shopify/Product/8012345678901", title: "Linen shirt" },
+};
+
+/** The storefront and checkout events a Web Pixel receives before checkout_completed, Shopify-shaped. */
+function browsingEvents(checkout: Record<string, unknown>, href: string): Array<Record<string, unknown>> {
+  const context = { document: { location: { href }, referrer: "https://www.facebook.com/" } };
+  const at = (name: string, data: Record<string, unknown>) => ({
+    id: `sh-${randomBytes(8).toString("hex")}`,
+    name,
+    type: "standard",
+    timestamp: new Date().toISOString(),
+    context,
+    data,
+  });
+  return [
+    at("page_viewed", {}),
+    at("product_viewed", { productVariant: VARIANT }),
+    at("product_added_to_cart", {
+      cartLine: { merchandise: VARIANT, quantity: 2, cost: { totalAmount: { amount: 49, currencyCode: "USD" } } },
+    }),
+    at("checkout_started", { checkout }),
+    at("payment_info_submitted", { checkout }),
+  ];
+}
 
 /** A storefront page in memory: cookies, storage and an Ajax cart shared across page views. */
 function createFakePage(shopHost: string) {
@@ -81,15 +116,28 @@ export async function playJourney(options: JourneyOptions): Promise<JourneyResul
     token: options.checkoutToken,
     attributes: Object.entries(attributes).map(([key, value]) => ({ key, value })),
   };
-  const event = { ...CHECKOUT_COMPLETED, id: `sh-${randomBytes(8).toString("hex")}`, timestamp: now, data: { checkout } };
-  const urls = await trUrlsForEvent(event, {
+  const completed = { ...CHECKOUT_COMPLETED, id: `sh-${randomBytes(8).toString("hex")}`, timestamp: now, data: { checkout } };
+  const pixelContext = {
     pixelIds: options.pixelIds,
     endpoint: options.trEndpoint,
     cookies: { fbp: page.cookies.get("_fbp") ?? null, fbc: page.cookies.get("_fbc") ?? null },
     saleOfDataAllowed: true,
-  });
-  if (options.pixelReachesMeta) for (const url of urls) await fetch(url);
-  const eid = urls[0] ? new URL(urls[0]).searchParams.get("eid") : null;
+  };
+  const browserEvents: string[] = [];
+  let trRequests = 0;
+  let eid: string | null = null;
+  for (const event of [...browsingEvents(checkout, `https://${options.shopHost}/products/linen-shirt`), completed]) {
+    const urls = await trUrlsForEvent(event, pixelContext);
+    for (const url of urls) {
+      const params = new URL(url).searchParams;
+      if (params.get("ev") === "Purchase") eid = params.get("eid");
+      browserEvents.push(params.get("ev") ?? "?");
+      if (!options.pixelReachesMeta) continue;
+      const response = await fetch(url);
+      if (!response.ok) throw new Error(`Meta's /tr refused ${params.get("ev")}: HTTP ${response.status}`);
+      trRequests += 1;
+    }
+  }
 
   const order = buildOrder({
     id: options.orderId,
@@ -100,5 +148,5 @@ export async function playJourney(options: JourneyOptions): Promise<JourneyResul
     created_at: now,
     note_attributes: Object.entries(attributes).map(([name, value]) => ({ name, value })),
   });
-  return { label: options.label, order, browserPurchaseEid: eid, trRequests: options.pixelReachesMeta ? urls.length : 0 };
+  return { label: options.label, order, browserPurchaseEid: eid, browserEvents, trRequests };
 }
