@@ -33,7 +33,7 @@ describe("structured logs", () => {
     expect((await deliverPaidOrder(order, { webhookId: "wh-logs-1" })).status).toBe(200);
     expect((await context.worker.runOnce()).sent).toBe(1);
     sim.injectFailures({ kind: "http500", count: 1 });
-    const second = buildOrder({ id: 5812345678999, processed_at: now, created_at: now, note_attributes: [] , checkout_token: "c".repeat(32) });
+    const second = buildOrder({ id: 5812345678999, processed_at: now, created_at: now, note_attributes: [], checkout_token: "c".repeat(32) });
     await deliverPaidOrder(second, { webhookId: "wh-logs-2" });
     expect((await context.worker.runOnce()).retried).toBe(1);
 
