@@ -6,6 +6,7 @@ import { Readable } from "node:stream";
 import { createRequestHandler, type ServerBuild } from "@remix-run/node";
 import { parseEnv } from "./app/env.server";
 import type { AppContext } from "./app/context.server";
+import { createWebhookLane, PayloadTooLarge, readBody, runWebhookAction, toWebhookRequest } from "./server/webhook-lane";
 
 // Production entry: a plain Node HTTP server around the Remix server build. It also owns the process
 // lifecycle — the inline delivery worker starts with it and SIGTERM stops both gracefully.
@@ -77,9 +78,27 @@ export async function startServer(port: number, buildPath = join(ROOT, "build/se
   const background = build.entry.module as unknown as BackgroundEntry;
   await background.startBackground();
   const handle = createRequestHandler(build, "production");
+  const webhooks = createWebhookLane(build);
 
   const server = createServer((req, res) => {
     if ((req.method === "GET" || req.method === "HEAD") && serveStatic(req, res)) return;
+    const webhookAction = webhooks.match(req);
+    if (webhookAction) {
+      const origin = `http://${req.headers.host ?? "localhost"}`;
+      readBody(req)
+        .then((body) => runWebhookAction(webhookAction, toWebhookRequest(req, origin, body)))
+        .then((response) => writeResponse(res, response))
+        .catch((error: unknown) => {
+          if (error instanceof PayloadTooLarge) {
+            res.writeHead(413, { "Content-Type": "text/plain", Connection: "close" }).end("payload too large");
+            return;
+          }
+          console.error(error);
+          if (!res.headersSent) res.writeHead(500);
+          res.end();
+        });
+      return;
+    }
     const controller = new AbortController();
     res.on("close", () => {
       if (!res.writableFinished) controller.abort();
