@@ -35,27 +35,51 @@ export function createBullmqQueue(options: BullmqQueueOptions): BullmqDeliveryQu
   bull.on("error", () => {});
   let closing: Promise<void> | null = null;
   const logger = options.logger ?? SILENT_LOGGER;
+  // Under load many webhooks for one shop notify at once. While an add for that shop is in flight, further
+  // calls only ask for one more add after it — issued after their rows were committed, so none is lost —
+  // and share its promise: Redis sees about two adds per round trip instead of one per webhook.
+  const inFlight = new Map<string, { again: boolean; done: Promise<void> }>();
 
   return {
     bull,
-    async notify(shop, ids) {
-      if (closing) return;
-      try {
-        await withTimeout(addNudge(shop, ids), NOTIFY_TIMEOUT_MS, "Redis did not take the nudge");
-      } catch (error) {
-        // The rows are committed; a worker's sweep delivers them without the nudge. Failing the webhook
-        // here would only make Shopify resend an order we already hold.
-        logger.warn({ shop, err: error instanceof Error ? error.message : String(error) }, "delivery nudge not queued");
-      }
+    notify(shop, ids) {
+      if (closing) return Promise.resolve();
+      return coalesce(shop, ids);
     },
     async ping() {
       await withTimeout(bull.getJobCounts("waiting"), PING_TIMEOUT_MS, "Redis did not answer");
     },
     close() {
-      closing ??= bull.close();
+      // Let nudges already on their way reach Redis first.
+      closing ??= Promise.allSettled([...inFlight.values()].map((state) => state.done)).then(() => bull.close());
       return closing;
     },
   };
+
+  function coalesce(shop: string, ids: number[]): Promise<void> {
+    const current = inFlight.get(shop);
+    if (current) {
+      current.again = true;
+      return current.done;
+    }
+    const state = { again: false, done: Promise.resolve() };
+    inFlight.set(shop, state);
+    state.done = (async () => {
+      try {
+        do {
+          state.again = false;
+          await withTimeout(addNudge(shop, ids), NOTIFY_TIMEOUT_MS, "Redis did not take the nudge");
+        } while (state.again && !closing);
+      } catch (error) {
+        // The rows are committed; a worker's sweep delivers them without the nudge. Failing the webhook
+        // here would only make Shopify resend an order we already hold.
+        logger.warn({ shop, err: error instanceof Error ? error.message : String(error) }, "delivery nudge not queued");
+      } finally {
+        inFlight.delete(shop);
+      }
+    })();
+    return state.done;
+  }
 
   async function addNudge(shop: string, ids: number[]): Promise<void> {
     // One waiting job per shop is enough (the worker claims every due row of that shop and more), and a

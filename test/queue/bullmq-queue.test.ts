@@ -33,3 +33,25 @@ describe("BullMQ queue when Redis is unreachable", () => {
     await queue.close();
   });
 });
+
+describe("BullMQ queue under a burst of webhooks for one shop", () => {
+  it("coalesces concurrent notifications into a few Redis adds", async () => {
+    const ns = bullmqNamespace();
+    const queue = createBullmqQueue({ url: TEST_REDIS_URL, name: ns.name, prefix: ns.prefix });
+    let adds = 0;
+    queue.bull.on("waiting", () => void (adds += 1));
+    try {
+      await Promise.all(Array.from({ length: 200 }, (_, i) => queue.notify("busy.myshopify.com", [i])));
+      // One add, then one more for everything that arrived while it was in flight.
+      expect(adds).toBeGreaterThanOrEqual(1);
+      expect(adds).toBeLessThanOrEqual(2);
+      // A notification after the burst settles is a new add (its rows may be newer than any job).
+      await queue.notify("busy.myshopify.com", []);
+      expect(adds).toBeLessThanOrEqual(3);
+      expect(adds).toBeGreaterThanOrEqual(2);
+    } finally {
+      await queue.close();
+      await ns.drop();
+    }
+  });
+});
