@@ -7,6 +7,9 @@ import { createWebhookReceipts } from "./db/webhook-receipts.server";
 import { KyselySessionStorage } from "./db/session-storage.server";
 import { createMetaGraphClient } from "./destinations/meta/graph-client.server";
 import { createDeliveryWorker } from "./delivery/worker.server";
+import { startRetentionSchedule, type RetentionSchedule } from "./retention/schedule.server";
+import { hostname } from "node:os";
+import { randomBytes } from "node:crypto";
 import { createEmbeddedQueue, type DeliveryQueue } from "./delivery/queue";
 import { createBullmqQueue } from "./delivery/bullmq-queue.server";
 import { startBullmqConsumer, type BullmqConsumer } from "./delivery/bullmq-consumer.server";
@@ -42,7 +45,8 @@ export async function createAppContext(config: Env, options: AppContextOptions =
     outbox,
     shops,
     client,
-    owner: `web-${process.pid}`,
+    // pid alone collides across containers (every container's first process is pid 1).
+    owner: `web-${hostname()}-${process.pid}-${randomBytes(3).toString("hex")}`,
     logger,
     ...options.worker,
   });
@@ -52,18 +56,23 @@ export async function createAppContext(config: Env, options: AppContextOptions =
     : createEmbeddedQueue(worker);
   const runWorker = options.startWorker ?? config.WORKER === "inline";
   let consumer: BullmqConsumer | null = null;
+  let retention: RetentionSchedule | null = null;
   if (runWorker) {
     // The worker's own loop doubles as scale mode's sweep: it finds due rows whose job Redis lost.
     worker.start();
     if (redisUrl) {
       consumer = startBullmqConsumer({ url: redisUrl, worker, logger, ...options.queue });
     }
+    // Retention runs where the worker runs: hashed payloads after RETENTION_PAYLOAD_DAYS, rows after
+    // RETENTION_METADATA_DAYS. Idempotent, so several worker hosts running it is harmless.
+    retention = startRetentionSchedule({ outbox, receipts, logger, env: config });
   }
 
   // Graceful: stop taking jobs and claiming rows, let in-flight sends finish and be recorded, then close.
   let closing: Promise<void> | null = null;
   function close(): Promise<void> {
     closing ??= (async () => {
+      await retention?.stop();
       await consumer?.close();
       await worker.stop();
       await queue.close();
