@@ -1,5 +1,5 @@
 import { canonicalHash, isAlreadyHashed } from "./normalize";
-import { sha256Hex } from "./sha256";
+import { sha256Hex, type Sha256 } from "./sha256";
 
 /**
  * Normalise then hash one user_data value. A value that is already a SHA-256 digest passes through
@@ -8,19 +8,21 @@ import { sha256Hex } from "./sha256";
 export async function hashUserDataValue(
   raw: unknown,
   normalize: (value: unknown) => string | null,
+  hash: Sha256 = sha256Hex,
 ): Promise<string | null> {
   if (isAlreadyHashed(raw)) return canonicalHash(raw);
   const normalised = normalize(raw);
-  return normalised === null ? null : sha256Hex(normalised);
+  return normalised === null ? null : hash(normalised);
 }
 
 /** The first candidate that normalises, hashed; null when none does. */
 export async function hashFirstUsable(
   candidates: readonly unknown[],
   normalize: (value: unknown) => string | null,
+  hash: Sha256 = sha256Hex,
 ): Promise<string | null> {
   for (const candidate of candidates) {
-    const hashed = await hashUserDataValue(candidate, normalize);
+    const hashed = await hashUserDataValue(candidate, normalize, hash);
     if (hashed !== null) return hashed;
   }
   return null;

@@ -4,6 +4,7 @@ import type { CapiUserData } from "./capi-types";
 import { USER_DATA_KEYS } from "./capi-types";
 import { buildFbc, fbclidFromUrl, isValidFbc, isValidFbp } from "./fbp-fbc";
 import { hashFirstUsable } from "./hash-user-data";
+import { sha256Hex, type Sha256 } from "./sha256";
 import {
   normalizeCity,
   normalizeCountry,
@@ -59,28 +60,26 @@ function countryCode(order: ParsedOrder): string | undefined {
   return undefined;
 }
 
-export async function orderUserData(order: ParsedOrder, eventTimeMs: number): Promise<CapiUserData> {
+export async function orderUserData(order: ParsedOrder, eventTimeMs: number, hash: Sha256 = sha256Hex): Promise<CapiUserData> {
   const places = addresses(order);
   const country = countryCode(order);
   const customer = order.customer;
   const phones = [order.phone, customer?.phone, ...places.map((address) => address.phone)];
 
   const hashed = {
-    em: await hashFirstUsable([order.email, order.contact_email, customer?.email], normalizeEmail),
-    ph: await hashFirstUsable(phones, (raw) => normalizePhone(raw, country)),
-    fn: await hashFirstUsable([...places.map((a) => a.first_name), customer?.first_name], normalizeName),
-    ln: await hashFirstUsable([...places.map((a) => a.last_name), customer?.last_name], normalizeName),
-    ct: await hashFirstUsable(places.map((a) => a.city), normalizeCity),
+    em: await hashFirstUsable([order.email, order.contact_email, customer?.email], normalizeEmail, hash),
+    ph: await hashFirstUsable(phones, (raw) => normalizePhone(raw, country), hash),
+    fn: await hashFirstUsable([...places.map((a) => a.first_name), customer?.first_name], normalizeName, hash),
+    ln: await hashFirstUsable([...places.map((a) => a.last_name), customer?.last_name], normalizeName, hash),
+    ct: await hashFirstUsable(places.map((a) => a.city), normalizeCity, hash),
     st: await hashFirstUsable(
       places.map((a) => a.province_code),
-      (raw) => normalizeState(raw, country),
-    ),
+      (raw) => normalizeState(raw, country), hash),
     zp: await hashFirstUsable(
       places.map((a) => a.zip),
-      (raw) => normalizeZip(raw, country),
-    ),
-    country: await hashFirstUsable([country], normalizeCountry),
-    external_id: await hashFirstUsable([customer?.id], normalizeExternalId),
+      (raw) => normalizeZip(raw, country), hash),
+    country: await hashFirstUsable([country], normalizeCountry, hash),
+    external_id: await hashFirstUsable([customer?.id], normalizeExternalId, hash),
   };
   const raw = {
     client_ip_address: clientIp(order),

@@ -1,5 +1,6 @@
 import { buildPurchaseFromOrder, DEFAULT_PURCHASE_SETTINGS } from "../tracking/purchase-from-order";
 import type { AppContext } from "../context.server";
+import { nodeSha256 } from "../server/node-sha256.server";
 
 // orders/paid → outbox rows. Runs inside the webhook request, so it does only local work:
 // dedupe → map + hash → insert. Meta is called later by the worker, never here.
@@ -33,6 +34,7 @@ export async function ingestPaidOrder(deps: Deps, delivery: PaidOrderDelivery): 
     nowMs,
     settings: config?.settings ?? DEFAULT_PURCHASE_SETTINGS,
     storefrontUrl: config?.storefrontUrl ?? `https://${shop}`,
+    sha256: nodeSha256,
   });
   const configured = Boolean(config && config.pixelIds.length > 0 && config.hasAccessToken);
   const destinations = configured && config ? config.pixelIds.map((id) => `meta:${id}`) : [UNCONFIGURED_DESTINATION];
