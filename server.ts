@@ -120,7 +120,11 @@ export async function startServer(port: number, buildPath = join(ROOT, "build/se
   async function stop(): Promise<void> {
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
     server.closeIdleConnections();
+    // In-flight requests get a grace period to finish; a connection still open after it (a client that
+    // never finishes sending, say) is cut so shutdown cannot hang.
+    const grace = setTimeout(() => server.closeAllConnections(), 5_000);
     await closed;
+    clearTimeout(grace);
     await background.stopBackground();
   }
   return { port: boundPort, stop, server, appContext: () => background.getAppContext() };

@@ -9,7 +9,9 @@ import { SettingsForm } from "../components/settings-form";
 import { TestEventResult } from "../components/test-event-result";
 import { AttentionBanner } from "../components/attention-banner";
 
-type ActionResult = { intent: "save"; result: SaveSettingsResult } | { intent: "test"; outcome: TestEventOutcome };
+type ActionResult =
+  | { intent: "save"; result: SaveSettingsResult; savedAt: number }
+  | { intent: "test"; outcome: TestEventOutcome };
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const { session } = await authenticate.admin(request);
@@ -22,7 +24,8 @@ export async function action({ request }: ActionFunctionArgs): Promise<ActionRes
   const context = await getAppContext();
   const form = await request.formData();
   if (form.get("intent") === "test") return { intent: "test", outcome: await sendTestEvent(context, session.shop, Date.now()) };
-  return { intent: "save", result: await saveSettings(context, session.shop, form, admin.graphql, Date.now()) };
+  const savedAt = Date.now();
+  return { intent: "save", result: await saveSettings(context, session.shop, form, admin.graphql, savedAt), savedAt };
 }
 
 export default function Settings() {
@@ -32,6 +35,9 @@ export default function Settings() {
   const busyIntent = navigation.state === "submitting" ? navigation.formData?.get("intent") : null;
   const saved = actionData?.intent === "save" && actionData.result.ok ? actionData.result : null;
   const errors = actionData?.intent === "save" && !actionData.result.ok ? actionData.result.errors : {};
+  // Remount the form after every successful save, so a token the merchant just typed does not linger in the
+  // page (the saved token itself never comes back from the server).
+  const formKey = `${JSON.stringify(view)}:${saved && actionData?.intent === "save" ? actionData.savedAt : ""}`;
 
   return (
     <Page title="Settings" backAction={{ content: "Home", url: "/app" }}>
@@ -55,7 +61,7 @@ export default function Settings() {
                 </p>
               </Banner>
             ) : null}
-            <SettingsForm key={JSON.stringify(view)} view={view} errors={errors} saving={busyIntent === "save"} />
+            <SettingsForm key={formKey} view={view} errors={errors} saving={busyIntent === "save"} />
           </BlockStack>
         </Layout.Section>
         <Layout.Section variant="oneThird">
