@@ -4,7 +4,7 @@ import { extname, join, normalize } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { Readable } from "node:stream";
 import { createRequestHandler, type ServerBuild } from "@remix-run/node";
-import { parseEnv } from "./app/env.server";
+import { parseEnvOrExit } from "./app/env.server";
 import type { AppContext } from "./app/context.server";
 import { createWebhookLane, PayloadTooLarge, readBody, runWebhookAction, toWebhookRequest } from "./server/webhook-lane";
 
@@ -132,13 +132,7 @@ export async function startServer(port: number, buildPath = join(ROOT, "build/se
 
 const isMain = process.argv[1] && fileURLToPath(import.meta.url) === normalize(process.argv[1]);
 if (isMain) {
-  let config;
-  try {
-    config = parseEnv(process.env);
-  } catch (error) {
-    console.error(error instanceof Error ? error.message : String(error));
-    process.exit(1);
-  }
+  const config = parseEnvOrExit();
   const { port, stop } = await startServer(config.PORT);
   console.log(`tandem listening on http://localhost:${port}`);
   let stopping = false;

@@ -49,6 +49,16 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
 
 export class EnvError extends Error {}
 
+/** For process entry points: one clear line on stderr and exit 1 instead of a stack trace. */
+export function parseEnvOrExit(source: Record<string, string | undefined> = process.env): Env {
+  try {
+    return parseEnv(source);
+  } catch (error) {
+    console.error(error instanceof Error ? error.message : String(error));
+    process.exit(1);
+  }
+}
+
 let cached: Env | undefined;
 
 export function env(): Env {

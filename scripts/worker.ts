@@ -6,7 +6,7 @@ import { hostname } from "node:os";
 import { parseArgs } from "node:util";
 import { createAppContext } from "../app/context.server";
 import { installGracefulShutdown } from "../app/delivery/shutdown.server";
-import { parseEnv } from "../app/env.server";
+import { parseEnvOrExit } from "../app/env.server";
 
 function positiveInt(name: string, value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
@@ -29,13 +29,7 @@ async function main(): Promise<void> {
       "queue-name": { type: "string" },
     },
   });
-  let config;
-  try {
-    config = parseEnv(process.env);
-  } catch (error) {
-    console.error(error instanceof Error ? error.message : String(error));
-    process.exit(1);
-  }
+  const config = parseEnvOrExit();
   const context = await createAppContext(config, {
     startWorker: true,
     queue: {

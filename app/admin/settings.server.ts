@@ -8,14 +8,10 @@ import { validateSettingsForm, type FieldErrors } from "./settings-form";
 type Deps = Pick<AppContext, "shops" | "outbox" | "queue" | "logger">;
 
 /** What the settings page renders: never the token itself, only whether one is stored. */
-export type SettingsView = {
-  pixelIds: string[];
-  hasAccessToken: boolean;
-  testEventCode: string | null;
-  settings: StoredPurchaseSettings;
-  enabled: boolean;
-  needsAttentionReason: string | null;
-};
+export type SettingsView = Pick<
+  ShopConfig,
+  "pixelIds" | "hasAccessToken" | "testEventCode" | "settings" | "enabled" | "needsAttentionReason"
+>;
 
 export function toSettingsView(config: ShopConfig | null): SettingsView {
   return {
