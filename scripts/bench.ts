@@ -17,6 +17,7 @@ const quick = process.argv.includes("--quick");
 const skipScale = process.argv.includes("--no-scale");
 const SECONDS = quick ? 3 : 10;
 const DURATION = SECONDS * 1000;
+const WARMUP = Math.min(DURATION, 5_000);
 const CONCURRENCY = 32;
 const DELIVERY_PER_SHOP = quick ? 1_000 : 5_000;
 const META_LATENCY_MS = 100;
@@ -51,6 +52,11 @@ async function embedded(): Promise<void> {
   try {
     await app.call({ type: "configure", shops });
     const section = "embedded (SQLite, inline worker) vs HMAC-only baseline, same process";
+    // V8 compiles hot code lazily: without a warm-up the first seconds of the first phase measure the JIT.
+    progress("warm-up: both servers, closed loop (not measured)");
+    await measureAcks(app.baselinePort, shops, { mode: "closed", concurrency: CONCURRENCY, durationMs: WARMUP });
+    await measureAcks(app.port, shops, { mode: "closed", concurrency: CONCURRENCY, durationMs: WARMUP });
+    await waitForDrain(app, 60_000);
     progress("baseline: open loop 200/s, closed loop");
     const baseOpen = await measureAcks(app.baselinePort, shops, { mode: "open", ratePerSec: 200, durationMs: DURATION });
     const baseClosed = await measureAcks(app.baselinePort, shops, { mode: "closed", concurrency: CONCURRENCY, durationMs: DURATION });
@@ -122,6 +128,8 @@ async function scale(): Promise<void> {
     const section = "scale mode (PostgreSQL + BullMQ), web process + N worker processes";
     try {
       await app.call({ type: "configure", shops });
+      progress("scale: warm-up (not measured)");
+      await measureAcks(app.port, shops, { mode: "closed", concurrency: CONCURRENCY, durationMs: WARMUP });
       progress("scale: closed-loop ingest (no workers running)");
       const closed = await measureAcks(app.port, shops, { mode: "closed", concurrency: CONCURRENCY, durationMs: DURATION });
       rows.push({ section, label: `ingest sustained (closed, ${CONCURRENCY} conc.)`, value: perSec(closed.perSec, "webhooks") });

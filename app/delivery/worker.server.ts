@@ -21,6 +21,11 @@ export type DeliveryWorkerOptions = {
   claimLimit?: number;
   perShopLimit?: number;
   pollIntervalMs?: number;
+  /**
+   * After a wake-up or a partial claim, wait this long before the next pass so rows arriving together are
+   * claimed and sent together (one claim and one Meta request per burst, not per webhook). Default 20 ms.
+   */
+  coalesceMs?: number;
   concurrency?: number;
   logger?: DeliveryLogger;
   /** Where delivery latency and Meta errors are counted; defaults to the process registry, null turns it off. */
@@ -81,30 +86,39 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWo
     return summary;
   }
 
-  const loop = createLoop({ runOnce, pollIntervalMs, logger });
+  const coalesceMs = options.coalesceMs ?? 20;
+  const loop = createLoop({ runOnce, pollIntervalMs, coalesceMs, claimLimit, logger });
   return { runOnce, start: loop.start, stop: loop.stop, wake: loop.wake };
 }
 
-type LoopOptions = { runOnce: () => Promise<RunSummary>; pollIntervalMs: number; logger: DeliveryLogger };
+type LoopOptions = {
+  runOnce: () => Promise<RunSummary>;
+  pollIntervalMs: number;
+  coalesceMs: number;
+  claimLimit: number;
+  logger: DeliveryLogger;
+};
 
-// Runs passes back to back while there is work, otherwise sleeps until the poll interval passes or
-// `wake()` is called (the webhook handler does that after an insert, so delivery latency stays low).
-function createLoop({ runOnce, pollIntervalMs, logger }: LoopOptions) {
+// Runs passes back to back while a claim comes back full (a backlog). Otherwise it waits: `coalesceMs` when
+// there was work or a wake-up (the webhook handler wakes it after each insert), so a burst of webhooks
+// becomes one claim and one batch; `pollIntervalMs` when idle, which also picks up retries as they fall due.
+function createLoop({ runOnce, pollIntervalMs, coalesceMs, claimLimit, logger }: LoopOptions) {
   let running: Promise<void> | null = null;
   let stopping = false;
   let woken = false;
-  let interrupt: (() => void) | null = null;
+  let timer: ReturnType<typeof setTimeout> | null = null;
+  let endSleep: (() => void) | null = null;
 
-  function sleep(): Promise<void> {
-    if (woken || stopping) return Promise.resolve();
+  function sleep(ms: number): Promise<void> {
+    if (stopping) return Promise.resolve();
     return new Promise((resolve) => {
-      const timer = setTimeout(done, pollIntervalMs);
-      function done() {
-        clearTimeout(timer);
-        interrupt = null;
+      endSleep = () => {
+        if (timer) clearTimeout(timer);
+        timer = null;
+        endSleep = null;
         resolve();
-      }
-      interrupt = done;
+      };
+      timer = setTimeout(endSleep, ms);
     });
   }
 
@@ -118,7 +132,8 @@ function createLoop({ runOnce, pollIntervalMs, logger }: LoopOptions) {
         // Usually the database is briefly unavailable: wait a poll interval and try again.
         logger.error({ err: error instanceof Error ? error.message : String(error) }, "delivery pass failed");
       }
-      if (claimed === 0 && !stopping) await sleep();
+      if (stopping || claimed >= claimLimit) continue;
+      await sleep(claimed > 0 || woken ? coalesceMs : pollIntervalMs);
     }
   }
 
@@ -129,12 +144,17 @@ function createLoop({ runOnce, pollIntervalMs, logger }: LoopOptions) {
       running = run();
     },
     wake() {
+      if (woken) return;
       woken = true;
-      interrupt?.();
+      // Idle: cut the long sleep short, but still give the burst coalesceMs to gather.
+      if (endSleep && timer) {
+        clearTimeout(timer);
+        timer = setTimeout(endSleep, coalesceMs);
+      }
     },
     async stop() {
       stopping = true;
-      interrupt?.();
+      endSleep?.();
       const current = running;
       if (current) await current;
       running = null;
