@@ -9,6 +9,8 @@ import type { LoadJob, LoadResult } from "./load-protocol";
 
 const HERE = new URL(".", import.meta.url);
 const TSX = ["--import", "tsx"];
+// The same V8 flags as `npm start` / `npm run worker` (package.json): the bench measures what runs in production.
+const RUNTIME_FLAGS = ["--max-semi-space-size=32"];
 type Command = AppCommand extends infer C ? (C extends { id: number } ? Omit<C, "id"> : never) : never;
 
 export type AppProcess = {
@@ -21,7 +23,7 @@ export type AppProcess = {
 
 export async function startAppProcess(env: Record<string, string>): Promise<AppProcess> {
   const child = fork(fileURLToPath(new URL("app-process.ts", HERE)), [], {
-    execArgv: [...TSX, ...(process.env.BENCH_CPU_PROF ? ["--cpu-prof", "--cpu-prof-dir=bench-profiles"] : [])],
+    execArgv: [...TSX, ...RUNTIME_FLAGS, ...(process.env.BENCH_CPU_PROF ? ["--cpu-prof", "--cpu-prof-dir=bench-profiles"] : [])],
     env: { ...process.env, ...env },
     stdio: ["ignore", "inherit", "inherit", "ipc"],
   });
@@ -60,7 +62,7 @@ export async function startAppProcess(env: Record<string, string>): Promise<AppP
 export type WorkerProcess = { pid: number; stop(): Promise<number> };
 
 export function startWorkerProcess(env: Record<string, string>, args: string[] = []): WorkerProcess {
-  const child = spawn(process.execPath, [...TSX, fileURLToPath(new URL("../worker.ts", HERE)), ...args], {
+  const child = spawn(process.execPath, [...TSX, ...RUNTIME_FLAGS, fileURLToPath(new URL("../worker.ts", HERE)), ...args], {
     env: { ...process.env, ...env },
     stdio: ["ignore", "ignore", "inherit"],
   });
