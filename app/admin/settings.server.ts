@@ -1,6 +1,6 @@
 import type { AppContext } from "../context.server";
 import type { ShopConfig } from "../db/shops.server";
-import { DEFAULT_STORED_PURCHASE_SETTINGS, type StoredPurchaseSettings } from "../db/shop-settings";
+import { DEFAULT_STORED_PURCHASE_SETTINGS } from "../db/shop-settings";
 import { configureShop } from "../shops/configure-shop.server";
 import { activateWebPixel, type GraphqlFn, type PixelActivationResult } from "../shopify/activate-web-pixel.server";
 import { validateSettingsForm, type FieldErrors } from "./settings-form";
