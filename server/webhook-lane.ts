@@ -1,5 +1,6 @@
 import type { IncomingMessage } from "node:http";
 import type { ServerBuild } from "@remix-run/node";
+import { MAX_WEBHOOK_BYTES } from "../app/webhooks/limits";
 
 // Webhook deliveries skip Remix's document/data request pipeline and go straight to the SAME route
 // module's `action` (app/routes/webhooks.*.tsx): no second implementation, no second HMAC check — just
@@ -8,7 +9,6 @@ import type { ServerBuild } from "@remix-run/node";
 // about half of each webhook's CPU. Bodies are read into one buffer with a hard cap, so an oversized
 // delivery is refused before it is buffered whole.
 
-export const MAX_WEBHOOK_BYTES = 5 * 1024 * 1024;
 
 type Action = (args: { request: Request; params: Record<string, string>; context: Record<string, unknown> }) => Promise<Response>;
 

@@ -1,10 +1,10 @@
 import { authenticate } from "../shopify.server";
+import { MAX_WEBHOOK_BYTES } from "./limits";
 
 // The edge of every webhook route: size and shape checks that must happen before or around
 // authenticate.webhook (which verifies the HMAC over the raw body). Throws a Response on rejection,
 // as Remix expects; nothing is stored for a rejected request.
 
-export const MAX_WEBHOOK_BYTES = 5 * 1024 * 1024;
 
 export type VerifiedWebhook = { shop: string; topic: string; webhookId: string; payload: unknown };
 
