@@ -1,4 +1,6 @@
-import { buildPurchaseFromOrder, DEFAULT_PURCHASE_SETTINGS } from "../tracking/purchase-from-order";
+import { buildPurchaseFromOrder, DEFAULT_PURCHASE_SETTINGS, type PurchaseMapping } from "../tracking/purchase-from-order";
+import type { NewDelivery } from "../db/outbox-types";
+import { outboxRowsFor, type MappedPurchase } from "./outbox-rows";
 import type { AppContext } from "../context.server";
 import { nodeSha256 } from "../server/node-sha256.server";
 
@@ -38,59 +40,54 @@ export async function ingestPaidOrder(deps: Deps, delivery: PaidOrderDelivery): 
   });
   const configured = Boolean(config && config.pixelIds.length > 0 && config.hasAccessToken);
   const destinations = configured && config ? config.pixelIds.map((id) => `meta:${id}`) : [UNCONFIGURED_DESTINATION];
-  const common = { shop, eventName: "Purchase", nextAttemptAt: nowMs };
 
   let outcome: IngestOutcome;
   if (mapping.kind === "invalid") {
     outcome = INGEST_OUTCOME.invalid;
-    await deps.outbox.enqueue(
-      [
-        {
-          ...common,
-          destination: destinations[0] ?? UNCONFIGURED_DESTINATION,
-          eventId: mapping.orderId ? `invalid_order_${mapping.orderId}` : `invalid_webhook_${webhookId}`,
-          provenance: "order_id",
-          orderId: mapping.orderId,
-          orderName: null,
-          eventTime: Math.floor(nowMs / 1000),
-          payload: null,
-          matchKeys: [],
-          status: "dead",
-          statusReason: `invalid order payload: ${mapping.reason}`,
-        },
-      ],
-      nowMs,
-    );
+    await deps.outbox.enqueue([invalidRow(shop, destinations[0] ?? UNCONFIGURED_DESTINATION, webhookId, mapping, nowMs)], nowMs);
   } else {
-    const disabled = config !== null && !config.enabled;
-    const status: "skipped" | "pending" | "held" =
-      mapping.kind === "skipped" || disabled ? "skipped" : configured ? "pending" : "held";
-    outcome = disabled
-      ? INGEST_OUTCOME.disabled
-      : mapping.kind === "skipped"
-        ? INGEST_OUTCOME.skipped
-        : configured
-          ? INGEST_OUTCOME.queued
-          : INGEST_OUTCOME.held;
-    const statusReason = disabled ? "tracking is turned off for this shop" : mapping.kind === "skipped" ? mapping.reason : null;
-    const rows = destinations.map((destination) => ({
-      ...common,
-      destination,
-      eventId: mapping.eventId,
-      provenance: mapping.provenance,
-      orderId: mapping.orderId,
-      orderName: mapping.orderName,
-      eventTime: mapping.eventTime,
-      payload: mapping.kind === "event" && !disabled ? mapping.event : null,
-      matchKeys: mapping.kind === "event" ? mapping.matchKeys : [],
-      status,
-      statusReason,
-    }));
-    await deps.outbox.enqueue(rows, nowMs);
-    if (status === "pending") await deps.queue.notify(shop, []);
+    const decision = decide(mapping, config === null ? null : config.enabled, configured);
+    outcome = decision.outcome;
+    await deps.outbox.enqueue(outboxRowsFor(mapping, { shop, destinations, nowMs, ...decision }), nowMs);
+    if (decision.status === "pending") await deps.queue.notify(shop, []);
   }
 
   await deps.receipts.record(shop, ORDERS_PAID, webhookId, nowMs);
   deps.logger.info({ shop, webhookId, outcome }, "orders/paid ingested");
   return outcome;
+}
+
+type Decision = { status: "pending" | "held" | "skipped"; statusReason: string | null; outcome: IngestOutcome };
+
+/** What happens to a mappable order: sent, held until the shop is configured, or recorded as skipped. */
+function decide(mapping: MappedPurchase, enabled: boolean | null, configured: boolean): Decision {
+  if (enabled === false) return { status: "skipped", statusReason: "tracking is turned off for this shop", outcome: INGEST_OUTCOME.disabled };
+  if (mapping.kind === "skipped") return { status: "skipped", statusReason: mapping.reason, outcome: INGEST_OUTCOME.skipped };
+  if (!configured) return { status: "held", statusReason: null, outcome: INGEST_OUTCOME.held };
+  return { status: "pending", statusReason: null, outcome: INGEST_OUTCOME.queued };
+}
+
+/** An order that cannot be mapped is kept as a dead row with the reason, so the merchant sees it. */
+function invalidRow(
+  shop: string,
+  destination: string,
+  webhookId: string,
+  mapping: Extract<PurchaseMapping, { kind: "invalid" }>,
+  nowMs: number,
+): NewDelivery {
+  return {
+    shop,
+    destination,
+    eventName: "Purchase",
+    eventId: mapping.orderId ? `invalid_order_${mapping.orderId}` : `invalid_webhook_${webhookId}`,
+    provenance: "order_id",
+    orderId: mapping.orderId,
+    orderName: null,
+    eventTime: Math.floor(nowMs / 1000),
+    payload: null,
+    matchKeys: [],
+    status: "dead",
+    statusReason: `invalid order payload: ${mapping.reason}`,
+    nextAttemptAt: nowMs,
+  };
 }

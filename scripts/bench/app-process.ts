@@ -1,4 +1,5 @@
 import { buildPurchaseFromOrder, DEFAULT_PURCHASE_SETTINGS } from "../../app/tracking/purchase-from-order";
+import { outboxRowsFor } from "../../app/webhooks/outbox-rows";
 import { numberedOrder } from "../../test/fixtures/factories";
 import type { AppCommand, AppReady, AppReply } from "./app-protocol";
 import { startHmacBaselineServer } from "./hmac-baseline-server";
@@ -27,20 +28,7 @@ async function fill(command: Extract<AppCommand, { type: "fill" }>): Promise<num
         storefrontUrl: `https://${target.shop}`,
       });
       if (mapping.kind !== "event") throw new Error(`bench order ${n} did not map: ${mapping.kind}`);
-      rows.push({
-        shop: target.shop,
-        destination: `meta:${target.pixelId}`,
-        eventName: "Purchase",
-        eventId: mapping.eventId,
-        provenance: mapping.provenance,
-        orderId: mapping.orderId,
-        orderName: mapping.orderName,
-        eventTime: mapping.eventTime,
-        payload: mapping.event,
-        matchKeys: mapping.matchKeys,
-        status: "pending" as const,
-        nextAttemptAt: nowMs,
-      });
+      rows.push(...outboxRowsFor(mapping, { shop: target.shop, destinations: [`meta:${target.pixelId}`], status: "pending", nowMs: nowMs }));
       // Small chunks keep the bench's own setup from inflating the app process's peak RSS.
       if (rows.length === 500) {
         total += (await context.outbox.enqueue(rows, nowMs)).inserted;

@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { outboxRowsFor } from "../../app/webhooks/outbox-rows";
 import { DEFAULT_PURCHASE_SETTINGS, buildPurchaseFromOrder } from "~/tracking/purchase-from-order";
 import { FIXTURE, numberedOrder } from "../fixtures/factories";
 import { configureShop, PIXEL, rowsOf, SHOP, startHarness, type Harness } from "./harness";
@@ -23,20 +24,7 @@ describe("delivery worker with events mapped by the tracking core", () => {
         storefrontUrl: FIXTURE.storefrontUrl,
       });
       if (mapping.kind !== "event") throw new Error(`order ${n} did not map: ${JSON.stringify(mapping)}`);
-      rows.push({
-        shop: SHOP,
-        destination: `meta:${PIXEL}`,
-        eventName: mapping.event.event_name,
-        eventId: mapping.eventId,
-        provenance: mapping.provenance,
-        orderId: mapping.orderId,
-        orderName: mapping.orderName,
-        eventTime: mapping.eventTime,
-        payload: mapping.event,
-        matchKeys: mapping.matchKeys,
-        status: "pending" as const,
-        nextAttemptAt: h.clock.now(),
-      });
+      rows.push(...outboxRowsFor(mapping, { shop: SHOP, destinations: [`meta:${PIXEL}`], status: "pending", nowMs: h.clock.now() }));
     }
     await h.outbox.enqueue(rows, h.clock.now());
 
