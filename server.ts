@@ -6,7 +6,7 @@ import { Readable } from "node:stream";
 import { createRequestHandler, type ServerBuild } from "@remix-run/node";
 import { parseEnvOrExit } from "./app/env.server";
 import type { AppContext } from "./app/context.server";
-import { createWebhookLane, PayloadTooLarge, readBody, runWebhookAction, toWebhookRequest } from "./server/webhook-lane";
+import { answerWebhook, createWebhookLane, PayloadTooLarge, readBody } from "./server/webhook-lane";
 
 // Production entry: a plain Node HTTP server around the Remix server build. It also owns the process
 // lifecycle — the inline delivery worker starts with it and SIGTERM stops both gracefully.
@@ -82,12 +82,15 @@ export async function startServer(port: number, buildPath = join(ROOT, "build/se
 
   const server = createServer((req, res) => {
     if ((req.method === "GET" || req.method === "HEAD") && serveStatic(req, res)) return;
-    const webhookAction = webhooks.match(req);
-    if (webhookAction) {
-      const origin = `http://${req.headers.host ?? "localhost"}`;
+    const webhookRoute = webhooks.match(req);
+    if (webhookRoute) {
       readBody(req)
-        .then((body) => runWebhookAction(webhookAction, toWebhookRequest(req, origin, body)))
-        .then((response) => writeResponse(res, response))
+        .then((body) => answerWebhook(webhookRoute, req, body))
+        .then((answer) => {
+          if (answer instanceof Response) return writeResponse(res, answer);
+          if (answer.text === undefined) return void res.writeHead(answer.status).end();
+          res.writeHead(answer.status, { "Content-Type": "text/plain" }).end(answer.text);
+        })
         .catch((error: unknown) => {
           if (error instanceof PayloadTooLarge) {
             res.writeHead(413, { "Content-Type": "text/plain", Connection: "close" }).end("payload too large");

@@ -4,6 +4,9 @@ import { openDatabase, type Database } from "./db/connection.server";
 import { createShopStore } from "./db/shops.server";
 import { createOutbox } from "./db/outbox.server";
 import { createWebhookReceipts } from "./db/webhook-receipts.server";
+import { writeIngests, type IngestWrite } from "./db/ingest-writes.server";
+import { createBatcher } from "./webhooks/ingest-batcher.server";
+import { createShopConfigCache } from "./shops/shop-config-cache.server";
 import { KyselySessionStorage } from "./db/session-storage.server";
 import { createMetaGraphClient } from "./destinations/meta/graph-client.server";
 import { createDeliveryWorker } from "./delivery/worker.server";
@@ -39,6 +42,10 @@ export async function createAppContext(config: Env, options: AppContextOptions =
   const shops = createShopStore(database, keys);
   const outbox = createOutbox(database);
   const receipts = createWebhookReceipts(database);
+  // The webhook path: shop configuration cached briefly, receipts + rows group-committed.
+  const shopConfigs = createShopConfigCache(shops);
+  shops.onChange((shop) => shopConfigs.forget(shop));
+  const ingestWrites = createBatcher((writes: readonly IngestWrite[]) => writeIngests(database, writes, Date.now()));
   const sessionStorage = new KyselySessionStorage(database, keys);
   const client = createMetaGraphClient({ baseUrl: config.META_GRAPH_URL, version: config.META_GRAPH_VERSION });
   const worker = createDeliveryWorker({
@@ -73,6 +80,7 @@ export async function createAppContext(config: Env, options: AppContextOptions =
   function close(): Promise<void> {
     closing ??= (async () => {
       await retention?.stop();
+      await ingestWrites.drain();
       await consumer?.close();
       await worker.stop();
       await queue.close();
@@ -81,7 +89,7 @@ export async function createAppContext(config: Env, options: AppContextOptions =
     return closing;
   }
 
-  return { env: config, logger, database, shops, outbox, receipts, sessionStorage, client, worker, queue, consumer, close };
+  return { env: config, logger, database, shops, shopConfigs, outbox, receipts, ingestWrites, sessionStorage, client, worker, queue, consumer, close };
 }
 
 let current: Promise<AppContext> | undefined;

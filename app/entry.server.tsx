@@ -5,6 +5,7 @@ import { createReadableStreamFromReadable, type EntryContext } from "@remix-run/
 import { isbot } from "isbot";
 import { addDocumentResponseHeaders } from "./shopify.server";
 import { closeAppContext, getAppContext } from "./context.server";
+import { handleOrdersPaidDelivery } from "./webhooks/orders-paid-delivery.server";
 
 const ABORT_DELAY = 5_000;
 
@@ -18,6 +19,9 @@ export async function stopBackground(): Promise<void> {
 }
 // Scripts that run the built server in-process (demo, bench) reach the same context through this.
 export { getAppContext };
+// Webhook paths answered straight from node:http with the raw body (server/webhook-lane.ts). Each is the
+// same code as its route's Remix action; the other webhook routes go through their action.
+export const webhookHandlers = { "/webhooks/orders/paid": handleOrdersPaidDelivery };
 
 export default async function handleRequest(
   request: Request,

@@ -11,22 +11,50 @@ import { MAX_WEBHOOK_BYTES } from "../app/webhooks/limits";
 
 
 type Action = (args: { request: Request; params: Record<string, string>; context: Record<string, unknown> }) => Promise<Response>;
+type RawWebhook = { method: string; header(name: string): string | undefined; body: Buffer };
+type WebhookAnswer = { status: number; text?: string };
+type DeliveryHandler = (raw: RawWebhook) => Promise<WebhookAnswer>;
 
-export type WebhookLane = { match(req: IncomingMessage): Action | null };
+/** A path's raw handler (raw bytes in, status out) when the build has one, else its route's Remix action. */
+export type WebhookRoute = { kind: "raw"; handle: DeliveryHandler } | { kind: "action"; action: Action };
+
+export type WebhookLane = { match(req: IncomingMessage): WebhookRoute | null };
 
 export function createWebhookLane(build: ServerBuild): WebhookLane {
-  const actions = new Map<string, Action>();
+  const routes = new Map<string, WebhookRoute>();
   for (const route of Object.values(build.routes)) {
     const action = (route.module as { action?: Action }).action;
-    if (route.path?.startsWith("webhooks/") && action) actions.set(`/${route.path}`, action);
+    if (route.path?.startsWith("webhooks/") && action) routes.set(`/${route.path}`, { kind: "action", action });
   }
+  // Raw handlers live in server code (route modules may only export what Remix knows), exported by the
+  // build's entry: app/entry.server.tsx `webhookHandlers`.
+  const raw = (build.entry.module as { webhookHandlers?: Record<string, DeliveryHandler> }).webhookHandlers ?? {};
+  for (const [path, handle] of Object.entries(raw)) routes.set(path, { kind: "raw", handle });
   return {
     match(req) {
       if (req.method !== "POST") return null;
       const path = (req.url ?? "").split("?")[0] ?? "";
-      return actions.get(path.endsWith("/") ? path.slice(0, -1) : path) ?? null;
+      return routes.get(path.endsWith("/") ? path.slice(0, -1) : path) ?? null;
     },
   };
+}
+
+/** The delivery as the route's handleDelivery wants it: node:http already lower-cased the header names. */
+export function toRawWebhook(req: IncomingMessage, body: Buffer): RawWebhook {
+  return {
+    method: req.method ?? "POST",
+    header(name) {
+      const value = req.headers[name];
+      return Array.isArray(value) ? value.join(", ") : value;
+    },
+    body,
+  };
+}
+
+/** Answers one webhook delivery on the lane: raw handler or Remix action, whichever the route offers. */
+export async function answerWebhook(route: WebhookRoute, req: IncomingMessage, body: Buffer): Promise<{ status: number; text?: string } | Response> {
+  if (route.kind === "raw") return route.handle(toRawWebhook(req, body));
+  return runWebhookAction(route.action, toWebhookRequest(req, `http://${req.headers.host ?? "localhost"}`, body));
 }
 
 export class PayloadTooLarge extends Error {}

@@ -61,6 +61,9 @@ export function createShopStore(database: Database, keys: readonly Buffer[]) {
   const [currentKey] = keys;
   if (currentKey === undefined) throw new Error("createShopStore needs at least one encryption key");
   const { db } = database;
+  // Told after every write, so caches of shop configuration in this process (the webhook path's) forget it.
+  const listeners = new Set<(shop: string) => void>();
+  const changed = (shop: string) => listeners.forEach((listener) => listener(shop));
 
   async function getRow(shop: string): Promise<ShopRecord | undefined> {
     return db.selectFrom("shops").selectAll().where("shop", "=", shop).executeTakeFirst();
@@ -84,6 +87,7 @@ export function createShopStore(database: Database, keys: readonly Buffer[]) {
       .values({ shop, pixel_ids: "[]", enabled: 1, installed_at: nowMs, created_at: nowMs, ...changes })
       .onConflict((oc) => oc.column("shop").doUpdateSet(changes))
       .execute();
+    changed(shop);
     const row = await getRow(shop);
     if (row === undefined) throw new Error("shop row vanished after upsert");
     return toShopConfig(row);
@@ -106,6 +110,7 @@ export function createShopStore(database: Database, keys: readonly Buffer[]) {
       .set({ needs_attention_reason: reason, needs_attention_at: nowMs, updated_at: nowMs })
       .where("shop", "=", shop)
       .execute();
+    changed(shop);
   }
 
   async function clearNeedsAttention(shop: string): Promise<void> {
@@ -114,6 +119,7 @@ export function createShopStore(database: Database, keys: readonly Buffer[]) {
       .set({ needs_attention_reason: null, needs_attention_at: null })
       .where("shop", "=", shop)
       .execute();
+    changed(shop);
   }
 
   /** The app is gone from the shop: forget the Meta token now; shop/redact deletes the rest later. */
@@ -123,10 +129,12 @@ export function createShopStore(database: Database, keys: readonly Buffer[]) {
       .set({ uninstalled_at: nowMs, access_token_enc: null, updated_at: nowMs })
       .where("shop", "=", shop)
       .execute();
+    changed(shop);
   }
 
   async function deleteShop(shop: string): Promise<void> {
     await db.deleteFrom("shops").where("shop", "=", shop).execute();
+    changed(shop);
   }
 
   async function listShops(): Promise<ShopConfig[]> {
@@ -143,5 +151,8 @@ export function createShopStore(database: Database, keys: readonly Buffer[]) {
     markUninstalled,
     deleteShop,
     listShops,
+    onChange(listener: (shop: string) => void): void {
+      listeners.add(listener);
+    },
   };
 }

@@ -1,26 +1,21 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
-import { getAppContext } from "../context.server";
 import { getMetrics } from "../observability/metrics.server";
 import { webhookRejectionResult } from "../observability/webhook-result";
-import { ingestPaidOrder, ORDERS_PAID } from "../webhooks/ingest-paid-order.server";
-import { verifyWebhook } from "../webhooks/verify-webhook.server";
+import { ORDERS_PAID } from "../webhooks/ingest-paid-order.server";
+import { handleOrdersPaidDelivery } from "../webhooks/orders-paid-delivery.server";
+import { answerToResponse, rawWebhookFromRequest, WebhookRejected, type RawWebhook } from "../webhooks/raw-webhook.server";
 
-// orders/paid → one outbox row per destination; the worker sends it to Meta later. Shopify retries
-// deliveries and may send one twice, so ingestion is idempotent. An order we cannot map still gets a 200
-// (and a failed row with the reason): a non-2xx would make Shopify retry the same bad payload for 4 hours.
+// orders/paid → one outbox row per destination (app/webhooks/orders-paid-delivery.server.ts); the worker
+// sends it to Meta later. The production server answers deliveries without this Remix wrapper (see
+// server/webhook-lane.ts); tests and `remix dev` come through here.
 export async function action({ request }: ActionFunctionArgs) {
-  const started = performance.now();
-  const metrics = getMetrics();
-  const elapsed = () => (performance.now() - started) / 1000;
-  let webhook;
+  let raw: RawWebhook;
   try {
-    webhook = await verifyWebhook(request, ORDERS_PAID);
+    raw = await rawWebhookFromRequest(request);
   } catch (error) {
-    metrics.recordWebhook(ORDERS_PAID, webhookRejectionResult(error), elapsed());
-    throw error;
+    if (!(error instanceof WebhookRejected)) throw error;
+    getMetrics().recordWebhook(ORDERS_PAID, webhookRejectionResult(error.answer.status), 0);
+    return answerToResponse(error.answer);
   }
-  const context = await getAppContext();
-  const outcome = await ingestPaidOrder(context, { ...webhook, nowMs: Date.now() });
-  metrics.recordWebhook(ORDERS_PAID, outcome, elapsed());
-  return new Response(null, { status: 200 });
+  return answerToResponse(await handleOrdersPaidDelivery(raw));
 }

@@ -5,7 +5,8 @@ import type { AppContext } from "../context.server";
 import { nodeSha256 } from "../server/node-sha256.server";
 
 // orders/paid → outbox rows. Runs inside the webhook request, so it does only local work:
-// dedupe → map + hash → insert. Meta is called later by the worker, never here.
+// map + hash → store rows with the webhook's receipt (a re-delivery stores nothing). Meta is called later by
+// the worker, never here.
 
 export const UNCONFIGURED_DESTINATION = "meta:unconfigured";
 export const ORDERS_PAID = "orders/paid";
@@ -20,18 +21,13 @@ export const INGEST_OUTCOME = {
 } as const;
 export type IngestOutcome = (typeof INGEST_OUTCOME)[keyof typeof INGEST_OUTCOME];
 
-type Deps = Pick<AppContext, "shops" | "outbox" | "receipts" | "queue" | "logger">;
+type Deps = Pick<AppContext, "shopConfigs" | "ingestWrites" | "queue" | "logger">;
 
 export type PaidOrderDelivery = { shop: string; webhookId: string; payload: unknown; nowMs: number };
 
 export async function ingestPaidOrder(deps: Deps, delivery: PaidOrderDelivery): Promise<IngestOutcome> {
   const { shop, webhookId, payload, nowMs } = delivery;
-  // A repeated delivery id is answered without re-mapping. The receipt is written only after the outbox
-  // insert, so a crash in between makes Shopify retry instead of losing the order; the outbox's unique key
-  // (shop, destination, event_name, event_id) is what guarantees one event per order.
-  if (await deps.receipts.has(shop, ORDERS_PAID, webhookId)) return INGEST_OUTCOME.duplicateDelivery;
-
-  const config = await deps.shops.getShop(shop);
+  const config = await deps.shopConfigs.getShop(shop);
   const mapping = await buildPurchaseFromOrder(payload, {
     nowMs,
     settings: config?.settings ?? DEFAULT_PURCHASE_SETTINGS,
@@ -42,17 +38,24 @@ export async function ingestPaidOrder(deps: Deps, delivery: PaidOrderDelivery): 
   const destinations = configured && config ? config.pixelIds.map((id) => `meta:${id}`) : [UNCONFIGURED_DESTINATION];
 
   let outcome: IngestOutcome;
+  let rows: NewDelivery[];
+  let pending = false;
   if (mapping.kind === "invalid") {
     outcome = INGEST_OUTCOME.invalid;
-    await deps.outbox.enqueue([invalidRow(shop, destinations[0] ?? UNCONFIGURED_DESTINATION, webhookId, mapping, nowMs)], nowMs);
+    rows = [invalidRow(shop, destinations[0] ?? UNCONFIGURED_DESTINATION, webhookId, mapping, nowMs)];
   } else {
     const decision = decide(mapping, config === null ? null : config.enabled, configured);
     outcome = decision.outcome;
-    await deps.outbox.enqueue(outboxRowsFor(mapping, { shop, destinations, nowMs, ...decision }), nowMs);
-    if (decision.status === "pending") await deps.queue.notify(shop, []);
+    rows = outboxRowsFor(mapping, { shop, destinations, nowMs, ...decision });
+    pending = decision.status === "pending";
   }
 
-  await deps.receipts.record(shop, ORDERS_PAID, webhookId, nowMs);
+  // Receipt and rows are stored together (and with other webhooks arriving at the same moment). A repeated
+  // webhook id stores nothing; the outbox's unique key (shop, destination, event_name, event_id) is what
+  // keeps the same order under a new webhook id to one event.
+  const fresh = await deps.ingestWrites.submit({ shop, topic: ORDERS_PAID, webhookId, rows });
+  if (!fresh) return INGEST_OUTCOME.duplicateDelivery;
+  if (pending) await deps.queue.notify(shop, []);
   deps.logger.info({ shop, webhookId, outcome }, "orders/paid ingested");
   return outcome;
 }

@@ -1,0 +1,30 @@
+import { getAppContext } from "../context.server";
+import { getMetrics } from "../observability/metrics.server";
+import { webhookRejectionResult } from "../observability/webhook-result";
+import { ingestPaidOrder, ORDERS_PAID } from "./ingest-paid-order.server";
+import { authenticateRawWebhook, WebhookRejected, type RawWebhook, type WebhookAnswer } from "./raw-webhook.server";
+
+// One orders/paid delivery, from raw bytes to the answer. The hottest path in the app: the production server
+// calls this straight from node:http (server/webhook-lane.ts, through entry.server's `webhookHandlers`);
+// the Remix route app/routes/webhooks.orders.paid.tsx is the same code behind a Fetch Request.
+// Shopify retries deliveries and may send one twice, so ingestion is idempotent. An order we cannot map
+// still gets a 200 (and a failed row with the reason): a non-2xx would make Shopify retry the same bad
+// payload for 4 hours.
+
+export async function handleOrdersPaidDelivery(raw: RawWebhook): Promise<WebhookAnswer> {
+  const started = performance.now();
+  const metrics = getMetrics();
+  const context = await getAppContext();
+  let webhook;
+  try {
+    webhook = authenticateRawWebhook(raw, context.env.SHOPIFY_API_SECRET, ORDERS_PAID);
+  } catch (error) {
+    if (!(error instanceof WebhookRejected)) throw error;
+    metrics.recordWebhook(ORDERS_PAID, webhookRejectionResult(error.answer.status), (performance.now() - started) / 1000);
+    return error.answer;
+  }
+  const outcome = await ingestPaidOrder(context, { shop: webhook.shop, webhookId: webhook.webhookId, payload: webhook.payload, nowMs: Date.now() });
+  metrics.recordWebhook(ORDERS_PAID, outcome, (performance.now() - started) / 1000);
+  return { status: 200 };
+}
+

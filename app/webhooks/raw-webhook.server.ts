@@ -1,0 +1,80 @@
+import { createHmac, timingSafeEqual } from "node:crypto";
+import { MAX_WEBHOOK_BYTES } from "./limits";
+
+// The edge of the orders/paid route, without the Fetch API: Shopify's webhook rule checked over the raw
+// bytes. The rule is the one `authenticate.webhook` applies (shopify-api's webhooks.validate): HMAC-SHA256
+// of the raw body with the app's API secret, base64, in X-Shopify-Hmac-Sha256; topic, shop domain, API
+// version and webhook id headers all present. test/webhooks/raw-webhook.test.ts proves the two agree on
+// every case. Why not call authenticate.webhook on the hottest path: docs/decisions/0008.
+
+/** A delivery as it arrived: method, a header lookup (lower-case names) and the exact bytes Shopify signed. */
+export type RawWebhook = { method: string; header(name: string): string | undefined; body: Buffer };
+
+/** What a webhook route answers; the HTTP layer (Remix `action` or the webhook lane) writes it. */
+export type WebhookAnswer = { status: number; text?: string };
+
+export type AuthenticWebhook = { shop: string; topic: string; webhookId: string; apiVersion: string; payload: unknown };
+
+export class WebhookRejected extends Error {
+  constructor(readonly answer: WebhookAnswer) {
+    super(answer.text ?? `webhook rejected with ${answer.status}`);
+  }
+}
+
+const reject = (status: number, text: string) => new WebhookRejected({ status, text });
+
+// Shopify's myshopify domains: what the library's shop validator accepts for a webhook's shop header.
+const SHOP_DOMAIN = /^[a-z0-9][a-z0-9-]*\.myshopify\.(com|io)$/i;
+
+/** Topic names compared in one form: "orders/paid", "ORDERS_PAID" and "orders_paid" are the same topic. */
+export function sameTopic(a: string, b: string): boolean {
+  const canonical = (name: string) => name.toUpperCase().replace(/[/.]/g, "_");
+  return canonical(a) === canonical(b);
+}
+
+function signatureMatches(secret: string, body: Buffer, given: string): boolean {
+  const expected = createHmac("sha256", secret).update(body).digest();
+  const provided = Buffer.from(given, "base64");
+  return provided.length === expected.length && timingSafeEqual(provided, expected);
+}
+
+/**
+ * Checks one delivery for `expectedTopic` and parses its JSON. Throws WebhookRejected — 405 not POST, 413
+ * too large, 401 missing or wrong signature, 400 missing Shopify headers / wrong topic / not JSON, 415 not
+ * JSON content — and nothing about a rejected delivery is stored by anyone.
+ */
+export function authenticateRawWebhook(raw: RawWebhook, secret: string, expectedTopic: string): AuthenticWebhook {
+  if (raw.method !== "POST") throw reject(405, "method not allowed");
+  if (raw.body.length > MAX_WEBHOOK_BYTES) throw reject(413, "payload too large");
+  const hmac = raw.header("x-shopify-hmac-sha256");
+  if (!hmac || raw.body.length === 0 || !signatureMatches(secret, raw.body, hmac)) throw reject(401, "unauthorized");
+
+  const topic = raw.header("x-shopify-topic");
+  const shop = raw.header("x-shopify-shop-domain");
+  const apiVersion = raw.header("x-shopify-api-version");
+  const webhookId = raw.header("x-shopify-webhook-id");
+  if (!topic || !shop || !apiVersion || !webhookId) throw reject(400, "missing Shopify webhook headers");
+  if (!SHOP_DOMAIN.test(shop)) throw reject(400, "invalid shop domain");
+
+  let payload: unknown;
+  try {
+    payload = JSON.parse(raw.body.toString("utf8"));
+  } catch {
+    throw reject(400, "body is not valid JSON");
+  }
+  if (!(raw.header("content-type") ?? "").toLowerCase().includes("json")) throw reject(415, "expected application/json");
+  if (!sameTopic(topic, expectedTopic)) throw reject(400, `wrong topic for this route: ${topic}`);
+  return { shop: shop.toLowerCase(), topic: expectedTopic, webhookId, apiVersion, payload };
+}
+
+/** The Remix side: a Fetch `Request` read into a RawWebhook (tests and the admin server use this path). */
+export async function rawWebhookFromRequest(request: Request): Promise<RawWebhook> {
+  const declared = Number(request.headers.get("content-length") ?? "0");
+  if (declared > MAX_WEBHOOK_BYTES) throw reject(413, "payload too large");
+  const body = request.method === "POST" ? Buffer.from(await request.arrayBuffer()) : Buffer.alloc(0);
+  return { method: request.method, header: (name) => request.headers.get(name) ?? undefined, body };
+}
+
+export function answerToResponse(answer: WebhookAnswer): Response {
+  return new Response(answer.text ?? null, answer.text ? { status: answer.status, headers: { "Content-Type": "text/plain" } } : { status: answer.status });
+}
