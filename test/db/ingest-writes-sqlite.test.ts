@@ -1,0 +1,4 @@
+import { runIngestWritesContract } from "./ingest-writes-contract.ts";
+import { openTestSqlite } from "./support.ts";
+
+runIngestWritesContract("sqlite", openTestSqlite);
