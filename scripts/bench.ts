@@ -1,4 +1,4 @@
-// `npm run bench` (`-- --quick` for a short run): ingest and delivery figures with budgets, from one run.
+// `npm run bench` (`-- --quick` for a short run; `--no-scale` / `--only-scale` for one mode): ingest and delivery figures with budgets, from one run.
 // The app runs in its own process (real built server + an HMAC-only baseline server in the same process);
 // load comes from a worker thread here; Meta is the local simulator with 100 ms injected latency.
 // Scale mode (PostgreSQL + BullMQ) runs 1, 2 and 4 `npm run worker` processes. Loopback only.
@@ -15,6 +15,7 @@ import { fmt, mb } from "./bench/stats";
 
 const quick = process.argv.includes("--quick");
 const skipScale = process.argv.includes("--no-scale");
+const skipEmbedded = process.argv.includes("--only-scale");
 const SECONDS = quick ? 3 : 10;
 const DURATION = SECONDS * 1000;
 const WARMUP = Math.min(DURATION, 5_000);
@@ -160,7 +161,7 @@ async function scale(): Promise<void> {
 
 const started = performance.now();
 try {
-  await embedded();
+  if (!skipEmbedded) await embedded();
   if (!skipScale) await scale();
 } finally {
   await sim.close();

@@ -7,7 +7,12 @@ const HASH_WITH_OPTIONAL_APPENDIX = /^([0-9a-fA-F]{64})(?:\.(?:[A-Za-z0-9_-]{2}|
 
 /** True for a SHA-256 hex digest, also with a Parameter Builder `.XX` / `.XXXXXXXX` appendix. */
 export function isAlreadyHashed(value: unknown): value is string {
-  return typeof value === "string" && HASH_WITH_OPTIONAL_APPENDIX.test(value.trim());
+  if (typeof value !== "string") return false;
+  const trimmed = value.trim();
+  // Only 64, 67 or 73 characters can match; checking the length first keeps the regex off every name,
+  // city and phone on the webhook path (it showed up in profiles).
+  const length = trimmed.length;
+  return (length === 64 || length === 67 || length === 73) && HASH_WITH_OPTIONAL_APPENDIX.test(trimmed);
 }
 
 /**

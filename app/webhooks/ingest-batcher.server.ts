@@ -16,6 +16,7 @@ export type Batcher<Item, Result> = {
 type Waiting<Item, Result> = { item: Item; resolve(result: Result): void; reject(error: unknown): void };
 
 export function createBatcher<Item, Result>(write: BatchWriter<Item, Result>, maxBatch = 256): Batcher<Item, Result> {
+  if (!Number.isInteger(maxBatch) || maxBatch < 1) throw new RangeError(`maxBatch must be a positive integer, got ${maxBatch}`);
   let waiting: Waiting<Item, Result>[] = [];
   let scheduled = false;
   let running: Promise<void> | null = null;
@@ -35,11 +36,13 @@ export function createBatcher<Item, Result>(write: BatchWriter<Item, Result>, ma
   async function flush(): Promise<void> {
     const batch = waiting.slice(0, maxBatch);
     waiting = waiting.slice(batch.length);
+    let results: Result[];
     try {
-      settle(batch, await write(batch.map((entry) => entry.item)));
+      results = await write(batch.map((entry) => entry.item));
     } catch (error) {
       if (batch.length === 1) return batch[0]?.reject(error);
-      // One bad write must not fail its neighbours: retry each alone, so only the culprit sees the error.
+      // One bad write must not fail its neighbours: the batch rolled back, so retry each alone and only the
+      // culprit sees the error.
       for (const entry of batch) {
         try {
           settle([entry], await write([entry.item]));
@@ -47,11 +50,17 @@ export function createBatcher<Item, Result>(write: BatchWriter<Item, Result>, ma
           entry.reject(single);
         }
       }
+      return;
     }
+    settle(batch, results);
   }
 
+  /** Results map to submitters by position; a writer that breaks that contract fails everyone, loudly. */
   function settle(batch: Waiting<Item, Result>[], results: Result[]): void {
-    if (results.length !== batch.length) throw new Error(`batch writer returned ${results.length} results for ${batch.length} items`);
+    if (results.length !== batch.length) {
+      const error = new Error(`batch writer returned ${results.length} results for ${batch.length} items`);
+      return batch.forEach((entry) => entry.reject(error));
+    }
     batch.forEach((entry, index) => entry.resolve(results[index] as Result));
   }
 

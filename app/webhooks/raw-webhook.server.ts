@@ -32,9 +32,11 @@ export function sameTopic(a: string, b: string): boolean {
   return canonical(a) === canonical(b);
 }
 
+// Compared as base64 TEXT, as the library does: decoding the header first would accept variants (missing
+// padding, trailing junk, a second header value joined by node:http) that Shopify never sends.
 function signatureMatches(secret: string, body: Buffer, given: string): boolean {
-  const expected = createHmac("sha256", secret).update(body).digest();
-  const provided = Buffer.from(given, "base64");
+  const expected = Buffer.from(createHmac("sha256", secret).update(body).digest("base64"));
+  const provided = Buffer.from(given);
   return provided.length === expected.length && timingSafeEqual(provided, expected);
 }
 
@@ -64,7 +66,7 @@ export function authenticateRawWebhook(raw: RawWebhook, secret: string, expected
   }
   if (!(raw.header("content-type") ?? "").toLowerCase().includes("json")) throw reject(415, "expected application/json");
   if (!sameTopic(topic, expectedTopic)) throw reject(400, `wrong topic for this route: ${topic}`);
-  return { shop: shop.toLowerCase(), topic: expectedTopic, webhookId, apiVersion, payload };
+  return { shop, topic: expectedTopic, webhookId, apiVersion, payload };
 }
 
 /** The Remix side: a Fetch `Request` read into a RawWebhook (tests and the admin server use this path). */

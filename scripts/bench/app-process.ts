@@ -58,6 +58,10 @@ async function handle(command: AppCommand): Promise<unknown> {
       return true;
     case "fill":
       return fill(command);
+    case "cpu": {
+      const used = process.cpuUsage();
+      return (used.user + used.system) / 1000; // ms of CPU this process has used
+    }
     case "rss":
       return process.resourceUsage().maxRSS * 1024;
   }

@@ -6,7 +6,8 @@ export type AppCommand =
   | { id: number; type: "pause-worker" }
   | { id: number; type: "resume-worker" }
   | { id: number; type: "fill"; perShop: number; shops: ReadonlyArray<{ shop: string; pixelId: string }>; firstOrder: number }
-  | { id: number; type: "rss" };
+  | { id: number; type: "rss" }
+  | { id: number; type: "cpu" };
 
 export type AppReply = { id: number; ok: true; value: unknown } | { id: number; ok: false; error: string };
 

@@ -1,5 +1,6 @@
-// `npx node --import tsx scripts/bench/ingest-cost.ts`: CPU cost per webhook of each ingest step, in-process and
-// sequential, to see where the route's time goes (the bench reports the totals).
+// `npx node --import tsx scripts/bench/ingest-cost.ts [--profile]`: CPU cost per webhook of each ingest step,
+// in-process (no HTTP), to see where the route's time goes (the bench reports the totals). Batches of 32
+// concurrent webhooks, like the bench's closed loop.
 import { createHmac, randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -7,15 +8,20 @@ import { join } from "node:path";
 import { createAppContext } from "../../app/context.server";
 import { parseEnv } from "../../app/env.server";
 import { buildPurchaseFromOrder, DEFAULT_PURCHASE_SETTINGS } from "../../app/tracking/purchase-from-order";
+import { nodeSha256 } from "../../app/server/node-sha256.server";
 import { ingestPaidOrder } from "../../app/webhooks/ingest-paid-order.server";
+import { authenticateRawWebhook } from "../../app/webhooks/raw-webhook.server";
 import { numberedOrder } from "../../test/fixtures/factories";
+import { buildWebhookHeaders } from "../../test/sim/webhook-sender";
 
-const N = 1000;
+const N = 4000;
+const CONCURRENCY = 32;
 const SHOP = "cost.myshopify.com";
+const SECRET = "s";
 const dir = mkdtempSync(join(tmpdir(), "tandem-cost-"));
 const config = parseEnv({
   SHOPIFY_API_KEY: "k",
-  SHOPIFY_API_SECRET: "s",
+  SHOPIFY_API_SECRET: SECRET,
   TOKEN_ENCRYPTION_KEY: randomBytes(32).toString("base64"),
   DATABASE_URL: `file:${join(dir, "t.sqlite")}`,
   WORKER: "off",
@@ -24,29 +30,39 @@ const config = parseEnv({
 const context = await createAppContext(config, { startWorker: false, worker: { metrics: null } });
 await context.shops.configureShop(SHOP, { pixelIds: ["1"], accessToken: "EAAx" }, Date.now());
 const now = new Date().toISOString();
-const orders: unknown[] = Array.from({ length: 3 * N }, (_, i) => JSON.parse(JSON.stringify(numberedOrder(i, { processed_at: now }))));
-const body = JSON.stringify(orders[0]);
+const bodies = Array.from({ length: 3 * N }, (_, i) => Buffer.from(JSON.stringify(numberedOrder(i, { processed_at: now }))));
+const orders: unknown[] = bodies.map((body) => JSON.parse(body.toString()));
+const raws = bodies.map((body, i) => {
+  const headers = Object.fromEntries(
+    Object.entries(buildWebhookHeaders({ topic: "orders/paid", shop: SHOP, secret: SECRET, webhookId: `raw-${i}` }, body.toString())).map(([k, v]) => [k.toLowerCase(), v]),
+  );
+  return { method: "POST", header: (name: string) => headers[name], body };
+});
 
-async function time(label: string, step: (i: number) => Promise<unknown>): Promise<void> {
-  for (let i = 0; i < 200; i += 1) await step(2 * N + i); // warm-up
+async function time(label: string, step: (i: number) => unknown): Promise<void> {
+  const run = async (from: number, count: number) => {
+    for (let i = from; i < from + count; i += CONCURRENCY) {
+      await Promise.all(Array.from({ length: CONCURRENCY }, (_, k) => step(i + k)));
+    }
+  };
+  await run(2 * N, 512); // warm-up
   const cpu = process.cpuUsage();
   const started = performance.now();
-  for (let i = 0; i < N; i += 1) await step(i);
+  await run(0, N);
   const used = process.cpuUsage(cpu);
   const wall = (performance.now() - started) / N;
-  console.log(`${label.padEnd(26)} ${wall.toFixed(3)} ms wall  ${((used.user + used.system) / 1000 / N).toFixed(3)} ms cpu`);
+  console.log(`${label.padEnd(30)} ${wall.toFixed(3)} ms wall  ${((used.user + used.system) / 1000 / N).toFixed(3)} ms cpu`);
 }
 
-let webhook = 0;
+await time("HMAC (node:crypto)", (i) => createHmac("sha256", SECRET).update(bodies[i]!).digest("base64"));
+await time("JSON.parse", (i) => JSON.parse(bodies[i]!.toString()));
+await time("authenticateRawWebhook", (i) => authenticateRawWebhook(raws[i]!, SECRET, "orders/paid"));
 await time("buildPurchaseFromOrder", (i) =>
-  buildPurchaseFromOrder(orders[i], { nowMs: Date.now(), settings: DEFAULT_PURCHASE_SETTINGS, storefrontUrl: "https://x" }),
+  buildPurchaseFromOrder(orders[i], { nowMs: Date.now(), settings: DEFAULT_PURCHASE_SETTINGS, storefrontUrl: "https://x", sha256: nodeSha256 }),
 );
-await time("shops.getShop", () => context.shops.getShop(SHOP));
-await time("receipts.has", (i) => context.receipts.has(SHOP, "orders/paid", `has-${i}`));
-await time("receipts.record", (i) => context.receipts.record(SHOP, "orders/paid", `rec-${i}`, Date.now()));
-await time("ingestPaidOrder (all)", (i) =>
-  ingestPaidOrder(context, { shop: SHOP, webhookId: `w-${webhook++}`, payload: orders[i], nowMs: Date.now() }),
-);
-await time("HMAC (node:crypto)", async () => createHmac("sha256", "s").update(body).digest("base64"));
+await time("shopConfigs.getShop (cached)", () => context.shopConfigs.getShop(SHOP));
+await time("ingestWrites (no rows)", (i) => context.ingestWrites.submit({ shop: SHOP, topic: "t", webhookId: `w-${i}-${Math.random()}`, rows: [] }));
+let webhook = 0;
+await time("ingestPaidOrder (all)", (i) => ingestPaidOrder(context, { shop: SHOP, webhookId: `w-${webhook++}`, payload: orders[i], nowMs: Date.now() }));
 await context.close();
 rmSync(dir, { recursive: true, force: true });

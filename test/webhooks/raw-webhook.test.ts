@@ -127,6 +127,20 @@ describe("authenticateRawWebhook agrees with authenticate.webhook", () => {
     expect(library).toMatchObject({ accepted: false, status: 401 });
   });
 
+  it.each([
+    ["without its = padding", (sig: string) => sig.replace(/=+$/, "")],
+    ["with characters after the padding", (sig: string) => `${sig}AAAA`],
+    ["with the last character's unused bits changed", (sig: string) => `${sig.slice(0, 42)}${sig[42] === "A" ? "B" : "A"}=`],
+    ["as two header values joined by a comma", (sig: string) => `${sig}, junk`],
+  ])("rejects a right signature written %s with 401, as the library does", async (_case, mangle) => {
+    const body = JSON.stringify(buildOrder());
+    const good = createHmac("sha256", TEST_SECRET).update(body).digest("base64");
+    const { ours, library } = await judge(delivery({ body, headers: { "X-Shopify-Hmac-Sha256": mangle(good) } }));
+
+    expect(ours).toMatchObject({ accepted: false, status: 401 });
+    expect(library).toMatchObject({ accepted: false, status: 401 });
+  });
+
   it("rejects a signature made over other bytes (a truncated body) with 401, as the library does", async () => {
     const full = JSON.stringify(buildOrder());
     const { ours, library } = await judge(delivery({ body: full.slice(0, full.length - 10), signedBody: full }));
@@ -263,6 +277,18 @@ describe("authenticateRawWebhook: rules the library does not apply", () => {
 });
 
 describe("authenticateRawWebhook signatures (property)", () => {
+  it("rejects the signature header with any single character changed", () => {
+    fc.assert(
+      fc.property(bodies, secrets, fc.nat(), fc.integer({ min: 1, max: 127 }), (body, secret, at, mask) => {
+        const header = Buffer.from(sign(body, secret));
+        const index = at % header.length;
+        header[index] = (header[index] ?? 0) ^ mask;
+        expect(rejection(() => authenticateRawWebhook(rawDelivery(body, header.toString("latin1")), secret, ORDERS_PAID)).answer.status).toBe(401);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
   const secrets = fc.string({ minLength: 1, maxLength: 64, unit: "grapheme" });
   const bodies = fc.jsonValue({ maxDepth: 4 }).map((value) => Buffer.from(JSON.stringify(value), "utf8"));
 

@@ -1,0 +1,55 @@
+// `BENCH_CPU_PROF=1 npx node --import tsx scripts/bench/profile-ingest.ts [seconds]`: only the bench's
+// closed-loop ingest phase against the real app process, for a CPU profile of the webhook path
+// (written to bench-profiles/). Same app process, load generator and simulator as `npm run bench`.
+import { randomBytes } from "node:crypto";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { startMetaSimulator } from "../../test/sim/meta-graph-sim";
+import { benchShops, measureAcks, SECRET, waitForDrain } from "./phases";
+import { startAppProcess } from "./processes";
+
+const seconds = Number(process.argv[2] ?? "10");
+const shops = benchShops(4);
+const sim = await startMetaSimulator();
+for (const s of shops) sim.registerPixel(s.pixelId, s.token);
+sim.setLatency(100);
+const dir = mkdtempSync(join(tmpdir(), "tandem-profile-"));
+const app = await startAppProcess({
+  NODE_ENV: "production",
+  SHOPIFY_API_KEY: "bench-api-key",
+  SHOPIFY_API_SECRET: SECRET,
+  SHOPIFY_APP_URL: "http://localhost",
+  TOKEN_ENCRYPTION_KEY: randomBytes(32).toString("base64"),
+  META_GRAPH_URL: sim.url,
+  LOG_LEVEL: "silent",
+  DATABASE_URL: `file:${join(dir, "tandem.sqlite")}`,
+  WORKER: "inline",
+});
+try {
+  await app.call({ type: "configure", shops });
+  await measureAcks(app.port, shops, { mode: "closed", concurrency: 32, durationMs: 3_000 });
+  await waitForDrain(app, 60_000);
+  const cpu = async () => (await app.call({ type: "cpu" })) as number;
+  // CPU per webhook: steadier than webhooks/s on a machine doing other work. Ingest alone (worker paused),
+  // then ingest with the worker delivering alongside, as in the bench.
+  await app.call({ type: "pause-worker" });
+  let before = await cpu();
+  const alone = await measureAcks(app.port, shops, { mode: "closed", concurrency: 32, durationMs: seconds * 1000 });
+  const ingestMs = (await cpu()) - before;
+  console.log(`ingest only: ${alone.perSec.toFixed(0)} webhooks/s, p99 ${alone.p99.toFixed(1)} ms; ${((ingestMs / alone.ok) * 1000).toFixed(0)} µs CPU per webhook`);
+  before = await cpu();
+  await app.call({ type: "resume-worker" });
+  await waitForDrain(app, 60_000);
+  const drainMs = (await cpu()) - before;
+  console.log(`delivering that backlog: ${((drainMs / alone.ok) * 1000).toFixed(0)} µs CPU per event`);
+  before = await cpu();
+  const closed = await measureAcks(app.port, shops, { mode: "closed", concurrency: 32, durationMs: seconds * 1000 });
+  await waitForDrain(app, 60_000);
+  const bothMs = (await cpu()) - before;
+  console.log(`ingest + delivery: ${closed.perSec.toFixed(0)} webhooks/s, p99 ${closed.p99.toFixed(1)} ms; ${((bothMs / closed.ok) * 1000).toFixed(0)} µs CPU per webhook`);
+} finally {
+  await app.stop();
+  await sim.close();
+  rmSync(dir, { recursive: true, force: true });
+}
