@@ -47,6 +47,9 @@ async function main(): Promise<void> {
     },
   });
   installGracefulShutdown({ stop: context.close, logger: context.logger });
+  await context.consumer?.ready();
+  // A parent that started this process with an IPC channel (the bench, tests) learns it is taking work.
+  process.send?.({ type: "ready" });
   context.logger.info(
     { pid: process.pid, mode: config.REDIS_URL ? "scale" : "embedded", engine: context.database.engine },
     "delivery worker started",

@@ -11,6 +11,8 @@ const HERE = new URL(".", import.meta.url);
 const TSX = ["--import", "tsx"];
 // The same V8 flags as `npm start` / `npm run worker` (package.json): the bench measures what runs in production.
 const RUNTIME_FLAGS = ["--max-semi-space-size=32"];
+// BENCH_CPU_PROF=1: every app and worker process writes a V8 CPU profile to bench-profiles/ on exit.
+const PROFILE_FLAGS = process.env.BENCH_CPU_PROF ? ["--cpu-prof", "--cpu-prof-dir=bench-profiles"] : [];
 type Command = AppCommand extends infer C ? (C extends { id: number } ? Omit<C, "id"> : never) : never;
 
 export type AppProcess = {
@@ -23,7 +25,7 @@ export type AppProcess = {
 
 export async function startAppProcess(env: Record<string, string>): Promise<AppProcess> {
   const child = fork(fileURLToPath(new URL("app-process.ts", HERE)), [], {
-    execArgv: [...TSX, ...RUNTIME_FLAGS, ...(process.env.BENCH_CPU_PROF ? ["--cpu-prof", "--cpu-prof-dir=bench-profiles"] : [])],
+    execArgv: [...TSX, ...RUNTIME_FLAGS, ...PROFILE_FLAGS],
     env: { ...process.env, ...env },
     stdio: ["ignore", "inherit", "inherit", "ipc"],
   });
@@ -59,15 +61,21 @@ export async function startAppProcess(env: Record<string, string>): Promise<AppP
   };
 }
 
-export type WorkerProcess = { pid: number; stop(): Promise<number> };
+export type WorkerProcess = { pid: number; ready: Promise<void>; stop(): Promise<number> };
 
 export function startWorkerProcess(env: Record<string, string>, args: string[] = []): WorkerProcess {
-  const child = spawn(process.execPath, [...TSX, ...RUNTIME_FLAGS, fileURLToPath(new URL("../worker.ts", HERE)), ...args], {
+  const child = spawn(process.execPath, [...TSX, ...RUNTIME_FLAGS, ...PROFILE_FLAGS, fileURLToPath(new URL("../worker.ts", HERE)), ...args], {
     env: { ...process.env, ...env },
-    stdio: ["ignore", "ignore", "inherit"],
+    stdio: ["ignore", "ignore", "inherit", "ipc"],
   });
+  const ready = new Promise<void>((resolve, reject) => {
+    child.once("message", () => resolve());
+    child.once("exit", (code) => reject(new Error(`worker process exited before it was ready (${code})`)));
+  });
+  ready.catch(() => undefined); // reported to whoever awaits it; never an unhandled rejection
   return {
     pid: child.pid ?? 0,
+    ready,
     async stop() {
       const rss = peakRss(child.pid);
       await terminate(child);
