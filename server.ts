@@ -1,17 +1,24 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import { createReadStream, existsSync, statSync } from "node:fs";
-import { extname, join, normalize } from "node:path";
+import { dirname, extname, join, normalize } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { Readable } from "node:stream";
 import { createRequestHandler, type ServerBuild } from "@remix-run/node";
-import { parseEnvOrExit } from "./app/env.server";
 import type { AppContext } from "./app/context.server";
 import { answerWebhook, createWebhookLane, PayloadTooLarge, readBody } from "./server/webhook-lane";
 
 // Production entry: a plain Node HTTP server around the Remix server build. It also owns the process
 // lifecycle — the inline delivery worker starts with it and SIGTERM stops both gracefully.
 
-const ROOT = fileURLToPath(new URL(".", import.meta.url));
+// The app's root (where package.json is): this file runs as server.ts in development and tests, and
+// compiled as build/node/server.js in production (scripts/build-server-entry.ts).
+function appRoot(from: string): string {
+  for (let dir = from; ; dir = dirname(dir)) {
+    if (existsSync(join(dir, "package.json"))) return dir;
+    if (dirname(dir) === dir) return from;
+  }
+}
+const ROOT = appRoot(fileURLToPath(new URL(".", import.meta.url)));
 const CLIENT_DIR = join(ROOT, "build/client");
 const MIME: Record<string, string> = {
   ".js": "text/javascript",
@@ -131,23 +138,4 @@ export async function startServer(port: number, buildPath = join(ROOT, "build/se
     await background.stopBackground();
   }
   return { port: boundPort, stop, server, appContext: () => background.getAppContext() };
-}
-
-const isMain = process.argv[1] && fileURLToPath(import.meta.url) === normalize(process.argv[1]);
-if (isMain) {
-  const config = parseEnvOrExit();
-  const { port, stop } = await startServer(config.PORT);
-  console.log(`tandem listening on http://localhost:${port}`);
-  let stopping = false;
-  for (const signal of ["SIGTERM", "SIGINT"] as const) {
-    process.on(signal, () => {
-      if (stopping) return;
-      stopping = true;
-      // Stop accepting, let in-flight webhook requests and Meta sends finish, then exit.
-      stop().then(
-        () => process.exit(0),
-        () => process.exit(1),
-      );
-    });
-  }
 }

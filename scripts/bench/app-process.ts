@@ -62,6 +62,8 @@ async function handle(command: AppCommand): Promise<unknown> {
       const used = process.cpuUsage();
       return (used.user + used.system) / 1000; // ms of CPU this process has used
     }
+    case "memory":
+      return process.memoryUsage();
     case "rss":
       return process.resourceUsage().maxRSS * 1024;
   }

@@ -7,7 +7,8 @@ export type AppCommand =
   | { id: number; type: "resume-worker" }
   | { id: number; type: "fill"; perShop: number; shops: ReadonlyArray<{ shop: string; pixelId: string }>; firstOrder: number }
   | { id: number; type: "rss" }
-  | { id: number; type: "cpu" };
+  | { id: number; type: "cpu" }
+  | { id: number; type: "memory" };
 
 export type AppReply = { id: number; ok: true; value: unknown } | { id: number; ok: false; error: string };
 

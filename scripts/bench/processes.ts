@@ -2,6 +2,7 @@ import { fork, spawn, type ChildProcess } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
+import { buildNodeEntry } from "../build-server-entry";
 import type { AppCommand, AppReady, AppReply } from "./app-protocol";
 import type { LoadJob, LoadResult } from "./load-protocol";
 
@@ -10,7 +11,7 @@ import type { LoadJob, LoadResult } from "./load-protocol";
 const HERE = new URL(".", import.meta.url);
 const TSX = ["--import", "tsx"];
 // The same V8 flags as `npm start` / `npm run worker` (package.json): the bench measures what runs in production.
-const RUNTIME_FLAGS = ["--max-semi-space-size=32"];
+const RUNTIME_FLAGS = ["--disable-warning=ExperimentalWarning", "--max-semi-space-size=32", ...(process.env.BENCH_NODE_FLAGS ?? "").split(" ").filter(Boolean)];
 // BENCH_CPU_PROF=1: every app and worker process writes a V8 CPU profile to bench-profiles/ on exit.
 const PROFILE_FLAGS = process.env.BENCH_CPU_PROF ? ["--cpu-prof", "--cpu-prof-dir=bench-profiles"] : [];
 type Command = AppCommand extends infer C ? (C extends { id: number } ? Omit<C, "id"> : never) : never;
@@ -23,9 +24,14 @@ export type AppProcess = {
   stop(): Promise<number>;
 };
 
+// The app process runs compiled JavaScript, as `npm start` does (build/node/server.js): no TypeScript
+// loader in the process whose memory and latency are measured.
+const APP_PROCESS_JS = fileURLToPath(new URL("../../build/bench/app-process.js", HERE));
+
 export async function startAppProcess(env: Record<string, string>): Promise<AppProcess> {
-  const child = fork(fileURLToPath(new URL("app-process.ts", HERE)), [], {
-    execArgv: [...TSX, ...RUNTIME_FLAGS, ...PROFILE_FLAGS],
+  await buildNodeEntry(fileURLToPath(new URL("app-process.ts", HERE)), APP_PROCESS_JS);
+  const child = fork(APP_PROCESS_JS, [], {
+    execArgv: [...RUNTIME_FLAGS, ...PROFILE_FLAGS],
     env: { ...process.env, ...env },
     stdio: ["ignore", "inherit", "inherit", "ipc"],
   });

@@ -46,7 +46,7 @@ describe("parseEnv", () => {
 describe("server start", () => {
   it("stops with one clear line and a non-zero exit when a variable is missing", () => {
     const { SHOPIFY_API_SECRET: _drop, ...env } = process.env;
-    const result = spawnSync(process.execPath, ["--import", "tsx", "server.ts"], {
+    const result = spawnSync(process.execPath, ["--import", "tsx", "server/start.ts"], {
       env,
       encoding: "utf8",
       timeout: 30_000,
