@@ -7,6 +7,7 @@ import { createWebhookReceipts } from "./db/webhook-receipts.server";
 import { writeIngests, type IngestWrite } from "./db/ingest-writes.server";
 import { createBatcher } from "./webhooks/ingest-batcher.server";
 import { createShopConfigCache } from "./shops/shop-config-cache.server";
+import { busyWithWebhooks } from "./webhooks/webhook-pressure.server";
 import { KyselySessionStorage } from "./db/session-storage.server";
 import { createMetaGraphClient } from "./destinations/meta/graph-client.server";
 import { createDeliveryWorker } from "./delivery/worker.server";
@@ -31,6 +32,11 @@ export type AppContextOptions = {
   startWorker?: boolean;
   /** Scale mode: BullMQ queue name and key prefix (tests isolate runs with these). */
   queue?: { name?: string; prefix?: string; concurrency?: number };
+  /**
+   * "web" (default): a process that answers webhooks; its inline worker, if any, steps aside while webhooks
+   * queue. "worker": `npm run worker`, delivery is all it does.
+   */
+  role?: "web" | "worker";
   /** Overrides for tests and benchmarks. */
   worker?: Partial<Parameters<typeof createDeliveryWorker>[0]>;
 };
@@ -55,6 +61,7 @@ export async function createAppContext(config: Env, options: AppContextOptions =
     // pid alone collides across containers (every container's first process is pid 1).
     owner: `web-${hostname()}-${process.pid}-${randomBytes(3).toString("hex")}`,
     logger,
+    ...((options.role ?? "web") === "web" && { yieldWhile: busyWithWebhooks }),
     ...options.worker,
   });
   const redisUrl = config.REDIS_URL;

@@ -32,6 +32,7 @@ async function main(): Promise<void> {
   const config = parseEnvOrExit();
   const context = await createAppContext(config, {
     startWorker: true,
+    role: "worker",
     queue: {
       name: values["queue-name"],
       prefix: values["queue-prefix"],

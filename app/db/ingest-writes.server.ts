@@ -1,5 +1,7 @@
-import type { Database } from "./connection.server.ts";
+import { CompiledQuery, type Kysely } from "kysely";
+import type { Database, Engine } from "./connection.server.ts";
 import { toNewRecord, type NewDelivery } from "./outbox-types.ts";
+import type { NewDeliveryRecord, Schema } from "./schema.ts";
 import { withWriteTransaction } from "./write-transaction.server.ts";
 
 // What one accepted webhook stores: its receipt (X-Shopify-Webhook-Id) and the outbox rows it maps to.
@@ -38,23 +40,57 @@ export async function writeIngests(database: Database, writes: readonly IngestWr
   return withWriteTransaction(database, async (db) => {
     const inserted = new Set<string>();
     for (const part of chunks(candidates, CHUNK)) {
-      const stored = await db
-        .insertInto("webhook_receipts")
-        .values(part.map((write) => ({ shop: write.shop, topic: write.topic, webhook_id: write.webhookId, received_at: nowMs })))
-        .onConflict((oc) => oc.columns(["shop", "topic", "webhook_id"]).doNothing())
-        .returning(["shop", "topic", "webhook_id"])
-        .execute();
-      for (const row of stored) inserted.add(receiptKey({ shop: row.shop, topic: row.topic, webhookId: row.webhook_id }));
+      const stored = await db.executeQuery<{ shop: string; topic: string; webhook_id: string }>(
+        insertReceipts(database.engine, part, nowMs),
+      );
+      for (const row of stored.rows) inserted.add(receiptKey({ shop: row.shop, topic: row.topic, webhookId: row.webhook_id }));
     }
     const fresh = writes.map((write, index) => inserted.has(receiptKey(write)) && firstOfKey.get(receiptKey(write)) === index);
     const rows = writes.flatMap((write, index) => (fresh[index] ? write.rows.map((row) => toNewRecord(row, nowMs)) : []));
-    for (const part of chunks(rows, CHUNK)) {
-      await db
-        .insertInto("deliveries")
-        .values(part)
-        .onConflict((oc) => oc.columns(["shop", "destination", "event_name", "event_id"]).doNothing())
-        .execute();
-    }
+    for (const part of chunks(rows, CHUNK)) await insertDeliveries(db, database.engine, part);
     return fresh;
   });
+}
+
+// The two statements are written out rather than built with Kysely's query builder: they run for every
+// webhook, and building + compiling a multi-row insert cost about as much as SQLite executing it. Plain
+// SQL both engines accept (ON CONFLICT ... DO NOTHING, RETURNING); only the placeholders differ.
+
+function placeholders(engine: Engine, rows: number, columns: number): string {
+  let next = 0;
+  const tuple = () => `(${Array.from({ length: columns }, () => (engine === "postgres" ? `$${++next}` : "?")).join(", ")})`;
+  return Array.from({ length: rows }, tuple).join(", ");
+}
+
+function insertReceipts(engine: Engine, writes: readonly IngestWrite[], nowMs: number): CompiledQuery<{ shop: string; topic: string; webhook_id: string }> {
+  const sql =
+    `insert into webhook_receipts (shop, topic, webhook_id, received_at) values ${placeholders(engine, writes.length, 4)} ` +
+    "on conflict (shop, topic, webhook_id) do nothing returning shop, topic, webhook_id";
+  return CompiledQuery.raw(sql, writes.flatMap((write) => [write.shop, write.topic, write.webhookId, nowMs]));
+}
+
+export const DELIVERY_COLUMNS = [
+  "shop",
+  "destination",
+  "event_name",
+  "event_id",
+  "provenance",
+  "order_id",
+  "order_name",
+  "event_time",
+  "payload",
+  "match_keys",
+  "status",
+  "status_reason",
+  "attempts",
+  "next_attempt_at",
+  "created_at",
+  "updated_at",
+] as const satisfies ReadonlyArray<keyof NewDeliveryRecord>;
+
+async function insertDeliveries(db: Kysely<Schema>, engine: Engine, rows: readonly NewDeliveryRecord[]): Promise<void> {
+  const sql =
+    `insert into deliveries (${DELIVERY_COLUMNS.join(", ")}) values ${placeholders(engine, rows.length, DELIVERY_COLUMNS.length)} ` +
+    "on conflict (shop, destination, event_name, event_id) do nothing";
+  await db.executeQuery(CompiledQuery.raw(sql, rows.flatMap((row) => DELIVERY_COLUMNS.map((column) => row[column] ?? null))));
 }

@@ -26,7 +26,7 @@ function toParams(parameters: ReadonlyArray<unknown>): SQLInputValue[] {
 // Kysely prepares every query anew; on the webhook hot path that parse/plan step cost as much as the write.
 // The SQL text of a Kysely query is stable (values are parameters), so a small cache keyed by the text is
 // safe. Bounded so ad-hoc queries (IN lists of varying length) cannot grow it without limit.
-const STATEMENT_CACHE_SIZE = 200;
+const STATEMENT_CACHE_SIZE = 512;
 
 export function createSqliteAdapter(database: DatabaseSync): SqliteDatabase {
   const cache = new Map<string, SqliteStatement>();

@@ -27,6 +27,12 @@ export type DeliveryWorkerOptions = {
    */
   coalesceMs?: number;
   concurrency?: number;
+  /**
+   * The inline worker of a web process passes "busy with webhooks": while it says so, a pass waits (at most
+   * `maxYieldMs`, default 2 s, so delivery never stops) and the process's CPU goes to acknowledging Shopify.
+   */
+  yieldWhile?: () => boolean;
+  maxYieldMs?: number;
   logger?: DeliveryLogger;
   /** Where delivery latency and Meta errors are counted; defaults to the process registry, null turns it off. */
   metrics?: Metrics | null;
@@ -91,7 +97,8 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWo
   }
 
   const coalesceMs = options.coalesceMs ?? 20;
-  const loop = createLoop({ runOnce, pollIntervalMs, coalesceMs, claimLimit, logger });
+  const yielding = options.yieldWhile ? { busy: options.yieldWhile, maxMs: options.maxYieldMs ?? 2_000 } : null;
+  const loop = createLoop({ runOnce, pollIntervalMs, coalesceMs, claimLimit, logger, yielding });
   return { runOnce, start: loop.start, stop: loop.stop, wake: loop.wake };
 }
 
@@ -101,12 +108,15 @@ type LoopOptions = {
   coalesceMs: number;
   claimLimit: number;
   logger: DeliveryLogger;
+  yielding: { busy: () => boolean; maxMs: number } | null;
 };
+
+const YIELD_CHECK_MS = 25;
 
 // Runs passes back to back while a claim comes back full (a backlog). Otherwise it waits: `coalesceMs` when
 // there was work or a wake-up (the webhook handler wakes it after each insert), so a burst of webhooks
 // becomes one claim and one batch; `pollIntervalMs` when idle, which also picks up retries as they fall due.
-function createLoop({ runOnce, pollIntervalMs, coalesceMs, claimLimit, logger }: LoopOptions) {
+function createLoop({ runOnce, pollIntervalMs, coalesceMs, claimLimit, logger, yielding }: LoopOptions) {
   let running: Promise<void> | null = null;
   let stopping = false;
   let woken = false;
@@ -128,6 +138,10 @@ function createLoop({ runOnce, pollIntervalMs, coalesceMs, claimLimit, logger }:
 
   async function run(): Promise<void> {
     while (!stopping) {
+      if (yielding) {
+        const since = performance.now();
+        while (!stopping && yielding.busy() && performance.now() - since < yielding.maxMs) await sleep(YIELD_CHECK_MS);
+      }
       woken = false;
       let claimed = 0;
       try {

@@ -2,6 +2,7 @@ import { getAppContext } from "../context.server";
 import { getMetrics } from "../observability/metrics.server";
 import { webhookRejectionResult } from "../observability/webhook-result";
 import { ingestPaidOrder, ORDERS_PAID } from "./ingest-paid-order.server";
+import { countingWebhook } from "./webhook-pressure.server";
 import { authenticateRawWebhook, WebhookRejected, type RawWebhook, type WebhookAnswer } from "./raw-webhook.server";
 
 // One orders/paid delivery, from raw bytes to the answer. The hottest path in the app: the production server
@@ -11,7 +12,11 @@ import { authenticateRawWebhook, WebhookRejected, type RawWebhook, type WebhookA
 // still gets a 200 (and a failed row with the reason): a non-2xx would make Shopify retry the same bad
 // payload for 4 hours.
 
-export async function handleOrdersPaidDelivery(raw: RawWebhook): Promise<WebhookAnswer> {
+export function handleOrdersPaidDelivery(raw: RawWebhook): Promise<WebhookAnswer> {
+  return countingWebhook(() => answerOrdersPaid(raw));
+}
+
+async function answerOrdersPaid(raw: RawWebhook): Promise<WebhookAnswer> {
   const started = performance.now();
   const metrics = getMetrics();
   const context = await getAppContext();

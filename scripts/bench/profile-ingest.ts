@@ -26,30 +26,37 @@ const app = await startAppProcess({
   DATABASE_URL: `file:${join(dir, "tandem.sqlite")}`,
   WORKER: "inline",
 });
+const cpu = async () => (await app.call({ type: "cpu" })) as number;
 try {
   await app.call({ type: "configure", shops });
+  // PROFILE_INGEST_ONLY=1: the worker never runs, so a CPU profile shows the webhook path alone.
+  if (process.env.PROFILE_INGEST_ONLY) await app.call({ type: "pause-worker" });
   await measureAcks(app.port, shops, { mode: "closed", concurrency: 32, durationMs: 3_000 });
   await waitForDrain(app, 60_000);
-  const cpu = async () => (await app.call({ type: "cpu" })) as number;
+
   // CPU per webhook: steadier than webhooks/s on a machine doing other work. Ingest alone (worker paused),
   // then ingest with the worker delivering alongside, as in the bench.
   await app.call({ type: "pause-worker" });
-  let before = await cpu();
+  const before = await cpu();
   const alone = await measureAcks(app.port, shops, { mode: "closed", concurrency: 32, durationMs: seconds * 1000 });
   const ingestMs = (await cpu()) - before;
   console.log(`ingest only: ${alone.perSec.toFixed(0)} webhooks/s, p99 ${alone.p99.toFixed(1)} ms; ${((ingestMs / alone.ok) * 1000).toFixed(0)} µs CPU per webhook`);
-  before = await cpu();
+  if (!process.env.PROFILE_INGEST_ONLY) await withDelivery(alone.ok);
+} finally {
+  await app.stop();
+  await sim.close();
+  rmSync(dir, { recursive: true, force: true });
+}
+
+async function withDelivery(backlog: number): Promise<void> {
+  let before = await cpu();
   await app.call({ type: "resume-worker" });
   await waitForDrain(app, 60_000);
   const drainMs = (await cpu()) - before;
-  console.log(`delivering that backlog: ${((drainMs / alone.ok) * 1000).toFixed(0)} µs CPU per event`);
+  console.log(`delivering that backlog: ${((drainMs / backlog) * 1000).toFixed(0)} µs CPU per event`);
   before = await cpu();
   const closed = await measureAcks(app.port, shops, { mode: "closed", concurrency: 32, durationMs: seconds * 1000 });
   await waitForDrain(app, 60_000);
   const bothMs = (await cpu()) - before;
   console.log(`ingest + delivery: ${closed.perSec.toFixed(0)} webhooks/s, p99 ${closed.p99.toFixed(1)} ms; ${((bothMs / closed.ok) * 1000).toFixed(0)} µs CPU per webhook`);
-} finally {
-  await app.stop();
-  await sim.close();
-  rmSync(dir, { recursive: true, force: true });
 }

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { writeIngests, type IngestWrite } from "../../app/db/ingest-writes.server.ts";
-import type { NewDelivery } from "../../app/db/outbox-types.ts";
+import { DELIVERY_COLUMNS, writeIngests, type IngestWrite } from "../../app/db/ingest-writes.server.ts";
+import { createOutbox } from "../../app/db/outbox.server.ts";
+import { toNewRecord, type NewDelivery } from "../../app/db/outbox-types.ts";
 import { createBatcher } from "../../app/webhooks/ingest-batcher.server.ts";
 import type { GetTestDatabase } from "./contract-support.ts";
 import { truncateAll, type TestDatabase } from "./support.ts";
@@ -61,6 +62,18 @@ export function ingestWritesContract(get: GetTestDatabase): void {
       ]);
       expect(rows[0]).toMatchObject({ shop: SHOP, status: "pending", attempts: 0, created_at: NOW, updated_at: NOW, next_attempt_at: NOW });
       expect(JSON.parse(rows[0]?.payload ?? "null")).toEqual({ event_name: "Purchase", custom_data: { value: 12.5 } });
+    });
+
+    it("stores every column exactly as the outbox's own enqueue does (the hand-written column list is complete)", async () => {
+      const sample = row({ eventId: "evt-same", statusReason: "why", orderName: "#7" });
+      await writeIngests(get().database, [ingest("wh-same", [sample])], NOW);
+      await createOutbox(get().database).enqueue([{ ...sample, eventId: "evt-same-2" }], NOW);
+
+      const [viaIngest, viaEnqueue] = await deliveries();
+      const { id: _a, event_id: _b, ...fromIngest } = viaIngest ?? ({} as Record<string, unknown>);
+      const { id: _c, event_id: _d, ...fromEnqueue } = viaEnqueue ?? ({} as Record<string, unknown>);
+      expect(fromIngest).toEqual(fromEnqueue);
+      expect(Object.keys(toNewRecord(sample, NOW)).sort()).toEqual([...DELIVERY_COLUMNS].sort());
     });
 
     it("answers false for a webhook id stored by an earlier call, and stores nothing new", async () => {

@@ -37,6 +37,39 @@ describe("delivery worker: loop", () => {
     await queue.close();
   });
 
+  it("steps aside while the web process is busy with webhooks, then delivers once it is not", async () => {
+    let busy = true;
+    const worker = h.worker({ pollIntervalMs: 20, yieldWhile: () => busy, maxYieldMs: 60_000 });
+    await enqueuePurchases(h, 2);
+    worker.start();
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    // WHILE busy: nothing was sent, the rows wait
+    expect(h.sim.accepted).toHaveLength(0);
+
+    busy = false;
+    await waitFor(() => h.sim.accepted.length === 2);
+    await worker.stop();
+  });
+
+  it("never steps aside for longer than maxYieldMs, so delivery keeps moving under constant load", async () => {
+    const worker = h.worker({ pollIntervalMs: 20, yieldWhile: () => true, maxYieldMs: 150 });
+    await enqueuePurchases(h, 2);
+    const started = Date.now();
+    worker.start();
+    await waitFor(() => h.sim.accepted.length === 2);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(140);
+    await worker.stop();
+  });
+
+  it("stops promptly while stepping aside", async () => {
+    const worker = h.worker({ pollIntervalMs: 20, yieldWhile: () => true, maxYieldMs: 60_000 });
+    worker.start();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const started = Date.now();
+    await worker.stop();
+    expect(Date.now() - started).toBeLessThan(1_000);
+  });
+
   it("polls on its own when nobody wakes it", async () => {
     const worker = h.worker({ pollIntervalMs: 20 });
     worker.start();
