@@ -49,7 +49,8 @@ function progress(message: string) {
 
 async function embedded(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), "tandem-bench-"));
-  const app = await startAppProcess({ ...baseEnv, DATABASE_URL: `file:${join(dir, "tandem.sqlite")}`, WORKER: "inline" });
+  const databaseUrl = `file:${join(dir, "tandem.sqlite")}`;
+  const app = await startAppProcess({ ...baseEnv, DATABASE_URL: databaseUrl, WORKER: "inline" });
   try {
     await app.call({ type: "configure", shops });
     const section = "embedded (SQLite, inline worker) vs HMAC-only baseline, same process";
@@ -64,18 +65,23 @@ async function embedded(): Promise<void> {
     progress("real route: open loop 200/s");
     sim.reset();
     for (const s of shops) sim.registerPixel(s.pixelId, s.token);
+    const loopDelay = async () => (await app.call({ type: "loop-delay" })) as { p99: number; max: number };
+    await loopDelay();
     const open200 = await measureAcks(app.port, shops, { mode: "open", ratePerSec: 200, durationMs: DURATION });
+    const stall200 = await loopDelay();
     await waitForDrain(app, 30_000);
     const lag = endToEndLag(sim, open200.result.sentAt);
     progress("real route: open loop 1000/s");
+    await loopDelay();
     const open1000 = await measureAcks(app.port, shops, { mode: "open", ratePerSec: 1000, durationMs: DURATION });
+    const stall1000 = await loopDelay();
     await waitForDrain(app, 60_000);
     progress(`real route: closed loop, ${CONCURRENCY} concurrent`);
     const closed = await measureAcks(app.port, shops, { mode: "closed", concurrency: CONCURRENCY, durationMs: DURATION });
     await waitForDrain(app, 120_000);
     progress(`delivery: backlog of ${DELIVERY_PER_SHOP * shops.length} events`);
     const ingestRss = (await app.call({ type: "rss" })) as number;
-    const delivery = await measureDelivery(app, shops, DELIVERY_PER_SHOP, 120_000);
+    const delivery = await measureDelivery(app, databaseUrl, shops, DELIVERY_PER_SHOP, 120_000);
     const ratio = closed.perSec / baseClosed.perSec;
     const failures = open200.failed + open1000.failed + closed.failed;
     rows.push(
@@ -85,10 +91,12 @@ async function embedded(): Promise<void> {
       { section, label: "route ack p50 @ 200/s", value: ms(open200.p50) },
       { section, label: "route ack p99 @ 200/s", value: ms(open200.p99), budget: "< 20 ms", pass: open200.p99 < 20 },
       { section, label: "route ack p99 / baseline p99 @ 200/s", value: `${fmt(open200.p99 / baseOpen.p99, 2)}×` },
+      { section, label: "app event-loop delay p99 / max @ 200/s", value: `${fmt(stall200.p99)} / ${fmt(stall200.max)} ms` },
       { section, label: `route sustained (closed, ${CONCURRENCY} conc.)`, value: perSec(closed.perSec, "webhooks"), budget: "≥ 1,000/s", pass: closed.perSec >= 1000 },
       { section, label: "route sustained / baseline", value: `${fmt(ratio * 100, 0)} %`, budget: "≥ 40 %", pass: ratio >= 0.4 },
       { section, label: "route ack p50 @ 1000/s (open loop)", value: ms(open1000.p50) },
       { section, label: "route ack p99 @ 1000/s (open loop)", value: ms(open1000.p99), budget: "< 25 ms", pass: open1000.p99 < 25 },
+      { section, label: "app event-loop delay p99 / max @ 1000/s", value: `${fmt(stall1000.p99)} / ${fmt(stall1000.max)} ms` },
       { section, label: "non-200 answers", value: String(failures), budget: "0", pass: failures === 0 },
       { section, label: "end-to-end lag p50 @ 200/s", value: ms(lag.p50) },
       { section, label: `end-to-end lag p99 @ 200/s (${lag.delivered}/${lag.expected})`, value: ms(lag.p99), budget: "< 2,000 ms", pass: lag.p99 < 2000 && lag.delivered === lag.expected },
@@ -149,7 +157,10 @@ async function scale(): Promise<void> {
         const rss = await Promise.all(workers.map((w) => w.stop()));
         const worst = Math.max(...rss);
         rows.push(
-          { section, label: `${count} worker(s): ack p50 / p99 @ 200/s`, value: `${fmt(open.p50)} / ${fmt(open.p99)} ms`, budget: "p99 < 20 ms", pass: open.p99 < 20 && open.failed === 0 },
+          // No budget: issue 2's ack budget is for embedded mode; here two cores also run PostgreSQL, Redis and
+          // the workers. Every delivery must still be answered 200.
+          { section, label: `${count} worker(s): ack p50 / p99 @ 200/s`, value: `${fmt(open.p50)} / ${fmt(open.p99)} ms` },
+          { section, label: `${count} worker(s): non-200 answers @ 200/s`, value: String(open.failed), budget: "0", pass: open.failed === 0 },
           { section, label: `${count} worker(s): end-to-end p50 @ 200/s`, value: ms(lag.p50) },
           { section, label: `${count} worker(s): end-to-end p99 (${lag.delivered}/${lag.expected})`, value: ms(lag.p99), budget: "< 2,000 ms", pass: lag.p99 < 2000 && lag.delivered === lag.expected },
           { section, label: `${count} worker(s): peak RSS per worker (max)`, value: mb(worst), budget: "< 300 MB", pass: worst > 0 && worst < RSS_BUDGET },

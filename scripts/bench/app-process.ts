@@ -1,6 +1,4 @@
-import { buildPurchaseFromOrder, DEFAULT_PURCHASE_SETTINGS } from "../../app/tracking/purchase-from-order";
-import { outboxRowsFor } from "../../app/webhooks/outbox-rows";
-import { numberedOrder } from "../../test/fixtures/factories";
+import { monitorEventLoopDelay } from "node:perf_hooks";
 import type { AppCommand, AppReady, AppReply } from "./app-protocol";
 import { startHmacBaselineServer } from "./hmac-baseline-server";
 
@@ -13,32 +11,9 @@ const secret = process.env.SHOPIFY_API_SECRET ?? "";
 const server = await startServer(0);
 const baseline = await startHmacBaselineServer(secret);
 const context = await server.appContext();
-
-async function fill(command: Extract<AppCommand, { type: "fill" }>): Promise<number> {
-  const nowMs = Date.now();
-  const now = new Date(nowMs).toISOString();
-  let total = 0;
-  for (const [index, target] of command.shops.entries()) {
-    let rows = [];
-    for (let i = 0; i < command.perShop; i += 1) {
-      const n = command.firstOrder + index * command.perShop + i;
-      const mapping = await buildPurchaseFromOrder(numberedOrder(n, { processed_at: now }), {
-        nowMs,
-        settings: DEFAULT_PURCHASE_SETTINGS,
-        storefrontUrl: `https://${target.shop}`,
-      });
-      if (mapping.kind !== "event") throw new Error(`bench order ${n} did not map: ${mapping.kind}`);
-      rows.push(...outboxRowsFor(mapping, { shop: target.shop, destinations: [`meta:${target.pixelId}`], status: "pending", nowMs: nowMs }));
-      // Small chunks keep the bench's own setup from inflating the app process's peak RSS.
-      if (rows.length === 500) {
-        total += (await context.outbox.enqueue(rows, nowMs)).inserted;
-        rows = [];
-      }
-    }
-    total += (await context.outbox.enqueue(rows, nowMs)).inserted;
-  }
-  return total;
-}
+// Event-loop delay in the app process, reset per phase: tells a stall inside the app from one elsewhere.
+const loopDelay = monitorEventLoopDelay({ resolution: 5 });
+loopDelay.enable();
 
 async function handle(command: AppCommand): Promise<unknown> {
   switch (command.type) {
@@ -56,11 +31,14 @@ async function handle(command: AppCommand): Promise<unknown> {
       context.worker.start();
       context.worker.wake();
       return true;
-    case "fill":
-      return fill(command);
     case "cpu": {
       const used = process.cpuUsage();
       return (used.user + used.system) / 1000; // ms of CPU this process has used
+    }
+    case "loop-delay": {
+      const figures = { p99: loopDelay.percentile(99) / 1e6, max: loopDelay.max / 1e6 };
+      loopDelay.reset();
+      return figures;
     }
     case "memory":
       return process.memoryUsage();

@@ -5,10 +5,10 @@ export type AppCommand =
   | { id: number; type: "counts" }
   | { id: number; type: "pause-worker" }
   | { id: number; type: "resume-worker" }
-  | { id: number; type: "fill"; perShop: number; shops: ReadonlyArray<{ shop: string; pixelId: string }>; firstOrder: number }
   | { id: number; type: "rss" }
   | { id: number; type: "cpu" }
-  | { id: number; type: "memory" };
+  | { id: number; type: "memory" }
+  | { id: number; type: "loop-delay" };
 
 export type AppReply = { id: number; ok: true; value: unknown } | { id: number; ok: false; error: string };
 

@@ -1,5 +1,6 @@
 import type { MetaSimulator } from "../../test/sim/meta-graph-sim";
 import type { LoadJob, LoadResult } from "./load-protocol";
+import { fillOutbox } from "./fill-outbox";
 import { runLoad, type AppProcess } from "./processes";
 import { percentile } from "./stats";
 
@@ -82,10 +83,16 @@ export function endToEndLag(sim: MetaSimulator, sentAt: ReadonlyArray<[string, n
 export type DeliveryFigures = { events: number; seconds: number; perSec: number };
 
 /** A backlog of `perShop` due events per shop, delivered by the app's inline worker against Meta's latency. */
-export async function measureDelivery(app: AppProcess, shops: readonly BenchShop[], perShop: number, timeoutMs: number): Promise<DeliveryFigures> {
+export async function measureDelivery(
+  app: AppProcess,
+  databaseUrl: string,
+  shops: readonly BenchShop[],
+  perShop: number,
+  timeoutMs: number,
+): Promise<DeliveryFigures> {
   await app.call({ type: "pause-worker" });
   const before = ((await app.call({ type: "counts" })) as Counts).sent ?? 0;
-  const inserted = (await app.call({ type: "fill", perShop, shops, firstOrder: reserveOrders(perShop * shops.length) })) as number;
+  const inserted = await fillOutbox(databaseUrl, shops, perShop, reserveOrders(perShop * shops.length));
   const started = performance.now();
   await app.call({ type: "resume-worker" });
   const counts = await waitForDrain(app, timeoutMs);
