@@ -29,6 +29,20 @@ const app = await startAppProcess({
 const cpu = async () => (await app.call({ type: "cpu" })) as number;
 try {
   await app.call({ type: "configure", shops });
+  // PROFILE_OPEN_RATE=200: only an open loop at that rate (inline worker running), for what stalls at that rate.
+  if (process.env.PROFILE_OPEN_RATE) {
+    await measureAcks(app.port, shops, { mode: "closed", concurrency: 32, durationMs: 3_000 });
+    await waitForDrain(app, 60_000);
+    const open = await measureAcks(app.port, shops, { mode: "open", ratePerSec: Number(process.env.PROFILE_OPEN_RATE), durationMs: seconds * 1000 });
+    console.log(`open loop ${process.env.PROFILE_OPEN_RATE}/s: p50 ${open.p50.toFixed(1)} p99 ${open.p99.toFixed(1)} ms`);
+  } else await closedLoops();
+} finally {
+  await app.stop();
+  await sim.close();
+  rmSync(dir, { recursive: true, force: true });
+}
+
+async function closedLoops(): Promise<void> {
   // PROFILE_INGEST_ONLY=1: the worker never runs, so a CPU profile shows the webhook path alone.
   if (process.env.PROFILE_INGEST_ONLY) await app.call({ type: "pause-worker" });
   await measureAcks(app.port, shops, { mode: "closed", concurrency: 32, durationMs: 3_000 });
@@ -42,10 +56,6 @@ try {
   const ingestMs = (await cpu()) - before;
   console.log(`ingest only: ${alone.perSec.toFixed(0)} webhooks/s, p99 ${alone.p99.toFixed(1)} ms; ${((ingestMs / alone.ok) * 1000).toFixed(0)} µs CPU per webhook`);
   if (!process.env.PROFILE_INGEST_ONLY) await withDelivery(alone.ok);
-} finally {
-  await app.stop();
-  await sim.close();
-  rmSync(dir, { recursive: true, force: true });
 }
 
 async function withDelivery(backlog: number): Promise<void> {
