@@ -8,7 +8,7 @@ import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import pg from "pg";
 import { startMetaSimulator } from "../test/sim/meta-graph-sim";
-import { benchShops, endToEndLag, measureAcks, measureDelivery, SECRET, waitForDrain } from "./bench/phases";
+import { benchAppEnv, benchShops, endToEndLag, measureAcks, measureDelivery, waitForDrain } from "./bench/phases";
 import { startAppProcess, startWorkerProcess, type AppProcess } from "./bench/processes";
 import { ms, perSec, printReport, type Row } from "./bench/report";
 import { fmt, mb } from "./bench/stats";
@@ -31,15 +31,7 @@ const sim = await startMetaSimulator();
 for (const s of shops) sim.registerPixel(s.pixelId, s.token);
 sim.setLatency(META_LATENCY_MS);
 const rows: Row[] = [];
-const baseEnv = {
-  NODE_ENV: "production",
-  SHOPIFY_API_KEY: "bench-api-key",
-  SHOPIFY_API_SECRET: SECRET,
-  SHOPIFY_APP_URL: "http://localhost",
-  TOKEN_ENCRYPTION_KEY: randomBytes(32).toString("base64"),
-  META_GRAPH_URL: sim.url,
-  LOG_LEVEL: "silent",
-};
+const baseEnv = benchAppEnv(sim.url);
 console.log(`tandem bench${quick ? " (quick)" : ""}: ${SECONDS} s per load phase, Meta simulator latency ${META_LATENCY_MS} ms, 4 shops`);
 
 function progress(message: string) {

@@ -1,5 +1,6 @@
-// Compiles the production HTTP entry (server/start.ts, server.ts and what they import from the repo) to plain JavaScript in
-// build/node/server.js, so `npm start` runs on Node alone. Running TypeScript through tsx at runtime costs
+// Compiles the production entries — the web process (server/start.ts → build/node/server.js) and the worker
+// process (scripts/worker.ts → build/node/worker.js) — to plain JavaScript, so `npm start` and `npm run worker`
+// run on Node alone. Running TypeScript through tsx at runtime costs
 // every web process a module-loader thread and the compiler's memory (~16 MB RSS idle, more under load)
 // against a 300 MB per-process budget. Packages stay external: the same node_modules as the Remix build.
 import { build } from "esbuild";
@@ -8,6 +9,7 @@ import { fileURLToPath } from "node:url";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 export const SERVER_ENTRY_OUTFILE = resolve(ROOT, "build/node/server.js");
+export const WORKER_ENTRY_OUTFILE = resolve(ROOT, "build/node/worker.js");
 
 /** Bundles one TypeScript entry of this repo into an ES module for Node 22, packages left to node_modules. */
 export async function buildNodeEntry(entry: string, outfile: string): Promise<void> {
@@ -25,4 +27,7 @@ export async function buildNodeEntry(entry: string, outfile: string): Promise<vo
 }
 
 const isMain = process.argv[1] !== undefined && resolve(process.argv[1]) === fileURLToPath(import.meta.url);
-if (isMain) await buildNodeEntry(resolve(ROOT, "server/start.ts"), SERVER_ENTRY_OUTFILE);
+if (isMain) {
+  await buildNodeEntry(resolve(ROOT, "server/start.ts"), SERVER_ENTRY_OUTFILE);
+  await buildNodeEntry(resolve(ROOT, "scripts/worker.ts"), WORKER_ENTRY_OUTFILE);
+}

@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import type { MetaSimulator } from "../../test/sim/meta-graph-sim";
 import type { LoadJob, LoadResult } from "./load-protocol";
 import { fillOutbox } from "./fill-outbox";
@@ -15,6 +16,19 @@ export function benchShops(count: number): BenchShop[] {
     pixelId: `90000000000000${i + 1}`,
     token: `EAABenchToken${i + 1}xyz`,
   }));
+}
+
+/** The environment of the app and worker processes the bench starts: production mode, Meta = the simulator. */
+export function benchAppEnv(metaGraphUrl: string): Record<string, string> {
+  return {
+    NODE_ENV: "production",
+    SHOPIFY_API_KEY: "bench-api-key",
+    SHOPIFY_API_SECRET: SECRET,
+    SHOPIFY_APP_URL: "http://localhost",
+    TOKEN_ENCRYPTION_KEY: randomBytes(32).toString("base64"),
+    META_GRAPH_URL: metaGraphUrl,
+    LOG_LEVEL: "silent",
+  };
 }
 
 let nextOrder = 1;

@@ -70,7 +70,8 @@ export async function startAppProcess(env: Record<string, string>): Promise<AppP
 export type WorkerProcess = { pid: number; ready: Promise<void>; stop(): Promise<number> };
 
 export function startWorkerProcess(env: Record<string, string>, args: string[] = []): WorkerProcess {
-  const child = spawn(process.execPath, [...TSX, ...RUNTIME_FLAGS, ...PROFILE_FLAGS, fileURLToPath(new URL("../worker.ts", HERE)), ...args], {
+  // Compiled by `npm run build`, as `npm run worker` runs it.
+  const child = spawn(process.execPath, [...RUNTIME_FLAGS, ...PROFILE_FLAGS, fileURLToPath(new URL("../../build/node/worker.js", HERE)), ...args], {
     env: { ...process.env, ...env },
     stdio: ["ignore", "ignore", "inherit", "ipc"],
   });

@@ -1,12 +1,11 @@
 // `BENCH_CPU_PROF=1 npx node --import tsx scripts/bench/profile-ingest.ts [seconds]`: only the bench's
 // closed-loop ingest phase against the real app process, for a CPU profile of the webhook path
 // (written to bench-profiles/). Same app process, load generator and simulator as `npm run bench`.
-import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startMetaSimulator } from "../../test/sim/meta-graph-sim";
-import { benchShops, measureAcks, SECRET, waitForDrain } from "./phases";
+import { benchAppEnv, benchShops, measureAcks, waitForDrain } from "./phases";
 import { startAppProcess } from "./processes";
 
 const seconds = Number(process.argv[2] ?? "10");
@@ -16,13 +15,7 @@ for (const s of shops) sim.registerPixel(s.pixelId, s.token);
 sim.setLatency(100);
 const dir = mkdtempSync(join(tmpdir(), "tandem-profile-"));
 const app = await startAppProcess({
-  NODE_ENV: "production",
-  SHOPIFY_API_KEY: "bench-api-key",
-  SHOPIFY_API_SECRET: SECRET,
-  SHOPIFY_APP_URL: "http://localhost",
-  TOKEN_ENCRYPTION_KEY: randomBytes(32).toString("base64"),
-  META_GRAPH_URL: sim.url,
-  LOG_LEVEL: "silent",
+  ...benchAppEnv(sim.url),
   DATABASE_URL: `file:${join(dir, "tandem.sqlite")}`,
   WORKER: "inline",
 });
