@@ -10,5 +10,7 @@ function step(command, args) {
   if (result.status !== 0) process.exit(result.status ?? 1);
 }
 
+// The same artifacts as `npm run build`: the Remix build and the compiled web/worker entries.
 step("npx", ["remix", "vite:build", "--logLevel", "warn"]);
+step(process.execPath, ["--import", "tsx", "scripts/build-server-entry.ts"]);
 step("npx", ["vitest", "run", ...process.argv.slice(2)]);

@@ -44,9 +44,13 @@ describe("parseEnv", () => {
 });
 
 describe("server start", () => {
-  it("stops with one clear line and a non-zero exit when a variable is missing", () => {
+  // server/start.ts as developers run it, and build/node/server.js as `npm start` runs it (npm test builds it).
+  it.each([
+    ["server/start.ts", ["--import", "tsx", "server/start.ts"]],
+    ["build/node/server.js (npm start)", ["build/node/server.js"]],
+  ])("%s stops with one clear line and a non-zero exit when a variable is missing", (_name, args) => {
     const { SHOPIFY_API_SECRET: _drop, ...env } = process.env;
-    const result = spawnSync(process.execPath, ["--import", "tsx", "server/start.ts"], {
+    const result = spawnSync(process.execPath, args, {
       env,
       encoding: "utf8",
       timeout: 30_000,
