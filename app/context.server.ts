@@ -10,7 +10,7 @@ import { createShopConfigCache } from "./shops/shop-config-cache.server";
 import { busyWithWebhooks } from "./webhooks/webhook-pressure.server";
 import { KyselySessionStorage } from "./db/session-storage.server";
 import { createMetaGraphClient } from "./destinations/meta/graph-client.server";
-import { createDeliveryWorker } from "./delivery/worker.server";
+import { createDeliveryWorker, META_MAX_BATCH } from "./delivery/worker.server";
 import { startRetentionSchedule, type RetentionSchedule } from "./retention/schedule.server";
 import { hostname } from "node:os";
 import { randomBytes } from "node:crypto";
@@ -61,7 +61,11 @@ export async function createAppContext(config: Env, options: AppContextOptions =
     // pid alone collides across containers (every container's first process is pid 1).
     owner: `web-${hostname()}-${process.pid}-${randomBytes(3).toString("hex")}`,
     logger,
-    ...((options.role ?? "web") === "web" && { yieldWhile: busyWithWebhooks }),
+    // A web process's inline worker shares the event loop that answers Shopify: it steps aside while webhooks
+    // queue, and claims one Meta batch per pass — a claim is one synchronous SQLite statement, and every
+    // claimed payload stays in memory until Meta answers. 1,000 rows per ~100 ms round trip is still ~5× the
+    // delivery budget. `npm run worker` processes keep the larger default claims.
+    ...((options.role ?? "web") === "web" && { yieldWhile: busyWithWebhooks, claimLimit: META_MAX_BATCH }),
     ...options.worker,
   });
   const redisUrl = config.REDIS_URL;

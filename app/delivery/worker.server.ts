@@ -54,11 +54,7 @@ export const META_MAX_BATCH = 1000;
 export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWorker {
   const batchSize = Math.min(META_MAX_BATCH, Math.max(1, options.batchSize ?? META_MAX_BATCH));
   const concurrency = Math.max(1, options.concurrency ?? 8);
-  // One full Meta request per pass, not one per parallel slot: a claim is one synchronous statement on
-  // SQLite (it blocks the web process's event loop for its length) and every claimed row's payload is held
-  // in memory until its batch is answered. 1,000 rows per ~100 ms Meta round trip is still ~5× the delivery
-  // budget (2,000 events/s); larger claims only made webhook acks wait and the heap grow.
-  const claimLimit = options.claimLimit ?? Math.min(batchSize * concurrency, batchSize);
+  const claimLimit = options.claimLimit ?? batchSize * concurrency;
   const leaseMs = options.leaseMs ?? 60_000;
   const pollIntervalMs = options.pollIntervalMs ?? 500;
   const now = options.now ?? Date.now;
