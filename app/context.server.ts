@@ -10,7 +10,7 @@ import { createShopConfigCache } from "./shops/shop-config-cache.server";
 import { busyWithWebhooks } from "./webhooks/webhook-pressure.server";
 import { KyselySessionStorage } from "./db/session-storage.server";
 import { createMetaGraphClient } from "./destinations/meta/graph-client.server";
-import { createDeliveryWorker, META_MAX_BATCH } from "./delivery/worker.server";
+import { createDeliveryWorker } from "./delivery/worker.server";
 import { startRetentionSchedule, type RetentionSchedule } from "./retention/schedule.server";
 import { hostname } from "node:os";
 import { randomBytes } from "node:crypto";
@@ -22,6 +22,9 @@ import { startBullmqConsumer, type BullmqConsumer } from "./delivery/bullmq-cons
 // Tests build their own with createAppContext() and install it with setAppContext().
 
 export type AppContext = Awaited<ReturnType<typeof createAppContext>>;
+
+/** Rows the web process's inline worker claims per pass (see createAppContext). */
+export const INLINE_CLAIM_LIMIT = 500;
 
 export type AppContextOptions = {
   logger?: Logger;
@@ -62,10 +65,10 @@ export async function createAppContext(config: Env, options: AppContextOptions =
     owner: `web-${hostname()}-${process.pid}-${randomBytes(3).toString("hex")}`,
     logger,
     // A web process's inline worker shares the event loop that answers Shopify: it steps aside while webhooks
-    // queue, and claims one Meta batch per pass — a claim is one synchronous SQLite statement, and every
-    // claimed payload stays in memory until Meta answers. 1,000 rows per ~100 ms round trip is still ~5× the
-    // delivery budget. `npm run worker` processes keep the larger default claims.
-    ...((options.role ?? "web") === "web" && { yieldWhile: busyWithWebhooks, claimLimit: META_MAX_BATCH }),
+    // queue, and claims half a Meta batch per pass — a claim is one synchronous SQLite statement, and every
+    // claimed payload stays in memory until Meta answers. 500 rows per ~100 ms round trip is still more than
+    // twice the delivery budget (2,000 events/s).
+    ...((options.role ?? "web") === "web" && { yieldWhile: busyWithWebhooks, claimLimit: INLINE_CLAIM_LIMIT }),
     ...options.worker,
   });
   const redisUrl = config.REDIS_URL;

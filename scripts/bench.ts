@@ -73,7 +73,7 @@ async function embedded(): Promise<void> {
     await waitForDrain(app, 120_000);
     progress(`delivery: backlog of ${DELIVERY_PER_SHOP * shops.length} events`);
     const ingestRss = (await app.call({ type: "rss" })) as number;
-    const delivery = await measureDelivery(app, databaseUrl, shops, DELIVERY_PER_SHOP, 120_000);
+    const delivery = await measureDelivery(app, sim, databaseUrl, shops, DELIVERY_PER_SHOP, 120_000);
     const ratio = closed.perSec / baseClosed.perSec;
     const failures = open200.failed + open1000.failed + closed.failed;
     rows.push(

@@ -54,7 +54,10 @@ export const META_MAX_BATCH = 1000;
 export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWorker {
   const batchSize = Math.min(META_MAX_BATCH, Math.max(1, options.batchSize ?? META_MAX_BATCH));
   const concurrency = Math.max(1, options.concurrency ?? 8);
-  const claimLimit = options.claimLimit ?? batchSize * concurrency;
+  // Two full Meta batches per pass, not one per parallel group slot: every claimed payload is held in memory
+  // until Meta answers, and a worker process runs several passes at once (BullMQ concurrency). 8,000-row
+  // claims took a worker draining a backlog to ~280 MB; 2,000 rows per ~100 ms is still 10× the budget.
+  const claimLimit = options.claimLimit ?? Math.min(batchSize * concurrency, 2 * batchSize);
   const leaseMs = options.leaseMs ?? 60_000;
   const pollIntervalMs = options.pollIntervalMs ?? 500;
   const now = options.now ?? Date.now;
