@@ -86,7 +86,7 @@ export async function createAppContext(config: Env, options: AppContextOptions =
     }
     // Retention runs where the worker runs: hashed payloads after RETENTION_PAYLOAD_DAYS, rows after
     // RETENTION_METADATA_DAYS. Idempotent, so several worker hosts running it is harmless.
-    retention = startRetentionSchedule({ outbox, receipts, logger, env: config });
+    retention = startRetentionSchedule({ outbox, receipts, logger, env: config, shops, queue });
   }
 
   // Graceful: stop taking jobs and claiming rows, let in-flight sends finish and be recorded, then close.

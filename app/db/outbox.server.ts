@@ -118,6 +118,18 @@ export function createOutbox(database: Database) {
   }
 
   /** The merchant fixed the configuration: paused rows become due now. Returns how many. */
+  /** Shops with events still held for a configuration (status 'held' leads the due index, so this is cheap). */
+  async function shopsWithHeld(): Promise<string[]> {
+    const rows = await db
+      .selectFrom("deliveries")
+      .select("shop")
+      .distinct()
+      .where("status", "=", "held")
+      .where("destination", "=", UNCONFIGURED_DESTINATION)
+      .execute();
+    return rows.map((row) => row.shop);
+  }
+
   async function resumeShop(shop: string, nowMs: number): Promise<number> {
     const result = await db
       .updateTable("deliveries")
@@ -225,6 +237,7 @@ export function createOutbox(database: Database) {
     markNeedsAttention,
     releaseLease,
     resumeShop,
+    shopsWithHeld,
     fanOutHeld: (shop: string, pixelIds: readonly string[], nowMs: number) =>
       fanOutHeld(database, shop, pixelIds, nowMs),
     list,

@@ -1,4 +1,5 @@
 import type { AppContext } from "../context.server";
+import { releaseHeldForConfiguredShops } from "../delivery/release-held.server";
 import { purgeExpired, retentionPolicyFrom, type RetentionResult } from "./purge.server";
 
 export const DEFAULT_RETENTION_INTERVAL_MS = 60 * 60 * 1000;
@@ -14,11 +15,11 @@ export type RetentionScheduleOptions = {
   now?: () => number;
 };
 
-type Context = Pick<AppContext, "outbox" | "receipts" | "logger" | "env">;
+type Context = Pick<AppContext, "outbox" | "receipts" | "logger" | "env" | "shops" | "queue">;
 
 /**
- * Purges expired data once at start and then every `intervalMs` (default hourly), from the process that runs
- * the worker. Every statement is idempotent, so several worker hosts running it at once is harmless.
+ * Purges expired data (and releases events held past their shop's configuration) once at start and then every
+ * `intervalMs` (default hourly), from the process that runs the worker. Every statement is idempotent, so several worker hosts running it at once is harmless.
  */
 export function startRetentionSchedule(context: Context, options: RetentionScheduleOptions = {}): RetentionSchedule {
   const intervalMs = options.intervalMs ?? DEFAULT_RETENTION_INTERVAL_MS;
@@ -28,6 +29,12 @@ export function startRetentionSchedule(context: Context, options: RetentionSched
   let stopped = false;
 
   async function purge(): Promise<RetentionResult | null> {
+    try {
+      // The same periodic pass also releases orders held past their shop's configuration (a race, rare).
+      await releaseHeldForConfiguredShops(context, now());
+    } catch (error) {
+      context.logger.warn({ err: error instanceof Error ? error.message : String(error) }, "releasing held events failed");
+    }
     try {
       const result = await purgeExpired(context, policy, now());
       if (result.payloadsPurged + result.rowsDeleted + result.receiptsDeleted > 0) {
