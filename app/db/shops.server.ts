@@ -38,6 +38,11 @@ export type ShopConfig = {
 
 export type ShopStore = ReturnType<typeof createShopStore>;
 
+/** Configured = events can be sent: at least one pixel and a Conversions API token. */
+export function isShopConfigured(config: ShopConfig | null | undefined): config is ShopConfig {
+  return config !== null && config !== undefined && config.pixelIds.length > 0 && config.hasAccessToken;
+}
+
 function toShopConfig(row: ShopRecord): ShopConfig {
   return {
     shop: row.shop,

@@ -1,4 +1,5 @@
 import type { AppContext } from "../context.server";
+import { isShopConfigured } from "../db/shops.server";
 
 // Orders that arrived before a shop was configured are held, and configuring the shop fans them out. One
 // race escapes that: a webhook that read "not configured" just before the configuration committed inserts
@@ -13,7 +14,7 @@ export async function releaseHeldForConfiguredShops(deps: Deps, nowMs: number): 
   let released = 0;
   for (const shop of await deps.outbox.shopsWithHeld()) {
     const config = await deps.shops.getShop(shop);
-    if (!config || config.pixelIds.length === 0 || !config.hasAccessToken) continue;
+    if (!isShopConfigured(config)) continue;
     const result = await deps.outbox.fanOutHeld(shop, config.pixelIds, nowMs);
     if (result.released + result.tooOld === 0) continue;
     shops += 1;

@@ -1,5 +1,5 @@
 import type { AppContext } from "../context.server";
-import type { ShopConfig, ShopConfigPatch } from "../db/shops.server";
+import { isShopConfigured, type ShopConfig, type ShopConfigPatch } from "../db/shops.server";
 
 // What the settings page and `tandem shops:configure` both do. Saving a configuration is also what
 // releases work that was waiting for it: orders held while the shop had no pixel or token fan out to
@@ -14,7 +14,7 @@ export async function configureShop(deps: Deps, shop: string, patch: ShopConfigP
   if (!after) throw new Error(`shop ${shop} vanished while it was being configured`);
 
   const credentialsChanged = patch.accessToken !== undefined || patch.pixelIds !== undefined;
-  if (after.pixelIds.length > 0 && after.hasAccessToken) {
+  if (isShopConfigured(after)) {
     await deps.outbox.fanOutHeld(shop, after.pixelIds, nowMs);
     if (credentialsChanged && (before?.needsAttentionReason ?? after.needsAttentionReason)) {
       await deps.shops.clearNeedsAttention(shop);

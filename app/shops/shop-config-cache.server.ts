@@ -1,4 +1,4 @@
-import type { ShopConfig } from "../db/shops.server";
+import { isShopConfigured, type ShopConfig } from "../db/shops.server";
 
 // Every orders/paid webhook needs its shop's configuration (pixels, value and consent settings); reading it
 // from the database per webhook was a fifth of a webhook's database work. Configurations change a few times
@@ -15,10 +15,6 @@ export type ShopConfigCache = ShopConfigReader & { forget(shop: string): void };
 export const SHOP_CONFIG_TTL_MS = 2_000;
 const MAX_ENTRIES = 10_000;
 
-function isConfigured(config: ShopConfig | null): config is ShopConfig {
-  return config !== null && config.pixelIds.length > 0 && config.hasAccessToken;
-}
-
 export function createShopConfigCache(store: ShopConfigReader, opts: { ttlMs?: number; now?: () => number } = {}): ShopConfigCache {
   const ttlMs = opts.ttlMs ?? SHOP_CONFIG_TTL_MS;
   const now = opts.now ?? Date.now;
@@ -32,7 +28,7 @@ export function createShopConfigCache(store: ShopConfigReader, opts: { ttlMs?: n
       if (hit && hit.until > now()) return hit.config;
       const started = generation.get(shop) ?? 0;
       const config = await store.getShop(shop);
-      if (isConfigured(config) && (generation.get(shop) ?? 0) === started) {
+      if (isShopConfigured(config) && (generation.get(shop) ?? 0) === started) {
         if (entries.size >= MAX_ENTRIES) entries.clear();
         entries.set(shop, { config, until: now() + ttlMs });
       } else {

@@ -2,6 +2,7 @@ import { buildPurchaseFromOrder, DEFAULT_PURCHASE_SETTINGS, type PurchaseMapping
 import type { NewDelivery } from "../db/outbox-types";
 import { outboxRowsFor, type MappedPurchase } from "./outbox-rows";
 import type { AppContext } from "../context.server";
+import { isShopConfigured } from "../db/shops.server";
 import { nodeSha256 } from "../server/node-sha256.server";
 
 // orders/paid → outbox rows. Runs inside the webhook request, so it does only local work:
@@ -34,8 +35,8 @@ export async function ingestPaidOrder(deps: Deps, delivery: PaidOrderDelivery): 
     storefrontUrl: config?.storefrontUrl ?? `https://${shop}`,
     sha256: nodeSha256,
   });
-  const configured = Boolean(config && config.pixelIds.length > 0 && config.hasAccessToken);
-  const destinations = configured && config ? config.pixelIds.map((id) => `meta:${id}`) : [UNCONFIGURED_DESTINATION];
+  const configured = isShopConfigured(config);
+  const destinations = configured ? config.pixelIds.map((id) => `meta:${id}`) : [UNCONFIGURED_DESTINATION];
 
   let outcome: IngestOutcome;
   let rows: NewDelivery[];

@@ -1,5 +1,6 @@
 import { authenticate } from "../shopify.server";
 import { MAX_WEBHOOK_BYTES } from "./limits";
+import { sameTopic } from "./raw-webhook.server";
 
 // The edge of every webhook route: size and shape checks that must happen before or around
 // authenticate.webhook (which verifies the HMAC over the raw body). Throws a Response on rejection,
@@ -27,9 +28,8 @@ export async function verifyWebhook(request: Request, expectedTopic: string): Pr
   }
   const contentType = request.headers.get("content-type") ?? "";
   if (!contentType.toLowerCase().includes("json")) throw reject(415, "expected application/json");
-  // The library reports ORDERS_PAID-style names; compare in that form.
-  const asConstant = (name: string) => name.toUpperCase().replace(/\//g, "_");
-  if (asConstant(String(context.topic)) !== asConstant(expectedTopic)) throw reject(400, `wrong topic for this route: ${String(context.topic)}`);
+  // The library reports ORDERS_PAID-style names; sameTopic compares across spellings.
+  if (!sameTopic(String(context.topic), expectedTopic)) throw reject(400, `wrong topic for this route: ${String(context.topic)}`);
   if (!context.webhookId) throw reject(400, "missing X-Shopify-Webhook-Id");
   return { shop: context.shop, topic: expectedTopic, webhookId: context.webhookId, payload: context.payload };
 }
