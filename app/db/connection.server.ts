@@ -8,6 +8,7 @@ import type { Engine } from "./engine.ts";
 import { createMigrationProvider } from "./migrations/provider.ts";
 import type { Schema } from "./schema.ts";
 import { createSqliteAdapter } from "./sqlite-adapter.server.ts";
+import { startWalCheckpointer } from "./wal-checkpointer.server.ts";
 
 export type { Engine } from "./engine.ts";
 
@@ -40,7 +41,12 @@ function sqlitePathFromUrl(url: string): string {
   return resolve(url.slice("file:".length).split("?")[0] ?? "");
 }
 
-function openSqlite(url: string): Kysely<Schema> {
+const BACKSTOP_CHECKPOINT_PAGES = 8_000;
+const WAL_SIZE_LIMIT_BYTES = 64 * 1024 * 1024;
+
+type Opened = { db: Kysely<Schema>; stopCheckpoints(): Promise<void> };
+
+function openSqlite(url: string): Opened {
   const path = sqlitePathFromUrl(url);
   if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
   const raw = new DatabaseSync(path);
@@ -53,7 +59,23 @@ function openSqlite(url: string): Kysely<Schema> {
   // Not more: it counts against the web process's 300 MB memory budget.
   raw.exec("PRAGMA cache_size = -8000");
   raw.exec("PRAGMA foreign_keys = ON");
-  return new Kysely<Schema>({ dialect: new SqliteDialect({ database: createSqliteAdapter(raw) }) });
+  const db = new Kysely<Schema>({ dialect: new SqliteDialect({ database: createSqliteAdapter(raw) }) });
+  if (path === ":memory:") return { db, stopCheckpoints: async () => {} };
+  // Checkpoints run on a thread of their own (wal-checkpointer.server.ts, decision 0009), so a commit rarely
+  // copies pages and fsyncs. This connection still checkpoints once the WAL passes ~32 MB: by then the thread
+  // has copied all but the last moments, so that checkpoint is short, and being the writer's own it catches
+  // up fully, which lets the next commit start the WAL from the beginning again (a thread alone never
+  // catches up while commits keep coming, and the WAL would grow without end). journal_size_limit then
+  // truncates the file. Should the thread fail, the default 1,000-page checkpoint comes back.
+  raw.exec(`PRAGMA wal_autocheckpoint = ${BACKSTOP_CHECKPOINT_PAGES}`);
+  raw.exec(`PRAGMA journal_size_limit = ${WAL_SIZE_LIMIT_BYTES}`);
+  const checkpointer = startWalCheckpointer(path, {
+    onFailure(error) {
+      if (raw.isOpen) raw.exec("PRAGMA wal_autocheckpoint = 1000");
+      process.emitWarning(`SQLite checkpoint thread failed, checkpointing inline again: ${error.message}`);
+    },
+  });
+  return { db, stopCheckpoints: () => checkpointer.stop() };
 }
 
 function openPostgres(url: string, poolMax: number): Kysely<Schema> {
@@ -93,14 +115,19 @@ async function migrateToLatest(db: Kysely<Schema>, engine: Engine): Promise<void
  */
 export async function openDatabase(url: string, opts: OpenDatabaseOptions = {}): Promise<Database> {
   const engine = engineForUrl(url);
-  const db = engine === "sqlite" ? openSqlite(url) : openPostgres(url, opts.poolMax ?? 10);
+  const opened = engine === "sqlite" ? openSqlite(url) : { db: openPostgres(url, opts.poolMax ?? 10), stopCheckpoints: async () => {} };
+  const { db } = opened;
+  const close = async () => {
+    await opened.stopCheckpoints();
+    await db.destroy();
+  };
   if (opts.migrate ?? true) {
     try {
       await migrateToLatest(db, engine);
     } catch (error) {
-      await db.destroy();
+      await close();
       throw error;
     }
   }
-  return { db, engine, close: () => db.destroy() };
+  return { db, engine, close };
 }
