@@ -44,7 +44,7 @@ parentPort.on("message", () => {
 `;
 
 export function startWalCheckpointer(path: string, options: CheckpointerOptions): WalCheckpointer {
-  const thread = new Worker(THREAD_SOURCE, { eval: true, workerData: { path, intervalMs: options.intervalMs ?? 200 } });
+  const thread = new Worker(THREAD_SOURCE, { eval: true, workerData: { path, intervalMs: options.intervalMs ?? 25 } });
   // The thread must never keep a finished process (a test, a CLI command) alive.
   thread.unref();
   let stopped = false;
