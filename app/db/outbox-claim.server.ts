@@ -24,50 +24,86 @@ export function defaultShopShare(limit: number): number {
 }
 
 /**
- * Leases due rows in ONE statement (UPDATE ... WHERE id IN (ranked due rows) RETURNING *), for both engines:
- * - PostgreSQL: the inner SELECT ... FOR UPDATE SKIP LOCKED re-checks each row after locking it, so parallel
- *   workers never lease the same row; a worker that loses a race gets fewer rows, never duplicates.
- * - SQLite: a write statement takes the database write lock before it reads (like BEGIN IMMEDIATE), and one
- *   statement cannot interleave with another connection's, so select-then-update is atomic.
- * Due = status pending|retrying, next_attempt_at <= now, no live lease (an expired lease is reclaimable), and the
- * shop exists, is enabled and is not flagged needs-attention.
+ * Leases due rows, fairly across shops, at a cost bounded by the rows it takes, not by the backlog.
+ * Each eligible shop (exists, enabled, not flagged needs-attention) offers its oldest `min(cap, limit)` due rows,
+ * read from the partial index deliveries_shop_due_idx (migration 0003), which stops after those rows. The
+ * offers are ranked round-robin in shares of `share` per shop, then by due time, and the first `limit` leased.
+ * Due = status pending|retrying, next_attempt_at <= now, no live lease (an expired lease is reclaimable).
+ * - PostgreSQL: one statement; each shop's rows come from a LATERAL subquery with FOR UPDATE SKIP LOCKED, so
+ *   parallel workers never lease the same row; a worker that loses a race gets fewer rows, never duplicates.
+ * - SQLite: one statement too. A write statement takes the database write lock before it reads (like BEGIN
+ *   IMMEDIATE) and cannot interleave with another connection's, so select-then-update is atomic.
+ * An earlier single statement ranked every due row with a window function on each claim: after a long Meta
+ * outage each claim re-read the whole backlog, ~70 µs per due row, on the thread that answers webhooks.
  */
 export async function claimDue(database: Database, options: ClaimOptions): Promise<DeliveryRow[]> {
-  const { nowMs, limit, owner, leaseMs } = options;
+  const { limit } = options;
   if (limit <= 0) return [];
-  const share = options.perShopLimit ?? defaultShopShare(limit);
-  const cap = options.perShopLimit ?? limit;
-  const lock = database.engine === "postgres" ? sql`for update of d skip locked` : sql``;
-  const due = (alias: string) => sql`
-    ${sql.ref(`${alias}.status`)} in ('pending', 'retrying')
-    and ${sql.ref(`${alias}.next_attempt_at`)} <= ${nowMs}
-    and (${sql.ref(`${alias}.lease_until`)} is null or ${sql.ref(`${alias}.lease_until`)} < ${nowMs})`;
+  const plan: ClaimPlan = {
+    ...options,
+    share: options.perShopLimit ?? defaultShopShare(limit),
+    perShop: Math.min(options.perShopLimit ?? limit, limit),
+  };
+  const records = database.engine === "postgres" ? await claimPostgres(database, plan) : await claimSqlite(database, plan);
+  return records.map(toDeliveryRow).sort((a, b) => a.nextAttemptAt - b.nextAttemptAt || a.id - b.id);
+}
 
+type ClaimPlan = ClaimOptions & { share: number; perShop: number };
+
+const dueFor = (alias: string, nowMs: number) => sql`
+  ${sql.ref(`${alias}.status`)} in ('pending', 'retrying')
+  and ${sql.ref(`${alias}.next_attempt_at`)} <= ${nowMs}
+  and (${sql.ref(`${alias}.lease_until`)} is null or ${sql.ref(`${alias}.lease_until`)} < ${nowMs})`;
+
+async function claimPostgres(database: Database, plan: ClaimPlan): Promise<DeliveryRecord[]> {
+  const { nowMs, limit, owner, leaseMs, share, perShop } = plan;
   const result = await sql<DeliveryRecord>`
     update deliveries
     set lease_owner = ${owner}, lease_until = ${nowMs + leaseMs}, updated_at = ${nowMs}
     where id in (
-      select d.id from deliveries d
-      where d.id in (
-        select r.id from (
-          select c.id, c.next_attempt_at,
-                 row_number() over (partition by c.shop order by c.next_attempt_at, c.id) as rn
-          from deliveries c
-          join shops s on s.shop = c.shop
-          where ${due("c")}
-            and s.enabled = 1
-            and s.needs_attention_reason is null
-        ) r
-        where r.rn <= ${cap}
-        order by (r.rn - 1) / ${share}, r.next_attempt_at, r.id
-        limit ${limit}
-      )
-      and ${due("d")}
-      ${lock}
+      select r.id from (
+        select c.id, c.next_attempt_at,
+               row_number() over (partition by s.shop order by c.next_attempt_at, c.id) as rn
+        from shops s
+        cross join lateral (
+          select x.id, x.next_attempt_at from deliveries x
+          where x.shop = s.shop and ${dueFor("x", nowMs)}
+          order by x.next_attempt_at, x.id
+          limit ${perShop}
+          for update of x skip locked
+        ) c
+        where s.enabled = 1 and s.needs_attention_reason is null
+      ) r
+      order by (r.rn - 1) / ${share}, r.next_attempt_at, r.id
+      limit ${limit}
     )
     returning *`.execute(database.db);
+  return result.rows;
+}
 
-  return result.rows
-    .map(toDeliveryRow)
-    .sort((a, b) => a.nextAttemptAt - b.nextAttemptAt || a.id - b.id);
+async function claimSqlite(database: Database, plan: ClaimPlan): Promise<DeliveryRecord[]> {
+  const { nowMs, limit, owner, leaseMs, share, perShop } = plan;
+  // CROSS JOIN is SQLite's join-order hint: shops drive the loop, and each shop's rows come by rowid from its
+  // own bounded subquery. A plain join lets the planner scan deliveries instead.
+  const result = await sql<DeliveryRecord>`
+    update deliveries
+    set lease_owner = ${owner}, lease_until = ${nowMs + leaseMs}, updated_at = ${nowMs}
+    where id in (
+      select r.id from (
+        select c.id, c.next_attempt_at,
+               row_number() over (partition by s.shop order by c.next_attempt_at, c.id) as rn
+        from shops s
+        cross join deliveries c on c.id in (
+          select x.id from deliveries x
+          where x.shop = s.shop and ${dueFor("x", nowMs)}
+          order by x.next_attempt_at, x.id
+          limit ${perShop}
+        )
+        where s.enabled = 1 and s.needs_attention_reason is null
+      ) r
+      order by (r.rn - 1) / ${share}, r.next_attempt_at, r.id
+      limit ${limit}
+    )
+    returning *`.execute(database.db);
+  return result.rows;
 }
