@@ -54,10 +54,11 @@ export const META_MAX_BATCH = 1000;
 export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWorker {
   const batchSize = Math.min(META_MAX_BATCH, Math.max(1, options.batchSize ?? META_MAX_BATCH));
   const concurrency = Math.max(1, options.concurrency ?? 8);
-  // Two full Meta batches per pass, not one per parallel group slot: every claimed payload is held in memory
-  // until Meta answers, and a worker process runs several passes at once (BullMQ concurrency). 8,000-row
-  // claims took a worker draining a backlog to ~280 MB; 2,000 rows per ~100 ms is still 10× the budget.
-  const claimLimit = options.claimLimit ?? Math.min(batchSize * concurrency, 2 * batchSize);
+  // One full Meta batch per pass: every claimed payload is held in memory until Meta answers, and a worker
+  // process runs several passes at once (BullMQ concurrency). Once claims became cheap (decision 0003),
+  // two-batch passes took a worker draining a 13,000-event backlog to 295 MB; one batch peaked at 233 MB.
+  // 1,000 rows per ~100 ms pass is still 5× the delivery budget per job.
+  const claimLimit = options.claimLimit ?? batchSize;
   const leaseMs = options.leaseMs ?? 60_000;
   const pollIntervalMs = options.pollIntervalMs ?? 500;
   const now = options.now ?? Date.now;
