@@ -11,7 +11,7 @@ import type { LoadJob, LoadResult } from "./load-protocol";
 const HERE = new URL(".", import.meta.url);
 const TSX = ["--import", "tsx"];
 // The same V8 flags as `npm start` / `npm run worker` (package.json): the bench measures what runs in production.
-const RUNTIME_FLAGS = ["--disable-warning=ExperimentalWarning", "--max-semi-space-size=8", ...(process.env.BENCH_NODE_FLAGS ?? "").split(" ").filter(Boolean)];
+const RUNTIME_FLAGS = ["--disable-warning=ExperimentalWarning", "--max-semi-space-size=8", "--heap-growing-percent=50", ...(process.env.BENCH_NODE_FLAGS ?? "").split(" ").filter(Boolean)];
 // BENCH_CPU_PROF=1: every app and worker process writes a V8 CPU profile to bench-profiles/ on exit.
 const PROFILE_FLAGS = process.env.BENCH_CPU_PROF ? ["--cpu-prof", "--cpu-prof-dir=bench-profiles"] : [];
 type Command = AppCommand extends infer C ? (C extends { id: number } ? Omit<C, "id"> : never) : never;

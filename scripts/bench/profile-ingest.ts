@@ -29,6 +29,10 @@ try {
     const open = await measureAcks(app.port, shops, { mode: "open", ratePerSec: Number(process.env.PROFILE_OPEN_RATE), durationMs: seconds * 1000 });
     console.log(`open loop ${process.env.PROFILE_OPEN_RATE}/s: p50 ${open.p50.toFixed(1)} p99 ${open.p99.toFixed(1)} ms`);
   } else await closedLoops();
+  const memory = (await app.call({ type: "memory" })) as NodeJS.MemoryUsage;
+  const peak = (await app.call({ type: "rss" })) as number;
+  const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MB`;
+  console.log(`app memory: peak RSS ${mb(peak)}; now RSS ${mb(memory.rss)}, V8 heap ${mb(memory.heapTotal)} (used ${mb(memory.heapUsed)}), external ${mb(memory.external)}`);
 } finally {
   await app.stop();
   await sim.close();
