@@ -59,7 +59,9 @@ describe("WAL checkpoints on a thread", () => {
       for (let i = 0; i < 12_000; i += 1) {
         await sql`insert into webhook_receipts (shop, topic, webhook_id, received_at) values (${"wal.myshopify.com"}, ${"orders/paid"}, ${`${i}-${blob}`}, ${i})`.execute(database.db);
       }
-      expect((await stat(`${path}-wal`)).size).toBeLessThan(40_000_000);
+      // The backstop fires at 8,000 pages (~33 MB). A busy machine can overshoot while the thread holds the
+      // checkpoint lock; without the backstop this same loop leaves a ~395 MB WAL.
+      expect((await stat(`${path}-wal`)).size).toBeLessThan(80_000_000);
       expect((await stat(path)).size).toBeGreaterThan(40_000_000);
     } finally {
       await database.close();
