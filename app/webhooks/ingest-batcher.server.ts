@@ -29,7 +29,7 @@ export function createBatcher<Item, Result>(write: BatchWriter<Item, Result>, ma
 
   let lastFlushAt = -Infinity;
 
-  function schedule(followUp = false): void {
+  function schedule(): void {
     if (scheduled || running) return;
     scheduled = true;
     const go = () => {
@@ -37,12 +37,11 @@ export function createBatcher<Item, Result>(write: BatchWriter<Item, Result>, ma
       lastFlushAt = performance.now();
       running = flush().finally(() => {
         running = null;
-        if (waiting.length > 0) schedule(true);
+        if (waiting.length > 0) schedule();
       });
     };
-    // Gather for a tick only under steady load (the last flush was moments ago); a lone webhook goes at once,
-    // and so do the arrivals that queued behind a commit: they have gathered already.
-    if (!followUp && performance.now() - lastFlushAt < GATHER_WHEN_LAST_FLUSH_WITHIN_MS) setTimeout(go, 1);
+    // Gather for a tick only under steady load (the last flush was moments ago); a lone webhook goes at once.
+    if (performance.now() - lastFlushAt < GATHER_WHEN_LAST_FLUSH_WITHIN_MS) setTimeout(go, 1);
     else setImmediate(go);
   }
 
