@@ -1,15 +1,12 @@
 // Group commit for webhook ingestion. Each webhook still waits for ITS rows to be durable before it is
-// answered, but the webhooks that arrive together share one transaction. While a commit is in progress the
-// next arrivals queue up and go together in the one after it; under a burst the batch grows by itself, so the
-// cost per webhook falls as the load rises — the opposite of a queue building up in front of one commit per
-// request.
-// The first write of an idle process goes out on the next turn of the event loop. Under steady load (the
-// last flush began under 2 ms ago) it waits one timer tick (~1 ms) for company instead: node:sqlite commits
-// synchronously, so at 1,000 webhooks/s a next-turn flush held ~2 webhooks per commit, and each commit has a
-// fixed cost (begin, WAL frames, commit). In scripts/bench/probe-rate.ts at 1,000/s, four runs each, acks
-// over 25 ms fell from 280 to 208 on average. Waiting the tick always cost 200/s ~1.4 ms of p50 for nothing.
-
-const GATHER_WHEN_LAST_FLUSH_WITHIN_MS = 2;
+// answered, but the webhooks that arrive together share one transaction: the first write of an idle
+// process waits one timer tick (~1 ms) for company; while a commit is in progress the next arrivals queue up
+// and go together in the one after it. The tick, rather than the next turn of the event loop: node:sqlite
+// commits synchronously, so at 1,000 webhooks/s a next-turn flush held ~2 webhooks per commit, and each
+// commit has a fixed cost (begin, WAL frames, commit). In scripts/bench/probe-rate.ts at 1,000/s, four
+// runs each: acks over 25 ms 280 → 208 on average, p50 +0.5–1 ms. Under a burst the
+// batch grows by itself, so the cost per webhook falls as the load rises — the opposite of a queue
+// building up in front of one commit per request.
 
 export type BatchWriter<Item, Result> = (items: readonly Item[]) => Promise<Result[]>;
 
@@ -27,22 +24,16 @@ export function createBatcher<Item, Result>(write: BatchWriter<Item, Result>, ma
   let scheduled = false;
   let running: Promise<void> | null = null;
 
-  let lastFlushAt = -Infinity;
-
   function schedule(): void {
     if (scheduled || running) return;
     scheduled = true;
-    const go = () => {
+    setTimeout(() => {
       scheduled = false;
-      lastFlushAt = performance.now();
       running = flush().finally(() => {
         running = null;
         if (waiting.length > 0) schedule();
       });
-    };
-    // Gather for a tick only under steady load (the last flush was moments ago); a lone webhook goes at once.
-    if (performance.now() - lastFlushAt < GATHER_WHEN_LAST_FLUSH_WITHIN_MS) setTimeout(go, 1);
-    else setImmediate(go);
+    }, 1);
   }
 
   async function flush(): Promise<void> {
