@@ -1,10 +1,7 @@
 // Group commit for webhook ingestion. Each webhook still waits for ITS rows to be durable before it is
 // answered, but the webhooks that arrive together share one transaction: the first write of an idle
-// process waits one timer tick (~1 ms) for company; while a commit is in progress the next arrivals queue up
-// and go together in the one after it. The tick, rather than the next turn of the event loop: node:sqlite
-// commits synchronously, so at 1,000 webhooks/s a next-turn flush held ~2 webhooks per commit, and each
-// commit has a fixed cost (begin, WAL frames, commit). In scripts/bench/probe-rate.ts at 1,000/s, four
-// runs each: acks over 25 ms 280 → 208 on average, p50 +0.5–1 ms. Under a burst the
+// process goes out on the next turn of the event loop (well under a millisecond of added latency); while a
+// commit is in progress the next arrivals queue up and go together in the one after it. Under a burst the
 // batch grows by itself, so the cost per webhook falls as the load rises — the opposite of a queue
 // building up in front of one commit per request.
 
@@ -27,13 +24,13 @@ export function createBatcher<Item, Result>(write: BatchWriter<Item, Result>, ma
   function schedule(): void {
     if (scheduled || running) return;
     scheduled = true;
-    setTimeout(() => {
+    setImmediate(() => {
       scheduled = false;
       running = flush().finally(() => {
         running = null;
         if (waiting.length > 0) schedule();
       });
-    }, 1);
+    });
   }
 
   async function flush(): Promise<void> {
