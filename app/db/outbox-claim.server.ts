@@ -34,7 +34,7 @@ export function defaultShopShare(limit: number): number {
  * - SQLite: one statement too. A write statement takes the database write lock before it reads (like BEGIN
  *   IMMEDIATE) and cannot interleave with another connection's, so select-then-update is atomic.
  * An earlier single statement ranked every due row with a window function on each claim: after a long Meta
- * outage each claim re-read the whole backlog, ~70 µs per due row, on the thread that answers webhooks.
+ * outage each claim re-read the whole backlog, on the thread that answers webhooks (decision 0003 has figures).
  */
 export async function claimDue(database: Database, options: ClaimOptions): Promise<DeliveryRow[]> {
   const { limit } = options;
