@@ -7,10 +7,12 @@ import { createWebhookReceipts } from "./db/webhook-receipts.server";
 import { writeIngests, type IngestWrite } from "./db/ingest-writes.server";
 import { createBatcher } from "./webhooks/ingest-batcher.server";
 import { createShopConfigCache } from "./shops/shop-config-cache.server";
-import { busyWithWebhooks } from "./webhooks/webhook-pressure.server";
+import { BUSY_WITH_WEBHOOKS, busyWithWebhooks, webhookPressureBuffer } from "./webhooks/webhook-pressure.server";
 import { KyselySessionStorage } from "./db/session-storage.server";
 import { createMetaGraphClient } from "./destinations/meta/graph-client.server";
-import { createDeliveryWorker } from "./delivery/worker.server";
+import { createDeliveryWorker, type DeliveryWorker } from "./delivery/worker.server";
+import { createDeliveryThread, deliveryThreadEntry } from "./delivery/thread/delivery-thread.server";
+import { getMetrics } from "./observability/metrics.server";
 import { startRetentionSchedule, type RetentionSchedule } from "./retention/schedule.server";
 import { hostname } from "node:os";
 import { randomBytes } from "node:crypto";
@@ -40,8 +42,13 @@ export type AppContextOptions = {
    * queue. "worker": `npm run worker`, delivery is all it does.
    */
   role?: "web" | "worker";
-  /** Overrides for tests and benchmarks. */
+  /** Overrides for tests and benchmarks (in-process worker only). */
   worker?: Partial<Parameters<typeof createDeliveryWorker>[0]>;
+  /**
+   * Embedded mode, web role: run the inline worker on a thread of its own (delivery/thread/, decision 0010)
+   * instead of this event loop. Needs the compiled thread entry; `npm start` uses it whenever it exists.
+   */
+  deliveryThread?: boolean;
 };
 
 export async function createAppContext(config: Env, options: AppContextOptions = {}) {
@@ -57,21 +64,35 @@ export async function createAppContext(config: Env, options: AppContextOptions =
   const ingestWrites = createBatcher((writes: readonly IngestWrite[]) => writeIngests(database, writes, Date.now()));
   const sessionStorage = new KyselySessionStorage(database, keys);
   const client = createMetaGraphClient({ baseUrl: config.META_GRAPH_URL, version: config.META_GRAPH_VERSION });
-  const worker = createDeliveryWorker({
-    outbox,
-    shops,
-    client,
-    // pid alone collides across containers (every container's first process is pid 1).
-    owner: `web-${hostname()}-${process.pid}-${randomBytes(3).toString("hex")}`,
-    logger,
-    // A web process's inline worker shares the event loop that answers Shopify: it steps aside while webhooks
-    // queue, and claims half a Meta batch per pass — a claim is one synchronous SQLite statement, and every
-    // claimed payload stays in memory until Meta answers. 500 rows per ~100 ms round trip is still more than
-    // twice the delivery budget (2,000 events/s).
-    ...((options.role ?? "web") === "web" && { yieldWhile: busyWithWebhooks, claimLimit: INLINE_CLAIM_LIMIT }),
-    ...options.worker,
-  });
   const redisUrl = config.REDIS_URL;
+  const role = options.role ?? "web";
+  // pid alone collides across containers (every container's first process is pid 1).
+  const owner = `${role}-${hostname()}-${process.pid}-${randomBytes(3).toString("hex")}`;
+  const worker: DeliveryWorker =
+    options.deliveryThread && !redisUrl && role === "web"
+      ? createDeliveryThread({
+          env: config,
+          owner,
+          claimLimit: INLINE_CLAIM_LIMIT,
+          webhookPressure: webhookPressureBuffer(),
+          busyThreshold: BUSY_WITH_WEBHOOKS,
+          logger,
+          metrics: getMetrics(),
+          onShopChanged: (shop) => shopConfigs.forget(shop),
+        })
+      : createDeliveryWorker({
+          outbox,
+          shops,
+          client,
+          owner,
+          logger,
+          // A web process's inline worker shares the event loop that answers Shopify: it steps aside while
+          // webhooks queue, and claims half a Meta batch per pass — a claim is one synchronous SQLite
+          // statement, and every claimed payload stays in memory until Meta answers. 500 rows per ~100 ms
+          // round trip is still more than twice the delivery budget (2,000 events/s).
+          ...(role === "web" && { yieldWhile: busyWithWebhooks, claimLimit: INLINE_CLAIM_LIMIT }),
+          ...options.worker,
+        });
   const queue: DeliveryQueue = redisUrl
     ? createBullmqQueue({ url: redisUrl, name: options.queue?.name, prefix: options.queue?.prefix, logger })
     : createEmbeddedQueue(worker);
@@ -110,7 +131,11 @@ let current: Promise<AppContext> | undefined;
 
 export function getAppContext(): Promise<AppContext> {
   const config = env();
-  current ??= createAppContext(config, { startWorker: runsInlineWorker(config, process.env.WORKER) });
+  current ??= createAppContext(config, {
+    startWorker: runsInlineWorker(config, process.env.WORKER),
+    // Vite's dev server runs the app from source: a thread entry built earlier would be stale code.
+    deliveryThread: import.meta.env?.DEV !== true && deliveryThreadEntry() !== null,
+  });
   return current;
 }
 

@@ -1,4 +1,5 @@
-// Compiles the production entries — the web process (server/start.ts → build/node/server.js) and the worker
+// Compiles the production entries — the web process (server/start.ts → build/node/server.js), its delivery
+// thread (app/delivery/thread/delivery-thread.entry.ts → build/node/delivery-thread.js) and the worker
 // process (scripts/worker.ts → build/node/worker.js) — to plain JavaScript, so `npm start` and `npm run worker`
 // run on Node alone. Running TypeScript through tsx at runtime costs
 // every web process a module-loader thread and the compiler's memory (~16 MB RSS idle, more under load)
@@ -10,6 +11,7 @@ import { fileURLToPath } from "node:url";
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 export const SERVER_ENTRY_OUTFILE = resolve(ROOT, "build/node/server.js");
 export const WORKER_ENTRY_OUTFILE = resolve(ROOT, "build/node/worker.js");
+export const DELIVERY_THREAD_OUTFILE = resolve(ROOT, "build/node/delivery-thread.js");
 
 /** Bundles one TypeScript entry of this repo into an ES module for Node 22, packages left to node_modules. */
 export async function buildNodeEntry(entry: string, outfile: string): Promise<void> {
@@ -30,4 +32,5 @@ const isMain = process.argv[1] !== undefined && resolve(process.argv[1]) === fil
 if (isMain) {
   await buildNodeEntry(resolve(ROOT, "server/start.ts"), SERVER_ENTRY_OUTFILE);
   await buildNodeEntry(resolve(ROOT, "scripts/worker.ts"), WORKER_ENTRY_OUTFILE);
+  await buildNodeEntry(resolve(ROOT, "app/delivery/thread/delivery-thread.entry.ts"), DELIVERY_THREAD_OUTFILE);
 }

@@ -23,6 +23,11 @@ export type OpenDatabaseOptions = {
   migrate?: boolean;
   /** PostgreSQL pool size (default 10). */
   poolMax?: number;
+  /**
+   * SQLite: start the WAL checkpoint thread (default true). A second connection in the same process (the
+   * delivery thread's) passes false: one checkpoint thread per database file is enough.
+   */
+  checkpointThread?: boolean;
 };
 
 const INT8_OID = 20;
@@ -46,7 +51,7 @@ const WAL_SIZE_LIMIT_BYTES = 64 * 1024 * 1024;
 
 type Opened = { db: Kysely<Schema>; stopCheckpoints(): Promise<void> };
 
-function openSqlite(url: string): Opened {
+function openSqlite(url: string, checkpointThread: boolean): Opened {
   const path = sqlitePathFromUrl(url);
   if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
   const raw = new DatabaseSync(path);
@@ -69,6 +74,9 @@ function openSqlite(url: string): Opened {
   // truncates the file. Should the thread fail, the default 1,000-page checkpoint comes back.
   raw.exec(`PRAGMA wal_autocheckpoint = ${BACKSTOP_CHECKPOINT_PAGES}`);
   raw.exec(`PRAGMA journal_size_limit = ${WAL_SIZE_LIMIT_BYTES}`);
+  // A second connection of the same process (the delivery thread's) keeps the backstop and shares the
+  // first connection's checkpoint thread: it copies pages for every connection to the file.
+  if (!checkpointThread) return { db, stopCheckpoints: async () => {} };
   const checkpointer = startWalCheckpointer(path, {
     onFailure(error) {
       if (raw.isOpen) raw.exec("PRAGMA wal_autocheckpoint = 1000");
@@ -110,12 +118,13 @@ async function migrateToLatest(db: Kysely<Schema>, engine: Engine): Promise<void
 
 /**
  * Opens the database named by `url` and brings its schema up to date.
- * With SQLite, use one Database per process: node:sqlite is synchronous, so two connections in one process
- * that wait on each other's write lock block the event loop until busy_timeout expires.
+ * With SQLite, use one Database per thread: node:sqlite is synchronous, so two connections on one thread
+ * that wait on each other's write lock block its event loop until busy_timeout expires. Connections on
+ * different threads (the web process's and its delivery thread's) wait for each other like two processes.
  */
 export async function openDatabase(url: string, opts: OpenDatabaseOptions = {}): Promise<Database> {
   const engine = engineForUrl(url);
-  const opened = engine === "sqlite" ? openSqlite(url) : { db: openPostgres(url, opts.poolMax ?? 10), stopCheckpoints: async () => {} };
+  const opened = engine === "sqlite" ? openSqlite(url, opts.checkpointThread ?? true) : { db: openPostgres(url, opts.poolMax ?? 10), stopCheckpoints: async () => {} };
   const { db } = opened;
   const close = async () => {
     await opened.stopCheckpoints();

@@ -34,10 +34,15 @@ export type DeliveryWorkerOptions = {
   yieldWhile?: () => boolean;
   maxYieldMs?: number;
   logger?: DeliveryLogger;
-  /** Where delivery latency and Meta errors are counted; defaults to the process registry, null turns it off. */
-  metrics?: Metrics | null;
+  /**
+   * Where delivery latency and Meta errors are counted; defaults to the process registry, null turns it off.
+   * A delivery thread passes a recorder that forwards them to its web process's registry.
+   */
+  metrics?: DeliveryMetrics | null;
   retry?: { baseMs?: number; capMs?: number };
 };
+
+export type DeliveryMetrics = Pick<Metrics, "recordDelivered" | "recordMetaError">;
 
 export type DeliveryWorker = {
   runOnce(): Promise<RunSummary>;
@@ -63,7 +68,7 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWo
   const pollIntervalMs = options.pollIntervalMs ?? 500;
   const now = options.now ?? Date.now;
   const logger = options.logger ?? SILENT_LOGGER;
-  const metrics = options.metrics === undefined ? getMetrics() : options.metrics;
+  const metrics: DeliveryMetrics | null = options.metrics === undefined ? getMetrics() : options.metrics;
   const outbox = metrics ? instrumentDeliveryOutbox(options.outbox, metrics) : options.outbox;
   const deps: DeliveryDeps = {
     outbox,

@@ -1,0 +1,88 @@
+import { parentPort, workerData } from "node:worker_threads";
+import { encryptionKeys } from "../../env.server";
+import { openDatabase, type Database } from "../../db/connection.server";
+import { createShopStore } from "../../db/shops.server";
+import { createOutbox } from "../../db/outbox.server";
+import { createMetaGraphClient } from "../../destinations/meta/graph-client.server";
+import { readWebhookPressure } from "../../webhooks/webhook-pressure.server";
+import { createDeliveryWorker, type DeliveryMetrics, type DeliveryWorker } from "../worker.server";
+import type { DeliveryLogger } from "../ports";
+import type { DeliveryThreadData, FromThread, LogLevel, ToThread } from "./protocol";
+
+// The embedded web process's delivery worker, on a thread of its own (compiled to build/node/delivery-thread.js;
+// decision 0010). Claiming, building Meta batches, holding payloads while Meta answers and recording the
+// outcome all happen here, on this thread's event loop and heap, so none of it delays or garbage-collects on
+// the event loop that acknowledges Shopify's webhooks. The row in the database stays the truth: this thread
+// can die at any moment and its leased rows come back to whoever claims next.
+
+if (!parentPort) throw new Error("delivery-thread.entry runs as a worker thread");
+const port = parentPort;
+const data = workerData as DeliveryThreadData;
+
+function post(message: FromThread): void {
+  port.postMessage(message);
+}
+
+function forwardingLogger(): DeliveryLogger {
+  const at = (level: LogLevel) => (fields: Record<string, unknown>, message: string) => post({ type: "log", level, fields, message });
+  return { info: at("info"), warn: at("warn"), error: at("error") };
+}
+
+const metrics: DeliveryMetrics = {
+  recordDelivered(latenciesMs) {
+    if (latenciesMs.length > 0) post({ type: "delivered", latenciesMs: [...latenciesMs] });
+  },
+  recordMetaError(labels) {
+    post({ type: "meta-error", labels });
+  },
+};
+
+let database: Database;
+let worker: DeliveryWorker;
+try {
+  // The web process has migrated already; its connection runs the checkpoint thread for the file.
+  database = await openDatabase(data.env.DATABASE_URL, { migrate: false, checkpointThread: false });
+  const shops = createShopStore(database, encryptionKeys(data.env));
+  // Pausing a shop (bad token) is a shop write: the web process's configuration cache must hear of it.
+  shops.onChange((shop) => post({ type: "shop-changed", shop }));
+  worker = createDeliveryWorker({
+    outbox: createOutbox(database),
+    shops,
+    client: createMetaGraphClient({ baseUrl: data.env.META_GRAPH_URL, version: data.env.META_GRAPH_VERSION }),
+    owner: data.owner,
+    logger: forwardingLogger(),
+    metrics,
+    claimLimit: data.claimLimit,
+    yieldWhile: readWebhookPressure(data.webhookPressure, data.busyThreshold),
+  });
+} catch (error) {
+  post({ type: "failed-to-start", message: error instanceof Error ? error.message : String(error) });
+  process.exit(1);
+}
+
+port.on("message", (message: ToThread) => {
+  switch (message.type) {
+    case "wake":
+      worker.wake();
+      return;
+    case "run-once":
+      worker.runOnce().then(
+        (summary) => post({ type: "ran-once", requestId: message.requestId, summary }),
+        (error: unknown) => post({ type: "ran-once", requestId: message.requestId, summary: null, error: String(error) }),
+      );
+      return;
+    case "stop":
+      // In-flight sends finish and are recorded before the connection closes (the graceful path of SIGTERM).
+      void worker
+        .stop()
+        .then(() => database.close())
+        .finally(() => {
+          post({ type: "stopped" });
+          port.close();
+        });
+      return;
+  }
+});
+
+worker.start();
+post({ type: "ready" });

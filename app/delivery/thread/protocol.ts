@@ -1,0 +1,34 @@
+import type { Env } from "../../env.server";
+import type { MetaErrorLabels } from "../../observability/metrics.server";
+import type { RunSummary } from "../run-summary";
+
+// Messages between a web process and its delivery thread (delivery-thread.entry.ts). Everything that
+// crosses is plain data: the thread opens its own database connection and Meta client from the same parsed
+// environment, and sends back only what the web process must own — metrics for /metrics, log lines for its
+// logger, and "this shop changed" for its shop-configuration cache.
+
+export type DeliveryThreadData = {
+  env: Env;
+  owner: string;
+  claimLimit: number;
+  /** Int32Array view, index 0: webhooks in flight in the web process (webhook-pressure.server.ts). */
+  webhookPressure: SharedArrayBuffer;
+  busyThreshold: number;
+};
+
+export type ToThread =
+  | { type: "wake" }
+  | { type: "run-once"; requestId: number }
+  | { type: "stop" };
+
+export type LogLevel = "info" | "warn" | "error";
+
+export type FromThread =
+  | { type: "ready" }
+  | { type: "failed-to-start"; message: string }
+  | { type: "delivered"; latenciesMs: number[] }
+  | { type: "meta-error"; labels: MetaErrorLabels }
+  | { type: "log"; level: LogLevel; fields: Record<string, unknown>; message: string }
+  | { type: "shop-changed"; shop: string }
+  | { type: "ran-once"; requestId: number; summary: RunSummary | null; error?: string }
+  | { type: "stopped" };

@@ -1,0 +1,156 @@
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import type { AppContext } from "../../app/context.server";
+import { createLogger } from "../../app/logger.server";
+import { getMetrics } from "../../app/observability/metrics.server";
+import { renderMetrics } from "../../app/observability/render-metrics.server";
+import { createDeliveryThread, deliveryThreadEntry } from "../../app/delivery/thread/delivery-thread.server";
+import { parseEnv } from "../../app/env.server";
+import { openDatabase } from "../../app/db/connection.server";
+import { createOutbox } from "../../app/db/outbox.server";
+import { webhookPressureBuffer } from "../../app/webhooks/webhook-pressure.server";
+import { numberedOrder } from "../fixtures/factories";
+import { startMetaSimulator, type MetaSimulator } from "../sim/meta-graph-sim";
+import { openTestApp } from "../support/app-context";
+import { captureLines, deliverPaidOrder, META_TOKEN, PIXEL, sample, SHOP } from "../observability/support";
+
+// The embedded web process's inline worker on its own thread (decision 0010), driven through the real
+// orders/paid route: the thread opens its own connection to the same SQLite file, and sends its metrics, log
+// lines and shop changes back to the web process. npm test builds build/node/delivery-thread.js first.
+
+async function until(check: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error("timed out waiting");
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+function recentOrder(n: number) {
+  const at = new Date(Date.now() - 60_000).toISOString();
+  return numberedOrder(n, { processed_at: at, created_at: at });
+}
+
+describe("delivery thread", () => {
+  let sim: MetaSimulator;
+  let context: AppContext;
+  let cleanup: () => Promise<void>;
+  let lines: string[];
+
+  beforeAll(async () => {
+    expect(deliveryThreadEntry(), "npm test builds the thread entry before Vitest runs").not.toBeNull();
+    sim = await startMetaSimulator();
+  });
+  afterAll(() => sim.close());
+  beforeEach(async () => {
+    sim.reset();
+    sim.registerPixel(PIXEL, META_TOKEN);
+    const capture = captureLines();
+    lines = capture.lines;
+    ({ context, cleanup } = await openTestApp(
+      { META_GRAPH_URL: sim.url },
+      { startWorker: true, deliveryThread: true, logger: createLogger("info", capture.stream) },
+    ));
+    await context.shops.configureShop(SHOP, { pixelIds: [PIXEL], accessToken: META_TOKEN }, Date.now());
+  });
+  afterEach(() => cleanup());
+
+  it("delivers every webhook's event once and counts it in the web process's /metrics", async () => {
+    const scrape = async () => (await renderMetrics(getMetrics(), context.outbox)).body;
+    const sentBefore = sample(await scrape(), "tandem_events_sent_total");
+    const latencyBefore = sample(await scrape(), "tandem_delivery_latency_seconds_count");
+    // GIVEN 300 orders arriving through the signed route, 20 at a time
+    for (let start = 0; start < 300; start += 20) {
+      const answers = await Promise.all(
+        Array.from({ length: 20 }, (_, i) => deliverPaidOrder(recentOrder(start + i), { webhookId: `wh-thread-${start + i}` })),
+      );
+      expect(answers.map((answer) => answer.status)).toEqual(Array(20).fill(200));
+    }
+    // THEN the thread sends all of them, each counted once by Meta
+    await until(async () => (await context.outbox.countByStatus(SHOP)).sent === 300);
+    expect(sim.accepted).toHaveLength(300);
+    expect(sim.doubleCounted()).toEqual([]);
+    // AND its delivery metrics reached this process's registry
+    const after = await scrape();
+    expect(sample(after, "tandem_events_sent_total") - sentBefore).toBe(300);
+    expect(sample(after, "tandem_delivery_latency_seconds_count") - latencyBefore).toBe(300);
+  });
+
+  it("pausing a shop on a bad token is logged by the web process and clears its configuration cache", async () => {
+    // GIVEN the web process has the shop's configuration cached
+    expect((await context.shopConfigs.getShop(SHOP))?.needsAttentionAt ?? null).toBeNull();
+    sim.expireToken(PIXEL);
+    // WHEN an order arrives and Meta rejects the token
+    expect((await deliverPaidOrder(recentOrder(1), { webhookId: "wh-thread-token" })).status).toBe(200);
+    await until(async () => (await context.outbox.countByStatus(SHOP)).needs_attention === 1);
+    // THEN nothing was sent, the thread's log line came out of this process's logger,
+    expect(sim.accepted).toHaveLength(0);
+    const records = lines.map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(records.some((record) => record.shop === SHOP && Number(record.level) >= 40)).toBe(true);
+    expect(lines.join("\n")).not.toContain(META_TOKEN);
+    // AND the cached configuration was forgotten, so the next read sees the pause well before the cache's
+    // 2 s lifetime would have ended it
+    await until(async () => (await context.shopConfigs.getShop(SHOP))?.needsAttentionAt != null, 300);
+  });
+
+  it("close() lets an in-flight send finish and be recorded before the thread ends", async () => {
+    sim.setLatency(400);
+    expect((await deliverPaidOrder(recentOrder(2), { webhookId: "wh-thread-close" })).status).toBe(200);
+    // GIVEN the thread has leased the row and Meta is still answering
+    const leased = () =>
+      context.database.db.selectFrom("deliveries").select("lease_owner").where("shop", "=", SHOP).where("lease_owner", "is not", null).execute();
+    await until(async () => (await leased()).length === 1, 5_000);
+    expect(sim.accepted).toHaveLength(0);
+    // WHEN the process shuts down
+    const url = context.env.DATABASE_URL;
+    await context.close();
+    // THEN the send completed and was recorded as sent, not left leased for another worker to repeat
+    expect(sim.accepted).toHaveLength(1);
+    const database = await openDatabase(url, { migrate: false });
+    try {
+      expect(await createOutbox(database).countByStatus(SHOP)).toMatchObject({ sent: 1, pending: 0 });
+    } finally {
+      await database.close();
+    }
+  });
+});
+
+describe("delivery thread supervision", () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), "tandem-thread-"));
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it("a thread that dies is started again, with backoff, until stop()", async () => {
+    // GIVEN a thread entry that dies as soon as it starts
+    const entry = join(dir, "dies.mjs");
+    writeFileSync(entry, "process.exit(3);\n");
+    const errors: string[] = [];
+    const logger = { info() {}, warn() {}, error: (_fields: Record<string, unknown>, message: string) => void errors.push(message) };
+    const thread = createDeliveryThread({
+      env: parseEnv({ ...process.env, DATABASE_URL: `file:${join(dir, "x.sqlite")}` }),
+      owner: "test",
+      claimLimit: 10,
+      webhookPressure: webhookPressureBuffer(),
+      busyThreshold: 12,
+      logger,
+      metrics: { recordDelivered() {}, recordMetaError() {} },
+      onShopChanged() {},
+      entry,
+      restartAfterMs: 20,
+    });
+    thread.start();
+    // THEN it is restarted (20, 40, 80 ms ...), each exit logged
+    await until(async () => errors.length >= 3, 5_000);
+    expect(errors.every((message) => message === "delivery thread exited; restarting")).toBe(true);
+    // AND stop() ends the cycle
+    await thread.stop();
+    const afterStop = errors.length;
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(errors.length).toBe(afterStop);
+    await expect(thread.runOnce()).rejects.toThrow(/not running/);
+  });
+});
