@@ -49,6 +49,8 @@ export type DeliveryWorker = {
   start(): void;
   stop(): Promise<void>;
   wake(): void;
+  /** "ok", a reason it cannot deliver now, or null when there is nothing apart from the process to check. */
+  health?(): string | null;
 };
 
 // Meta's documented maximum per request.

@@ -10,6 +10,7 @@ import { createDeliveryThread, deliveryThreadEntry } from "../../app/delivery/th
 import { parseEnv } from "../../app/env.server";
 import { openDatabase } from "../../app/db/connection.server";
 import { createOutbox } from "../../app/db/outbox.server";
+import { checkHealth } from "../../app/server/health.server";
 import { webhookPressureBuffer } from "../../app/webhooks/webhook-pressure.server";
 import { numberedOrder } from "../fixtures/factories";
 import { startMetaSimulator, type MetaSimulator } from "../sim/meta-graph-sim";
@@ -76,6 +77,8 @@ describe("delivery thread", () => {
     const after = await scrape();
     expect(sample(after, "tandem_events_sent_total") - sentBefore).toBe(300);
     expect(sample(after, "tandem_delivery_latency_seconds_count") - latencyBefore).toBe(300);
+    // AND the health check counts the running thread as healthy
+    expect(await checkHealth(context)).toEqual({ ok: true, database: "ok", queue: "ok", worker: "ok" });
   });
 
   it("pausing a shop on a bad token is logged by the web process and clears its configuration cache", async () => {
@@ -146,8 +149,11 @@ describe("delivery thread supervision", () => {
     // THEN it is restarted (20, 40, 80 ms ...), each exit logged
     await until(async () => errors.length >= 3, 5_000);
     expect(errors.every((message) => message === "delivery thread exited; restarting")).toBe(true);
+    // AND /healthz says why nothing is being delivered
+    expect(thread.health?.()).toBe("delivery thread exited with code 3; restarting");
     // AND stop() ends the cycle
     await thread.stop();
+    expect(thread.health?.()).toBeNull();
     const afterStop = errors.length;
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(errors.length).toBe(afterStop);

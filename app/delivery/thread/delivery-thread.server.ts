@@ -60,6 +60,8 @@ export function createDeliveryThread(options: DeliveryThreadOptions): DeliveryWo
   let restartDelayMs = baseRestartMs;
   let restartTimer: ReturnType<typeof setTimeout> | null = null;
   let wakePending = false;
+  // Why the thread is not delivering right now (health()); null while it runs or before start().
+  let down: string | null = null;
   let nextRequestId = 1;
   const pendingRuns = new Map<number, { resolve(summary: RunSummary): void; reject(error: Error): void }>();
 
@@ -71,9 +73,11 @@ export function createDeliveryThread(options: DeliveryThreadOptions): DeliveryWo
     switch (message.type) {
       case "ready":
         restartDelayMs = baseRestartMs;
+        down = null;
         return;
       case "failed-to-start":
         options.logger.error({ err: message.message }, "delivery thread could not start");
+        down = `delivery thread could not start: ${message.message}`;
         return;
       case "delivered":
         options.metrics.recordDelivered(message.latenciesMs);
@@ -125,6 +129,7 @@ export function createDeliveryThread(options: DeliveryThreadOptions): DeliveryWo
         // Rows it had leased come back after the lease; until a new thread runs, nothing is delivered but
         // nothing is lost either. Back off so a thread that cannot start does not spin.
         options.logger.error({ code, restartInMs: restartDelayMs }, "delivery thread exited; restarting");
+        down ??= `delivery thread exited with code ${code}; restarting`;
         restartTimer = setTimeout(() => {
           restartTimer = null;
           if (!stopping) spawn();
@@ -149,6 +154,9 @@ export function createDeliveryThread(options: DeliveryThreadOptions): DeliveryWo
         wakePending = false;
         send({ type: "wake" });
       });
+    },
+    health() {
+      return started ? (down ?? "ok") : null;
     },
     runOnce() {
       if (!thread) return Promise.reject(new Error("delivery thread is not running"));
