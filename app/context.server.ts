@@ -11,7 +11,7 @@ import { BUSY_WITH_WEBHOOKS, busyWithWebhooks, webhookPressureBuffer } from "./w
 import { KyselySessionStorage } from "./db/session-storage.server";
 import { createMetaGraphClient } from "./destinations/meta/graph-client.server";
 import { createDeliveryWorker, type DeliveryWorker } from "./delivery/worker.server";
-import { createDeliveryThread, deliveryThreadEntry } from "./delivery/thread/delivery-thread.server";
+import { createDeliveryThread, deliveryThreadEntry, type DeliveryThreadTuning } from "./delivery/thread/delivery-thread.server";
 import { getMetrics } from "./observability/metrics.server";
 import { startRetentionSchedule, type RetentionSchedule } from "./retention/schedule.server";
 import { hostname } from "node:os";
@@ -47,8 +47,9 @@ export type AppContextOptions = {
   /**
    * Embedded mode, web role: run the inline worker on a thread of its own (delivery/thread/, decision 0010)
    * instead of this event loop. Needs the compiled thread entry; `npm start` uses it whenever it exists.
+   * Tests pass shortened timings here: `worker` overrides are functions and objects, which cannot cross.
    */
-  deliveryThread?: boolean;
+  deliveryThread?: boolean | DeliveryThreadTuning;
 };
 
 export async function createAppContext(config: Env, options: AppContextOptions = {}) {
@@ -74,6 +75,7 @@ export async function createAppContext(config: Env, options: AppContextOptions =
           env: config,
           owner,
           claimLimit: INLINE_CLAIM_LIMIT,
+          tuning: typeof options.deliveryThread === "object" ? options.deliveryThread : {},
           webhookPressure: webhookPressureBuffer(),
           busyThreshold: BUSY_WITH_WEBHOOKS,
           logger,

@@ -9,7 +9,7 @@ import { startMetaSimulator, type MetaSimulator } from "../sim/meta-graph-sim";
 import { bullmqNamespace, TEST_REDIS_URL, type BullmqNamespace } from "../scale/bullmq-namespace";
 
 // The real app in either mode, with only Meta simulated:
-// - embedded: SQLite file, worker in the same context as the web side, embedded queue;
+// - embedded: SQLite file, the web process's delivery thread, embedded queue;
 // - scale: PostgreSQL + BullMQ on Redis, a web context (no worker) and separate worker contexts, as
 //   `npm start` and `npm run worker` would be; each test has its own database and queue namespace.
 // Retry backoff and the client timeout are shortened so faults play out in about a second.
@@ -60,7 +60,20 @@ export async function startFaultApp(mode: Mode, options: FaultAppOptions = {}): 
     leaseMs: 10_000,
     retry: { baseMs: 100, capMs: 400 },
   });
-  const web = await createAppContext(config, { startWorker: false, queue, worker: workerOptions("web") });
+  // Embedded mode delivers from the web process's delivery thread, as `npm start` does (decision 0010); the
+  // same shortened timings reach it as plain numbers.
+  const threadTuning = {
+    clientTimeoutMs: options.clientTimeoutMs ?? 800,
+    pollIntervalMs: options.pollIntervalMs ?? 100,
+    leaseMs: 10_000,
+    retry: { baseMs: 100, capMs: 400 },
+  };
+  const web = await createAppContext(config, {
+    startWorker: false,
+    queue,
+    worker: workerOptions("web"),
+    ...(mode === "embedded" && { deliveryThread: threadTuning }),
+  });
   const workers: AppContext[] = [];
 
   async function startWorkers(count = mode === "scale" ? 2 : 1): Promise<void> {

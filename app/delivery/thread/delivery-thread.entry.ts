@@ -48,12 +48,20 @@ try {
   worker = createDeliveryWorker({
     outbox: createOutbox(database),
     shops,
-    client: createMetaGraphClient({ baseUrl: data.env.META_GRAPH_URL, version: data.env.META_GRAPH_VERSION }),
+    client: createMetaGraphClient({
+      baseUrl: data.env.META_GRAPH_URL,
+      version: data.env.META_GRAPH_VERSION,
+      timeoutMs: data.tuning.clientTimeoutMs,
+    }),
     owner: data.owner,
     logger: forwardingLogger(),
     metrics,
     claimLimit: data.claimLimit,
     yieldWhile: readWebhookPressure(data.webhookPressure, data.busyThreshold),
+    pollIntervalMs: data.tuning.pollIntervalMs,
+    coalesceMs: data.tuning.coalesceMs,
+    leaseMs: data.tuning.leaseMs,
+    retry: data.tuning.retry,
   });
 } catch (error) {
   post({ type: "failed-to-start", message: error instanceof Error ? error.message : String(error) });

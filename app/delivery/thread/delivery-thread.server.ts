@@ -7,7 +7,9 @@ import type { Metrics } from "../../observability/metrics.server";
 import type { DeliveryLogger } from "../ports";
 import type { RunSummary } from "../run-summary";
 import type { DeliveryWorker } from "../worker.server";
-import type { DeliveryThreadData, FromThread, ToThread } from "./protocol";
+import type { DeliveryThreadData, DeliveryThreadTuning, FromThread, ToThread } from "./protocol";
+
+export type { DeliveryThreadTuning } from "./protocol";
 
 // The web process's side of its delivery thread (delivery-thread.entry.ts; decision 0010). It looks like any
 // DeliveryWorker to the rest of the app: start, wake, stop, runOnce. What crosses the thread boundary is
@@ -17,6 +19,7 @@ export type DeliveryThreadOptions = {
   env: Env;
   owner: string;
   claimLimit: number;
+  tuning?: DeliveryThreadTuning;
   webhookPressure: SharedArrayBuffer;
   busyThreshold: number;
   logger: DeliveryLogger;
@@ -108,6 +111,7 @@ export function createDeliveryThread(options: DeliveryThreadOptions): DeliveryWo
       env: options.env,
       owner: options.owner,
       claimLimit: options.claimLimit,
+      tuning: options.tuning ?? {},
       webhookPressure: options.webhookPressure,
       busyThreshold: options.busyThreshold,
     };

@@ -7,10 +7,20 @@ import type { RunSummary } from "../run-summary";
 // environment, and sends back only what the web process must own — metrics for /metrics, log lines for its
 // logger, and "this shop changed" for its shop-configuration cache.
 
+/** The worker's timing knobs that are plain numbers (tests shorten them; production uses the defaults). */
+export type DeliveryThreadTuning = {
+  pollIntervalMs?: number;
+  coalesceMs?: number;
+  leaseMs?: number;
+  retry?: { baseMs?: number; capMs?: number };
+  clientTimeoutMs?: number;
+};
+
 export type DeliveryThreadData = {
   env: Env;
   owner: string;
   claimLimit: number;
+  tuning: DeliveryThreadTuning;
   /** Int32Array view, index 0: webhooks in flight in the web process (webhook-pressure.server.ts). */
   webhookPressure: SharedArrayBuffer;
   busyThreshold: number;
