@@ -1,18 +1,30 @@
 // `npm run worker`: a delivery worker process, apart from the web processes. Run as many as needed.
 // With REDIS_URL it consumes BullMQ nudges; with or without it, its loop sweeps the outbox for due rows.
 // Options (all optional): --concurrency N (BullMQ jobs at once), --lease-ms N, --poll-ms N, --batch-size N,
-//   --queue-prefix P, --queue-name N (scale mode namespace; tests isolate runs with them).
+//   --queue-prefix P, --queue-name N (scale mode namespace; tests isolate runs with them),
+//   --metrics-port N (serve GET /metrics and GET /healthz on that port; 0 picks a free one).
 import { hostname } from "node:os";
 import { parseArgs } from "node:util";
 import { createAppContext } from "../app/context.server";
 import { installGracefulShutdown } from "../app/delivery/shutdown.server";
 import { parseEnvOrExit } from "../app/env.server";
+import { startMetricsServer, type MetricsServer } from "../app/observability/metrics-server.server";
 
 function positiveInt(name: string, value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
   const parsed = Number(value);
   if (!Number.isInteger(parsed) || parsed <= 0) {
     console.error(`Invalid option: --${name} must be a positive integer`);
+    process.exit(1);
+  }
+  return parsed;
+}
+
+function port(name: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const parsed = Number(value);
+  if (!Number.isInteger(parsed) || parsed < 0 || parsed > 65535) {
+    console.error(`Invalid option: --${name} must be a port number (0 picks a free one)`);
     process.exit(1);
   }
   return parsed;
@@ -27,9 +39,11 @@ async function main(): Promise<void> {
       "batch-size": { type: "string" },
       "queue-prefix": { type: "string" },
       "queue-name": { type: "string" },
+      "metrics-port": { type: "string" },
     },
   });
   const config = parseEnvOrExit();
+  const metricsPort = port("metrics-port", values["metrics-port"]);
   const context = await createAppContext(config, {
     startWorker: true,
     role: "worker",
@@ -47,12 +61,21 @@ async function main(): Promise<void> {
       }),
     },
   });
-  installGracefulShutdown({ stop: context.close, logger: context.logger });
+  let metrics: MetricsServer | null = null;
+  installGracefulShutdown({
+    // Scrapes keep answering while in-flight sends finish; the port closes last.
+    stop: async () => {
+      await context.close();
+      await metrics?.close();
+    },
+    logger: context.logger,
+  });
+  if (metricsPort !== undefined) metrics = await startMetricsServer(context, metricsPort);
   await context.consumer?.ready();
   // A parent that started this process with an IPC channel (the bench, tests) learns it is taking work.
-  process.send?.({ type: "ready" });
+  process.send?.({ type: "ready", metricsPort: metrics?.port ?? null });
   context.logger.info(
-    { pid: process.pid, mode: config.REDIS_URL ? "scale" : "embedded", engine: context.database.engine },
+    { pid: process.pid, mode: config.REDIS_URL ? "scale" : "embedded", engine: context.database.engine, metricsPort: metrics?.port ?? null },
     "delivery worker started",
   );
 }

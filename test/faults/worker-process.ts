@@ -7,6 +7,8 @@ const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 
 export type WorkerProcess = {
   child: ChildProcess;
+  /** The worker's "ready" message: it is taking work, and on which port it serves /metrics (if asked to). */
+  ready: Promise<{ metricsPort: number | null }>;
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   stderr(): string;
 };
@@ -24,12 +26,20 @@ export function spawnWorker(app: FaultApp, args: string[] = []): WorkerProcess {
   const child = spawn(process.execPath, ["--import", "tsx", "scripts/worker.ts", ...namespaceArgs, ...args], {
     cwd: ROOT,
     env,
-    stdio: ["ignore", "ignore", "pipe"],
+    stdio: ["ignore", "ignore", "pipe", "ipc"],
   });
   let stderr = "";
   child.stderr?.on("data", (chunk: Buffer) => void (stderr += chunk.toString("utf8")));
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
     child.once("exit", (code, signal) => resolve({ code, signal }));
   });
-  return { child, exited, stderr: () => stderr };
+  const ready = new Promise<{ metricsPort: number | null }>((resolve, reject) => {
+    child.on("message", (message: { type?: string; metricsPort?: number | null }) => {
+      if (message.type === "ready") resolve({ metricsPort: message.metricsPort ?? null });
+    });
+    child.once("exit", (code, signal) => reject(new Error(`worker exited before ready (${code ?? signal}): ${stderr}`)));
+  });
+  // Tests that never wait for it must not see an unhandled rejection when the worker is killed.
+  ready.catch(() => {});
+  return { child, ready, exited, stderr: () => stderr };
 }
