@@ -11,7 +11,7 @@ import { parseEnv } from "../../app/env.server";
 import { openDatabase } from "../../app/db/connection.server";
 import { createOutbox } from "../../app/db/outbox.server";
 import { checkHealth } from "../../app/server/health.server";
-import { webhookPressureBuffer } from "../../app/webhooks/webhook-pressure.server";
+import { BUSY_WITH_WEBHOOKS, countingWebhook, webhookPressureBuffer } from "../../app/webhooks/webhook-pressure.server";
 import { numberedOrder } from "../fixtures/factories";
 import { startMetaSimulator, type MetaSimulator } from "../sim/meta-graph-sim";
 import { openTestApp } from "../support/app-context";
@@ -96,6 +96,21 @@ describe("delivery thread", () => {
     // AND the cached configuration was forgotten, so the next read sees the pause well before the cache's
     // 2 s lifetime would have ended it
     await until(async () => (await context.shopConfigs.getShop(SHOP))?.needsAttentionAt != null, 300);
+  });
+
+  it("steps aside while this process's webhooks queue, reading their count from shared memory", async () => {
+    // GIVEN the web process is busy: as many webhooks in flight as "busy" means
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const inFlight = Array.from({ length: BUSY_WITH_WEBHOOKS }, () => countingWebhook(() => held));
+    expect((await deliverPaidOrder(recentOrder(3), { webhookId: "wh-thread-busy" })).status).toBe(200);
+    // THEN the thread leaves the row alone while they last (it waits at most 2 s, so look well before that)
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    expect(sim.accepted).toHaveLength(0);
+    // AND delivers once they are answered
+    release();
+    await Promise.all(inFlight);
+    await until(async () => (await context.outbox.countByStatus(SHOP)).sent === 1, 3_000);
   });
 
   it("close() lets an in-flight send finish and be recorded before the thread ends", async () => {
