@@ -45,7 +45,7 @@ async function embedded(): Promise<void> {
   const app = await startAppProcess({ ...baseEnv, DATABASE_URL: databaseUrl, WORKER: "inline" });
   try {
     await app.call({ type: "configure", shops });
-    const section = "embedded (SQLite, inline worker) vs HMAC-only baseline, same process";
+    const section = "embedded (SQLite, delivery thread) vs HMAC-only baseline, same process";
     // V8 compiles hot code lazily: without a warm-up the first seconds of the first phase measure the JIT.
     progress("warm-up: both servers, closed loop (not measured)");
     await measureAcks(app.baselinePort, shops, { mode: "closed", concurrency: CONCURRENCY, durationMs: WARMUP });
@@ -100,7 +100,7 @@ async function embedded(): Promise<void> {
     );
   } finally {
     const rss = await app.stop();
-    rows.push({ section: "embedded (SQLite, inline worker) vs HMAC-only baseline, same process", label: "peak RSS, app process", value: mb(rss), budget: "< 300 MB", pass: rss > 0 && rss < RSS_BUDGET });
+    rows.push({ section: "embedded (SQLite, delivery thread) vs HMAC-only baseline, same process", label: "peak RSS, app process", value: mb(rss), budget: "< 300 MB", pass: rss > 0 && rss < RSS_BUDGET });
     rmSync(dir, { recursive: true, force: true });
   }
 }

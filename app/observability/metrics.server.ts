@@ -51,8 +51,17 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}) {
     registers: [registry],
   });
 
+  const deliveryThreadExits = new Counter({
+    name: "tandem_delivery_thread_exits_total",
+    help: "Times the embedded web process's delivery thread ended unexpectedly (it is restarted with backoff).",
+    registers: [registry],
+  });
+
   return {
     registry,
+    recordDeliveryThreadExit(): void {
+      deliveryThreadExits.inc();
+    },
     recordWebhook(topic: string, result: string, seconds?: number): void {
       webhooks.inc({ topic, result });
       if (seconds !== undefined) ackSeconds.observe({ topic }, seconds);

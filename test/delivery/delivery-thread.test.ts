@@ -150,6 +150,7 @@ describe("delivery thread supervision", () => {
     const entry = join(dir, "dies.mjs");
     writeFileSync(entry, "process.exit(3);\n");
     const errors: string[] = [];
+    let exits = 0;
     const logger = { info() {}, warn() {}, error: (_fields: Record<string, unknown>, message: string) => void errors.push(message) };
     const thread = createDeliveryThread({
       env: parseEnv({ ...process.env, DATABASE_URL: `file:${join(dir, "x.sqlite")}` }),
@@ -158,7 +159,7 @@ describe("delivery thread supervision", () => {
       webhookPressure: webhookPressureBuffer(),
       busyThreshold: 12,
       logger,
-      metrics: { recordDelivered() {}, recordMetaError() {} },
+      metrics: { recordDelivered() {}, recordMetaError() {}, recordDeliveryThreadExit: () => void (exits += 1) },
       onShopChanged() {},
       entry,
       restartAfterMs: 20,
@@ -167,7 +168,8 @@ describe("delivery thread supervision", () => {
     // THEN it is restarted (20, 40, 80 ms ...), each exit logged
     await until(async () => errors.length >= 3, 5_000);
     expect(errors.every((message) => message === "delivery thread exited; restarting")).toBe(true);
-    // AND /healthz says why nothing is being delivered
+    // AND each exit is counted for /metrics, and /healthz says why nothing is being delivered
+    expect(exits).toBe(errors.length);
     expect(thread.health?.()).toBe("delivery thread exited with code 3; restarting");
     // AND stop() ends the cycle
     await thread.stop();

@@ -23,7 +23,7 @@ export type DeliveryThreadOptions = {
   webhookPressure: SharedArrayBuffer;
   busyThreshold: number;
   logger: DeliveryLogger;
-  metrics: Pick<Metrics, "recordDelivered" | "recordMetaError">;
+  metrics: Pick<Metrics, "recordDelivered" | "recordMetaError" | "recordDeliveryThreadExit">;
   onShopChanged(shop: string): void;
   /** The compiled thread entry; default: build/node/delivery-thread.js under the app root. */
   entry?: string;
@@ -133,6 +133,7 @@ export function createDeliveryThread(options: DeliveryThreadOptions): DeliveryWo
         // Rows it had leased come back after the lease; until a new thread runs, nothing is delivered but
         // nothing is lost either. Back off so a thread that cannot start does not spin.
         options.logger.error({ code, restartInMs: restartDelayMs }, "delivery thread exited; restarting");
+        options.metrics.recordDeliveryThreadExit();
         down ??= `delivery thread exited with code ${code}; restarting`;
         restartTimer = setTimeout(() => {
           restartTimer = null;
