@@ -1,6 +1,6 @@
 import { type Env, encryptionKeys, env } from "./env.server";
 import { createLogger, type Logger } from "./logger.server";
-import { openDatabase, type Database } from "./db/connection.server";
+import { isInMemoryDatabase, openDatabase, type Database } from "./db/connection.server";
 import { createShopStore } from "./db/shops.server";
 import { createOutbox } from "./db/outbox.server";
 import { createWebhookReceipts } from "./db/webhook-receipts.server";
@@ -70,7 +70,8 @@ export async function createAppContext(config: Env, options: AppContextOptions =
   // pid alone collides across containers (every container's first process is pid 1).
   const owner = `${role}-${hostname()}-${process.pid}-${randomBytes(3).toString("hex")}`;
   const worker: DeliveryWorker =
-    options.deliveryThread && !redisUrl && role === "web"
+    // An in-memory database cannot be shared with a thread's connection: that worker stays in-process.
+    options.deliveryThread && !redisUrl && role === "web" && !isInMemoryDatabase(config.DATABASE_URL)
       ? createDeliveryThread({
           env: config,
           owner,

@@ -101,6 +101,11 @@ function openPostgres(url: string, poolMax: number): Kysely<Schema> {
   return new Kysely<Schema>({ dialect: new PostgresDialect({ pool }) });
 }
 
+/** An in-memory SQLite database exists only for the connection that opened it: no second connection sees it. */
+export function isInMemoryDatabase(url: string): boolean {
+  return url.startsWith("file:") && sqlitePathFromUrl(url) === ":memory:";
+}
+
 export function engineForUrl(url: string): Engine {
   if (url.startsWith("file:")) return "sqlite";
   if (url.startsWith("postgres://") || url.startsWith("postgresql://")) return "postgres";

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import type { AppContext } from "../../app/context.server";
+import { createAppContext, setAppContext, type AppContext } from "../../app/context.server";
 import { createLogger } from "../../app/logger.server";
 import { getMetrics } from "../../app/observability/metrics.server";
 import { renderMetrics } from "../../app/observability/render-metrics.server";
@@ -134,6 +134,28 @@ describe("delivery thread", () => {
       expect(await createOutbox(database).countByStatus(SHOP)).toMatchObject({ sent: 1, pending: 0 });
     } finally {
       await database.close();
+    }
+  });
+});
+
+describe("delivery thread, in-memory database", () => {
+  it("keeps the worker in-process, where the one connection that sees the data lives", async () => {
+    const sim = await startMetaSimulator();
+    sim.registerPixel(PIXEL, META_TOKEN);
+    const config = parseEnv({ ...process.env, DATABASE_URL: "file::memory:", META_GRAPH_URL: sim.url, WORKER: "inline" });
+    const context = await createAppContext(config, { startWorker: false, deliveryThread: true });
+    setAppContext(context);
+    try {
+      await context.shops.configureShop(SHOP, { pixelIds: [PIXEL], accessToken: META_TOKEN }, Date.now());
+      expect((await deliverPaidOrder(recentOrder(4), { webhookId: "wh-memory" })).status).toBe(200);
+      // An in-process worker has nothing apart from the process to report, and delivers from this connection.
+      expect(context.worker.health?.() ?? null).toBeNull();
+      expect((await context.worker.runOnce()).sent).toBe(1);
+      expect(sim.accepted).toHaveLength(1);
+    } finally {
+      setAppContext(undefined);
+      await context.close();
+      await sim.close();
     }
   });
 });
