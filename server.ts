@@ -1,23 +1,18 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import { createReadStream, existsSync, statSync } from "node:fs";
-import { dirname, extname, join, normalize } from "node:path";
+import { extname, join, normalize } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { Readable } from "node:stream";
 import { createRequestHandler, type ServerBuild } from "@remix-run/node";
 import type { AppContext } from "./app/context.server";
 import { answerWebhook, createWebhookLane, PayloadTooLarge, readBody } from "./server/webhook-lane";
+import { appRoot } from "./app/server/app-root.server";
 
 // Production entry: a plain Node HTTP server around the Remix server build. It also owns the process
 // lifecycle — the inline delivery worker starts with it and SIGTERM stops both gracefully.
 
 // The app's root (where package.json is): this file runs as server.ts in development and tests, and
 // compiled as build/node/server.js in production (scripts/build-server-entry.ts).
-function appRoot(from: string): string {
-  for (let dir = from; ; dir = dirname(dir)) {
-    if (existsSync(join(dir, "package.json"))) return dir;
-    if (dirname(dir) === dir) return from;
-  }
-}
 const ROOT = appRoot(fileURLToPath(new URL(".", import.meta.url)));
 const CLIENT_DIR = join(ROOT, "build/client");
 const MIME: Record<string, string> = {

@@ -10,25 +10,19 @@ import { installGracefulShutdown } from "../app/delivery/shutdown.server";
 import { parseEnvOrExit } from "../app/env.server";
 import { startMetricsServer, type MetricsServer } from "../app/observability/metrics-server.server";
 
-function positiveInt(name: string, value: string | undefined): number | undefined {
+/** An integer option within [min, max], or exit 1 with one line saying what it must be. */
+function intOption(name: string, value: string | undefined, min: number, max: number, mustBe: string): number | undefined {
   if (value === undefined) return undefined;
   const parsed = Number(value);
-  if (!Number.isInteger(parsed) || parsed <= 0) {
-    console.error(`Invalid option: --${name} must be a positive integer`);
+  if (!Number.isInteger(parsed) || parsed < min || parsed > max) {
+    console.error(`Invalid option: --${name} must be ${mustBe}`);
     process.exit(1);
   }
   return parsed;
 }
 
-function port(name: string, value: string | undefined): number | undefined {
-  if (value === undefined) return undefined;
-  const parsed = Number(value);
-  if (!Number.isInteger(parsed) || parsed < 0 || parsed > 65535) {
-    console.error(`Invalid option: --${name} must be a port number (0 picks a free one)`);
-    process.exit(1);
-  }
-  return parsed;
-}
+const positiveInt = (name: string, value: string | undefined) => intOption(name, value, 1, Number.MAX_SAFE_INTEGER, "a positive integer");
+const port = (name: string, value: string | undefined) => intOption(name, value, 0, 65535, "a port number (0 picks a free one)");
 
 async function main(): Promise<void> {
   const { values } = parseArgs({

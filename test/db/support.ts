@@ -35,6 +35,19 @@ export async function openTestSqlite(): Promise<TestDatabase> {
   };
 }
 
+/**
+ * Runs `read` on a connection of its own to the database at `url` (already migrated), then closes it: for
+ * looking at what another process or thread wrote, or at what is left after an app context closed.
+ */
+export async function withConnection<T>(url: string, read: (database: Database) => Promise<T>): Promise<T> {
+  const database = await openDatabase(url, { migrate: false });
+  try {
+    return await read(database);
+  } finally {
+    await database.close();
+  }
+}
+
 async function withAdminClient<T>(work: (client: pg.Client) => Promise<T>): Promise<T> {
   const client = new pg.Client({ connectionString: TEST_POSTGRES_URL });
   try {

@@ -8,13 +8,13 @@ import { getMetrics } from "../../app/observability/metrics.server";
 import { renderMetrics } from "../../app/observability/render-metrics.server";
 import { createDeliveryThread, deliveryThreadEntry } from "../../app/delivery/thread/delivery-thread.server";
 import { parseEnv } from "../../app/env.server";
-import { openDatabase } from "../../app/db/connection.server";
 import { createOutbox } from "../../app/db/outbox.server";
 import { checkHealth } from "../../app/server/health.server";
 import { BUSY_WITH_WEBHOOKS, countingWebhook, webhookPressureBuffer } from "../../app/webhooks/webhook-pressure.server";
 import { numberedOrder } from "../fixtures/factories";
 import { startMetaSimulator, type MetaSimulator } from "../sim/meta-graph-sim";
 import { openTestApp } from "../support/app-context";
+import { withConnection } from "../db/support";
 import { captureLines, deliverPaidOrder, META_TOKEN, PIXEL, sample, SHOP } from "../observability/support";
 
 // The embedded web process's inline worker on its own thread (decision 0010), driven through the real
@@ -129,12 +129,7 @@ describe("delivery thread", () => {
     await context.close();
     // THEN the send completed and was recorded as sent, not left leased for another worker to repeat
     expect(sim.accepted).toHaveLength(1);
-    const database = await openDatabase(url, { migrate: false });
-    try {
-      expect(await createOutbox(database).countByStatus(SHOP)).toMatchObject({ sent: 1, pending: 0 });
-    } finally {
-      await database.close();
-    }
+    expect(await withConnection(url, (database) => createOutbox(database).countByStatus(SHOP))).toMatchObject({ sent: 1, pending: 0 });
   });
 });
 

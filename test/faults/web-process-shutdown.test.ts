@@ -13,6 +13,7 @@ import { startMetaSimulator, type MetaSimulator } from "../sim/meta-graph-sim";
 import { createWebhookClient } from "../sim/webhook-sender";
 import { TEST_SECRET } from "../support/app-context";
 import { waitFor } from "../scale/wait-for";
+import { withConnection } from "../db/support";
 
 // `npm start` as a real process (build/node/server.js, which npm test builds): embedded mode, delivering from
 // its delivery thread (decision 0010). SIGTERM while Meta is still answering must let that send finish and be
@@ -63,26 +64,18 @@ describe("web process (npm start), embedded mode", () => {
       const order = JSON.stringify(numberedOrder(1, { processed_at: new Date(Date.now() - 60_000).toISOString() }));
       expect((await client.send("orders/paid", SHOP, order, { webhookId: "wh-sigterm-1" })).status).toBe(200);
       client.close();
-      const observer = await openDatabase(url, { migrate: false });
-      try {
+      await withConnection(url, (observer) => {
         const leased = async () =>
           (await observer.db.selectFrom("deliveries").select("id").where("lease_owner", "is not", null).execute()).length === 1;
-        await waitFor(leased, 5_000, "row leased by the thread");
-      } finally {
-        await observer.close();
-      }
+        return waitFor(leased, 5_000, "row leased by the thread");
+      });
       expect(sim.accepted).toHaveLength(0);
       // WHEN the process is told to stop
       child.kill("SIGTERM");
       // THEN it exits 0 only after Meta's answer was recorded
       expect(await exited).toBe(0);
       expect(sim.accepted).toHaveLength(1);
-      const after = await openDatabase(url, { migrate: false });
-      try {
-        expect(await createOutbox(after).countByStatus(SHOP)).toMatchObject({ sent: 1, pending: 0 });
-      } finally {
-        await after.close();
-      }
+      expect(await withConnection(url, (after) => createOutbox(after).countByStatus(SHOP))).toMatchObject({ sent: 1, pending: 0 });
       expect(stderr).not.toContain(TOKEN);
     } finally {
       if (child.exitCode === null) child.kill("SIGKILL");

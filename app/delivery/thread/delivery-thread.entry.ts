@@ -30,7 +30,7 @@ function forwardingLogger(): DeliveryLogger {
 
 const metrics: DeliveryMetrics = {
   recordDelivered(latenciesMs) {
-    if (latenciesMs.length > 0) post({ type: "delivered", latenciesMs: [...latenciesMs] });
+    if (latenciesMs.length > 0) post({ type: "delivered", latenciesMs });
   },
   recordMetaError(labels) {
     post({ type: "meta-error", labels });
@@ -80,14 +80,12 @@ port.on("message", (message: ToThread) => {
       );
       return;
     case "stop":
-      // In-flight sends finish and are recorded before the connection closes (the graceful path of SIGTERM).
+      // In-flight sends finish and are recorded before the connection closes (the graceful path of SIGTERM);
+      // closing the port then lets the thread end, which the web process awaits as its exit.
       void worker
         .stop()
         .then(() => database.close())
-        .finally(() => {
-          post({ type: "stopped" });
-          port.close();
-        });
+        .finally(() => port.close());
       return;
   }
 });

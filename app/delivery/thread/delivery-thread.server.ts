@@ -1,5 +1,6 @@
 import { existsSync } from "node:fs";
 import { dirname, join } from "node:path";
+import { appRoot } from "../../server/app-root.server";
 import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
 import type { Env } from "../../env.server";
@@ -34,13 +35,6 @@ export type DeliveryThreadOptions = {
 };
 
 const MAX_RESTART_DELAY_MS = 30_000;
-
-function appRoot(from: string): string {
-  for (let dir = from; ; dir = dirname(dir)) {
-    if (existsSync(join(dir, "package.json"))) return dir;
-    if (dirname(dir) === dir) return from;
-  }
-}
 
 /**
  * The compiled thread entry, or null when this checkout has not been built (`npm run build` makes it). Both
@@ -101,8 +95,6 @@ export function createDeliveryThread(options: DeliveryThreadOptions): DeliveryWo
         else pending?.reject(new Error(message.error ?? "delivery pass failed"));
         return;
       }
-      case "stopped":
-        return;
     }
   }
 
@@ -179,10 +171,11 @@ export function createDeliveryThread(options: DeliveryThreadOptions): DeliveryWo
       const current = thread;
       if (!current) return;
       send({ type: "stop" });
+      const graceMs = options.stopTimeoutMs ?? 30_000;
       const grace = setTimeout(() => {
-        options.logger.warn({ afterMs: options.stopTimeoutMs ?? 30_000 }, "delivery thread did not stop in time; terminating");
+        options.logger.warn({ afterMs: graceMs }, "delivery thread did not stop in time; terminating");
         void current.terminate();
-      }, options.stopTimeoutMs ?? 30_000);
+      }, graceMs);
       await exited;
       clearTimeout(grace);
     },

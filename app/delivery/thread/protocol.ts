@@ -36,9 +36,8 @@ export type LogLevel = "info" | "warn" | "error";
 export type FromThread =
   | { type: "ready" }
   | { type: "failed-to-start"; message: string }
-  | { type: "delivered"; latenciesMs: number[] }
+  | { type: "delivered"; latenciesMs: readonly number[] }
   | { type: "meta-error"; labels: MetaErrorLabels }
   | { type: "log"; level: LogLevel; fields: Record<string, unknown>; message: string }
   | { type: "shop-changed"; shop: string }
-  | { type: "ran-once"; requestId: number; summary: RunSummary | null; error?: string }
-  | { type: "stopped" };
+  | { type: "ran-once"; requestId: number; summary: RunSummary | null; error?: string };
