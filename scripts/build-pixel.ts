@@ -10,7 +10,7 @@ const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 
 export const PIXEL_ENTRY = resolve(ROOT, "extensions/web-pixel/src/index.ts");
 export const PIXEL_OUTFILE = resolve(ROOT, "extensions/web-pixel/dist/web-pixel.js");
-export const CAPTURE_ENTRY = resolve(ROOT, "extensions/storefront-capture/src/tandem-capture.ts");
+export const CAPTURE_ENTRY = resolve(ROOT, "app/storefront-capture/tandem-capture.ts");
 export const CAPTURE_OUTFILE = resolve(ROOT, "extensions/storefront-capture/assets/tandem-capture.js");
 
 /** The pixel as Shopify's CLI would build it, minified for ES2020; returns the bundle text. */

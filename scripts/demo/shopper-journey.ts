@@ -3,8 +3,8 @@
 // simulator, and the order that results carries the cart attributes exactly as Shopify would carry them.
 import { readFileSync } from "node:fs";
 import { randomBytes } from "node:crypto";
-import { runCapture } from "../../extensions/storefront-capture/src/run-capture";
-import type { CaptureEnv } from "../../extensions/storefront-capture/src/capture-env";
+import { runCapture } from "../../app/storefront-capture/run-capture";
+import type { CaptureEnv } from "../../app/storefront-capture/capture-env";
 import { trUrlsForEvent } from "../../app/tracking/pixel/pixel-event";
 import { buildOrder, type OrderPayload } from "../../test/fixtures/factories";
 

@@ -1,16 +1,16 @@
 // One pass of the storefront capture (DESIGN §1, §4): consent → cookies → cart token → event id →
 // at most one /cart/update.js when something changed. Never throws; returns what it did for tests and demo.
-import { fbclidFromUrl, isValidFbc } from "../../../app/tracking/fbp-fbc";
-import { captureAttributes, encodeEventId, writeFingerprint } from "../../../app/tracking/pixel/capture-attributes";
-import { clickIdsFromUrl, mergeClickIds } from "../../../app/tracking/pixel/capture-click-ids";
-import { consentFromCustomerPrivacy } from "../../../app/tracking/pixel/capture-consent";
+import { fbclidFromUrl, isValidFbc } from "../tracking/fbp-fbc";
+import { captureAttributes, encodeEventId, writeFingerprint } from "../tracking/pixel/capture-attributes";
+import { clickIdsFromUrl, mergeClickIds } from "../tracking/pixel/capture-click-ids";
+import { consentFromCustomerPrivacy } from "../tracking/pixel/capture-consent";
 import {
   COOKIE_MAX_AGE_SECONDS,
   cookieDomainCandidates,
   decideFbc,
   decideFbp,
   subdomainIndexOf,
-} from "../../../app/tracking/pixel/capture-cookies";
+} from "../tracking/pixel/capture-cookies";
 import type { CaptureEnv } from "./capture-env";
 
 export const CAPTURE_STORAGE = {
