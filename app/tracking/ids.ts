@@ -8,7 +8,8 @@ export function shopifyIdDigits(value: unknown, resources: readonly string[]): s
   if (typeof value === "number") {
     return Number.isSafeInteger(value) && value > 0 ? String(value) : null;
   }
-  if (typeof value === "bigint") return value > 0n ? value.toString() : null;
+  // No BigInt literal here: the Shopify CLI bundles the pixel for ES2015, where `0n` cannot be parsed.
+  if (typeof value === "bigint") return /^[1-9]\d*$/.test(value.toString()) ? value.toString() : null;
   if (typeof value !== "string") return null;
   const trimmed = value.trim();
   if (DIGITS.test(trimmed)) return /^0+$/.test(trimmed) ? null : trimmed;
