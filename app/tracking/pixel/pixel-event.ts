@@ -1,7 +1,6 @@
 // One Shopify customer event → the /tr URLs the Web Pixel fetches (one per configured pixel id). Pure and
 // Node-runnable: the extension's index.ts is a thin adapter, and the demo calls this without a browser.
 import { TANDEM_ATTRIBUTE, readAttribute } from "../attributes";
-import { purchaseEventId } from "../event-id";
 import { metaEventNameFor } from "../event-names";
 import { isValidFbc, isValidFbp } from "../fbp-fbc";
 import {
@@ -14,6 +13,7 @@ import {
 import type { BrowserCustomData, BrowserValueSettings } from "./browser-custom-data";
 import type { BrowserUserData } from "./browser-user-data";
 import { userDataFromCheckout } from "./browser-user-data";
+import { decidePurchaseEventId } from "./purchase-id-ledger";
 import { field, stringAt } from "./read-shape";
 import { buildTrUrl } from "./tr-url";
 
@@ -26,6 +26,11 @@ export type PixelContext = {
   /** init.customerPrivacy.saleOfDataAllowed, updated on visitorConsentCollected. */
   saleOfDataAllowed: boolean | null | undefined;
   valueSettings?: BrowserValueSettings;
+  /**
+   * checkout_completed only: the id the purchase ledger decided (purchase-id-ledger.ts), which also knows what
+   * the checkout's earlier events carried. Without it the rule runs over this event alone.
+   */
+  purchaseEventId?: string | null;
 };
 
 const PIXEL_ID = /^\d{5,20}$/;
@@ -38,7 +43,9 @@ export function parsePixelIds(settings: unknown): string[] {
   return [...new Set(ids)];
 }
 
-function customDataFor(name: string, data: unknown, settings: BrowserValueSettings): BrowserCustomData {
+// `checkout` is `data.checkout`: checkout_started, payment_info_submitted and checkout_completed are the only
+// mapped events that carry one.
+function customDataFor(name: string, data: unknown, checkout: unknown, settings: BrowserValueSettings): BrowserCustomData {
   switch (name) {
     case "product_viewed":
       return customDataFromVariant(field(data, "productVariant"));
@@ -46,48 +53,33 @@ function customDataFor(name: string, data: unknown, settings: BrowserValueSettin
       return customDataFromCartLine(field(data, "cartLine"));
     case "search_submitted":
       return customDataFromSearch(field(data, "searchResult"));
-    case "checkout_started":
-    case "payment_info_submitted":
-    case "checkout_completed":
-      return customDataFromCheckout(field(data, "checkout"), settings);
     default:
-      return {};
+      return checkout === undefined ? {} : customDataFromCheckout(checkout, settings);
   }
 }
 
-/** The Purchase twin is named by the server's rule; every other event by its Shopify event id. */
-function eventIdFor(name: string, event: unknown): string | null {
-  if (name !== "checkout_completed") return stringAt(event, "id");
-  const checkout = field(event, "data", "checkout");
-  const id = purchaseEventId(field(checkout, "attributes"), field(checkout, "token"), field(checkout, "order", "id"));
-  return id?.eventId ?? null;
-}
-
 /** Cookies first (the latest values); the cart attributes the embed wrote when the cookie is unreadable. */
-function browserIds(event: unknown, ctx: PixelContext): { fbp: string | null; fbc: string | null } {
-  const attributes = field(event, "data", "checkout", "attributes");
+function browserIds(checkout: unknown, ctx: PixelContext): { fbp: string | null; fbc: string | null } {
+  const attributes = field(checkout, "attributes");
   const fbp = [ctx.cookies.fbp, readAttribute(attributes, TANDEM_ATTRIBUTE.fbp)].find(isValidFbp) ?? null;
   const fbc = [ctx.cookies.fbc, readAttribute(attributes, TANDEM_ATTRIBUTE.fbc)].find(isValidFbc) ?? null;
   return { fbp, fbc };
 }
 
-function timestampMsOf(event: unknown): number | null {
-  const parsed = Date.parse(stringAt(event, "timestamp") ?? "");
-  return Number.isFinite(parsed) ? parsed : null;
-}
-
 export async function trUrlsForEvent(event: unknown, ctx: PixelContext): Promise<string[]> {
   const name = stringAt(event, "name") ?? "";
   const eventName = metaEventNameFor(name);
-  const eventId = eventIdFor(name, event);
-  const timestampMs = timestampMsOf(event);
-  if (eventName === null || eventId === null || timestampMs === null || ctx.pixelIds.length === 0) return [];
-
   const data = field(event, "data");
-  const customData = customDataFor(name, data, ctx.valueSettings ?? DEFAULT_BROWSER_VALUE_SETTINGS);
   const checkout = field(data, "checkout");
+  // The Purchase twin is named by the server's rule (or the purchase ledger); every other event by its own id.
+  const eventId =
+    name === "checkout_completed" ? ctx.purchaseEventId || decidePurchaseEventId(checkout) : stringAt(event, "id");
+  const timestampMs = Date.parse(stringAt(event, "timestamp") ?? "");
+  if (eventName === null || eventId === null || !Number.isFinite(timestampMs)) return [];
+
+  const customData = customDataFor(name, data, checkout, ctx.valueSettings ?? DEFAULT_BROWSER_VALUE_SETTINGS);
   const userData: BrowserUserData = checkout === undefined ? {} : await userDataFromCheckout(checkout);
-  const { fbp, fbc } = browserIds(event, ctx);
+  const { fbp, fbc } = browserIds(checkout, ctx);
   return ctx.pixelIds.map((pixelId) =>
     buildTrUrl(ctx.endpoint, {
       pixelId,

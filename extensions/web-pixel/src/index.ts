@@ -1,7 +1,7 @@
 // Thin adapter between Shopify's Web Pixel runtime and the pure mapping in app/tracking/pixel.
 import { register } from "@shopify/web-pixels-extension";
-import { SHOPIFY_TO_META_EVENT } from "../../../app/tracking/event-names";
 import { parsePixelIds, trUrlsForEvent } from "../../../app/tracking/pixel/pixel-event";
+import { createPurchaseIdLedger } from "../../../app/tracking/pixel/purchase-id-ledger";
 import { trEndpoint } from "./endpoint";
 
 register(({ analytics, browser, init, settings, customerPrivacy }) => {
@@ -13,6 +13,9 @@ register(({ analytics, browser, init, settings, customerPrivacy }) => {
   customerPrivacy.subscribe("visitorConsentCollected", (event) => {
     privacy = event.customerPrivacy;
   });
+  // localStorage, not sessionStorage: checkouts run on the shop's own domain, and a thank-you page reopened in
+  // another tab or after a restart must still find the id its Purchase went out under (decision 0011).
+  const ledger = createPurchaseIdLedger(browser.localStorage);
 
   async function cookie(name: string): Promise<string | null> {
     try {
@@ -24,20 +27,21 @@ register(({ analytics, browser, init, settings, customerPrivacy }) => {
 
   async function send(event: unknown): Promise<void> {
     if (privacy.marketingAllowed === false) return;
+    // Every checkout event feeds the ledger, also those Meta has no event for (trUrlsForEvent skips them).
+    const purchaseEventId = await ledger.observe(event);
     const cookies = { fbp: await cookie("_fbp"), fbc: await cookie("_fbc") };
     const urls = await trUrlsForEvent(event, {
       pixelIds,
       endpoint: trEndpoint(),
       cookies,
       saleOfDataAllowed: privacy.saleOfDataAllowed,
+      purchaseEventId,
     });
     // Best effort: a blocked or failed request must never surface in the shop's console.
     for (const url of urls) fetch(url, { mode: "no-cors", keepalive: true }).catch(() => undefined);
   }
 
-  for (const name of Object.keys(SHOPIFY_TO_META_EVENT)) {
-    analytics.subscribe(name, (event: unknown) => {
-      send(event).catch(() => undefined);
-    });
-  }
+  analytics.subscribe("all_standard_events", (event) => {
+    send(event).catch(() => undefined);
+  });
 });
