@@ -10,7 +10,8 @@ export function shopifyGlobal(): ShopifyGlobal {
 }
 
 function routesRoot(): string {
-  const root = shopifyGlobal().routes?.root;
+  const routes = shopifyGlobal().routes;
+  const root = routes && routes.root;
   if (typeof root !== "string" || root === "") return "/";
   return root.endsWith("/") ? root : `${root}/`;
 }
@@ -44,13 +45,18 @@ function storageSet(key: string, value: string): void {
   }
 }
 
+// Taken when this module loads, before cart-watch.ts wraps window.fetch: the capture's own /cart.js and
+// /cart/update.js requests must not look like the theme changing the cart, or each write would start a pass.
+const pageFetch = window.fetch;
+
 async function requestJson(method: "GET" | "POST", path: string, body?: unknown): Promise<unknown> {
   try {
-    const response = await fetch(path, {
+    const response = await pageFetch(path, {
       method,
       credentials: "same-origin",
-      headers: { "Content-Type": "application/json", Accept: "application/json" },
-      body: body === undefined ? undefined : JSON.stringify(body),
+      // The .js endpoints answer JSON whatever the Accept header says.
+      headers: { "Content-Type": "application/json" },
+      body: body === undefined ? body : JSON.stringify(body),
     });
     return response.ok ? await response.json() : null;
   } catch {

@@ -1,7 +1,10 @@
-// One pass of the storefront capture (DESIGN §1, §4): consent → cookies → cart token → event id →
-// at most one /cart/update.js when something changed. Never throws; returns what it did for tests and demo.
-import { fbclidFromUrl, isValidFbc } from "../tracking/fbp-fbc";
-import { captureAttributes, encodeEventId, writeFingerprint } from "../tracking/pixel/capture-attributes";
+// One pass of the storefront capture (DESIGN §1, §4; docs/decisions/0012): consent → cookies → /cart.js →
+// nothing while the cart is empty → the cart's own event id, else one minted once → one /cart/update.js
+// with only the attributes that differ from the cart's. Never throws; returns what it did.
+import { isValidFbc, isValidFbp } from "../tracking/fbp-fbc";
+import { captureAttributes, encodeEventId } from "../tracking/pixel/capture-attributes";
+import { attributesToWrite, cartEventId, readCart } from "../tracking/pixel/capture-cart";
+import type { CartState } from "../tracking/pixel/capture-cart";
 import { clickIdsFromUrl, mergeClickIds } from "../tracking/pixel/capture-click-ids";
 import { consentFromCustomerPrivacy } from "../tracking/pixel/capture-consent";
 import {
@@ -13,23 +16,30 @@ import {
 } from "../tracking/pixel/capture-cookies";
 import type { CaptureEnv } from "./capture-env";
 
-export const CAPTURE_STORAGE = {
-  eventId: "_tandem_eid",
-  clickIds: "_tandem_cids",
-  written: "_tandem_written",
-} as const;
+/** localStorage key of the click ids seen in this browser (DESIGN §4 `_tandem_click_ids`). */
+export const CLICK_IDS_STORAGE = "_tandem_cids";
+
+/** What one page remembers between passes and checkout submits. */
+export type CaptureMemory = {
+  /** The cart as last read or written in this page. */
+  cart: CartState | null;
+  /** An id minted in this page that no cart carries yet, so a checkout form and the next pass agree. */
+  minted: string | null;
+};
 
 export type CaptureOutcome =
   | { status: "waiting_for_consent" }
   | { status: "no_cart" }
+  | { status: "empty_cart" }
   | { status: "unchanged"; attributes: Record<string, string> }
-  | { status: "written"; attributes: Record<string, string> }
+  | { status: "written"; attributes: Record<string, string>; changed: Record<string, string> }
   | { status: "write_failed"; attributes: Record<string, string> };
 
+export function newCaptureMemory(): CaptureMemory {
+  return { cart: null, minted: null };
+}
+
 const PROBE = "_tandem_probe";
-// What encodeEventId mints (16 bytes). Checked locally rather than via event-id.ts, whose id helpers use
-// BigInt literals that an ES2017 storefront browser could not parse.
-const MINTED_EVENT_ID = /^[A-Za-z0-9_-]{22}$/;
 
 /** The registrable domain, found by setting a probe cookie on ever longer suffixes (Meta's technique). */
 function findCookieDomain(env: CaptureEnv): string | null {
@@ -43,67 +53,71 @@ function findCookieDomain(env: CaptureEnv): string | null {
   return null;
 }
 
+/** 31 random bits, as Meta's own pixel puts in `_fbp`. */
 function randomInt(env: CaptureEnv): number {
-  const bytes = env.randomBytes(4);
-  return (((bytes[0] ?? 0) << 23) | ((bytes[1] ?? 0) << 15) | ((bytes[2] ?? 0) << 7) | ((bytes[3] ?? 0) >> 1)) >>> 0;
+  return env.randomBytes(4).reduce((n, byte) => n * 256 + byte, 0) >>> 1;
 }
 
-function syncCookies(env: CaptureEnv): { fbp: string | null; fbc: string | null } {
+// The page URL is absolute, so URL does what fbp-fbc.ts's fbclidFromUrl (built for Shopify's relative
+// landing_site) does, in fewer bytes of the size-budgeted asset.
+function fbclidOf(href: string): string | null {
+  try {
+    return (new URL(href).searchParams.get("fbclid") || "").trim() || null;
+  } catch {
+    return null;
+  }
+}
+
+function syncCookies(env: CaptureEnv): void {
   const domain = findCookieDomain(env);
   const index = subdomainIndexOf(domain);
   const now = env.nowMs();
-  let fbp = env.readCookie("_fbp");
-  const newFbp = decideFbp(fbp, now, randomInt(env), index);
-  if (newFbp !== null) {
-    env.writeCookie("_fbp", newFbp, domain, COOKIE_MAX_AGE_SECONDS);
-    fbp = newFbp;
-  }
-  let fbc = env.readCookie("_fbc");
-  const newFbc = decideFbc(fbc, fbclidFromUrl(env.href), now, index);
-  if (newFbc !== null) {
-    env.writeCookie("_fbc", newFbc, domain, COOKIE_MAX_AGE_SECONDS);
-    fbc = newFbc;
-  }
-  return { fbp, fbc: isValidFbc(fbc) ? fbc : null };
+  const fbp = decideFbp(env.readCookie("_fbp"), now, randomInt(env), index);
+  if (fbp !== null) env.writeCookie("_fbp", fbp, domain, COOKIE_MAX_AGE_SECONDS);
+  const fbc = decideFbc(env.readCookie("_fbc"), fbclidOf(env.href), now, index);
+  if (fbc !== null) env.writeCookie("_fbc", fbc, domain, COOKIE_MAX_AGE_SECONDS);
 }
 
-/** Reuse the id minted for this cart; a new cart token (e.g. after an order) gets a fresh one. */
-function eventIdFor(env: CaptureEnv, cartToken: string): string {
-  const [token, id] = (env.storageGet(CAPTURE_STORAGE.eventId) ?? "").split(" ");
-  if (token === cartToken && id !== undefined && MINTED_EVENT_ID.test(id)) return id;
-  const minted = encodeEventId(env.randomBytes(16));
-  env.storageSet(CAPTURE_STORAGE.eventId, `${cartToken} ${minted}`);
-  return minted;
-}
-
-function cartTokenOf(cart: unknown): string | null {
-  const token = typeof cart === "object" && cart !== null ? (cart as Record<string, unknown>).token : null;
-  return typeof token === "string" && token.trim() !== "" ? token.trim() : null;
-}
-
-export async function runCapture(env: CaptureEnv): Promise<CaptureOutcome> {
+/**
+ * The attributes this cart should carry now, or null without consent. Synchronous, so a checkout form's
+ * submit can use it; mints an id only when neither the cart nor this page has one.
+ */
+export function wantedAttributes(env: CaptureEnv, memory: CaptureMemory): Record<string, string> | null {
   const consent = consentFromCustomerPrivacy(env.customerPrivacy);
-  if (!consent.trackingAllowed) return { status: "waiting_for_consent" };
-
-  const ids = syncCookies(env);
-  const clickIds = mergeClickIds(env.storageGet(CAPTURE_STORAGE.clickIds), clickIdsFromUrl(env.href));
-  if (Object.keys(clickIds).length > 0) env.storageSet(CAPTURE_STORAGE.clickIds, JSON.stringify(clickIds));
-
-  const cartToken = cartTokenOf(await env.requestJson("GET", `${env.routesRoot}cart.js`));
-  if (cartToken === null) return { status: "no_cart" };
-
-  const attributes = captureAttributes({
-    eventId: eventIdFor(env, cartToken),
-    fbp: ids.fbp,
-    fbc: ids.fbc,
+  if (!consent.trackingAllowed) return null;
+  const clickIds = mergeClickIds(env.storageGet(CLICK_IDS_STORAGE), clickIdsFromUrl(env.href));
+  if (Object.keys(clickIds).length > 0) env.storageSet(CLICK_IDS_STORAGE, JSON.stringify(clickIds));
+  let eventId = cartEventId(memory.cart === null ? {} : memory.cart.attributes, memory.minted);
+  if (eventId === null) eventId = memory.minted = encodeEventId(env.randomBytes(16));
+  const fbp = env.readCookie("_fbp");
+  const fbc = env.readCookie("_fbc");
+  return captureAttributes({
+    eventId,
+    fbp: isValidFbp(fbp) ? fbp : null,
+    fbc: isValidFbc(fbc) ? fbc : null,
     consent: consent.snapshot,
     clickIds,
   });
-  const fingerprint = writeFingerprint(cartToken, attributes);
-  if (env.storageGet(CAPTURE_STORAGE.written) === fingerprint) return { status: "unchanged", attributes };
+}
 
-  const response = await env.requestJson("POST", `${env.routesRoot}cart/update.js`, { attributes });
-  if (response === null) return { status: "write_failed", attributes };
-  env.storageSet(CAPTURE_STORAGE.written, fingerprint);
-  return { status: "written", attributes };
+export async function runCapture(env: CaptureEnv, memory: CaptureMemory = newCaptureMemory()): Promise<CaptureOutcome> {
+  if (!consentFromCustomerPrivacy(env.customerPrivacy).trackingAllowed) return { status: "waiting_for_consent" };
+  syncCookies(env);
+
+  const cart = readCart(await env.requestJson("GET", `${env.routesRoot}cart.js`));
+  if (cart === null) return { status: "no_cart" };
+  memory.cart = cart;
+  // An empty cart's token is not the cart's yet (it can change on every read): nothing to name or write.
+  if (cart.itemCount === 0) return { status: "empty_cart" };
+
+  const attributes = wantedAttributes(env, memory);
+  if (attributes === null) return { status: "waiting_for_consent" };
+  const changed = attributesToWrite(attributes, cart.attributes);
+  if (changed === null) return { status: "unchanged", attributes };
+
+  const written = readCart(await env.requestJson("POST", `${env.routesRoot}cart/update.js`, { attributes: changed }));
+  if (written === null) return { status: "write_failed", attributes };
+  memory.cart = written;
+  memory.minted = null;
+  return { status: "written", attributes, changed };
 }

@@ -3,10 +3,11 @@
 // simulator, and the order that results carries the cart attributes exactly as Shopify would carry them.
 import { readFileSync } from "node:fs";
 import { randomBytes } from "node:crypto";
-import { runCapture } from "../../app/storefront-capture/run-capture";
+import { newCaptureMemory, runCapture } from "../../app/storefront-capture/run-capture";
 import type { CaptureEnv } from "../../app/storefront-capture/capture-env";
 import { trUrlsForEvent } from "../../app/tracking/pixel/pixel-event";
 import { buildOrder, type OrderPayload } from "../../test/fixtures/factories";
+import { createFakeCart } from "../../test/sim/fake-cart";
 
 const CHECKOUT_COMPLETED = JSON.parse(
   readFileSync(new URL("../../test/fixtures/shopify/checkout-completed.json", import.meta.url), "utf8"),
@@ -63,11 +64,11 @@ function browsingEvents(checkout: Record<string, unknown>, href: string): Array<
   ];
 }
 
-/** A storefront page in memory: cookies, storage and an Ajax cart shared across page views. */
+/** A storefront page in memory: cookies, storage and the fake Ajax cart, shared across page views. */
 function createFakePage(shopHost: string) {
   const cookies = new Map<string, string>();
   const storage = new Map<string, string>();
-  const cart = { token: `cart-${randomBytes(6).toString("hex")}`, attributes: {} as Record<string, string> };
+  const cart = createFakeCart();
   let cartUpdates = 0;
   const grantedPrivacy = {
     marketingAllowed: () => true,
@@ -87,12 +88,10 @@ function createFakePage(shopHost: string) {
       storageGet: (key) => storage.get(key) ?? null,
       storageSet: (key, value) => void storage.set(key, value),
       async requestJson(method, requestPath, body) {
-        if (method === "GET" && requestPath.endsWith("cart.js")) return { token: cart.token, attributes: cart.attributes };
+        if (method === "GET" && requestPath.endsWith("cart.js")) return cart.read().body;
         if (method === "POST" && requestPath.endsWith("cart/update.js")) {
           cartUpdates += 1;
-          const attributes = (body as { attributes?: Record<string, string> }).attributes ?? {};
-          Object.assign(cart.attributes, attributes);
-          return { token: cart.token, attributes: cart.attributes };
+          return cart.update(body as Record<string, unknown>).body;
         }
         return null;
       },
@@ -105,9 +104,16 @@ function createFakePage(shopHost: string) {
 
 export async function playJourney(options: JourneyOptions): Promise<JourneyResult> {
   const page = createFakePage(options.shopHost);
-  // Landing from a Meta ad (fbclid), then a product page: the capture writes the cart once, not per view.
+  // Landing from a Meta ad (fbclid), then a product page: the cart is still empty, so the capture sets
+  // the cookies and leaves the cart alone.
   await runCapture(page.envFor("/?fbclid=IwAR2demoClickIdAbCdEf"));
-  await runCapture(page.envFor("/products/linen-shirt"));
+  const productPage = page.envFor("/products/linen-shirt");
+  const memory = newCaptureMemory();
+  await runCapture(productPage, memory);
+  // The shopper adds the shirt from the product page's drawer (no page load); the embed's cart hook runs
+  // a pass, which names the cart and writes it once.
+  page.cart.add({ items: [{ id: 45012345678901, quantity: 2 }] });
+  await runCapture(productPage, memory);
 
   const attributes = options.viaCart ? page.cart.attributes : {};
   const now = new Date().toISOString();

@@ -1,9 +1,22 @@
 import { describe, expect, it } from "vitest";
+import { newCaptureMemory, runCapture, wantedAttributes } from "../../app/storefront-capture/run-capture";
+import type { CaptureEnv } from "../../app/storefront-capture/capture-env";
+import { parseConsent } from "../../app/tracking/consent";
 import { isWellFormedTandemEventId } from "../../app/tracking/event-id";
-import { captureAttributes, encodeEventId, writeFingerprint } from "../../app/tracking/pixel/capture-attributes";
+import { captureAttributes, encodeEventId } from "../../app/tracking/pixel/capture-attributes";
+import {
+  attributesToWrite,
+  cartEventId,
+  isCartChangePath,
+  isCartFormPost,
+  readCart,
+} from "../../app/tracking/pixel/capture-cart";
 import { clickIdsFromUrl, mergeClickIds } from "../../app/tracking/pixel/capture-click-ids";
 import { consentFromCustomerPrivacy } from "../../app/tracking/pixel/capture-consent";
 import { cookieDomainCandidates, decideFbc, decideFbp, subdomainIndexOf } from "../../app/tracking/pixel/capture-cookies";
+import { createFakeCart } from "../sim/fake-cart";
+
+const VARIANT = 45012345678901;
 
 describe("storefront capture decisions", () => {
   it("probes domains shortest first and gives IPs and bare hosts host-only cookies", () => {
@@ -44,13 +57,6 @@ describe("storefront capture decisions", () => {
     expect(isWellFormedTandemEventId(id)).toBe(true);
   });
 
-  it("fingerprints cart and attributes so an unchanged page view writes nothing", () => {
-    const attrs = captureAttributes({ eventId: "e".repeat(22), fbp: null, fbc: null, consent: "m1;a1;s1", clickIds: {} });
-    expect(attrs._tandem_fbp).toBe("");
-    expect(writeFingerprint("c1", attrs)).toBe(writeFingerprint("c1", { ...attrs }));
-    expect(writeFingerprint("c2", attrs)).not.toBe(writeFingerprint("c1", attrs));
-  });
-
   it("reads consent from the Customer Privacy API", () => {
     const api = (marketing: boolean, answer: string) => ({
       currentVisitorConsent: () => ({ marketing: answer, analytics: "yes", sale_of_data: "no" }),
@@ -63,5 +69,186 @@ describe("storefront capture decisions", () => {
     expect(consentFromCustomerPrivacy(api(false, "no"))).toEqual({ trackingAllowed: false, snapshot: "m0;a1;s0" });
     expect(consentFromCustomerPrivacy(api(false, ""))).toEqual({ trackingAllowed: false, snapshot: "mu;a1;s0" });
     expect(consentFromCustomerPrivacy(undefined)).toEqual({ trackingAllowed: true, snapshot: "mu;au;su" });
+  });
+
+  it("writes consent snapshots the server reads back as the same states", () => {
+    const STATE = { "1": "granted", "0": "denied", u: "unknown" } as const;
+    for (const allowed of [true, false, undefined]) {
+      for (const answer of ["yes", "no", "", undefined]) {
+        const { snapshot } = consentFromCustomerPrivacy({
+          currentVisitorConsent: () => ({ marketing: answer, analytics: answer, sale_of_data: answer }),
+          marketingAllowed: () => allowed,
+          analyticsProcessingAllowed: () => allowed,
+          saleOfDataAllowed: () => allowed,
+        });
+        const code = snapshot.slice(1, 2) as keyof typeof STATE;
+        expect(snapshot).toMatch(/^m[01u];a[01u];s[01u]$/);
+        expect(parseConsent(snapshot)).toEqual({ marketing: STATE[code], analytics: STATE[code], saleOfData: STATE[code] });
+      }
+    }
+  });
+});
+
+describe("the capture and the cart", () => {
+  it("reads only carts: garbage, HTML and non-numeric counts are no cart", () => {
+    expect(readCart({ token: "t?key=k", item_count: 2, attributes: { a: "1" } })).toEqual({ itemCount: 2, attributes: { a: "1" } });
+    expect(readCart({ item_count: 0, attributes: null })).toEqual({ itemCount: 0, attributes: {} });
+    for (const garbage of [null, undefined, "<html>", 3, [], { item_count: "3" }, { item_count: -1 }, { item_count: Number.NaN }]) {
+      expect(readCart(garbage)).toBeNull();
+    }
+  });
+
+  it("prefers the id the cart carries, then the one this page minted", () => {
+    const carried = "A".repeat(22);
+    expect(cartEventId({ _tandem_event_id: carried }, "B".repeat(22))).toBe(carried);
+    expect(cartEventId({ _tandem_event_id: "too-short" }, "B".repeat(22))).toBe("B".repeat(22));
+    expect(cartEventId({ _tandem_event_id: 42 }, null)).toBeNull();
+  });
+
+  it("writes only the keys that differ, treating an absent key as empty", () => {
+    const wanted = captureAttributes({ eventId: "e".repeat(22), fbp: null, fbc: "fb.1.1.X", consent: "m1;a1;s1", clickIds: {} });
+    expect(attributesToWrite(wanted, { ...wanted })).toBeNull();
+    const { _tandem_fbp: _ignored, _tandem_click_ids: _alsoIgnored, ...withoutEmpty } = wanted;
+    expect(attributesToWrite(wanted, withoutEmpty)).toBeNull();
+    expect(attributesToWrite(wanted, { ...wanted, _tandem_fbc: "fb.1.1.Old", other: "kept" })).toEqual({ _tandem_fbc: "fb.1.1.X" });
+    expect(attributesToWrite(wanted, { ...wanted, _tandem_consent: 5 })).toEqual({ _tandem_consent: "m1;a1;s1" });
+  });
+
+  it("recognises Ajax Cart API changes and cart forms under any locale root", () => {
+    for (const path of ["/cart/add", "/cart/add.js", "/fr/cart/change.js", "/en-ca/cart/update", "/cart/clear.js"]) {
+      expect(isCartChangePath(path), path).toBe(true);
+    }
+    for (const path of ["/cart.js", "/cart", "/cart/add.json", "/products/cart/addon", "/cart/add.js/x"]) {
+      expect(isCartChangePath(path), path).toBe(false);
+    }
+    expect(isCartFormPost("post", "/cart")).toBe(true);
+    expect(isCartFormPost("post", "/fr/cart")).toBe(true);
+    expect(isCartFormPost("get", "/cart")).toBe(false);
+    expect(isCartFormPost("post", "/cart/add")).toBe(false);
+  });
+});
+
+/** A page of the demo's kind: cookies and storage in memory, the fake Ajax cart behind requestJson. */
+function fakeEnv(cart = createFakeCart(), href = "https://shop.example.com/?fbclid=Click1") {
+  const cookies = new Map<string, string>();
+  const storage = new Map<string, string>();
+  const requests: string[] = [];
+  let random = 0;
+  const env: CaptureEnv = {
+    href,
+    hostname: "shop.example.com",
+    routesRoot: "/",
+    customerPrivacy: undefined,
+    readCookie: (name) => cookies.get(name) ?? null,
+    writeCookie: (name, value, _domain, maxAge) => void (maxAge === 0 ? cookies.delete(name) : cookies.set(name, value)),
+    storageGet: (key) => storage.get(key) ?? null,
+    storageSet: (key, value) => void storage.set(key, value),
+    async requestJson(method, path, body) {
+      requests.push(`${method} ${path}`);
+      if (method === "GET") return cart.read().body;
+      return cart.update(body as Record<string, unknown>).body;
+    },
+    randomBytes: (length) => new Uint8Array(length).fill((random += 1)),
+    nowMs: () => 1_762_000_000_000,
+  };
+  return { env, cart, requests, cookies };
+}
+
+describe("runCapture", () => {
+  it("leaves an empty cart alone: no id minted, nothing written", async () => {
+    const { env, requests } = fakeEnv();
+    const memory = newCaptureMemory();
+    expect(await runCapture(env, memory)).toEqual({ status: "empty_cart" });
+    expect(await runCapture(env, memory)).toEqual({ status: "empty_cart" });
+    expect(memory.minted).toBeNull();
+    expect(requests).toEqual(["GET /cart.js", "GET /cart.js"]);
+  });
+
+  it("names a real cart once and then writes only what changes", async () => {
+    const { env, cart, requests } = fakeEnv();
+    cart.add({ id: VARIANT, quantity: 1 });
+    const first = await runCapture(env);
+    expect(first.status).toBe("written");
+    const id = cart.attributes._tandem_event_id;
+    expect(isWellFormedTandemEventId(id)).toBe(true);
+    expect(cart.attributes._tandem_fbc).toBe("fb.1.1762000000000.Click1");
+
+    // A later page with nothing new: one read, no write, the same id.
+    expect((await runCapture(env)).status).toBe("unchanged");
+    // The consent answer changes: only that key is written.
+    env.customerPrivacy = { marketingAllowed: () => true, userCanBeTracked: () => true };
+    expect(await runCapture(env)).toMatchObject({ status: "written", changed: { _tandem_consent: "m1;au;su" } });
+    expect(cart.attributes._tandem_event_id).toBe(id);
+    expect(requests.filter((r) => r.startsWith("POST"))).toHaveLength(2);
+  });
+
+  it("keeps the id a cart already carries instead of minting", async () => {
+    const { env, cart } = fakeEnv();
+    cart.add({ id: VARIANT });
+    cart.update({ attributes: { _tandem_event_id: "Carried_id_from_page_1x" } });
+    await runCapture(env);
+    expect(cart.attributes._tandem_event_id).toBe("Carried_id_from_page_1x");
+  });
+
+  it("gives a checkout form and the pass still in flight the same minted id", async () => {
+    const { env, cart } = fakeEnv();
+    const memory = newCaptureMemory();
+    await runCapture(env, memory); // page load: empty cart
+    cart.add({ id: VARIANT }); // the drawer adds; the shopper submits before the pass has read the cart
+    const submitted = wantedAttributes(env, memory);
+    await runCapture(env, memory);
+    expect(submitted?._tandem_event_id).toMatch(/^[A-Za-z0-9_-]{22}$/);
+    expect(cart.attributes._tandem_event_id).toBe(submitted?._tandem_event_id);
+    expect(memory.minted).toBeNull();
+  });
+
+  it("does nothing without consent, and reports a cart that is not one", async () => {
+    const denied = fakeEnv();
+    denied.cart.add({ id: VARIANT });
+    denied.env.customerPrivacy = { marketingAllowed: () => false, currentVisitorConsent: () => ({ marketing: "no" }) };
+    expect(await runCapture(denied.env)).toEqual({ status: "waiting_for_consent" });
+    expect(wantedAttributes(denied.env, newCaptureMemory())).toBeNull();
+    expect(denied.requests).toEqual([]);
+    expect(denied.cookies.size).toBe(0);
+
+    const broken = fakeEnv();
+    broken.env.requestJson = async () => "<!doctype html>";
+    expect(await runCapture(broken.env)).toEqual({ status: "no_cart" });
+  });
+});
+
+describe("fake Ajax cart (test/sim/fake-cart.ts)", () => {
+  it("churns an empty cart's token until the first item, then keeps it", () => {
+    const cart = createFakeCart();
+    const token = () => (cart.read().body as { token: string }).token;
+    const [a, b] = [token(), token()];
+    expect(a).not.toBe(b);
+    expect(a).toMatch(/\?key=[0-9a-f]{32}$/);
+    cart.add({ items: [{ id: VARIANT, quantity: 2 }] });
+    expect(token()).toBe(token());
+    cart.clear();
+    expect(cart.itemCount).toBe(0);
+    expect(token()).toBe(token());
+  });
+
+  it("answers add with the lines, change/update/clear with the cart; attributes merge and '' clears", () => {
+    const cart = createFakeCart();
+    expect(cart.add({ id: VARIANT, quantity: 1 }).body).toMatchObject({ variant_id: VARIANT, quantity: 1 });
+    expect(cart.add({ items: [{ id: VARIANT }] }).body).toMatchObject({ items: [{ quantity: 2 }] });
+    expect(cart.add({ id: 1 }).status).toBe(422);
+    cart.update({ attributes: { a: "1", b: "2" } });
+    expect(cart.update({ attributes: { b: "", c: "3" } }).body).toMatchObject({ attributes: { a: "1", c: "3" }, item_count: 2 });
+    expect(cart.change({ line: 1, quantity: 5 }).body).toMatchObject({ item_count: 5 });
+    expect(cart.change({ id: VARIANT, quantity: 0 }).body).toMatchObject({ item_count: 0, items: [] });
+    cart.add({ id: VARIANT });
+    expect(cart.clear().body).toMatchObject({ item_count: 0, attributes: { a: "1", c: "3" } });
+  });
+
+  it("records what checkout receives from a cart form POST", () => {
+    const cart = createFakeCart();
+    expect(cart.submitForm({ checkout: "", attributes: { x: "1" } })).toBeNull(); // empty cart: no checkout
+    cart.add({ id: VARIANT });
+    expect(cart.submitForm({ attributes: { y: "2" } })).toBeNull(); // an update, not a checkout
+    expect(cart.submitForm({ checkout: "", attributes: { x: "", z: "3" } })).toEqual({ attributes: { y: "2", z: "3" }, itemCount: 1 });
   });
 });

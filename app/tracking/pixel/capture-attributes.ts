@@ -21,23 +21,9 @@ export type CaptureValues = {
 export function captureAttributes(values: CaptureValues): Record<string, string> {
   return {
     [TANDEM_ATTRIBUTE.eventId]: values.eventId,
-    [TANDEM_ATTRIBUTE.fbp]: values.fbp ?? "",
-    [TANDEM_ATTRIBUTE.fbc]: values.fbc ?? "",
+    [TANDEM_ATTRIBUTE.fbp]: values.fbp || "",
+    [TANDEM_ATTRIBUTE.fbc]: values.fbc || "",
     [TANDEM_ATTRIBUTE.consent]: values.consent,
     [TANDEM_ATTRIBUTE.clickIds]: Object.keys(values.clickIds).length === 0 ? "" : JSON.stringify(values.clickIds),
   };
-}
-
-/**
- * A short fingerprint of what was written to which cart (FNV-1a, 32-bit): equal fingerprints mean the
- * write would change nothing, so the page view costs no request.
- */
-export function writeFingerprint(cartToken: string, attributes: Record<string, string>): string {
-  const text = `${cartToken}\n${JSON.stringify(attributes)}`;
-  let hash = 0x811c9dc5;
-  for (let i = 0; i < text.length; i += 1) {
-    hash ^= text.charCodeAt(i);
-    hash = Math.imul(hash, 0x01000193) >>> 0;
-  }
-  return hash.toString(36);
 }

@@ -25,7 +25,7 @@ export function clickIdsFromUrl(url: string): ClickIds {
     return found;
   }
   for (const name of CLICK_ID_PARAMS) {
-    const value = params.get(name)?.trim();
+    const value = (params.get(name) || "").trim();
     if (value && value.length <= MAX_CLICK_ID_LENGTH) found[name] = value;
   }
   return found;
@@ -35,7 +35,7 @@ export function clickIdsFromUrl(url: string): ClickIds {
 export function mergeClickIds(remembered: string | null, seen: ClickIds): ClickIds {
   const merged: ClickIds = {};
   try {
-    const parsed: unknown = JSON.parse(remembered ?? "{}");
+    const parsed: unknown = JSON.parse(remembered || "{}");
     if (typeof parsed === "object" && parsed !== null) {
       for (const name of CLICK_ID_PARAMS) {
         const value = (parsed as Record<string, unknown>)[name];
@@ -45,5 +45,6 @@ export function mergeClickIds(remembered: string | null, seen: ClickIds): ClickI
   } catch {
     // Corrupt memory: start over from what this page shows.
   }
-  return { ...merged, ...seen };
+  // Object.assign, not spread: the ES2017 embed build would inline a spread helper.
+  return Object.assign(merged, seen);
 }

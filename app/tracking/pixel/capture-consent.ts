@@ -1,7 +1,5 @@
 // Reads Shopify's Customer Privacy API (window.Shopify.customerPrivacy) as the storefront embed sees it.
 // The embed runs outside the pixel sandbox, so nobody else gates its cookies: it must ask itself.
-import { CONSENT, formatConsent } from "../consent";
-import type { ConsentSnapshot, ConsentState } from "../consent";
 import { asRecord } from "./read-shape";
 
 export type CaptureConsent = {
@@ -21,13 +19,17 @@ function call(api: Record<string, unknown>, name: string): unknown {
   }
 }
 
+type Code = "1" | "0" | "u";
+
 // `*Allowed()` is true when the visitor agreed OR the region needs no consent: that is the effective
 // permission the server should act on. `currentVisitorConsent()` tells an explicit "no" from "not asked".
-function stateOf(api: Record<string, unknown>, allowedFn: string, answer: unknown): ConsentState {
+// The codes are `_tandem_consent`'s (app/tracking/consent.ts: 1 allowed, 0 denied, u unknown), written here
+// directly so the size-budgeted embed does not bundle the server's parser; a unit test keeps them in step.
+function codeOf(api: Record<string, unknown>, allowedFn: string, answer: unknown): Code {
   const allowed = call(api, allowedFn);
-  if (allowed === true) return CONSENT.granted;
-  if (answer === "no" || (allowed === false && answer !== "")) return CONSENT.denied;
-  return CONSENT.unknown;
+  if (allowed === true) return "1";
+  if (answer === "no" || (allowed === false && answer !== "")) return "0";
+  return "u";
 }
 
 /**
@@ -38,13 +40,11 @@ function stateOf(api: Record<string, unknown>, allowedFn: string, answer: unknow
 export function consentFromCustomerPrivacy(api: unknown): CaptureConsent {
   const privacy = asRecord(api);
   if (privacy === null) return { trackingAllowed: true, snapshot: "mu;au;su" };
-  const answers = asRecord(call(privacy, "currentVisitorConsent")) ?? {};
-  const consent: ConsentSnapshot = {
-    marketing: stateOf(privacy, "marketingAllowed", answers.marketing),
-    analytics: stateOf(privacy, "analyticsProcessingAllowed", answers.analytics),
-    saleOfData: stateOf(privacy, "saleOfDataAllowed", answers.sale_of_data),
-  };
+  const answers = asRecord(call(privacy, "currentVisitorConsent")) || {};
+  const marketing = codeOf(privacy, "marketingAllowed", answers.marketing);
+  const analytics = codeOf(privacy, "analyticsProcessingAllowed", answers.analytics);
+  const saleOfData = codeOf(privacy, "saleOfDataAllowed", answers.sale_of_data);
   const canTrack = call(privacy, "userCanBeTracked");
-  const trackingAllowed = consent.marketing === CONSENT.granted || (canTrack === true && consent.marketing !== CONSENT.denied);
-  return { trackingAllowed, snapshot: formatConsent(consent) };
+  const trackingAllowed = marketing === "1" || (canTrack === true && marketing !== "0");
+  return { trackingAllowed, snapshot: `m${marketing};a${analytics};s${saleOfData}` };
 }
