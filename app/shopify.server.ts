@@ -3,7 +3,7 @@ import { ApiVersion, AppDistribution, LogSeverity, shopifyApp } from "@shopify/s
 import { env } from "./env.server";
 import { getAppContext } from "./context.server";
 import { LazySessionStorage } from "./db/lazy-session-storage.server";
-import { activateWebPixel } from "./shopify/activate-web-pixel.server";
+import { connectWebPixel } from "./shopify/connect-web-pixel.server";
 
 // The only place the Shopify app is configured. Webhook subscriptions are declared in shopify.app.toml,
 // never here: declaring them in both places makes Shopify deliver every event twice.
@@ -24,11 +24,12 @@ const shopify = shopifyApp({
   logger: { level: config.NODE_ENV === "development" ? LogSeverity.Info : LogSeverity.Warning },
   future: { unstable_newEmbeddedAuthStrategy: true, expiringOfflineAccessTokens: true },
   hooks: {
+    // Runs inside install and every re-auth: a failed pixel activation must not fail them. connectWebPixel
+    // logs it, and the checklist then shows the pixel as not activated with a button that runs it again.
     afterAuth: async ({ session, admin }) => {
       const context = await getAppContext();
       await context.shops.configureShop(session.shop, {}, Date.now());
-      const result = await activateWebPixel(admin.graphql, await context.shops.getShop(session.shop));
-      if (!result.ok) context.logger.warn({ shop: session.shop, reason: result.reason }, "web pixel not activated");
+      await connectWebPixel(context, session.shop, admin.graphql, "install");
     },
   },
 });

@@ -20,7 +20,12 @@ export type CheckId = (typeof CHECK)[keyof typeof CHECK];
 /** `unknown`: Shopify could not be asked; shown as "could not check", never as done. */
 export type CheckState = "done" | "todo" | "unknown";
 
-export type ChecklistItem = { id: CheckId; state: CheckState; detail: string; fix: { label: string; url: string } | null };
+/** What a fix does: opens a page, or runs an action on the home page (`intent` in the posted form). */
+export const FIX_INTENT = { connectWebPixel: "connect_web_pixel" } as const;
+export type FixIntent = (typeof FIX_INTENT)[keyof typeof FIX_INTENT];
+export type ChecklistFix = { label: string; url: string } | { label: string; intent: FixIntent };
+
+export type ChecklistItem = { id: CheckId; state: CheckState; detail: string; fix: ChecklistFix | null };
 
 export type Checklist = { items: ChecklistItem[]; attention: string | null; complete: boolean };
 
@@ -29,16 +34,22 @@ export function embedDeepLink(shop: string, apiKey: string): string {
 }
 
 function pixelItem(state: WebPixelState, pixelIds: string[]): ChecklistItem {
-  if (state.kind === "unknown") {
-    return { id: CHECK.webPixel, state: "unknown", detail: `Could not ask Shopify: ${state.detail}`, fix: null };
-  }
   const wanted = pixelIds.join(",");
-  if (state.kind === "connected" && wanted !== "" && state.pixelIds === wanted) {
+  const connect = { label: "Connect the web pixel", intent: FIX_INTENT.connectWebPixel };
+  if (state.kind === "unknown") {
+    return { id: CHECK.webPixel, state: "unknown", detail: `Could not check the web pixel: ${state.detail}`, fix: wanted === "" ? null : connect };
+  }
+  if (wanted === "") {
+    // Saving the first pixel ID in Settings activates the pixel: there is nothing to activate before that.
+    const detail = "Not connected yet: it connects when you save your pixel ID.";
+    return { id: CHECK.webPixel, state: "todo", detail, fix: { label: "Save your pixel ID in Settings", url: "/app/settings" } };
+  }
+  if (state.kind === "connected" && state.pixelIds === wanted) {
     return { id: CHECK.webPixel, state: "done", detail: `Connected for pixel ${pixelIds.join(", ")}.`, fix: null };
   }
-  const detail =
-    state.kind === "missing" ? "The web pixel is not connected on this store yet." : "The web pixel has different pixel IDs than these settings.";
-  return { id: CHECK.webPixel, state: "todo", detail, fix: { label: "Save your pixel ID in Settings", url: "/app/settings" } };
+  // Activation at install or on save failed, or the pixel was removed: the button runs it again.
+  const detail = state.kind === "missing" ? "The web pixel is not activated on this store." : "The web pixel has different pixel IDs than these settings.";
+  return { id: CHECK.webPixel, state: "todo", detail, fix: connect };
 }
 
 function embedItem(state: EmbedState, shop: string, apiKey: string): ChecklistItem {

@@ -4,7 +4,7 @@ import { isRecord, readGraphql } from "./graphql-read.server";
 export type WebPixelState =
   | { kind: "connected"; id: string; pixelIds: string }
   | { kind: "missing" }
-  | { kind: "unknown"; detail: string };
+  | { kind: "unknown"; cause: "unreachable" | "errors"; detail: string };
 
 const QUERY = `#graphql
   query TandemWebPixelState { webPixel { id settings } }`;
@@ -22,11 +22,18 @@ function settingsPixelIds(settings: unknown): string {
   return isRecord(value) && typeof value.pixelIds === "string" ? value.pixelIds : "";
 }
 
-/** Shopify answers the webPixel query with an error, not null, when the app has no pixel on the shop. */
+/** Shopify's answer to the webPixel query, as an error rather than null, when the app has no pixel on the shop. */
+export function isNoWebPixelMessage(message: string): boolean {
+  return /no web pixel was found/i.test(message);
+}
+
 export async function readWebPixel(graphql: GraphqlFn): Promise<WebPixelState> {
   const read = await readGraphql(graphql, QUERY);
-  if (read.kind === "unreachable") return { kind: "unknown", detail: read.detail };
-  if (read.kind === "errors") return { kind: "missing" };
+  if (read.kind === "unreachable") return { kind: "unknown", cause: "unreachable", detail: read.detail };
+  if (read.kind === "errors") {
+    // Any other error (a missing read_pixels scope, say) is not "no pixel": show it rather than guess.
+    return read.messages.some(isNoWebPixelMessage) ? { kind: "missing" } : { kind: "unknown", cause: "errors", detail: `Shopify answered: ${read.detail}` };
+  }
   const pixel = read.data.webPixel;
   if (!isRecord(pixel) || typeof pixel.id !== "string") return { kind: "missing" };
   return { kind: "connected", id: pixel.id, pixelIds: settingsPixelIds(pixel.settings) };

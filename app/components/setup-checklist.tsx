@@ -1,5 +1,6 @@
+import { Form } from "@remix-run/react";
 import { Badge, BlockStack, Button, Card, InlineStack, Text } from "@shopify/polaris";
-import type { ChecklistItem, CheckId, CheckState } from "../admin/checklist.server";
+import type { ChecklistFix, ChecklistItem, CheckId, CheckState } from "../admin/checklist.server";
 
 const TITLES: Record<CheckId, string> = {
   web_pixel: "Web pixel connected",
@@ -14,7 +15,25 @@ const BADGES: Record<CheckState, { tone: "success" | "attention" | "info"; label
   unknown: { tone: "info", label: "Could not check" },
 };
 
-export function SetupChecklist({ items }: { items: ChecklistItem[] }) {
+function FixButton({ fix, busy }: { fix: ChecklistFix; busy: boolean }) {
+  if ("url" in fix) {
+    return (
+      <Button url={fix.url} external={fix.url.startsWith("https://")}>
+        {fix.label}
+      </Button>
+    );
+  }
+  return (
+    <Form method="post" replace>
+      <input type="hidden" name="intent" value={fix.intent} />
+      <Button submit loading={busy}>
+        {fix.label}
+      </Button>
+    </Form>
+  );
+}
+
+export function SetupChecklist({ items, busyIntent = null }: { items: ChecklistItem[]; busyIntent?: string | null }) {
   const done = items.filter((item) => item.state === "done").length;
   return (
     <Card>
@@ -36,11 +55,7 @@ export function SetupChecklist({ items }: { items: ChecklistItem[] }) {
                   {item.detail}
                 </Text>
               </BlockStack>
-              {item.fix && item.state !== "done" ? (
-                <Button url={item.fix.url} external={item.fix.url.startsWith("https://")}>
-                  {item.fix.label}
-                </Button>
-              ) : null}
+              {item.fix && item.state !== "done" ? <FixButton fix={item.fix} busy={"intent" in item.fix && busyIntent === item.fix.intent} /> : null}
             </InlineStack>
           </div>
         ))}

@@ -1,5 +1,10 @@
+import { readGraphql, type GraphqlRead } from "../admin/graphql-read.server";
+import { readWebPixel } from "../admin/web-pixel-state.server";
+
 // Activates (or refreshes) this app's web pixel on a shop. The pixel's settings hold only pixel ids —
 // never a secret — and must match the [settings] schema in extensions/web-pixel/shopify.extension.toml.
+// Shopify's failures (GraphQL errors, userErrors, no connection) come back as a result, not thrown; only the
+// library's "authenticate again" Response, or a bug, is thrown. Callers in install (afterAuth) catch even those.
 
 export type GraphqlFn = (query: string, options?: { variables?: Record<string, unknown> }) => Promise<Response>;
 
@@ -7,14 +12,13 @@ export const PIXEL_ACTIVATION_FAILURE = {
   invalidSettings: "invalid_settings",
   graphqlError: "graphql_error",
   noPixelIds: "no_pixel_ids",
+  unreachable: "unreachable",
 } as const;
 
 export type PixelActivationResult =
   | { ok: true; webPixelId: string; action: "created" | "updated" }
   | { ok: false; reason: (typeof PIXEL_ACTIVATION_FAILURE)[keyof typeof PIXEL_ACTIVATION_FAILURE]; detail: string };
 
-const QUERY_PIXEL = `#graphql
-  query TandemWebPixel { webPixel { id settings } }`;
 const CREATE_PIXEL = `#graphql
   mutation TandemWebPixelCreate($webPixel: WebPixelInput!) {
     webPixelCreate(webPixel: $webPixel) { userErrors { code field message } webPixel { id settings } }
@@ -27,28 +31,25 @@ const UPDATE_PIXEL = `#graphql
 type UserError = { code?: string | null; message?: string | null };
 type MutationPayload = { userErrors?: UserError[]; webPixel?: { id?: string } | null } | null | undefined;
 
-async function readJson(response: Response): Promise<Record<string, unknown>> {
-  const body: unknown = await response.json();
-  return typeof body === "object" && body !== null ? (body as Record<string, unknown>) : {};
+type Failure = Extract<PixelActivationResult, { ok: false }>;
+
+function failed(read: Exclude<GraphqlRead, { kind: "data" }>): Failure {
+  const reason = read.kind === "unreachable" ? PIXEL_ACTIVATION_FAILURE.unreachable : PIXEL_ACTIVATION_FAILURE.graphqlError;
+  return { ok: false, reason, detail: read.detail };
 }
 
-function dataField(body: Record<string, unknown>, field: string): unknown {
-  const data = body.data;
-  return typeof data === "object" && data !== null ? (data as Record<string, unknown>)[field] : undefined;
+/** The pixel this app already has on the shop (null: none yet), or why Shopify could not say. */
+async function currentPixelId(graphql: GraphqlFn): Promise<{ id: string | null } | Failure> {
+  const state = await readWebPixel(graphql);
+  if (state.kind === "connected") return { id: state.id };
+  if (state.kind === "missing") return { id: null };
+  const reason = state.cause === "unreachable" ? PIXEL_ACTIVATION_FAILURE.unreachable : PIXEL_ACTIVATION_FAILURE.graphqlError;
+  return { ok: false, reason, detail: state.detail };
 }
 
-async function currentPixelId(graphql: GraphqlFn): Promise<string | null> {
-  // The webPixel query errors (rather than returning null) when the shop has no pixel for this app yet.
-  try {
-    const body = await readJson(await graphql(QUERY_PIXEL));
-    const pixel = dataField(body, "webPixel");
-    if (typeof pixel === "object" && pixel !== null && typeof (pixel as { id?: unknown }).id === "string") {
-      return (pixel as { id: string }).id;
-    }
-    return null;
-  } catch {
-    return null;
-  }
+async function mutate(graphql: GraphqlFn, query: string, field: string, variables: Record<string, unknown>, action: "created" | "updated") {
+  const read = await readGraphql(graphql, query, variables);
+  return read.kind === "data" ? outcome(read.data[field] as MutationPayload, action) : failed(read);
 }
 
 function outcome(payload: MutationPayload, action: "created" | "updated"): PixelActivationResult | "taken" {
@@ -77,18 +78,17 @@ export async function activateWebPixel(
   const webPixel = { settings: JSON.stringify({ pixelIds: pixelIds.join(",") }) };
 
   const existing = await currentPixelId(graphql);
-  if (existing) {
-    const body = await readJson(await graphql(UPDATE_PIXEL, { variables: { id: existing, webPixel } }));
-    const result = outcome(dataField(body, "webPixelUpdate") as MutationPayload, "updated");
+  if ("ok" in existing) return existing;
+  if (existing.id !== null) {
+    const result = await mutate(graphql, UPDATE_PIXEL, "webPixelUpdate", { id: existing.id, webPixel }, "updated");
     return result === "taken" ? { ok: false, reason: PIXEL_ACTIVATION_FAILURE.graphqlError, detail: "TAKEN on update" } : result;
   }
-  const body = await readJson(await graphql(CREATE_PIXEL, { variables: { webPixel } }));
-  const created = outcome(dataField(body, "webPixelCreate") as MutationPayload, "created");
+  const created = await mutate(graphql, CREATE_PIXEL, "webPixelCreate", { webPixel }, "created");
   if (created !== "taken") return created;
   // TAKEN: another request created it between our query and the mutation; update that one instead.
   const raced = await currentPixelId(graphql);
-  if (!raced) return { ok: false, reason: PIXEL_ACTIVATION_FAILURE.graphqlError, detail: "TAKEN but no pixel found" };
-  const retry = await readJson(await graphql(UPDATE_PIXEL, { variables: { id: raced, webPixel } }));
-  const updated = outcome(dataField(retry, "webPixelUpdate") as MutationPayload, "updated");
+  if ("ok" in raced) return raced;
+  if (raced.id === null) return { ok: false, reason: PIXEL_ACTIVATION_FAILURE.graphqlError, detail: "TAKEN but no pixel found" };
+  const updated = await mutate(graphql, UPDATE_PIXEL, "webPixelUpdate", { id: raced.id, webPixel }, "updated");
   return updated === "taken" ? { ok: false, reason: PIXEL_ACTIVATION_FAILURE.graphqlError, detail: "TAKEN" } : updated;
 }

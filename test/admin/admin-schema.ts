@@ -2,6 +2,8 @@ import { readFileSync } from "node:fs";
 import { gunzipSync } from "node:zlib";
 import {
   buildClientSchema,
+  getOperationAST,
+  getVariableValues,
   NoDeprecatedCustomRule,
   parse,
   specifiedRules,
@@ -34,4 +36,14 @@ export function adminDocumentErrors(document: string): string[] {
     return [error instanceof Error ? error.message : String(error)];
   }
   return validate(adminSchema(), parsed, [...specifiedRules, NoDeprecatedCustomRule]).map((error) => error.message);
+}
+
+/** What Shopify refuses about a request before running it: the document, then the variables' types. */
+export function adminRequestErrors(document: string, variables: Record<string, unknown>): string[] {
+  const documentErrors = adminDocumentErrors(document);
+  if (documentErrors.length > 0) return documentErrors;
+  const operation = getOperationAST(parse(document));
+  if (!operation) return ["the document must hold exactly one operation, or name the one to run"];
+  const coerced = getVariableValues(adminSchema(), operation.variableDefinitions ?? [], variables);
+  return coerced.errors?.map((error) => error.message) ?? [];
 }

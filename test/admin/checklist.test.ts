@@ -68,10 +68,34 @@ describe("buildChecklist", () => {
     expect(checklist.items.find((item) => item.id === "token")?.state).toBe("todo");
   });
 
-  it("says it could not check, rather than done, when Shopify is unreachable", async () => {
-    const unreachable: GraphqlFn = async () => {
-      throw new TypeError("fetch failed");
-    };
-    expect(await states(unreachable)).toMatchObject({ web_pixel: "unknown", storefront_embed: "unknown" });
+  it("shows a shop without the app's pixel as not activated, with a button that activates it — not as an error", async () => {
+    // GIVEN saved pixel ids and Shopify answering "No web pixel was found for this app." (the library throws
+    // GraphqlQueryError for it)
+    await context.shops.configureShop(SHOP, { pixelIds: ["1234567890"] }, Date.now());
+    const admin = createFakeAdmin();
+    const pixel = (await buildChecklist(context, SHOP, admin.graphql)).items.find((item) => item.id === "web_pixel");
+    expect(pixel).toEqual({
+      id: "web_pixel",
+      state: "todo",
+      detail: "The web pixel is not activated on this store.",
+      fix: { label: "Connect the web pixel", intent: "connect_web_pixel" },
+    });
+  });
+
+  it("before any pixel id, points to Settings, where saving the id activates the pixel", async () => {
+    const pixel = (await buildChecklist(context, SHOP, createFakeAdmin().graphql)).items.find((item) => item.id === "web_pixel");
+    expect(pixel).toMatchObject({ state: "todo", fix: { url: "/app/settings" } });
+  });
+
+  it("says it could not check, rather than done, when Shopify is unreachable or answers an HTTP error", async () => {
+    expect(await states(createFakeAdmin({ outage: "network" }).graphql)).toMatchObject({ web_pixel: "unknown", storefront_embed: "unknown" });
+    expect(await states(createFakeAdmin({ outage: 503 }).graphql)).toMatchObject({ web_pixel: "unknown", storefront_embed: "unknown" });
+  });
+
+  it("shows a GraphQL error other than 'no pixel' as could-not-check, with Shopify's words", async () => {
+    const admin = createFakeAdmin({ pixelQueryError: "Access denied for webPixel field. Required access: `read_pixels` access scope." });
+    const pixel = (await buildChecklist(context, SHOP, admin.graphql)).items.find((item) => item.id === "web_pixel");
+    expect(pixel?.state).toBe("unknown");
+    expect(pixel?.detail).toBe("Could not check the web pixel: Shopify answered: Access denied for webPixel field. Required access: `read_pixels` access scope.");
   });
 });

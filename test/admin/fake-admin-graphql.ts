@@ -1,8 +1,19 @@
 import type { GraphqlFn } from "../../app/shopify/activate-web-pixel.server";
+import { ADMIN_SCHEMA_VERSION, adminRequestErrors } from "./admin-schema";
+import { realAdminGraphql, type AdminAnswer, type AdminHandler } from "./real-admin-client";
 
-// A stand-in for Shopify's Admin GraphQL, answering only the operations Tandem sends (by operation name),
-// with the shapes Shopify documents. Used directly as a GraphqlFn in unit tests, and behind a fetch
-// interceptor when the real server build calls admin.graphql.
+// A stand-in for Shopify's Admin GraphQL API, answering the operations Tandem sends (by operation name) with
+// the shapes Shopify documents. It refuses, as Shopify does, any document or variables that do not validate
+// against the published schema (test/fixtures/shopify/admin-schema-2026-10.json.gz).
+//
+// `graphql` is the real `admin.graphql` of @shopify/shopify-app-remix talking HTTP to this fake on loopback
+// (real-admin-client.ts), so it throws what the library throws: GraphqlQueryError when an answer carries
+// `errors`, HttpRequestError when the connection fails, a Response for an HTTP error status. `interceptFetch`
+// serves the same answers to the real server build.
+//
+// Not pinned to the real thing: the answers' content. The shapes follow Shopify's documentation and the schema;
+// the text of "No web pixel was found for this app." is what public apps match on, but its `extensions` and the
+// exact wording of validation errors are Shopify's and unknown here.
 
 export type FakeAdminState = {
   pixel: { id: string; settings: string } | null;
@@ -11,11 +22,19 @@ export type FakeAdminState = {
   themeName: string;
   /** userErrors the next create/update answers with, e.g. [{ code: "TAKEN" }]. */
   nextUserErrors: Array<{ code: string; message: string }>;
+  /** An error the webPixel query answers instead of the pixel, e.g. a missing read_pixels scope. */
+  pixelQueryError: string | null;
+  /** Shopify cannot be reached ("network": the connection drops) or answers this HTTP status, until reset. */
+  outage: null | "network" | number;
   calls: Array<{ operation: string; variables: Record<string, unknown> }>;
+  /** Requests refused because the document or its variables do not validate against the schema. */
+  refused: Array<{ operation: string; errors: string[] }>;
 };
 
+export const NO_WEB_PIXEL_MESSAGE = "No web pixel was found for this app.";
+
 export function createFakeAdmin(initial: Partial<FakeAdminState> = {}) {
-  const state: FakeAdminState = { pixel: null, settingsData: null, themeName: "Dawn", nextUserErrors: [], calls: [], ...initial };
+  const state: FakeAdminState = { pixel: null, settingsData: null, themeName: "Dawn", nextUserErrors: [], pixelQueryError: null, outage: null, calls: [], refused: [], ...initial };
   let created = 0;
 
   function mutationResult(field: string, variables: Record<string, unknown>, id: string) {
@@ -26,9 +45,7 @@ export function createFakeAdmin(initial: Partial<FakeAdminState> = {}) {
     return { data: { [field]: { userErrors: [], webPixel: state.pixel } } };
   }
 
-  function answer(query: string, variables: Record<string, unknown>): object {
-    const operation = /(?:query|mutation)\s+(\w+)/.exec(query)?.[1] ?? "anonymous";
-    state.calls.push({ operation, variables });
+  function operationAnswer(operation: string, variables: Record<string, unknown>): object {
     if (operation === "TandemWebPixelCreate") {
       if (state.pixel !== null && state.nextUserErrors.length === 0) {
         return { data: { webPixelCreate: { userErrors: [{ code: "TAKEN", message: "Web pixel is taken.", field: null }], webPixel: null } } };
@@ -38,8 +55,9 @@ export function createFakeAdmin(initial: Partial<FakeAdminState> = {}) {
     }
     if (operation === "TandemWebPixelUpdate") return mutationResult("webPixelUpdate", variables, String(variables.id));
     if (operation.startsWith("TandemWebPixel")) {
+      if (state.pixelQueryError !== null) return { data: { webPixel: null }, errors: [{ message: state.pixelQueryError, path: ["webPixel"] }] };
       return state.pixel === null
-        ? { data: { webPixel: null }, errors: [{ message: "No web pixel was found for this app.", path: ["webPixel"] }] }
+        ? { data: { webPixel: null }, errors: [{ message: NO_WEB_PIXEL_MESSAGE, locations: [{ line: 2, column: 28 }], path: ["webPixel"] }] }
         : { data: { webPixel: state.pixel } };
     }
     if (operation === "TandemMainTheme") {
@@ -49,21 +67,44 @@ export function createFakeAdmin(initial: Partial<FakeAdminState> = {}) {
     return { errors: [{ message: `fake admin does not know ${operation}` }] };
   }
 
-  const graphql: GraphqlFn = async (query, options) => Response.json(answer(query, options?.variables ?? {}));
+  /** One POST to /admin/api/<version>/graphql.json, answered as Shopify would. */
+  function answer(path: string, raw: string): AdminAnswer {
+    if (state.outage === "network") return { drop: true };
+    if (typeof state.outage === "number") return { status: state.outage, body: { errors: `HTTP ${state.outage} from the fake` } };
+    if (path !== `/admin/api/${ADMIN_SCHEMA_VERSION}/graphql.json`) return { status: 404, body: { errors: "Not Found" } };
+    const body = JSON.parse(raw) as { query: string; variables?: Record<string, unknown> };
+    const variables = body.variables ?? {};
+    const operation = /(?:query|mutation)\s+(\w+)/.exec(body.query)?.[1] ?? "anonymous";
+    const errors = adminRequestErrors(body.query, variables);
+    if (errors.length > 0) {
+      state.refused.push({ operation, errors });
+      return { status: 200, body: { errors: errors.map((message) => ({ message })) } };
+    }
+    state.calls.push({ operation, variables });
+    return { status: 200, body: operationAnswer(operation, variables) };
+  }
+
+  const handler: AdminHandler = ({ path, body }) => answer(path, body);
+  let admin: Promise<GraphqlFn> | undefined;
+  const graphql: GraphqlFn = async (query, options) => {
+    admin ??= realAdminGraphql(handler);
+    return (await admin)(query, options);
+  };
 
   /** Wraps fetch so requests to https://<shop>/admin/api/<version>/graphql.json reach the fake. */
   function interceptFetch(shop: string, original: typeof fetch): typeof fetch {
-    const prefix = `https://${shop}/admin/api/`;
+    const prefix = `https://${shop}`;
     return async (input, init) => {
       const url = input instanceof Request ? input.url : String(input);
-      if (!url.startsWith(prefix)) return original(input, init);
+      if (!url.startsWith(`${prefix}/admin/api/`)) return original(input, init);
       const raw = input instanceof Request ? await input.text() : String(init?.body ?? "{}");
-      const body = JSON.parse(raw) as { query: string; variables?: Record<string, unknown> };
-      return Response.json(answer(body.query, body.variables ?? {}));
+      const reply = answer(url.slice(prefix.length), raw);
+      if ("drop" in reply) throw new TypeError("fetch failed");
+      return Response.json(reply.body, { status: reply.status });
     };
   }
 
-  return { state, graphql, interceptFetch };
+  return { state, graphql, handler, interceptFetch };
 }
 
 export function settingsDataWithEmbed(opts: { apiKeyHandle?: string; disabled: boolean; comment?: boolean }): string {

@@ -1,6 +1,14 @@
-import { describe, expect, it } from "vitest";
+import { Writable } from "node:stream";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { buildChecklist } from "../../app/admin/checklist.server";
+import type { AppContext } from "../../app/context.server";
+import { createLogger } from "../../app/logger.server";
 import { activateWebPixel } from "../../app/shopify/activate-web-pixel.server";
+import { connectWebPixel } from "../../app/shopify/connect-web-pixel.server";
 import { createFakeAdmin } from "../admin/fake-admin-graphql";
+import { routeShopToHandler, type AdminHandler } from "../admin/real-admin-client";
+import { embeddedQuery, mintSessionToken } from "../admin/session-token";
+import { openTestApp } from "../support/app-context";
 
 const SHOP_CONFIG = { pixelIds: ["1234567890", "222333444555"] };
 
@@ -9,7 +17,7 @@ describe("activateWebPixel", () => {
     const admin = createFakeAdmin();
     const result = await activateWebPixel(admin.graphql, SHOP_CONFIG);
     expect(result).toEqual({ ok: true, webPixelId: "gid://shopify/WebPixel/1", action: "created" });
-    expect(admin.state.calls.map((call) => call.operation)).toEqual(["TandemWebPixel", "TandemWebPixelCreate"]);
+    expect(admin.state.calls.map((call) => call.operation)).toEqual(["TandemWebPixelState", "TandemWebPixelCreate"]);
     expect(admin.state.calls[1]?.variables).toEqual({ webPixel: { settings: JSON.stringify({ pixelIds: "1234567890,222333444555" }) } });
   });
 
@@ -28,7 +36,7 @@ describe("activateWebPixel", () => {
     };
     const result = await activateWebPixel(racing, SHOP_CONFIG);
     expect(result).toEqual({ ok: true, webPixelId: "gid://shopify/WebPixel/77", action: "updated" });
-    expect(admin.state.calls.map((call) => call.operation)).toEqual(["TandemWebPixel", "TandemWebPixelCreate", "TandemWebPixel", "TandemWebPixelUpdate"]);
+    expect(admin.state.calls.map((call) => call.operation)).toEqual(["TandemWebPixelState", "TandemWebPixelCreate", "TandemWebPixelState", "TandemWebPixelUpdate"]);
   });
 
   it("reports INVALID_SETTINGS with Shopify's message", async () => {
@@ -41,5 +49,119 @@ describe("activateWebPixel", () => {
     expect(await activateWebPixel(admin.graphql, { pixelIds: [] })).toMatchObject({ ok: false, reason: "no_pixel_ids" });
     expect(await activateWebPixel(admin.graphql, null)).toMatchObject({ ok: false, reason: "no_pixel_ids" });
     expect(admin.state.calls).toEqual([]);
+  });
+});
+
+describe("activateWebPixel when Shopify fails (errors as the real library throws them)", () => {
+  it("answers unreachable, and creates nothing, when the connection drops", async () => {
+    const admin = createFakeAdmin({ outage: "network" });
+    expect(await activateWebPixel(admin.graphql, SHOP_CONFIG)).toMatchObject({ ok: false, reason: "unreachable" });
+    expect(admin.state.calls).toEqual([]);
+  });
+
+  it("answers unreachable on an HTTP error status", async () => {
+    expect(await activateWebPixel(createFakeAdmin({ outage: 500 }).graphql, SHOP_CONFIG)).toEqual({ ok: false, reason: "unreachable", detail: "Shopify answered HTTP 500" });
+  });
+
+  it("answers graphql_error with Shopify's message when the pixel query is refused", async () => {
+    const admin = createFakeAdmin({ pixelQueryError: "Access denied for webPixel field." });
+    expect(await activateWebPixel(admin.graphql, SHOP_CONFIG)).toEqual({ ok: false, reason: "graphql_error", detail: "Shopify answered: Access denied for webPixel field." });
+  });
+});
+
+function captureLogs() {
+  const lines: Array<Record<string, unknown>> = [];
+  const stream = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      lines.push(JSON.parse(chunk.toString("utf8")) as Record<string, unknown>);
+      done();
+    },
+  });
+  return { lines, logger: createLogger("info", stream) };
+}
+
+describe("connectWebPixel", () => {
+  it("never throws: a failure is logged with shop and reason only", async () => {
+    const { lines, logger } = captureLogs();
+    const shops = { getShop: async () => SHOP_CONFIG };
+    const result = await connectWebPixel({ shops, logger }, "a.myshopify.com", createFakeAdmin({ outage: "network" }).graphql, "install");
+    expect(result).toMatchObject({ ok: false, reason: "unreachable" });
+    const throwing = async () => {
+      throw new Response(null, { status: 401 });
+    };
+    expect(await connectWebPixel({ shops, logger }, "a.myshopify.com", throwing, "install")).toEqual({ ok: false, reason: "unreachable", detail: "Shopify answered HTTP 401" });
+    expect(lines.map((line) => [line.msg, line.shop, line.reason, line.trigger])).toEqual([
+      ["web pixel not activated", "a.myshopify.com", "unreachable", "install"],
+      ["web pixel not activated", "a.myshopify.com", "unreachable", "install"],
+    ]);
+    expect(JSON.stringify(lines)).not.toMatch(/shpat_|accessToken/);
+  });
+});
+
+describe("install (afterAuth in app/shopify.server.ts) with the real library", () => {
+  const SHOP = "install-shop.myshopify.com";
+  let context: AppContext;
+  let cleanup: () => Promise<void>;
+  let logs: ReturnType<typeof captureLogs>;
+  beforeEach(async () => {
+    logs = captureLogs();
+    ({ context, cleanup } = await openTestApp({}, { logger: logs.logger }));
+  });
+  afterEach(async () => {
+    await cleanup();
+  });
+
+  /** Shopify for SHOP: token exchange answers a fresh offline token; Admin GraphQL is the fake. */
+  function shopifyFor(admin: ReturnType<typeof createFakeAdmin>): AdminHandler {
+    return (request) =>
+      request.path === "/admin/oauth/access_token"
+        ? { status: 200, body: { access_token: "shpat_install_token", scope: "read_orders,write_pixels,read_pixels,read_customer_events,read_themes" } }
+        : admin.handler(request);
+  }
+
+  async function openAppFirstTime() {
+    const { authenticate } = await import("../../app/shopify.server");
+    const token = mintSessionToken({ shop: SHOP, apiKey: "test-api-key", secret: "test-api-secret" });
+    return authenticate.admin(new Request(`http://localhost:3000/app?${embeddedQuery(SHOP, token)}`));
+  }
+
+  it("completes when activating the pixel throws GraphqlQueryError or loses the connection, and the checklist offers the fix", async () => {
+    // GIVEN a shop re-authenticating with pixel ids saved, whose Admin API refuses the pixel query
+    await context.shops.configureShop(SHOP, { pixelIds: ["1234567890"] }, Date.now());
+    const admin = createFakeAdmin({ pixelQueryError: "Internal error. Looks like something went wrong on our end." });
+    routeShopToHandler(SHOP, shopifyFor(admin));
+
+    // WHEN the merchant opens the app (token exchange, then afterAuth), THEN authentication succeeds
+    const { session } = await openAppFirstTime();
+    expect(session.shop).toBe(SHOP);
+    expect(await context.sessionStorage.loadSession(`offline_${SHOP}`)).toMatchObject({ accessToken: "shpat_install_token" });
+    expect(logs.lines.find((line) => line.msg === "web pixel not activated")).toMatchObject({ shop: SHOP, reason: "graphql_error", trigger: "install" });
+    expect(JSON.stringify(logs.lines)).not.toContain("shpat_install_token");
+
+    // AND the home page shows the pixel as not activated, with the button that activates it
+    admin.state.pixelQueryError = null;
+    const pixel = (await buildChecklist(context, SHOP, admin.graphql)).items.find((item) => item.id === "web_pixel");
+    expect(pixel).toMatchObject({ state: "todo", fix: { intent: "connect_web_pixel" } });
+    // WHEN the merchant presses it, THEN the pixel is created and the step is done
+    expect(await connectWebPixel(context, SHOP, admin.graphql, "checklist")).toMatchObject({ ok: true, action: "created" });
+    expect((await buildChecklist(context, SHOP, admin.graphql)).items.find((item) => item.id === "web_pixel")?.state).toBe("done");
+  });
+
+  it("completes when Shopify's Admin API cannot be reached during activation", async () => {
+    await context.shops.configureShop(SHOP, { pixelIds: ["1234567890"] }, Date.now());
+    const admin = createFakeAdmin();
+    const shopify = shopifyFor(admin);
+    routeShopToHandler(SHOP, (request) => (request.path.endsWith("/graphql.json") ? { drop: true } : shopify(request)));
+    expect((await openAppFirstTime()).session.shop).toBe(SHOP);
+    expect(logs.lines.find((line) => line.msg === "web pixel not activated")).toMatchObject({ shop: SHOP, reason: "unreachable" });
+  });
+
+  it("activates the pixel at install when the shop already has pixel ids and Shopify answers", async () => {
+    await context.shops.configureShop(SHOP, { pixelIds: ["1234567890"] }, Date.now());
+    const admin = createFakeAdmin();
+    routeShopToHandler(SHOP, shopifyFor(admin));
+    await openAppFirstTime();
+    expect(admin.state.pixel?.settings).toBe(JSON.stringify({ pixelIds: "1234567890" }));
+    expect(logs.lines.find((line) => line.msg === "web pixel activated")).toMatchObject({ shop: SHOP, trigger: "install", action: "created" });
   });
 });

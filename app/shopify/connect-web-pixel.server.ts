@@ -1,0 +1,28 @@
+import type { Logger } from "../logger.server";
+import { activateWebPixel, type GraphqlFn, type PixelActivationResult } from "./activate-web-pixel.server";
+
+// Activation where a failure must not stop what called it: install (afterAuth) and the checklist's
+// "Connect the web pixel" button. Whatever happens is logged — shop and reason only, never a token — and the
+// checklist shows the pixel as not connected, with that button as the fix, because it reads the pixel's
+// state from Shopify itself.
+
+export type ConnectWebPixelDeps = {
+  shops: { getShop(shop: string): Promise<{ pixelIds: string[] } | null> };
+  logger: Pick<Logger, "info" | "warn">;
+};
+
+export type ConnectTrigger = "install" | "checklist";
+
+export async function connectWebPixel(deps: ConnectWebPixelDeps, shop: string, graphql: GraphqlFn, trigger: ConnectTrigger): Promise<PixelActivationResult> {
+  let result: PixelActivationResult;
+  try {
+    result = await activateWebPixel(graphql, await deps.shops.getShop(shop));
+  } catch (error) {
+    // A Response (the library asking to authenticate again) or a bug: either way, not activated.
+    const detail = error instanceof Response ? `Shopify answered HTTP ${error.status}` : error instanceof Error ? error.message : "unknown error";
+    result = { ok: false, reason: "unreachable", detail };
+  }
+  if (result.ok) deps.logger.info({ shop, trigger, action: result.action }, "web pixel activated");
+  else deps.logger.warn({ shop, trigger, reason: result.reason, detail: result.detail }, "web pixel not activated");
+  return result;
+}
