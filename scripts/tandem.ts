@@ -4,6 +4,7 @@ import { parseArgs } from "node:util";
 import { parseEnv } from "../app/env.server";
 import { createAppContext, type AppContext } from "../app/context.server";
 import { configureShop } from "../app/shops/configure-shop.server";
+import { redriveDeliveries } from "../app/shops/redrive.server";
 
 const USAGE = `usage: npm run tandem -- <command>
   shops:configure --shop <domain> --pixel-id <id>[,<id>] --access-token <token> [--test-event-code <code>]
@@ -39,7 +40,12 @@ const COMMANDS: Record<string, (context: AppContext, flags: Flags) => Promise<un
     const shop = required(flags.shop, "shop");
     const config = await context.shops.getShop(shop);
     if (!config) throw new UsageError(`unknown shop ${shop}`);
-    return { ...config, deliveries: await context.outbox.countByStatus(shop) };
+    // needsAttentionReason is the shop-wide (token) pause; pausedDestinations are single pixels, each with its cause.
+    return {
+      ...config,
+      pausedDestinations: await context.shops.listDestinationPauses(shop),
+      deliveries: await context.outbox.countByStatus(shop),
+    };
   },
   async "deliveries:list"(context, flags) {
     const { rows } = await context.outbox.list({
@@ -52,7 +58,7 @@ const COMMANDS: Record<string, (context: AppContext, flags: Flags) => Promise<un
   async "deliveries:redrive"(context, flags) {
     const status = required(flags.status, "status").replace("-", "_");
     if (status !== "dead" && status !== "needs_attention") throw new UsageError("--status must be dead or needs_attention");
-    const count = await context.outbox.redrive({ shop: flags.shop, status, nowMs: Date.now() });
+    const count = await redriveDeliveries(context, { shop: flags.shop, status, nowMs: Date.now() });
     return { redriven: count };
   },
 };

@@ -1,5 +1,6 @@
 import type { AppContext } from "../context.server";
 import { ALL_DELIVERY_STATUSES, type DeliveryStatus } from "../db/outbox-types";
+import { redriveDeliveries } from "../shops/redrive.server";
 
 // The activity list: newest first, keyset-paginated on (created_at, id) so the page query walks the
 // (shop, created_at) index instead of counting past an OFFSET — page 2,000 costs what page 1 costs.
@@ -115,14 +116,12 @@ export function parseRedrivable(value: unknown): RedrivableStatus | null {
   return REDRIVABLE.find((status) => status === value) ?? null;
 }
 
-/** Requeues the shop's failed or needs-attention rows and wakes the worker. Returns how many. */
+/** Requeues the shop's failed or needs-attention rows (lifting pixel pauses) and wakes the worker. Returns how many. */
 export async function redriveActivity(
-  deps: Pick<AppContext, "outbox" | "queue">,
+  deps: Pick<AppContext, "shops" | "outbox" | "queue">,
   shop: string,
   status: RedrivableStatus,
   nowMs: number,
 ): Promise<number> {
-  const count = await deps.outbox.redrive({ shop, status, nowMs });
-  if (count > 0) await deps.queue.notify(shop, []);
-  return count;
+  return redriveDeliveries(deps, { shop, status, nowMs });
 }

@@ -79,11 +79,20 @@ export type DeliveriesTable = {
   sent_at: number | null;
 };
 
+/** A destination (one Meta pixel) paused for a cause of its own; a token cause pauses the shop instead. */
+export type DestinationPausesTable = {
+  shop: string;
+  destination: string;
+  reason: string;
+  paused_at: number;
+};
+
 export type Schema = {
   sessions: SessionsTable;
   shops: ShopsTable;
   webhook_receipts: WebhookReceiptsTable;
   deliveries: DeliveriesTable;
+  destination_pauses: DestinationPausesTable;
 };
 
 export type SessionRecord = Selectable<SessionsTable>;

@@ -1,4 +1,5 @@
 import type { Database } from "./connection.server.ts";
+import { createDestinationPauses } from "./destination-pauses.server.ts";
 import type { ShopRecord } from "./schema.ts";
 import {
   readPixelIds,
@@ -66,6 +67,7 @@ export function createShopStore(database: Database, keys: readonly Buffer[]) {
   const [currentKey] = keys;
   if (currentKey === undefined) throw new Error("createShopStore needs at least one encryption key");
   const { db } = database;
+  const pauses = createDestinationPauses(database);
   // Told after every write, so caches of shop configuration in this process (the webhook path's) forget it.
   const listeners = new Set<(shop: string) => void>();
   const changed = (shop: string) => listeners.forEach((listener) => listener(shop));
@@ -138,6 +140,7 @@ export function createShopStore(database: Database, keys: readonly Buffer[]) {
   }
 
   async function deleteShop(shop: string): Promise<void> {
+    await pauses.resumeDestinations(shop);
     await db.deleteFrom("shops").where("shop", "=", shop).execute();
     changed(shop);
   }
@@ -156,6 +159,8 @@ export function createShopStore(database: Database, keys: readonly Buffer[]) {
     markUninstalled,
     deleteShop,
     listShops,
+    // Narrower pauses than the shop-wide one above: one destination (pixel) each (decision 0016).
+    ...pauses,
     onChange(listener: (shop: string) => void): void {
       listeners.add(listener);
     },

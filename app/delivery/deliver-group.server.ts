@@ -1,3 +1,4 @@
+import { PAUSE_SCOPE, pauseScopeOf } from "../destinations/meta/classify-error";
 import type { MetaGraphClient, MetaSendFailure } from "../destinations/meta/types";
 import { readEventPayload } from "./event-payload";
 import {
@@ -5,6 +6,7 @@ import {
   describeMetaFailure,
   MISSING_PIXEL,
   MISSING_TOKEN,
+  pixelPausedReason,
   pixelRemovedReason,
   TOO_OLD_BEFORE_SEND,
   TOO_OLD_GAVE_UP,
@@ -36,7 +38,9 @@ type Resolved = { ok: true; target: Omit<Target, "sendBy"> } | { ok: false; reas
 
 // Delivers one (shop, pixel) group: resolve where to send, drop what cannot be sent, then send batch by
 // batch. Batches of one group run one after another, so a configuration error stops the rest of the group
-// without further calls to Meta.
+// without further calls to Meta. The pause is as wide as its cause (decision 0016): a refused token pauses
+// the shop (the claim skips it); a pixel Meta does not know pauses that pixel, whose rows then wait as
+// needs_attention without a call to Meta, while the shop's other pixels keep sending.
 export async function deliverGroup(
   group: DeliveryGroup,
   deps: DeliveryDeps,
@@ -77,6 +81,8 @@ async function resolveTarget(group: DeliveryGroup, deps: DeliveryDeps): Promise<
   if (!shop.pixelIds.includes(group.pixelId)) {
     return { ok: false, reason: pixelRemovedReason(group.pixelId), pauseShop: false };
   }
+  const pause = await deps.shops.getDestinationPause(group.shop, group.destination);
+  if (pause) return { ok: false, reason: pixelPausedReason(group.pixelId, pause.reason), pauseShop: false };
   const accessToken = await deps.shops.getAccessToken(group.shop);
   if (!accessToken) return { ok: false, reason: MISSING_TOKEN, pauseShop: true };
   return { ok: true, target: { pixelId: group.pixelId, accessToken, testEventCode: shop.testEventCode } };
@@ -128,10 +134,17 @@ async function sendBatch(
     return null;
   }
   if (result.errorClass === "configuration") {
-    const reason = describeMetaFailure(result);
-    await rec.needsAttention(rows, reason, result.fbtraceId);
-    await deps.shops.markNeedsAttention(group.shop, reason, deps.now());
-    return reason;
+    const cause = describeMetaFailure(result);
+    if (pauseScopeOf(result) === PAUSE_SCOPE.destination) {
+      // Pause before marking: should the pause fail to be written, the rows go back unrecorded and are retried.
+      await deps.shops.pauseDestination(group.shop, group.destination, cause, deps.now());
+      const reason = pixelPausedReason(target.pixelId, cause);
+      await rec.needsAttention(rows, reason, result.fbtraceId);
+      return reason;
+    }
+    await rec.needsAttention(rows, cause, result.fbtraceId);
+    await deps.shops.markNeedsAttention(group.shop, cause, deps.now());
+    return cause;
   }
   if (items.length === 1) {
     await rec.dead(rows, deadReasonForPayload(result), result.fbtraceId);

@@ -28,6 +28,11 @@ export const MISSING_TOKEN = "Meta access token missing: reconnect the Conversio
 export const MISSING_PIXEL = "No Meta pixel configured for this shop";
 export const UNKNOWN_SHOP = "Shop is not configured";
 
+/** Stored on the rows of a paused pixel and shown with the pause: which pixel, and Meta's cause. */
+export function pixelPausedReason(pixelId: string, cause: string): string {
+  return `Meta pixel ${pixelId} paused: ${cause}`;
+}
+
 export function pixelRemovedReason(pixelId: string): string {
   return `Meta pixel ${pixelId} is no longer configured for this shop`;
 }

@@ -37,7 +37,11 @@ export type DeliveryShop = {
 export type DeliveryShops = {
   getShop(shop: string): Promise<DeliveryShop | null>;
   getAccessToken(shop: string): Promise<string | null>;
+  /** Pauses the whole shop: its token is refused, so every destination would fail (the claim skips it). */
   markNeedsAttention(shop: string, reason: string, nowMs: number): Promise<unknown>;
+  /** Pauses one destination (pixel) of the shop; its rows wait as needs_attention, the others keep sending. */
+  pauseDestination(shop: string, destination: string, reason: string, nowMs: number): Promise<unknown>;
+  getDestinationPause(shop: string, destination: string): Promise<{ reason: string } | null>;
 };
 
 // pino's call shape (merge object first, then message), so a pino logger can be passed as is.

@@ -36,7 +36,7 @@ export default function Home() {
       <Layout>
         <Layout.Section>
           <BlockStack gap="400">
-            <AttentionBanner reason={attention.reason} paused={attention.paused} />
+            <AttentionBanner reason={attention.reason} paused={attention.paused} pixels={attention.pixels} />
             {connect ? (
               <Banner tone={connect.ok ? "success" : "critical"} title={connect.ok ? "The web pixel is connected" : "Shopify did not activate the web pixel"}>
                 {connect.ok ? null : <Text as="p">{connect.detail}</Text>}

@@ -51,7 +51,7 @@ export default function Activity() {
       <Layout>
         <Layout.Section>
           <BlockStack gap="400">
-            <AttentionBanner reason={attention.reason} paused={attention.paused} />
+            <AttentionBanner reason={attention.reason} paused={attention.paused} pixels={attention.pixels} />
             {result ? (
               <Banner tone={result.error ? "critical" : "success"} title={result.error ?? `${result.redriven} event(s) queued to send again`} />
             ) : null}

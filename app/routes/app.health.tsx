@@ -32,7 +32,7 @@ export default function Health() {
       <Layout>
         <Layout.Section>
           <BlockStack gap="400">
-            <AttentionBanner reason={attention.reason} paused={attention.paused} />
+            <AttentionBanner reason={attention.reason} paused={attention.paused} pixels={attention.pixels} />
             <Tabs
               tabs={RANGES.map((range) => ({ id: `days-${range}`, content: `Last ${range} days` }))}
               selected={days === 30 ? 1 : 0}

@@ -16,7 +16,11 @@ export async function configureShop(deps: Deps, shop: string, patch: ShopConfigP
   const credentialsChanged = patch.accessToken !== undefined || patch.pixelIds !== undefined;
   if (isShopConfigured(after)) {
     await deps.outbox.fanOutHeld(shop, after.pixelIds, nowMs);
-    if (credentialsChanged && (before?.needsAttentionReason ?? after.needsAttentionReason)) {
+    // New credentials resume every pause: the shop's (token) and its pixels' (a new token may reach a pixel
+    // the old one could not; a corrected id list drops the unknown one). A pause that still applies comes
+    // back with the next send.
+    const pixelsPaused = credentialsChanged && (await deps.shops.resumeDestinations(shop)) > 0;
+    if (credentialsChanged && (pixelsPaused || (before?.needsAttentionReason ?? after.needsAttentionReason))) {
       await deps.shops.clearNeedsAttention(shop);
       await deps.outbox.resumeShop(shop, nowMs);
     }

@@ -3,6 +3,8 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { createDestinationPauses } from "../../app/db/destination-pauses.server";
+import { withConnection } from "../db/support";
 
 // The operator CLI as an operator runs it: a separate process on the pinned Node, against a real SQLite file.
 const dir = mkdtempSync(join(tmpdir(), "tandem-cli-"));
@@ -28,7 +30,21 @@ describe("tandem CLI", () => {
     const status = tandem("shops:status", "--shop", "cli.myshopify.com");
     expect(status.code).toBe(0);
     expect(status.stdout).not.toContain("EAAsecret-token");
-    expect(JSON.parse(status.stdout)).toMatchObject({ shop: "cli.myshopify.com", hasAccessToken: true, enabled: true });
+    expect(JSON.parse(status.stdout)).toMatchObject({ shop: "cli.myshopify.com", hasAccessToken: true, enabled: true, pausedDestinations: [] });
+  });
+
+  it("shows a paused pixel with its cause, and a needs-attention redrive lifts the pause", async () => {
+    await withConnection(env.DATABASE_URL, (database) =>
+      createDestinationPauses(database).pauseDestination("cli.myshopify.com", "meta:123456789", "Meta error 100/33: Unsupported post request", 5_000),
+    );
+    const status = tandem("shops:status", "--shop", "cli.myshopify.com");
+    expect(JSON.parse(status.stdout)).toMatchObject({
+      needsAttentionReason: null,
+      pausedDestinations: [{ destination: "meta:123456789", reason: "Meta error 100/33: Unsupported post request", pausedAt: 5_000 }],
+    });
+
+    expect(tandem("deliveries:redrive", "--shop", "cli.myshopify.com", "--status", "needs_attention").code).toBe(0);
+    expect(JSON.parse(tandem("shops:status", "--shop", "cli.myshopify.com").stdout)).toMatchObject({ pausedDestinations: [] });
   });
 
   it("lists and redrives deliveries", () => {

@@ -66,7 +66,7 @@ describe("delivery worker: configuration errors", () => {
     expect((await h.outbox.countByStatus(SHOP)).needs_attention).toBe(2);
   });
 
-  it("treats a pixel the token cannot reach (100/33) as configuration, not a bad event", async () => {
+  it("treats a pixel the token cannot reach (100/33) as configuration of that pixel, not a bad event", async () => {
     // The shop's token belongs to PIXEL_B's owner, not to PIXEL.
     await configureShop(h, SHOP, [PIXEL], OTHER_TOKEN);
     await enqueuePurchases(h, 3);
@@ -74,7 +74,12 @@ describe("delivery worker: configuration errors", () => {
     const summary = await h.worker().runOnce();
 
     expect(summary).toMatchObject({ needsAttention: 3, dead: 0, requests: 1 });
-    expect((await h.shops.getShop(SHOP))?.needsAttentionReason).toMatch(/^Meta error 100\/33: Unsupported post request/);
+    expect((await h.shops.getShop(SHOP))?.needsAttentionReason).toBeNull();
+    expect(await h.shops.getDestinationPause(SHOP, `meta:${PIXEL}`)).toMatchObject({
+      reason: expect.stringMatching(/^Meta error 100\/33: Unsupported post request/),
+    });
+    const rows = await rowsOf(h);
+    expect(rows.every((r) => r.statusReason?.startsWith(`Meta pixel ${PIXEL} paused: Meta error 100/33`))).toBe(true);
   });
 
   it("does not call Meta when the shop has no token, and flags the shop", async () => {

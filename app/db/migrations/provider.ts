@@ -3,6 +3,7 @@ import type { Engine } from "../engine.ts";
 import { initialMigration } from "./0001-initial.ts";
 import { shopStatusIndexMigration } from "./0002-deliveries-shop-status-index.ts";
 import { shopDueIndexMigration } from "./0003-deliveries-shop-due-index.ts";
+import { destinationPausesMigration } from "./0005-destination-pauses.ts";
 
 // In-code provider: migrations ship inside the bundle, so nothing reads a folder at run time.
 // Names sort lexically; add new files as 0002-..., 0003-... and list them here.
@@ -13,6 +14,7 @@ export function createMigrationProvider(engine: Engine): MigrationProvider {
         "0001-initial": initialMigration(engine),
         "0002-deliveries-shop-status-index": shopStatusIndexMigration(),
         "0003-deliveries-shop-due-index": shopDueIndexMigration(),
+        "0005-destination-pauses": destinationPausesMigration(),
       };
     },
   };

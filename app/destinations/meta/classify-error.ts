@@ -45,6 +45,18 @@ function isPermissionCode(code: number): boolean {
   return code >= 200 && code <= 299;
 }
 
+// What a configuration error stops (decision 0016). Meta's error-handling guide ties 190 (and its subcodes),
+// 102, 10 and 200-299 to the access token and its permissions, and 368 to the app or account behind it: every
+// destination sending with that token would fail the same way. 100/33 says the object in the path (the pixel)
+// does not exist or cannot be loaded with this token: the shop's other pixels are not affected.
+export const PAUSE_SCOPE = { token: "token", destination: "destination" } as const;
+export type PauseScope = (typeof PAUSE_SCOPE)[keyof typeof PAUSE_SCOPE];
+
+export function pauseScopeOf(input: Pick<MetaErrorDetail, "code" | "subcode">): PauseScope {
+  if (input.code === INVALID_PARAMETER && input.subcode === UNSUPPORTED_POST_SUBCODE) return PAUSE_SCOPE.destination;
+  return PAUSE_SCOPE.token;
+}
+
 // 2804003 "Event Timestamp Too Old": retrying can never succeed, and it is worth naming in the dead reason.
 export function isTooOldError(input: Pick<MetaErrorDetail, "code" | "subcode">): boolean {
   return input.code === INVALID_PARAMETER && input.subcode === TOO_OLD_SUBCODE;

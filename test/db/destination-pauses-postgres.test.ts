@@ -1,0 +1,4 @@
+import { runDestinationPausesContract } from "./destination-pauses-contract.ts";
+import { openTestPostgres } from "./support.ts";
+
+runDestinationPausesContract("postgres", openTestPostgres);
