@@ -48,10 +48,14 @@ function cliEnv(appDir: string): NodeJS.ProcessEnv {
     NO_COLOR: "1",
     FORCE_COLOR: "0",
     COLUMNS: "400", // one message per line: the CLI wraps at the terminal width
-    // theme-check inside the CLI would fetch Liquid docs from GitHub into the user cache; a local folder that
-    // does not exist makes it use the docs shipped in the installed package, the same on every machine.
+    // The same answer on every machine, online or not. theme-check inside the CLI would fetch Liquid docs
+    // from GitHub into the user cache: a local folder that does not exist makes it use the docs shipped in
+    // the installed package. The CLI shows notices it fetched from Shopify's CDN (some are warnings) and
+    // caches them in its config: a loopback address that refuses and a fresh config folder keep them out.
     SHOPIFY_TLD_ROOT: join(cache, "no-remote-docs"),
+    SHOPIFY_CLI_NOTIFICATIONS_URL: "http://127.0.0.1:9/notifications.json",
     XDG_CACHE_HOME: cache,
+    XDG_CONFIG_HOME: join(cache, "config"),
   };
 }
 
