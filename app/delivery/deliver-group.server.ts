@@ -33,7 +33,7 @@ type Item = { row: ClaimedDelivery; event: Record<string, unknown> };
 // The lease this pass holds. No new request starts in its last quarter: a request still in flight when the
 // lease ends could be repeated by a worker that reclaims the rows.
 export type LeaseWindow = { claimedAtMs: number; leaseMs: number };
-type Target = { pixelId: string; accessToken: string; testEventCode: string | null; sendBy: number };
+type Target = { pixelId: string; accessToken: string; sendBy: number };
 type Resolved = { ok: true; target: Omit<Target, "sendBy"> } | { ok: false; reason: string; pauseShop: boolean };
 
 // Delivers one (shop, pixel) group: resolve where to send, drop what cannot be sent, then send batch by
@@ -85,7 +85,9 @@ async function resolveTarget(group: DeliveryGroup, deps: DeliveryDeps): Promise<
   if (pause) return { ok: false, reason: pixelPausedReason(group.pixelId, pause.reason), pauseShop: false };
   const accessToken = await deps.shops.getAccessToken(group.shop);
   if (!accessToken) return { ok: false, reason: MISSING_TOKEN, pauseShop: true };
-  return { ok: true, target: { pixelId: group.pixelId, accessToken, testEventCode: shop.testEventCode } };
+  // Never the shop's test_event_code: Meta does not drop test events, so a saved code left on live sends would
+  // mark real purchases as tests. Only "Send test event" uses it (decision 0016).
+  return { ok: true, target: { pixelId: group.pixelId, accessToken } };
 }
 
 // Meta fails the whole request for one malformed or too-old event, so such rows never go into a batch.
@@ -121,7 +123,6 @@ async function sendBatch(
     pixelId: target.pixelId,
     accessToken: target.accessToken,
     events: items.map((i) => i.event),
-    testEventCode: target.testEventCode,
   });
   const rows = items.map((i) => i.row);
   if (result.ok) {

@@ -31,7 +31,6 @@ export type DeliveryOutbox = {
 export type DeliveryShop = {
   shop: string;
   pixelIds: readonly string[];
-  testEventCode: string | null;
 };
 
 export type DeliveryShops = {

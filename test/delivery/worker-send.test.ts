@@ -47,11 +47,14 @@ describe("delivery worker: sending", () => {
     expect(logged).not.toContain(em);
   });
 
-  it("sends a test_event_code only when the shop has one", async () => {
+  it("never puts the shop's saved test_event_code on live events (only Send test event uses it)", async () => {
     await h.shops.configureShop(SHOP, { pixelIds: [PIXEL], accessToken: TOKEN, testEventCode: "TEST123" }, h.clock.now());
-    await enqueuePurchases(h, 1);
+    await enqueuePurchases(h, 2);
     await h.worker().runOnce();
-    expect(h.sim.accepted[0]?.testEventCode).toBe("TEST123");
+    expect(h.sim.accepted).toHaveLength(2);
+    expect(h.sim.accepted.map((event) => event.testEventCode)).toEqual([undefined, undefined]);
+    // The saved code stays for the admin's test sends.
+    expect((await h.shops.getShop(SHOP))?.testEventCode).toBe("TEST123");
   });
 
   it("sends at most 1,000 events per request: 2,500 rows for one pixel go out as 3 requests", async () => {
