@@ -1,25 +1,25 @@
 import { mkdtemp, readFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createServer } from "node:http";
-import type { Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildPurchaseFromOrder, DEFAULT_PURCHASE_SETTINGS } from "../../app/tracking/purchase-from-order";
 import { buildPixel } from "../../scripts/build-pixel";
 import { FIXTURE, buildOrder } from "../fixtures/factories";
 import purchase from "../fixtures/shopify/checkout-completed.json";
+import started from "../fixtures/shopify/checkout-started.json";
 import { startMetaSimulator } from "../sim/meta-graph-sim";
 import type { MetaSimulator } from "../sim/meta-graph-sim";
 import { ARTIFACTS_DIR, launchChromium } from "./chromium";
-import { HARNESS_PAGE, workerSource } from "./pixel-harness";
+import { openPixelPage, startHarnessServer } from "./pixel-page";
+import type { HarnessServer } from "./pixel-page";
+import type { HarnessInit } from "./pixel-harness";
 
 // The built pixel bundle in a real Web Worker in Chromium; its /tr requests land in the Meta simulator.
 const PIXEL = "1234567890123456";
 let browser: Browser;
 let sim: MetaSimulator;
-let harness: Server;
+let harness: HarnessServer;
 let bundle: string;
 
 beforeAll(async () => {
@@ -27,17 +27,13 @@ beforeAll(async () => {
   sim.registerPixel(PIXEL, "test-token");
   const dir = await mkdtemp(join(tmpdir(), "tandem-pixel-"));
   bundle = await buildPixel({ outfile: join(dir, "web-pixel.js"), trEndpoint: `${sim.url}/tr` });
-  harness = createServer((_req, res) => {
-    res.writeHead(200, { "content-type": "text/html; charset=utf-8" });
-    res.end(HARNESS_PAGE);
-  });
-  await new Promise<void>((resolve) => harness.listen(0, "127.0.0.1", resolve));
+  harness = await startHarnessServer();
   browser = await launchChromium();
 });
 
 afterAll(async () => {
   await browser?.close();
-  await new Promise<void>((resolve) => (harness ? harness.close(() => resolve()) : resolve()));
+  await harness?.close();
   await sim?.close();
 });
 
@@ -52,31 +48,31 @@ function event(name: string, id: string, data: unknown) {
   };
 }
 
+const INIT: HarnessInit = {
+  settings: { pixelIds: PIXEL },
+  cookies: { _fbp: "fb.1.1762268000123.1234567890" },
+  customerPrivacy: { marketingAllowed: true, analyticsProcessingAllowed: true, saleOfDataAllowed: false },
+};
+
 describe("web pixel in a Chromium Web Worker", () => {
   it("sends every mapped event to /tr and the Purchase deduplicates against the server event", async () => {
-    const page = await browser.newPage();
-    const port = (harness.address() as AddressInfo).port;
-    await page.goto(`http://127.0.0.1:${port}/`);
-    await page.evaluate(
-      (source) => (window as unknown as { startPixel(s: string): void }).startPixel(source),
-      workerSource(bundle, {
-        settings: { pixelIds: PIXEL },
-        cookies: { _fbp: "fb.1.1762268000123.1234567890" },
-        customerPrivacy: { marketingAllowed: true, analyticsProcessingAllowed: true, saleOfDataAllowed: false },
-      }),
-    );
+    sim.reset();
+    const pixel = await openPixelPage(browser, harness, bundle, INIT);
+    await pixel.load();
     const variant = purchase.data.checkout.lineItems[0]?.variant;
-    const events = [
+    // GIVEN a live-shaped checkout: the cart attributes on checkout_started, none on checkout_completed
+    await pixel.emit([
       event("page_viewed", "sh-1", {}),
       event("product_viewed", "sh-2", { productVariant: variant }),
       event("cart_viewed", "sh-3", {}),
+      started,
       purchase,
-    ];
-    for (const e of events) await page.evaluate((payload) => (window as unknown as { emit(e: unknown): void }).emit(payload), e);
+    ]);
 
-    // THEN three events reach Meta (cart_viewed is not mapped), each valid per the simulator's /tr rules.
-    await expect.poll(() => sim.browserEvents.length, { timeout: 10_000 }).toBe(3);
-    await page.screenshot({ path: `${ARTIFACTS_DIR}web-pixel-harness.png` });
+    // THEN four events reach Meta (cart_viewed is not mapped), each valid per the simulator's /tr rules.
+    await expect.poll(() => sim.browserEvents.length, { timeout: 10_000 }).toBe(4);
+    await pixel.page.screenshot({ path: `${ARTIFACTS_DIR}web-pixel-harness.png` });
+    expect(await pixel.errors()).toEqual([]);
     const byName = Object.fromEntries(sim.browserEvents.map((e) => [e.eventName, e]));
     expect(byName.PageView?.eventId).toBe("sh-1");
     expect(byName.ViewContent?.customData.content_ids).toBe('["45012345678901"]');
@@ -102,7 +98,25 @@ describe("web pixel in a Chromium Web Worker", () => {
     const entry = sim.ledger().find((e) => e.eventName === "Purchase");
     expect(entry).toMatchObject({ browser: 1, server: 1, countedByMeta: 1, eventId: FIXTURE.eventId });
     expect(sim.doubleCounted()).toEqual([]);
-    await page.close();
+    await pixel.close();
+  });
+
+  it("ignores malformed events and keeps the shop's console clean, storage working or not", async () => {
+    for (const storage of ["working", "failing"] as const) {
+      sim.reset();
+      const pixel = await openPixelPage(browser, harness, bundle, { ...INIT, storage });
+      await pixel.load();
+      await pixel.emit([
+        { id: "x1", name: "checkout_completed" },
+        { id: "x2", name: "checkout_started", data: "nonsense" },
+        { id: "x3", name: "checkout_completed", data: { checkout: { token: 7, attributes: "x", lineItems: 3 } } },
+        { id: "x4", name: "payment_info_submitted", timestamp: "never", data: { checkout: [] } },
+        { id: "x5", name: "page_viewed" },
+      ]);
+      expect(await pixel.errors(), storage).toEqual([]);
+      expect(sim.browserEvents, storage).toEqual([]);
+      await pixel.close();
+    }
   });
 
   it("ships the production endpoint when no override is baked in", async () => {

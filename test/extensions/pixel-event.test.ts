@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { parsePixelIds, trUrlsForEvent } from "../../app/tracking/pixel/pixel-event";
 import type { PixelContext } from "../../app/tracking/pixel/pixel-event";
 import purchase from "../fixtures/shopify/checkout-completed.json";
+import started from "../fixtures/shopify/checkout-started.json";
 
 const CTX: PixelContext = {
   pixelIds: ["1234567890123456"],
@@ -44,9 +45,37 @@ describe("trUrlsForEvent", () => {
   });
 
   it("prefers the live _fbp cookie over the attribute the embed wrote earlier", async () => {
-    const p = params((await trUrlsForEvent(purchase, CTX))[0]);
+    const p = params((await trUrlsForEvent(started, CTX))[0]);
     expect(p.get("fbp")).toBe("fb.2.1762000000000.987654321");
     expect(p.get("fbc")).toBe("fb.1.1762268100456.IwAR2F4-dbP0l7Mn");
+  });
+
+  it("names a live checkout_completed (no attributes) by the purchase ledger's id when it has one", async () => {
+    const decided = params((await trUrlsForEvent(purchase, { ...CTX, purchaseEventId: "Zq3v9XkPq2mW8rTn4LbY1A" }))[0]);
+    expect([decided.get("ev"), decided.get("eid")]).toEqual(["Purchase", "Zq3v9XkPq2mW8rTn4LbY1A"]);
+    const alone = params((await trUrlsForEvent(purchase, CTX))[0]);
+    expect(alone.get("eid")).toBe("ck_a1b2c3d4e5f60718293a4b5c6d7e8f90");
+  });
+
+  it("reads live ids: digit-string variants for contents, the OrderIdentity gid for order_id", async () => {
+    const p = params((await trUrlsForEvent(purchase, CTX))[0]);
+    expect(p.get("cd[content_ids]")).toBe('["45012345678901","45012345678902"]');
+    expect(p.get("cd[order_id]")).toBe("5812345678901");
+  });
+
+  it("ignores malformed events without throwing", async () => {
+    const malformed = [
+      null,
+      "checkout_completed",
+      42,
+      [],
+      { name: "checkout_completed" },
+      { name: "checkout_completed", timestamp: "2025-11-04T15:00:00.000Z" },
+      { ...purchase, data: "x" },
+      { ...purchase, data: { checkout: [] } },
+      { ...purchase, timestamp: null },
+    ];
+    for (const event of malformed) expect(await trUrlsForEvent(event, CTX)).toEqual([]);
   });
 
   it("sends one request per configured pixel", async () => {
@@ -63,6 +92,7 @@ describe("trUrlsForEvent", () => {
 
   it("sends nothing for unmapped events, events without a time, or without pixel ids", async () => {
     expect(await trUrlsForEvent({ ...productViewed, name: "cart_viewed" }, CTX)).toEqual([]);
+    expect(await trUrlsForEvent({ ...started, name: "checkout_shipping_info_submitted" }, CTX)).toEqual([]);
     expect(await trUrlsForEvent({ ...productViewed, timestamp: "yesterday" }, CTX)).toEqual([]);
     expect(await trUrlsForEvent(productViewed, { ...CTX, pixelIds: [] })).toEqual([]);
   });
