@@ -25,7 +25,8 @@ afterEach(async () => {
 });
 
 async function open(options: Partial<FakeStorefrontOptions> = {}): Promise<Page> {
-  storefront = await startFakeStorefront({ assetPath: CAPTURE_OUTFILE, ...options });
+  // TANDEM_CAPTURE_ASSET runs the suite against another build (e.g. a deliberately broken one, to see a test fail).
+  storefront = await startFakeStorefront({ assetPath: process.env.TANDEM_CAPTURE_ASSET ?? CAPTURE_OUTFILE, ...options });
   context = await browser.newContext();
   const page = await context.newPage();
   page.on("pageerror", (error) => pageErrors.push(error.message));
@@ -37,6 +38,67 @@ async function open(options: Partial<FakeStorefrontOptions> = {}): Promise<Page>
     }
   });
   return page;
+}
+
+const VARIANT = 45012345678901;
+const EVENT_ID = /^[A-Za-z0-9_-]{22}$/;
+
+/** The storefront's cart already holds an item (added on an earlier visit). */
+function withItem(): void {
+  sf().cart.add({ id: VARIANT, quantity: 1 });
+}
+
+/** The theme's drawer adds to the cart without a page load. */
+async function addViaFetch(page: Page, path = "/cart/add.js"): Promise<void> {
+  await page.evaluate(
+    async ([p, id]) => {
+      const response = await fetch(p as string, {
+        method: "POST",
+        headers: { "Content-Type": "application/json" },
+        body: JSON.stringify({ items: [{ id, quantity: 1 }] }),
+      });
+      await response.json();
+    },
+    [path, VARIANT] as const,
+  );
+}
+
+/** Dawn-like: XMLHttpRequest to /cart/add (no .js) with a FormData body. */
+async function addViaXhr(page: Page): Promise<void> {
+  await page.evaluate(
+    (id) =>
+      new Promise<void>((resolve) => {
+        const xhr = new XMLHttpRequest();
+        const form = new FormData();
+        form.append("id", String(id));
+        form.append("quantity", "1");
+        xhr.open("POST", "/cart/add");
+        xhr.setRequestHeader("Accept", "application/json");
+        xhr.onloadend = () => resolve();
+        xhr.send(form);
+      }),
+    VARIANT,
+  );
+}
+
+async function checkOut(page: Page): Promise<void> {
+  await Promise.all([page.waitForURL(/\/checkout$/), page.click("#CartDrawer-Checkout")]);
+}
+
+/** Waits until the embed has stopped talking to the cart. */
+async function settle(): Promise<void> {
+  let last = -1;
+  await expect
+    .poll(
+      () => {
+        const now = sf().cartReads * 1000 + sf().updates.length;
+        const stable = now === last;
+        last = now;
+        return stable;
+      },
+      { timeout: 5_000, interval: 400 },
+    )
+    .toBe(true);
 }
 
 async function visit(page: Page, url: string): Promise<void> {
@@ -53,8 +115,9 @@ function sf(): FakeStorefront {
 }
 
 describe("storefront capture in Chromium", () => {
-  it("creates _fbp and _fbc, writes the cart once, and stays quiet on an unchanged reload", async () => {
+  it("creates _fbp and _fbc, writes a cart with an item once, and stays quiet on an unchanged reload", async () => {
     const page = await open();
+    withItem();
     const before = Date.now();
     await visit(page, sf().url("127.0.0.1", "/products/linen-shirt?fbclid=IwAR-MiXeD_Case&gclid=G-1"));
 
@@ -73,7 +136,7 @@ describe("storefront capture in Chromium", () => {
     const written = sf().updates[0]?.attributes ?? {};
     expect(written._tandem_fbp).toBe(fbp?.value);
     expect(written._tandem_fbc).toBe(fbc?.value);
-    expect(written._tandem_event_id).toMatch(/^[A-Za-z0-9_-]{22}$/);
+    expect(written._tandem_event_id).toMatch(EVENT_ID);
     expect(written._tandem_consent).toBe("mu;au;su");
     expect(JSON.parse(written._tandem_click_ids ?? "{}")).toEqual({ gclid: "G-1" });
     await page.screenshot({ path: `${ARTIFACTS_DIR}storefront-capture.png` });
@@ -89,28 +152,156 @@ describe("storefront capture in Chromium", () => {
     expect((await cookie("_fbc"))?.value).toBe(fbc?.value);
     expect(sf().updates).toHaveLength(1);
 
-    // WHEN a different click id arrives, THEN _fbc is replaced and the cart updated once more.
+    // WHEN a different click id arrives, THEN _fbc is replaced and only that attribute is written.
     await visit(page, sf().url("127.0.0.1", "/?fbclid=SecondClick"));
     expect((await cookie("_fbc"))?.value).toMatch(/\.SecondClick$/);
     expect((await cookie("_fbp"))?.value).toBe(fbp?.value);
-    expect(sf().updates).toHaveLength(2);
-    expect(sf().updates[1]?.attributes._tandem_event_id).toBe(written._tandem_event_id);
+    expect(sf().updates.map((u) => u.attributes)).toEqual([written, { _tandem_fbc: (await cookie("_fbc"))?.value }]);
+    expect(sf().attributes._tandem_event_id).toBe(written._tandem_event_id);
   });
 
-  it("mints a new event id when the cart token changes", async () => {
+  it("mints nothing and writes nothing while a fresh session's cart is empty, however its token churns", async () => {
+    const page = await open();
+    // GIVEN a fresh session whose empty cart answers a new token on every /cart.js
+    for (const path of ["/", "/products/linen-shirt", "/collections/all", "/pages/about"]) {
+      await visit(page, sf().url("127.0.0.1", `${path}?fbclid=Fresh1`));
+    }
+    // THEN every page read the cart and none wrote it; the cookies are set all the same.
+    expect(sf().cartReads).toBe(4);
+    expect(sf().updates).toHaveLength(0);
+    expect(sf().attributes).toEqual({});
+    expect((await cookie("_fbc"))?.value).toMatch(/\.Fresh1$/);
+
+    // WHEN the first item is added from the drawer, THEN the cart is named once.
+    await addViaFetch(page);
+    await expect.poll(() => sf().updates.length, { timeout: 5_000 }).toBe(1);
+    await settle();
+    expect(sf().updates).toHaveLength(1);
+    expect(sf().attributes._tandem_event_id).toMatch(EVENT_ID);
+    expect(sf().attributes._tandem_fbc).toMatch(/\.Fresh1$/);
+  });
+
+  it("reuses the cart's id on later pages and names a new cart afresh", async () => {
+    const page = await open();
+    withItem();
+    sf().cart.update({ attributes: { _tandem_event_id: "IdFromAnEarlierPage_abc" } });
+    await visit(page, sf().url("127.0.0.1"));
+    await visit(page, sf().url("127.0.0.1", "/cart"));
+    expect(sf().attributes._tandem_event_id).toBe("IdFromAnEarlierPage_abc");
+    expect(sf().updates.every((u) => u.attributes._tandem_event_id === undefined)).toBe(true);
+
+    // GIVEN the order is placed (Shopify starts a new, empty cart), WHEN the shopper shops again
+    sf().newCart();
+    await visit(page, sf().url("127.0.0.1"));
+    expect(sf().attributes).toEqual({});
+    await addViaFetch(page);
+    await expect.poll(() => sf().attributes._tandem_event_id ?? "", { timeout: 5_000 }).toMatch(EVENT_ID);
+    expect(sf().attributes._tandem_event_id).not.toBe("IdFromAnEarlierPage_abc");
+  });
+
+  it("carries the attributes to checkout after an add from an AJAX drawer via fetch, with no page load", async () => {
+    const page = await open();
+    await visit(page, sf().url("127.0.0.1", "/products/linen-shirt?fbclid=Drawer1"));
+    expect(sf().updates).toHaveLength(0);
+
+    // WHEN the drawer adds (fetch, Accept JSON, /cart/add.js) and the shopper checks out at once
+    await addViaFetch(page);
+    await checkOut(page);
+
+    // THEN checkout received the id, the cookies' values and the consent snapshot
+    const checkout = sf().checkouts[0]?.attributes ?? {};
+    expect(checkout._tandem_event_id).toMatch(EVENT_ID);
+    expect(checkout._tandem_fbc).toMatch(/^fb\.0\.\d{13}\.Drawer1$/);
+    expect(checkout._tandem_fbp).toMatch(/^fb\.0\./);
+    expect(checkout._tandem_consent).toBe("mu;au;su");
+    // AND the cart and the form agree on one id, whichever of the pass and the submit came first.
+    expect(sf().attributes._tandem_event_id).toBe(checkout._tandem_event_id);
+    expect(sf().updates.length).toBeLessThanOrEqual(1);
+  });
+
+  it("carries the attributes to checkout through the cart form when checkout overtakes the cart write", async () => {
+    // GIVEN a slow /cart/update.js, so the capture's write is still on its way when the shopper checks out
+    const page = await open({ updateDelayMs: 1_500 });
+    await visit(page, sf().url("127.0.0.1", "/products/linen-shirt?fbclid=Race1"));
+    await addViaFetch(page);
+    await checkOut(page);
+    // THEN checkout received the attributes from the form's hidden fields alone
+    expect(sf().updates).toHaveLength(0);
+    const checkout = sf().checkouts[0]?.attributes ?? {};
+    expect(checkout._tandem_event_id).toMatch(EVENT_ID);
+    expect(checkout._tandem_fbc).toMatch(/\.Race1$/);
+    // AND the write that lands later names the cart with the same id.
+    await expect.poll(() => sf().updates.length, { timeout: 5_000 }).toBe(1);
+    expect(sf().attributes._tandem_event_id).toBe(checkout._tandem_event_id);
+  });
+
+  it("carries the attributes to checkout after a Dawn-style XMLHttpRequest add to /cart/add", async () => {
+    const page = await open({ routesRoot: "/fr/" });
+    await visit(page, sf().url("127.0.0.1", "/fr/products/chemise"));
+    await addViaXhr(page);
+    await expect.poll(() => sf().updates.map((u) => u.path), { timeout: 5_000 }).toEqual(["/fr/cart/update.js"]);
+    await checkOut(page);
+    expect(sf().checkouts[0]?.attributes._tandem_event_id).toBe(sf().updates[0]?.attributes._tandem_event_id);
+    expect(sf().checkouts[0]?.itemCount).toBe(1);
+  });
+
+  it("runs a pass when the theme announces a cart change it made elsewhere", async () => {
     const page = await open();
     await visit(page, sf().url("127.0.0.1"));
-    const first = sf().updates[0]?.attributes._tandem_event_id;
-    sf().setCartToken("cart-token-2");
+    // GIVEN an item that reached the cart without passing through this page's fetch or XHR (another tab)
+    withItem();
+    await page.waitForTimeout(1_100); // past the quiet time that follows every pass
+    // WHEN Horizon-style, an element dispatches a bubbling cart:update
+    await page.evaluate(() => document.body.dispatchEvent(new CustomEvent("cart:update", { bubbles: true })));
+    await expect.poll(() => sf().updates.length, { timeout: 5_000 }).toBe(1);
+    expect(sf().attributes._tandem_event_id).toMatch(EVENT_ID);
+  });
+
+  it("writes once per real change and never echoes its own requests, even when the theme announces them", async () => {
+    // GIVEN a theme that wrapped fetch first and announces every cart request, reads included
+    const themeScript = `(function () {
+      var original = window.fetch;
+      window.fetch = function () {
+        return original.apply(window, arguments).then(function (response) {
+          window.dispatchEvent(new CustomEvent("cart:updated"));
+          document.dispatchEvent(new CustomEvent("cart:refresh"));
+          return response;
+        });
+      };
+    })();`;
+    const page = await open({ themeScript });
     await visit(page, sf().url("127.0.0.1"));
-    expect(sf().updates).toHaveLength(2);
-    const second = sf().updates[1]?.attributes._tandem_event_id;
-    expect(second).toMatch(/^[A-Za-z0-9_-]{22}$/);
-    expect(second).not.toBe(first);
+    await settle();
+    expect(sf().cartReads).toBe(1);
+
+    // WHEN a burst of five adds lands at once
+    await page.evaluate(async (id) => {
+      await Promise.all(
+        [1, 2, 3, 4, 5].map(() =>
+          fetch("/cart/add.js", { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ id }) }),
+        ),
+      );
+    }, VARIANT);
+    await settle();
+    // THEN one pass and at most one follow-up read the cart, and one write named it
+    expect(sf().cart.itemCount).toBe(5);
+    expect(sf().updates).toHaveLength(1);
+    expect(sf().cartReads - 1).toBeGreaterThanOrEqual(1);
+    expect(sf().cartReads - 1).toBeLessThanOrEqual(2);
+
+    // WHEN the quantity changes (nothing the capture writes differs), THEN no write
+    const reads = sf().cartReads;
+    await page.evaluate(() =>
+      fetch("/cart/change.js", { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ line: 1, quantity: 2 }) }),
+    );
+    await settle();
+    expect(sf().cartReads - reads).toBe(1);
+    expect(sf().updates).toHaveLength(1);
   });
 
   it("keeps an existing _fbp and sets cookies on the registrable domain", async () => {
     const page = await open();
+    withItem();
     await context.addCookies([
       { name: "_fbp", value: "fb.1.1700000000000.1234.AQ", domain: ".example.test", path: "/" },
     ]);
@@ -128,7 +319,10 @@ describe("storefront capture in Chromium", () => {
 
   it("sets nothing and sends nothing until marketing consent arrives", async () => {
     const page = await open({ privacy: "pending" });
+    withItem();
     await visit(page, sf().url("127.0.0.1", "/?fbclid=Consent1"));
+    await addViaFetch(page);
+    await page.waitForTimeout(300);
     expect(await context.cookies()).toEqual([]);
     expect(sf().cartReads).toBe(0);
     expect(sf().updates).toHaveLength(0);
@@ -140,26 +334,32 @@ describe("storefront capture in Chromium", () => {
     expect((await cookie("_fbc"))?.value).toMatch(/\.Consent1$/);
   });
 
-  it("stays silent when the visitor declined", async () => {
+  it("stays silent when the visitor declined, through cart changes and checkout", async () => {
     const page = await open({ privacy: "denied" });
     await visit(page, sf().url("127.0.0.1", "/?fbclid=No"));
-    await visit(page, sf().url("127.0.0.1", "/cart"));
+    await addViaFetch(page);
+    await addViaXhr(page);
+    await page.evaluate(() => document.dispatchEvent(new CustomEvent("cart:update")));
+    await page.waitForTimeout(300);
+    await checkOut(page);
     expect(await context.cookies()).toEqual([]);
     expect(sf().cartReads + sf().updates.length).toBe(0);
+    expect(sf().checkouts).toEqual([{ attributes: {}, itemCount: 2 }]);
   });
 
-  it("uses the locale-aware routes root", async () => {
-    const page = await open({ routesRoot: "/fr/", privacy: "granted" });
-    await visit(page, sf().url("127.0.0.1", "/fr/products/chemise"));
-    expect(sf().updates.map((update) => update.path)).toEqual(["/fr/cart/update.js"]);
-    expect(sf().updates[0]?.attributes._tandem_consent).toBe("m1;a1;s1");
-  });
-
-  it("is harmless where the Ajax Cart API is missing", async () => {
-    const page = await open({ ajaxCart: false });
-    // Chromium keeps an unread 404 body "in flight", so networkidle never comes: wait for the cookie instead.
-    await page.goto(sf().url("127.0.0.1"), { waitUntil: "load" });
-    await expect.poll(async () => (await cookie("_fbp"))?.value ?? "", { timeout: 5_000 }).toMatch(/^fb\.0\./);
-    await expect.poll(() => sf().cartReads === 0 && sf().updates.length === 0, { timeout: 1_000 }).toBe(true);
-  });
+  for (const ajaxCart of [false, "html", "not-a-cart"] as const) {
+    it(`is harmless where the Ajax Cart API ${ajaxCart === false ? "is missing" : `answers ${ajaxCart}`}`, async () => {
+      const page = await open({ ajaxCart });
+      // Chromium keeps an unread 404 body "in flight", so networkidle never comes: wait for the cookie instead.
+      await page.goto(sf().url("127.0.0.1"), { waitUntil: "load" });
+      await expect.poll(async () => (await cookie("_fbp"))?.value ?? "", { timeout: 5_000 }).toMatch(/^fb\.0\./);
+      // WHEN the theme calls the broken API and the shopper checks out anyway
+      await page.evaluate(() => fetch("/cart/add.js", { method: "POST", body: "{}" }).then(() => undefined, () => undefined));
+      await page.waitForTimeout(300);
+      await page.click("#CartDrawer-Checkout");
+      await page.waitForLoadState("load");
+      // THEN nothing was written and the page saw no error (checked after each test)
+      expect(sf().updates).toHaveLength(0);
+    });
+  }
 });

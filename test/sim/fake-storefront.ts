@@ -24,6 +24,8 @@ export type FakeStorefrontOptions = {
    * "html": 200 with an HTML body. "not-a-cart": 200 with JSON that is no cart.
    */
   ajaxCart?: boolean | "html" | "not-a-cart";
+  /** Delay before /cart/update(.js) answers and applies, to let a checkout overtake the capture's write. */
+  updateDelayMs?: number;
   /** Extra script run in <head> before the embed (a theme's own code). */
   themeScript?: string;
 };
@@ -114,6 +116,7 @@ export async function startFakeStorefront(options: FakeStorefrontOptions): Promi
     if (route === "cart/clear") return cart.clear();
     const attributes: Record<string, string> = {};
     for (const [key, value] of Object.entries(body.attributes ?? {})) attributes[key] = String(value);
+    if (options.updateDelayMs) await new Promise((resolve) => setTimeout(resolve, options.updateDelayMs));
     updates.push({ path, attributes, atMs: Date.now() });
     return cart.update(body);
   }
