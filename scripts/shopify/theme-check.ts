@@ -1,5 +1,6 @@
 // theme-check (Shopify's Liquid linter, @shopify/theme-check-node) with the configuration Shopify ships for
 // theme app extensions — the checks `shopify app build` runs on extensions/storefront-capture.
+import { rmSync } from "node:fs";
 import { mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -14,7 +15,11 @@ let docsHome: string | undefined;
 // the docs shipped in the installed package: the same answer on every machine and in CI. The cache location
 // is read when the package loads, so this runs before the first import.
 async function pinDocsOffline(): Promise<void> {
-  docsHome ??= await mkdtemp(join(tmpdir(), "tandem-theme-docs-"));
+  if (docsHome === undefined) {
+    const dir = await mkdtemp(join(tmpdir(), "tandem-theme-docs-"));
+    process.once("exit", () => rmSync(dir, { recursive: true, force: true }));
+    docsHome = dir;
+  }
   process.env.XDG_CACHE_HOME = docsHome;
   process.env.SHOPIFY_TLD_ROOT = join(docsHome, "no-remote-docs");
 }
