@@ -14,6 +14,8 @@ export type ActivityRow = {
   eventName: string;
   eventId: string;
   provenance: string;
+  /** What is notable about the order (no_shopper, late_payment, very_late_payment), decision 0015. */
+  orderKind: string | null;
   orderName: string | null;
   pixelId: string | null;
   matchKeys: string[];
@@ -65,6 +67,7 @@ export function activityPageQuery(deps: Deps, query: ActivityQuery) {
       "event_name",
       "event_id",
       "provenance",
+      "order_kind",
       "order_name",
       "destination",
       "match_keys",
@@ -97,6 +100,7 @@ export async function listActivity(deps: Deps, query: ActivityQuery): Promise<Ac
     eventName: record.event_name,
     eventId: record.event_id,
     provenance: record.provenance,
+    orderKind: record.order_kind,
     orderName: record.order_name,
     pixelId: record.destination.startsWith("meta:") && record.destination !== "meta:unconfigured" ? record.destination.slice(5) : null,
     matchKeys: parseKeys(record.match_keys),

@@ -22,6 +22,14 @@ export type HealthDay = {
   /** Orders mapped to an event (not skipped): the denominator of match-key coverage. */
   mappedOrders: number;
   matchKeys: Record<ChartedMatchKey, number>;
+  /** Orders whose event id belonged to another order: sent under their own id (decision 0015). */
+  collisions: number;
+  /** Test orders (test: true, Bogus gateway): recorded, never sent. */
+  testOrders: number;
+  /** Orders with no shopper present (subscription renewals, app-created orders). */
+  noShopper: number;
+  /** Orders paid more than 48 h after they were placed (no browser pairing), 7 days included. */
+  latePayments: number;
 };
 
 export type HealthSummary = {
@@ -52,10 +60,15 @@ export async function healthSummary(deps: Deps, shop: string, days: number, nowM
       distinctWhere(sql`status = 'sent'`).as("delivered"),
       distinctWhere(sql`provenance in ('note_attribute', 'checkout_token')`).as("twin"),
       distinctWhere(sql`status <> 'skipped'`).as("mapped"),
+      distinctWhere(sql`provenance = 'collision'`).as("collisions"),
+      distinctWhere(sql`status = 'skipped' and status_reason = 'test_order'`).as("test_orders"),
+      distinctWhere(sql`order_kind = 'no_shopper'`).as("no_shopper"),
+      distinctWhere(sql`order_kind in ('late_payment', 'very_late_payment')`).as("late"),
       ...CHARTED_MATCH_KEYS.map((key) => distinctWhere(sql`status <> 'skipped' and match_keys like ${`%"${key}"%`}`).as(`k_${key}`)),
     ])
     .where("shop", "=", shop)
-    .where("event_name", "=", "Purchase")
+    // Orders with no shopper present may be sent as RecurringPurchase (decision 0015): still paid orders.
+    .where("event_name", "in", ["Purchase", "RecurringPurchase"])
     .where("created_at", ">=", startMs)
     .where("created_at", "<", todayStart + DAY_MS)
     .groupBy(dayIndex)
@@ -74,14 +87,22 @@ export async function healthSummary(deps: Deps, shop: string, days: number, nowM
       withBrowserTwin: Number(row?.twin ?? 0),
       mappedOrders: Number(row?.mapped ?? 0),
       matchKeys,
+      collisions: Number(row?.collisions ?? 0),
+      testOrders: Number(row?.test_orders ?? 0),
+      noShopper: Number(row?.no_shopper ?? 0),
+      latePayments: Number(row?.late ?? 0),
     });
   }
   return { days: series, totals: sumDays(series) };
 }
 
 function sumDays(series: HealthDay[]): Omit<HealthDay, "dayStartMs"> {
-  const totals = { paidOrders: 0, delivered: 0, withBrowserTwin: 0, mappedOrders: 0, matchKeys: emptyKeys() };
+  const totals = { paidOrders: 0, delivered: 0, withBrowserTwin: 0, mappedOrders: 0, matchKeys: emptyKeys(), collisions: 0, testOrders: 0, noShopper: 0, latePayments: 0 };
   for (const day of series) {
+    totals.collisions += day.collisions;
+    totals.testOrders += day.testOrders;
+    totals.noShopper += day.noShopper;
+    totals.latePayments += day.latePayments;
     totals.paidOrders += day.paidOrders;
     totals.delivered += day.delivered;
     totals.withBrowserTwin += day.withBrowserTwin;

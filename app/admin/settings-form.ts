@@ -10,6 +10,9 @@ export const SETTINGS_FIELD = {
   testEventCode: "testEventCode",
   valueSource: "valueSource",
   unknownConsent: "unknownConsent",
+  noShopperOrders: "noShopperOrders",
+  sendOn: "sendOn",
+  veryLatePayments: "veryLatePayments",
 } as const;
 export type SettingsField = (typeof SETTINGS_FIELD)[keyof typeof SETTINGS_FIELD];
 export type FieldErrors = Partial<Record<SettingsField, string>>;
@@ -52,7 +55,16 @@ const FormSchema = z.object({
     }),
   valueSource: z.enum(["presentment", "shop"], { message: "Choose which currency the value is reported in." }),
   unknownConsent: z.enum(["send", "skip"], { message: "Choose what happens when consent is unknown." }),
+  // Order-kind policies (decision 0015): a form without them keeps what is stored.
+  noShopperOrders: z.enum(["purchase", "recurring_event", "skip"], { message: "Choose what happens to orders with no shopper present." }).optional(),
+  sendOn: z.enum(["paid", "created"], { message: "Choose when a purchase is sent." }).optional(),
+  veryLatePayments: z.enum(["payment_time", "skip"], { message: "Choose what happens to very late payments." }).optional(),
 });
+
+function optionalText(form: FormData, name: string): string | undefined {
+  const value = text(form, name);
+  return value === "" ? undefined : value;
+}
 
 function text(form: FormData, name: string): string {
   const value = form.get(name);
@@ -71,6 +83,9 @@ export function validateSettingsForm(form: FormData, hasStoredToken: boolean): S
     testEventCode: text(form, "testEventCode"),
     valueSource: text(form, "valueSource"),
     unknownConsent: text(form, "unknownConsent"),
+    noShopperOrders: optionalText(form, "noShopperOrders"),
+    sendOn: optionalText(form, "sendOn"),
+    veryLatePayments: optionalText(form, "veryLatePayments"),
   });
   const errors: FieldErrors = {};
   if (!parsed.success) {
@@ -96,6 +111,9 @@ export function validateSettingsForm(form: FormData, hasStoredToken: boolean): S
         includeShipping: form.has("includeShipping"),
         includeTax: form.has("includeTax"),
         unknownConsent: data.unknownConsent,
+        ...(data.noShopperOrders !== undefined && { noShopperOrders: data.noShopperOrders }),
+        ...(data.sendOn !== undefined && { sendOn: data.sendOn }),
+        ...(data.veryLatePayments !== undefined && { veryLatePayments: data.veryLatePayments }),
       },
       enabled: form.has("enabled"),
     },

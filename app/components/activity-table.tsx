@@ -18,6 +18,21 @@ const PROVENANCE: Record<string, string> = {
   note_attribute: "cart attribute",
   checkout_token: "checkout token",
   order_id: "order id (no browser twin)",
+  collision: "order id: the cart's id belonged to another order",
+};
+
+// Plain words for the reasons and order kinds stored as codes (decision 0015); other reasons show as stored.
+const REASON: Record<string, string> = {
+  no_consent: "the shopper did not consent to marketing",
+  no_consent_unknown: "consent unknown, and this shop does not send then",
+  test_order: "test order (test gateway): never sent as a real purchase",
+  no_shopper_not_sent: "no shopper present (e.g. subscription renewal): this shop does not send these",
+  paid_too_late: "paid more than 7 days after it was placed: this shop does not send these",
+};
+const ORDER_KIND: Record<string, string> = {
+  no_shopper: "no shopper present (subscription renewal or app-created order)",
+  late_payment: "paid more than 48 h after checkout: Meta will not pair it with the browser event",
+  very_late_payment: "paid more than 7 days after checkout: sent with the payment time",
 };
 
 function when(ms: number): string {
@@ -32,7 +47,12 @@ export function ActivityTable({ rows }: { rows: ActivityRow[] }) {
       <Badge tone={STATUS_LABEL[row.status].tone}>{STATUS_LABEL[row.status].label}</Badge>
       {row.statusReason ? (
         <Text as="p" tone="subdued" variant="bodySm">
-          {row.statusReason}
+          {REASON[row.statusReason] ?? row.statusReason}
+        </Text>
+      ) : null}
+      {row.orderKind ? (
+        <Text as="p" tone="subdued" variant="bodySm">
+          <span data-order-kind={row.orderKind}>{ORDER_KIND[row.orderKind] ?? row.orderKind}</span>
         </Text>
       ) : null}
     </span>,

@@ -15,6 +15,20 @@ const CONSENT_POLICIES = [
   { label: "Do not send", value: "skip" },
 ];
 
+const NO_SHOPPER_POLICIES = [
+  { label: "Send as RecurringPurchase, a separate event (default)", value: "recurring_event" },
+  { label: "Send as Purchase", value: "purchase" },
+  { label: "Do not send", value: "skip" },
+];
+const SEND_ON = [
+  { label: "When the order is paid (default)", value: "paid" },
+  { label: "When the order is placed (cash on delivery)", value: "created" },
+];
+const VERY_LATE_POLICIES = [
+  { label: "Send with the payment time (default)", value: "payment_time" },
+  { label: "Do not send", value: "skip" },
+];
+
 function TokenField({ hasToken, error }: { hasToken: boolean; error: string | undefined }) {
   const [replacing, setReplacing] = useState(!hasToken || error !== undefined);
   const [token, setToken] = useState("");
@@ -53,6 +67,9 @@ export function SettingsForm({ view, errors, saving }: SettingsFormProps) {
   const [includeTax, setIncludeTax] = useState(view.settings.includeTax);
   const [unknownConsent, setUnknownConsent] = useState<string>(view.settings.unknownConsent);
   const [enabled, setEnabled] = useState(view.enabled);
+  const [noShopperOrders, setNoShopperOrders] = useState<string>(view.settings.noShopperOrders);
+  const [sendOn, setSendOn] = useState<string>(view.settings.sendOn);
+  const [veryLatePayments, setVeryLatePayments] = useState<string>(view.settings.veryLatePayments);
 
   return (
     <Form method="post" replace>
@@ -100,6 +117,33 @@ export function SettingsForm({ view, errors, saving }: SettingsFormProps) {
             onChange={setUnknownConsent}
             error={errors.unknownConsent}
             helpText="Denied marketing consent is never sent; denied sale of data is sent with Limited Data Use."
+          />
+          <Select
+            label="Send the purchase"
+            name="sendOn"
+            options={SEND_ON}
+            value={sendOn}
+            onChange={setSendOn}
+            error={errors.sendOn}
+            helpText="Either way, each order is sent once. Test orders are never sent."
+          />
+          <Select
+            label="Orders with no shopper present (subscription renewals, orders created by apps)"
+            name="noShopperOrders"
+            options={NO_SHOPPER_POLICIES}
+            value={noShopperOrders}
+            onChange={setNoShopperOrders}
+            error={errors.noShopperOrders}
+            helpText="Sent with action source system_generated and an id of their own."
+          />
+          <Select
+            label="Orders paid more than 7 days after they were placed"
+            name="veryLatePayments"
+            options={VERY_LATE_POLICIES}
+            value={veryLatePayments}
+            onChange={setVeryLatePayments}
+            error={errors.veryLatePayments}
+            helpText="Meta refuses events older than 7 days, so they can only be sent with the time of payment."
           />
           <Checkbox label="Send server events to Meta" name="enabled" value="on" checked={enabled} onChange={setEnabled} />
           <Button submit variant="primary" loading={saving}>

@@ -9,9 +9,18 @@ import { withWriteTransaction } from "./write-transaction.server.ts";
 // statement, is what a busy webhook endpoint pays for, on SQLite (write lock, WAL append) and more so on
 // PostgreSQL (round trips, WAL flush).
 
-export type IngestWrite = { shop: string; topic: string; webhookId: string; rows: readonly NewDelivery[] };
+/**
+ * The order a write's rows are the event of. Its rows carry `eventId`; if another order already owns that id
+ * (decision 0015) they are stored under `fallbackEventId` (the order's own id) with provenance `collision`,
+ * and if this order already has its event for `eventName`, nothing is stored.
+ */
+export type OrderClaim = { eventName: string; eventId: string; orderId: string; fallbackEventId: string };
 
-// Receipts have 4 columns, deliveries 16: both far below SQLite's 32,766 bound parameters at this size.
+export type IngestWrite = { shop: string; topic: string; webhookId: string; rows: readonly NewDelivery[]; claim?: OrderClaim | null };
+
+export const COLLISION_PROVENANCE = "collision";
+
+// Receipts have 4 columns, claims 7, deliveries 17: both far below SQLite's 32,766 bound parameters at this size.
 const CHUNK = 500;
 
 function chunks<T>(items: readonly T[], size: number): T[][] {
@@ -26,8 +35,10 @@ const receiptKey = (write: { shop: string; topic: string; webhookId: string }) =
  * Stores each write whose webhook id was not seen before — receipt and rows together, atomically, so a crash
  * can never keep a receipt without its rows (Shopify's retry would then be dropped as a duplicate). Returns,
  * per write and in order, true when it was new and false for a re-delivery (an id already stored, or repeated
- * earlier in the same batch). Rows insert with ON CONFLICT DO NOTHING on (shop, destination, event_name,
- * event_id): the same order under a new webhook id adds a receipt and no second row.
+ * earlier in the same batch). A write with a claim first claims its event id for its order in order_events
+ * (ON CONFLICT DO NOTHING on both of that table's unique keys, so concurrent webhooks cannot both win): the
+ * same order under a new webhook id adds a receipt and no row; another order's id makes the rows fall back
+ * to the order's own id. Rows insert with ON CONFLICT DO NOTHING on (shop, destination, event_name, event_id).
  */
 export async function writeIngests(database: Database, writes: readonly IngestWrite[], nowMs: number): Promise<boolean[]> {
   if (writes.length === 0) return [];
@@ -47,7 +58,9 @@ export async function writeIngests(database: Database, writes: readonly IngestWr
       for (const row of stored.rows) inserted.add(receiptKey({ shop: row.shop, topic: row.topic, webhookId: row.webhook_id }));
     }
     const fresh = writes.map((write, index) => inserted.has(receiptKey(write)) && firstOfKey.get(receiptKey(write)) === index);
-    const rows = writes.flatMap((write, index) => (fresh[index] ? write.rows.map((row) => toNewRecord(row, nowMs)) : []));
+    const freshWrites = writes.filter((_, index) => fresh[index]);
+    const owned = await claimOrderEvents(db, database.engine, freshWrites, nowMs);
+    const rows = freshWrites.flatMap((write) => rowsToStore(write, owned.get(receiptKey(write))).map((row) => toNewRecord(row, nowMs)));
     for (const part of chunks(rows, CHUNK)) await insertDeliveries(db, database.engine, part);
     return fresh;
   });
@@ -68,6 +81,61 @@ function insertReceipts(engine: Engine, writes: readonly IngestWrite[], nowMs: n
     `insert into webhook_receipts (shop, topic, webhook_id, received_at) values ${placeholders(engine, writes.length, 4)} ` +
     "on conflict (shop, topic, webhook_id) do nothing returning shop, topic, webhook_id";
   return CompiledQuery.raw(sql, writes.flatMap((write) => [write.shop, write.topic, write.webhookId, nowMs]));
+}
+
+/** How a claiming write came out: its own id, the fallback id (a collision), or nothing (the order has its event). */
+type Owned = { eventId: string; collision: boolean };
+
+const CLAIM_COLUMNS = "shop, event_name, event_id, order_id, topic, webhook_id, created_at";
+
+function insertClaims(
+  engine: Engine,
+  writes: readonly IngestWrite[],
+  pick: (claim: OrderClaim) => string,
+  nowMs: number,
+): CompiledQuery<{ shop: string; topic: string; webhook_id: string }> {
+  const sql =
+    `insert into order_events (${CLAIM_COLUMNS}) values ${placeholders(engine, writes.length, 7)} ` +
+    // No conflict target: either unique key (the id is owned, or the order already has its event) skips the row.
+    "on conflict do nothing returning shop, topic, webhook_id";
+  const params = writes.flatMap((write) => {
+    const claim = write.claim as OrderClaim;
+    return [write.shop, claim.eventName, pick(claim), claim.orderId, write.topic, write.webhookId, nowMs];
+  });
+  return CompiledQuery.raw(sql, params);
+}
+
+/** SQLite (one writer, inside the write transaction): claim each write's id, then the fallback for the losers. */
+async function claimOrderEvents(db: Kysely<Schema>, engine: Engine, writes: readonly IngestWrite[], nowMs: number): Promise<Map<string, Owned>> {
+  const owned = new Map<string, Owned>();
+  const claiming = writes.filter((write) => write.claim);
+  for (const part of chunks(claiming, CHUNK)) {
+    const won = await db.executeQuery(insertClaims(engine, part, (claim) => claim.eventId, nowMs));
+    for (const row of won.rows) owned.set(receiptKey({ shop: row.shop, topic: row.topic, webhookId: row.webhook_id }), { eventId: "", collision: false });
+  }
+  const losers = claiming.filter((write) => !owned.has(receiptKey(write)));
+  for (const part of chunks(losers, CHUNK)) {
+    const fell = await db.executeQuery(insertClaims(engine, part, (claim) => claim.fallbackEventId, nowMs));
+    for (const row of fell.rows) owned.set(receiptKey({ shop: row.shop, topic: row.topic, webhookId: row.webhook_id }), { eventId: "", collision: true });
+  }
+  for (const write of claiming) {
+    const entry = owned.get(receiptKey(write));
+    if (entry && write.claim) entry.eventId = entry.collision ? write.claim.fallbackEventId : write.claim.eventId;
+  }
+  return owned;
+}
+
+/** A fresh write's rows as stored: as given, under the fallback id, or none. */
+function rowsToStore(write: IngestWrite, owned: Owned | undefined): readonly NewDelivery[] {
+  if (!write.claim) return write.rows;
+  if (owned === undefined) return [];
+  if (!owned.collision) return write.rows;
+  return write.rows.map((row) => ({
+    ...row,
+    eventId: owned.eventId,
+    provenance: COLLISION_PROVENANCE,
+    payload: row.payload === null ? null : { ...row.payload, event_id: owned.eventId },
+  }));
 }
 
 // PostgreSQL: ONE statement, so one round trip instead of four (BEGIN, two inserts, COMMIT) — on the scale
@@ -91,6 +159,7 @@ const PG_TYPES: Record<(typeof DELIVERY_COLUMNS)[number], string> = {
   next_attempt_at: "bigint",
   created_at: "bigint",
   updated_at: "bigint",
+  order_kind: "text",
 };
 
 async function writeIngestsInOneStatement(
@@ -113,24 +182,74 @@ async function writeIngestsInOneStatement(
   };
   const receiptTuples = candidates.map((w) => `(${param(w.shop, "text")}, ${param(w.topic, "text")}, ${param(w.webhookId, "text")})`);
   const receivedAt = param(nowMs, "bigint");
+  const claimTuples = candidates.flatMap((w) =>
+    w.claim
+      ? [
+          `(${[w.shop, w.topic, w.webhookId].map((v) => param(v, "text")).join(", ")}, ${[w.claim.eventName, w.claim.eventId, w.claim.orderId, w.claim.fallbackEventId]
+            .map((v) => param(v, "text"))
+            .join(", ")})`,
+        ]
+      : [],
+  );
   // Rows of first occurrences only; a repeat of a webhook id in this batch stores nothing.
   const rowTuples = candidates.flatMap((w) =>
     w.rows.map((row) => {
       const record = toNewRecord(row, nowMs);
-      const key = [param(w.shop, "text"), param(w.topic, "text"), param(w.webhookId, "text")];
+      const key = [param(w.shop, "text"), param(w.topic, "text"), param(w.webhookId, "text"), param(Boolean(w.claim), "boolean")];
       const values = DELIVERY_COLUMNS.map((column) => param(record[column] ?? null, PG_TYPES[column]));
       return `(${[...key, ...values].join(", ")})`;
     }),
   );
+  // Order ownership (decision 0015), in the same statement. `claimed` takes each new webhook's event id for its
+  // order; `fallen` takes the order's own id for those that lost — but only once `claimed` has run to the end
+  // (its NOT EXISTS reads all of it), and a unique key on (shop, event_name, order_id) stops an order that
+  // already has its event. Both inserts name no conflict target, so either unique key skips a row, also
+  // against a concurrent transaction's claim, which ON CONFLICT waits for. Rows join the claim of their own
+  // webhook; a collision rewrites the payload's event_id to the fallback.
+  const claimsCte =
+    claimTuples.length === 0
+      ? ""
+      : `, incoming_claims (k_shop, k_topic, k_webhook_id, event_name, event_id, order_id, fallback_id) as (values ${claimTuples.join(", ")}),
+        wanted as (
+          select c.* from incoming_claims c
+          join inserted i on i.shop = c.k_shop and i.topic = c.k_topic and i.webhook_id = c.k_webhook_id
+        ),
+        claimed as (
+          insert into order_events (${CLAIM_COLUMNS})
+          select k_shop, event_name, event_id, order_id, k_topic, k_webhook_id, ${receivedAt} from wanted
+          on conflict do nothing
+          returning shop, topic, webhook_id
+        ),
+        fallen as (
+          insert into order_events (${CLAIM_COLUMNS})
+          select w.k_shop, w.event_name, w.fallback_id, w.order_id, w.k_topic, w.k_webhook_id, ${receivedAt} from wanted w
+          where not exists (select 1 from claimed c where c.shop = w.k_shop and c.topic = w.k_topic and c.webhook_id = w.k_webhook_id)
+          on conflict do nothing
+          returning shop, topic, webhook_id, event_id
+        )`;
   const columns = DELIVERY_COLUMNS.join(", ");
+  const selected = DELIVERY_COLUMNS.map((c) => {
+    if (claimTuples.length === 0) return `r.${c}`;
+    if (c === "event_id") return "coalesce(f.event_id, r.event_id)";
+    if (c === "provenance") return `case when f.event_id is null then r.provenance else '${COLLISION_PROVENANCE}' end`;
+    if (c === "payload") return "case when f.event_id is null then r.payload else jsonb_set(r.payload::jsonb, '{event_id}', to_jsonb(f.event_id))::text end";
+    return `r.${c}`;
+  }).join(", ");
+  const ownership =
+    claimTuples.length === 0
+      ? "where not r.k_claimed"
+      : `left join claimed c on c.shop = r.k_shop and c.topic = r.k_topic and c.webhook_id = r.k_webhook_id
+          left join fallen f on f.shop = r.k_shop and f.topic = r.k_topic and f.webhook_id = r.k_webhook_id
+          where not r.k_claimed or c.shop is not null or f.shop is not null`;
   const rowsCte =
     rowTuples.length === 0
       ? ""
-      : `, incoming_rows (k_shop, k_topic, k_webhook_id, ${columns}) as (values ${rowTuples.join(", ")}),
+      : `, incoming_rows (k_shop, k_topic, k_webhook_id, k_claimed, ${columns}) as (values ${rowTuples.join(", ")}),
         stored as (
           insert into deliveries (${columns})
-          select ${DELIVERY_COLUMNS.map((c) => `r.${c}`).join(", ")} from incoming_rows r
+          select ${selected} from incoming_rows r
           join inserted i on i.shop = r.k_shop and i.topic = r.k_topic and i.webhook_id = r.k_webhook_id
+          ${ownership}
           on conflict (shop, destination, event_name, event_id) do nothing
         )`;
   const sql = `with incoming (shop, topic, webhook_id) as (values ${receiptTuples.join(", ")}),
@@ -139,7 +258,7 @@ async function writeIngestsInOneStatement(
       select shop, topic, webhook_id, ${receivedAt} from incoming
       on conflict (shop, topic, webhook_id) do nothing
       returning shop, topic, webhook_id
-    )${rowsCte}
+    )${claimsCte}${rowsCte}
     select shop, topic, webhook_id from inserted`;
   const result = await database.db.executeQuery<{ shop: string; topic: string; webhook_id: string }>(CompiledQuery.raw(sql, params));
   const inserted = new Set(result.rows.map((row) => receiptKey({ shop: row.shop, topic: row.topic, webhookId: row.webhook_id })));
@@ -163,6 +282,7 @@ export const DELIVERY_COLUMNS = [
   "next_attempt_at",
   "created_at",
   "updated_at",
+  "order_kind",
 ] as const satisfies ReadonlyArray<keyof NewDeliveryRecord>;
 
 async function insertDeliveries(db: Kysely<Schema>, engine: Engine, rows: readonly NewDeliveryRecord[]): Promise<void> {

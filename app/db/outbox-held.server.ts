@@ -53,6 +53,7 @@ export async function fanOutHeld(
         event_time: row.event_time,
         payload: row.payload,
         match_keys: row.match_keys,
+        order_kind: row.order_kind,
         status: "pending",
         status_reason: null,
         attempts: 0,

@@ -1,3 +1,4 @@
+import type { OrderKind } from "../tracking/purchase-from-order";
 import type { DeliveryRecord, NewDeliveryRecord } from "./schema.ts";
 
 export const DELIVERY_STATUS = {
@@ -19,7 +20,8 @@ export function metaDestination(pixelId: string): string {
   return `meta:${pixelId}`;
 }
 
-export type DeliveryProvenance = "note_attribute" | "checkout_token" | "order_id";
+/** Where the event id came from; `collision`: the order's own id, because its id belonged to another order. */
+export type DeliveryProvenance = "note_attribute" | "checkout_token" | "order_id" | "collision";
 
 export type NewDelivery = {
   shop: string;
@@ -37,6 +39,8 @@ export type NewDelivery = {
   status: "pending" | "held" | "skipped" | "dead";
   statusReason?: string | null;
   nextAttemptAt: number;
+  /** What is notable about the order (decision 0015); shown in Activity, counted in Health. */
+  orderKind?: OrderKind | null;
 };
 
 export type DeliveryRow = {
@@ -63,6 +67,7 @@ export type DeliveryRow = {
   createdAt: number;
   updatedAt: number;
   sentAt: number | null;
+  orderKind: string | null;
 };
 
 // A damaged column must not make claimDue throw (that would stall every shop's delivery): it reads as
@@ -118,6 +123,7 @@ export function toDeliveryRow(record: DeliveryRecord): DeliveryRow {
     createdAt: record.created_at,
     updatedAt: record.updated_at,
     sentAt: record.sent_at,
+    orderKind: record.order_kind,
   };
 }
 
@@ -139,5 +145,6 @@ export function toNewRecord(row: NewDelivery, nowMs: number): NewDeliveryRecord 
     next_attempt_at: row.nextAttemptAt,
     created_at: nowMs,
     updated_at: nowMs,
+    order_kind: row.orderKind ?? null,
   };
 }

@@ -202,6 +202,7 @@ export function createOutbox(database: Database) {
   }
 
   async function deleteForShop(shop: string): Promise<number> {
+    await db.deleteFrom("order_events").where("shop", "=", shop).execute();
     const result = await db.deleteFrom("deliveries").where("shop", "=", shop).executeTakeFirst();
     return Number(result.numDeletedRows);
   }
@@ -218,8 +219,12 @@ export function createOutbox(database: Database) {
     return Number(result.numUpdatedRows);
   }
 
-  /** Retention step 2: delete finished rows created before the cutoff. */
+  /**
+   * Retention step 2: delete finished rows created before the cutoff, and the order claims of that age
+   * (decision 0015): by then no webhook of the order is retried any more.
+   */
   async function purgeMetadata(opts: { olderThanMs: number }): Promise<number> {
+    await db.deleteFrom("order_events").where("created_at", "<", opts.olderThanMs).execute();
     const result = await db
       .deleteFrom("deliveries")
       .where("created_at", "<", opts.olderThanMs)

@@ -77,6 +77,23 @@ export type DeliveriesTable = {
   created_at: number;
   updated_at: number;
   sent_at: number | null;
+  /** What is notable about the order behind the event (no_shopper, late_payment, very_late_payment); null when nothing. */
+  order_kind: string | null;
+};
+
+/**
+ * Which order owns an event id (decision 0015): one row per (shop, event_name, event_id) and one per
+ * (shop, event_name, order_id), so an id names one order and an order yields one event per event name.
+ */
+export type OrderEventsTable = {
+  shop: string;
+  event_name: string;
+  event_id: string;
+  order_id: string;
+  /** The webhook that claimed it; null for claims back-filled by migration 0004. */
+  topic: string | null;
+  webhook_id: string | null;
+  created_at: number;
 };
 
 /** A destination (one Meta pixel) paused for a cause of its own; a token cause pauses the shop instead. */
@@ -92,6 +109,7 @@ export type Schema = {
   shops: ShopsTable;
   webhook_receipts: WebhookReceiptsTable;
   deliveries: DeliveriesTable;
+  order_events: OrderEventsTable;
   destination_pauses: DestinationPausesTable;
 };
 

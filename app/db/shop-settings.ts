@@ -4,7 +4,7 @@ import { DEFAULT_PURCHASE_SETTINGS, type PurchaseSettings } from "../tracking/pu
 
 // The stored settings are the tracking core's PurchaseSettings; the JSON is validated on read so unknown
 // or missing keys fall back to the core's defaults instead of leaking into the mapper.
-export type StoredPurchaseSettings = PurchaseSettings;
+export type StoredPurchaseSettings = Required<PurchaseSettings>;
 export const DEFAULT_STORED_PURCHASE_SETTINGS: StoredPurchaseSettings = DEFAULT_PURCHASE_SETTINGS;
 
 const storedSettingsSchema = z.object({
@@ -12,6 +12,9 @@ const storedSettingsSchema = z.object({
   includeShipping: z.boolean().optional(),
   includeTax: z.boolean().optional(),
   unknownConsent: z.enum(["send", "skip"]).optional(),
+  noShopperOrders: z.enum(["purchase", "recurring_event", "skip"]).optional(),
+  sendOn: z.enum(["paid", "created"]).optional(),
+  veryLatePayments: z.enum(["payment_time", "skip"]).optional(),
 });
 
 function parseJson(text: string): unknown {

@@ -20,21 +20,54 @@ export function actionSourceFor(sourceName: string | null | undefined, hasChecko
 }
 
 /**
+ * True when no shopper was present when the order was placed (decision 0015): a subscription contract's
+ * billing (source_name `subscription_contract…`) without a checkout, or an order another app created through
+ * the API (a source_name of its own) with no checkout, no browser IP and no user agent. Staff-created
+ * (draft, POS, mobile admin) orders are not counted here: a person placed them.
+ */
+export function hasNoShopper(order: {
+  sourceName: string | null | undefined;
+  hasCheckoutToken: boolean;
+  browserIp: string | null | undefined;
+  userAgent: string | null | undefined;
+}): boolean {
+  if (order.hasCheckoutToken) return false;
+  const source = order.sourceName?.trim().toLowerCase() ?? "";
+  if (source.startsWith("subscription_contract")) return true;
+  if (STAFF_OR_WEB_SOURCES.has(source)) return false;
+  return (order.browserIp?.trim() ?? "") === "" && (order.userAgent?.trim() ?? "") === "";
+}
+
+const STAFF_OR_WEB_SOURCES = new Set(["", "web", "pos", "shopify_draft_order", "iphone", "android"]);
+
+/**
  * The page the purchase journey started on when Shopify knows it, on the storefront's own origin; otherwise
- * the storefront URL. A landing URL on another host is not trusted (Meta wants the verified domain).
+ * the storefront URL. A landing URL on another host is not trusted (Meta wants the verified domain). Query
+ * and fragment are cut off: they can carry personal data (an email in a newsletter link, a discount code)
+ * and Meta does not need them (decision 0016); the click id they may hold reaches Meta as fbc instead.
  */
 export function eventSourceUrl(landingSite: string | null | undefined, storefrontUrl: string): string {
   const landing = landingSite?.trim() ?? "";
-  if (landing === "") return storefrontUrl;
   try {
     const base = new URL(storefrontUrl);
-    if (landing.startsWith("/") && !landing.startsWith("//")) return new URL(landing, base.origin).toString();
-    const absolute = new URL(landing);
-    if ((absolute.protocol === "https:" || absolute.protocol === "http:") && absolute.host === base.host) {
-      return absolute.toString();
+    if (landing.startsWith("/") && !landing.startsWith("//")) return withoutQueryAndFragment(new URL(landing, base.origin));
+    if (landing !== "") {
+      const absolute = new URL(landing);
+      if ((absolute.protocol === "https:" || absolute.protocol === "http:") && absolute.host === base.host) {
+        return withoutQueryAndFragment(absolute);
+      }
     }
   } catch {
-    // Unparseable storefront or landing URL: fall through to the storefront URL as given.
+    // Unparseable storefront or landing URL: fall through to the storefront URL.
   }
-  return storefrontUrl;
+  // As given, up to any query or fragment.
+  return storefrontUrl.split(/[?#]/, 1)[0] ?? storefrontUrl;
+}
+
+/** A page URL as Meta should see it: scheme, host, path; no query, no fragment. */
+export function withoutQueryAndFragment(url: URL): string {
+  const copy = new URL(url.toString());
+  copy.search = "";
+  copy.hash = "";
+  return copy.toString();
 }

@@ -6,6 +6,8 @@ export const EVENT_ID_PROVENANCE = {
   noteAttribute: "note_attribute",
   checkoutToken: "checkout_token",
   orderId: "order_id",
+  /** The order's own id, because the id it carried already belonged to another order (decision 0015). */
+  collision: "collision",
 } as const;
 
 export type EventIdProvenance = (typeof EVENT_ID_PROVENANCE)[keyof typeof EVENT_ID_PROVENANCE];
@@ -40,4 +42,9 @@ export function purchaseEventId(
   const digits = orderIdDigits(orderId);
   if (digits !== null) return { eventId: `order_${digits}`, provenance: EVENT_ID_PROVENANCE.orderId };
   return null;
+}
+
+/** An order's own event id, `order_<digits>`: the last rule above, and what a colliding id falls back to. */
+export function orderOwnEventId(orderIdDigits: string): string {
+  return `order_${orderIdDigits}`;
 }

@@ -75,6 +75,8 @@ export const orderSchema = z.object({
   source_name: text,
   checkout_token: text,
   test: lenient(z.boolean()),
+  gateway: text,
+  payment_gateway_names: lenient(z.array(z.string())),
 });
 
 export type ParsedOrder = z.infer<typeof orderSchema>;

@@ -1,29 +1,56 @@
 // orders/paid REST payload → CAPI Purchase server event (DESIGN §5). Server-only (zod, libphonenumber).
 // Never throws: an unmappable payload is returned as { kind: 'invalid', reason }.
-import { actionSourceFor, eventSourceUrl } from "./action-source";
+import { actionSourceFor, eventSourceUrl, hasNoShopper } from "./action-source";
+import { ACTION_SOURCE } from "./capi-types";
 import { TANDEM_ATTRIBUTE, readAttribute } from "./attributes";
 import type { CapiServerEvent, CapiUserDataKey } from "./capi-types";
 import { USER_DATA_KEYS } from "./capi-types";
 import { CONSENT, parseConsent } from "./consent";
-import { purchaseEventId } from "./event-id";
-import type { EventIdProvenance } from "./event-id";
+import { orderOwnEventId, purchaseEventId } from "./event-id";
+import { EVENT_ID_PROVENANCE, type EventIdProvenance } from "./event-id";
 import { orderIdDigits } from "./ids";
 import { orderSchema } from "./order-schema";
 import type { ParsedOrder } from "./order-schema";
 import { orderUserData } from "./order-user-data";
 import { orderContents, orderValue } from "./order-value";
-import type { PurchaseSettings } from "./purchase-settings";
+import { DEFAULT_PURCHASE_SETTINGS, type PurchaseSettings } from "./purchase-settings";
 import type { Sha256 } from "./sha256";
 
 export { DEFAULT_PURCHASE_SETTINGS } from "./purchase-settings";
 export type { PurchaseSettings } from "./purchase-settings";
 
-export const SKIP_REASON = { noConsent: "no_consent", noConsentUnknown: "no_consent_unknown" } as const;
+export const SKIP_REASON = {
+  noConsent: "no_consent",
+  noConsentUnknown: "no_consent_unknown",
+  /** `test: true` or Shopify's Bogus gateway: never a real conversion (decision 0015). */
+  testOrder: "test_order",
+  /** No shopper present and the shop's setting sends nothing for such orders. */
+  noShopperNotSent: "no_shopper_not_sent",
+  /** Paid after Meta's 7-day window and the shop's setting sends nothing then. */
+  paidTooLate: "paid_too_late",
+} as const;
 export type SkipReason = (typeof SKIP_REASON)[keyof typeof SKIP_REASON];
 
+/** The custom event a shop can send for orders with no shopper present instead of Purchase (decision 0015). */
+export const RECURRING_EVENT_NAME = "RecurringPurchase";
+
+/** What is notable about an order (stored as deliveries.order_kind). */
+export const ORDER_KIND = { noShopper: "no_shopper", latePayment: "late_payment", veryLatePayment: "very_late_payment" } as const;
+export type OrderKind = (typeof ORDER_KIND)[keyof typeof ORDER_KIND];
+
+const HOUR_MS = 3_600_000;
+/** Meta pairs a browser and a server event only within 48 h of the first (reference/meta-capi.md §5). */
+export const DEDUP_WINDOW_MS = 48 * HOUR_MS;
+/** Meta refuses a request holding an event_time older than 7 days; an hour is left for the worker to send it. */
+export const SENDABLE_AGE_MS = 7 * 24 * HOUR_MS - HOUR_MS;
+
 type Identified = {
+  eventName: string;
   eventId: string;
+  /** The order's own id: what its rows are stored under if another order already owns eventId. */
+  fallbackEventId: string;
   provenance: EventIdProvenance;
+  orderKind: OrderKind | null;
   orderId: string;
   orderName: string | null;
   /** Unix seconds, never after ctx.nowMs. */
@@ -41,6 +68,11 @@ export type PurchaseContext = {
   settings: PurchaseSettings;
   /** The shop's storefront URL, e.g. `https://shop.example.com`. */
   storefrontUrl: string;
+  /**
+   * True when the order was just placed (orders/create): its age says nothing about a late payment. Otherwise
+   * nowMs is taken as the payment time.
+   */
+  placedNow?: boolean;
   /** SHA-256 for user data; defaults to WebCrypto. The server passes node:crypto's (same digest, ~15× faster). */
   sha256?: Sha256;
 };
@@ -68,18 +100,45 @@ async function mapOrder(payload: unknown, ctx: PurchaseContext): Promise<Purchas
   if (orderId === null) return { kind: "invalid", reason: "order has no usable id", orderId: null };
   const money = orderValue(order, ctx.settings);
   if (money === null) return { kind: "invalid", reason: "order has no total price with a currency", orderId };
-  const id = purchaseEventId(order.note_attributes, order.checkout_token, orderId);
+  const hasCheckoutToken = (order.checkout_token ?? "").trim() !== "";
+  const noShopper = hasNoShopper({
+    sourceName: order.source_name,
+    hasCheckoutToken,
+    browserIp: order.browser_ip ?? order.client_details?.browser_ip,
+    userAgent: order.client_details?.user_agent,
+  });
+  // No shopper, no browser twin: a renewal carries its contract's copied attributes, never its own id.
+  const id = noShopper
+    ? { eventId: orderOwnEventId(orderId), provenance: EVENT_ID_PROVENANCE.orderId }
+    : purchaseEventId(order.note_attributes, order.checkout_token, orderId);
   if (id === null) return { kind: "invalid", reason: "order has no usable event id", orderId };
 
-  const eventTimeMs = eventTimeMsOf(order, ctx.nowMs);
+  const placedMs = eventTimeMsOf(order, ctx.nowMs);
+  const ageMs = ctx.nowMs - placedMs;
+  const veryLate = !ctx.placedNow && ageMs > SENDABLE_AGE_MS;
+  // Past Meta's window the event is sent at the payment time (the webhook's clock), or Meta would refuse it.
+  const eventTimeMs = veryLate ? ctx.nowMs : placedMs;
+  const orderKind: OrderKind | null = noShopper
+    ? ORDER_KIND.noShopper
+    : veryLate
+      ? ORDER_KIND.veryLatePayment
+      : !ctx.placedNow && ageMs > DEDUP_WINDOW_MS
+        ? ORDER_KIND.latePayment
+        : null;
   const identified: Identified = {
+    eventName: noShopper && (ctx.settings.noShopperOrders ?? DEFAULT_PURCHASE_SETTINGS.noShopperOrders) === "recurring_event" ? RECURRING_EVENT_NAME : "Purchase",
     eventId: id.eventId,
+    fallbackEventId: orderOwnEventId(orderId),
     provenance: id.provenance,
+    orderKind,
     orderId,
     orderName: order.name?.trim() || null,
     eventTime: Math.floor(eventTimeMs / 1000),
   };
 
+  if (isTestOrder(order)) return { kind: "skipped", reason: SKIP_REASON.testOrder, ...identified };
+  if (noShopper && (ctx.settings.noShopperOrders ?? DEFAULT_PURCHASE_SETTINGS.noShopperOrders) === "skip") return { kind: "skipped", reason: SKIP_REASON.noShopperNotSent, ...identified };
+  if (veryLate && (ctx.settings.veryLatePayments ?? DEFAULT_PURCHASE_SETTINGS.veryLatePayments) === "skip") return { kind: "skipped", reason: SKIP_REASON.paidTooLate, ...identified };
   const consent = parseConsent(readAttribute(order.note_attributes, TANDEM_ATTRIBUTE.consent));
   if (consent.marketing === CONSENT.denied) {
     return { kind: "skipped", reason: SKIP_REASON.noConsent, ...identified };
@@ -91,10 +150,10 @@ async function mapOrder(payload: unknown, ctx: PurchaseContext): Promise<Purchas
   const userData = await orderUserData(order, eventTimeMs, ctx.sha256);
   const contents = orderContents(order, money.moneyKey);
   const event: CapiServerEvent = {
-    event_name: "Purchase",
+    event_name: identified.eventName,
     event_time: identified.eventTime,
     event_id: id.eventId,
-    action_source: actionSourceFor(order.source_name, (order.checkout_token ?? "").trim() !== ""),
+    action_source: noShopper ? ACTION_SOURCE.systemGenerated : actionSourceFor(order.source_name, hasCheckoutToken),
     event_source_url: eventSourceUrl(order.landing_site, ctx.storefrontUrl),
     user_data: userData,
     custom_data: {
@@ -115,6 +174,13 @@ async function mapOrder(payload: unknown, ctx: PurchaseContext): Promise<Purchas
   }
   const matchKeys = USER_DATA_KEYS.filter((key) => userData[key] !== undefined);
   return { kind: "event", event, matchKeys, ...identified };
+}
+
+/** Shopify marks test orders `test: true`; its Bogus gateway is the test gateway merchants use while setting up. */
+function isTestOrder(order: ParsedOrder): boolean {
+  if (order.test === true) return true;
+  const gateways = [order.gateway, ...(order.payment_gateway_names ?? [])];
+  return gateways.some((gateway) => gateway?.trim().toLowerCase() === "bogus");
 }
 
 /** processed_at, else created_at, else now; never in the future (Meta rejects future timestamps). */

@@ -6,11 +6,25 @@ export type PurchaseSettings = {
   includeTax: boolean;
   /** What to do when the consent snapshot does not say whether marketing is allowed. */
   unknownConsent: "send" | "skip";
+  /**
+   * Orders with no shopper present (subscription renewals, app-created orders): sent as a Purchase, as the
+   * separate custom event RecurringPurchase, or not at all (decision 0015).
+   */
+  noShopperOrders?: "purchase" | "recurring_event" | "skip";
+  /** Which order webhook sends the event: orders/paid, or orders/create for cash-on-delivery shops. */
+  sendOn?: "paid" | "created";
+  /** A payment later than Meta's 7-day window after the order was placed: sent at the payment time, or not. */
+  veryLatePayments?: "payment_time" | "skip";
 };
 
-export const DEFAULT_PURCHASE_SETTINGS: PurchaseSettings = {
+// The order-kind settings are optional in the type (absent reads as the default below), so callers built before
+// them keep compiling; the stored settings always carry all of them.
+export const DEFAULT_PURCHASE_SETTINGS: Required<PurchaseSettings> = {
   valueSource: "presentment",
   includeShipping: true,
   includeTax: true,
   unknownConsent: "send",
+  noShopperOrders: "recurring_event",
+  sendOn: "paid",
+  veryLatePayments: "payment_time",
 };

@@ -1,16 +1,19 @@
 import { buildPurchaseFromOrder, DEFAULT_PURCHASE_SETTINGS, type PurchaseMapping } from "../tracking/purchase-from-order";
 import type { NewDelivery } from "../db/outbox-types";
+import type { OrderClaim } from "../db/ingest-writes.server";
 import { outboxRowsFor, type MappedPurchase } from "./outbox-rows";
 import type { AppContext } from "../context.server";
 import { isShopConfigured } from "../db/shops.server";
 import { nodeSha256 } from "../server/node-sha256.server";
 
-// orders/paid → outbox rows. Runs inside the webhook request, so it does only local work:
-// map + hash → store rows with the webhook's receipt (a re-delivery stores nothing). Meta is called later by
-// the worker, never here.
+// orders/paid (and orders/create, for shops that send when the order is placed) → outbox rows. Runs inside the
+// webhook request, so it does only local work: map + hash → store rows with the webhook's receipt (a
+// re-delivery stores nothing). Meta is called later by the worker, never here.
 
 export const UNCONFIGURED_DESTINATION = "meta:unconfigured";
 export const ORDERS_PAID = "orders/paid";
+export const ORDERS_CREATE = "orders/create";
+export type OrderTopic = typeof ORDERS_PAID | typeof ORDERS_CREATE;
 
 export const INGEST_OUTCOME = {
   queued: "queued",
@@ -19,19 +22,28 @@ export const INGEST_OUTCOME = {
   invalid: "invalid",
   duplicateDelivery: "duplicate_delivery",
   disabled: "disabled",
+  /** orders/create for a shop that sends when the order is paid: nothing to store. */
+  notThisTopic: "not_this_topic",
 } as const;
 export type IngestOutcome = (typeof INGEST_OUTCOME)[keyof typeof INGEST_OUTCOME];
 
 type Deps = Pick<AppContext, "shopConfigs" | "ingestWrites" | "queue" | "logger">;
 
-export type PaidOrderDelivery = { shop: string; webhookId: string; payload: unknown; nowMs: number };
+/** `topic` defaults to orders/paid. */
+export type PaidOrderDelivery = { shop: string; webhookId: string; payload: unknown; nowMs: number; topic?: OrderTopic };
 
 export async function ingestPaidOrder(deps: Deps, delivery: PaidOrderDelivery): Promise<IngestOutcome> {
   const { shop, webhookId, payload, nowMs } = delivery;
+  const topic = delivery.topic ?? ORDERS_PAID;
   const config = await deps.shopConfigs.getShop(shop);
+  const settings = config?.settings ?? DEFAULT_PURCHASE_SETTINGS;
+  // Both topics may arrive for one order; the shop's setting says which one sends. The other stores nothing
+  // (and were both to store, the order's claim on its event id would still keep it to one event).
+  if ((topic === ORDERS_CREATE) !== (settings.sendOn === "created")) return INGEST_OUTCOME.notThisTopic;
   const mapping = await buildPurchaseFromOrder(payload, {
     nowMs,
-    settings: config?.settings ?? DEFAULT_PURCHASE_SETTINGS,
+    placedNow: topic === ORDERS_CREATE,
+    settings,
     storefrontUrl: config?.storefrontUrl ?? `https://${shop}`,
     sha256: nodeSha256,
   });
@@ -40,6 +52,7 @@ export async function ingestPaidOrder(deps: Deps, delivery: PaidOrderDelivery): 
 
   let outcome: IngestOutcome;
   let rows: NewDelivery[];
+  let claim: OrderClaim | null = null;
   let pending = false;
   if (mapping.kind === "invalid") {
     outcome = INGEST_OUTCOME.invalid;
@@ -48,16 +61,17 @@ export async function ingestPaidOrder(deps: Deps, delivery: PaidOrderDelivery): 
     const decision = decide(mapping, config === null ? null : config.enabled, configured);
     outcome = decision.outcome;
     rows = outboxRowsFor(mapping, { shop, destinations, nowMs, ...decision });
+    claim = { eventName: mapping.eventName, eventId: mapping.eventId, orderId: mapping.orderId, fallbackEventId: mapping.fallbackEventId };
     pending = decision.status === "pending";
   }
 
   // Receipt and rows are stored together (and with other webhooks arriving at the same moment). A repeated
-  // webhook id stores nothing; the outbox's unique key (shop, destination, event_name, event_id) is what
-  // keeps the same order under a new webhook id to one event.
-  const fresh = await deps.ingestWrites.submit({ shop, topic: ORDERS_PAID, webhookId, rows });
+  // webhook id stores nothing; the order's claim on its event id (decision 0015) keeps the same order under a
+  // new webhook id to one event, and gives an order whose id another order owns an id of its own.
+  const fresh = await deps.ingestWrites.submit({ shop, topic, webhookId, rows, claim });
   if (!fresh) return INGEST_OUTCOME.duplicateDelivery;
   if (pending) await deps.queue.notify(shop, []);
-  deps.logger.info({ shop, webhookId, outcome }, "orders/paid ingested");
+  deps.logger.info({ shop, webhookId, topic, outcome }, `${topic} ingested`);
   return outcome;
 }
 

@@ -1,7 +1,7 @@
 import { getAppContext } from "../context.server";
 import { getMetrics } from "../observability/metrics.server";
 import { webhookRejectionResult } from "../observability/webhook-result";
-import { ingestPaidOrder, ORDERS_PAID } from "./ingest-paid-order.server";
+import { ingestPaidOrder, ORDERS_CREATE, ORDERS_PAID, type OrderTopic } from "./ingest-paid-order.server";
 import { countingWebhook } from "./webhook-pressure.server";
 import { authenticateRawWebhook, WebhookRejected, type RawWebhook, type WebhookAnswer } from "./raw-webhook.server";
 
@@ -13,23 +13,28 @@ import { authenticateRawWebhook, WebhookRejected, type RawWebhook, type WebhookA
 // payload for 4 hours.
 
 export function handleOrdersPaidDelivery(raw: RawWebhook): Promise<WebhookAnswer> {
-  return countingWebhook(() => answerOrdersPaid(raw));
+  return countingWebhook(() => answerOrderWebhook(raw, ORDERS_PAID));
 }
 
-async function answerOrdersPaid(raw: RawWebhook): Promise<WebhookAnswer> {
+/** orders/create: the same path; it stores something only for shops that send when the order is placed. */
+export function handleOrdersCreateDelivery(raw: RawWebhook): Promise<WebhookAnswer> {
+  return countingWebhook(() => answerOrderWebhook(raw, ORDERS_CREATE));
+}
+
+async function answerOrderWebhook(raw: RawWebhook, topic: OrderTopic): Promise<WebhookAnswer> {
   const started = performance.now();
   const metrics = getMetrics();
   const context = await getAppContext();
   let webhook;
   try {
-    webhook = authenticateRawWebhook(raw, context.env.SHOPIFY_API_SECRET, ORDERS_PAID);
+    webhook = authenticateRawWebhook(raw, context.env.SHOPIFY_API_SECRET, topic);
   } catch (error) {
     if (!(error instanceof WebhookRejected)) throw error;
-    metrics.recordWebhook(ORDERS_PAID, webhookRejectionResult(error.answer.status), (performance.now() - started) / 1000);
+    metrics.recordWebhook(topic, webhookRejectionResult(error.answer.status), (performance.now() - started) / 1000);
     return error.answer;
   }
-  const outcome = await ingestPaidOrder(context, { shop: webhook.shop, webhookId: webhook.webhookId, payload: webhook.payload, nowMs: Date.now() });
-  metrics.recordWebhook(ORDERS_PAID, outcome, (performance.now() - started) / 1000);
+  const outcome = await ingestPaidOrder(context, { shop: webhook.shop, webhookId: webhook.webhookId, payload: webhook.payload, nowMs: Date.now(), topic });
+  metrics.recordWebhook(topic, outcome, (performance.now() - started) / 1000);
   return { status: 200 };
 }
 

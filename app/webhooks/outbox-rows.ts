@@ -20,7 +20,7 @@ export function outboxRowsFor(mapping: MappedPurchase, options: RowOptions): New
   return options.destinations.map((destination) => ({
     shop: options.shop,
     destination,
-    eventName: "Purchase",
+    eventName: mapping.eventName,
     eventId: mapping.eventId,
     provenance: mapping.provenance,
     orderId: mapping.orderId,
@@ -31,5 +31,6 @@ export function outboxRowsFor(mapping: MappedPurchase, options: RowOptions): New
     status: options.status,
     statusReason: options.statusReason ?? null,
     nextAttemptAt: options.nowMs,
+    orderKind: mapping.orderKind,
   }));
 }

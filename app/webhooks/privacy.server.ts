@@ -43,6 +43,7 @@ export async function handleCustomersRedact(deps: Deps, shop: string, payload: u
     .where("order_id", "in", ids)
     .executeTakeFirst();
   const deleted = Number(result.numDeletedRows);
+  await deps.database.db.deleteFrom("order_events").where("shop", "=", shop).where("order_id", "in", ids).execute();
   deps.logger.info({ shop, orders: ids.length, deleted }, "customers/redact: delivery records deleted");
   return deleted;
 }
@@ -52,6 +53,7 @@ export async function handleShopRedact(deps: Deps, shop: string): Promise<void> 
   await deleteSessions(deps, shop);
   await deps.database.db.deleteFrom("deliveries").where("shop", "=", shop).execute();
   await deps.database.db.deleteFrom("webhook_receipts").where("shop", "=", shop).execute();
+  await deps.database.db.deleteFrom("order_events").where("shop", "=", shop).execute();
   await deps.shops.deleteShop(shop);
   deps.logger.info({ shop }, "shop/redact: all shop data deleted");
 }

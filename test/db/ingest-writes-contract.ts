@@ -39,7 +39,7 @@ export function ingestWritesContract(get: GetTestDatabase): void {
       return get().database.db.selectFrom("webhook_receipts").selectAll().orderBy("webhook_id").execute();
     }
     async function deliveries() {
-      return get().database.db.selectFrom("deliveries").selectAll().orderBy("event_id").execute();
+      return get().database.db.selectFrom("deliveries").selectAll().orderBy("event_id").orderBy("destination").execute();
     }
 
     it("answers true for new webhook ids and stores their receipts and rows", async () => {

@@ -69,7 +69,15 @@ export function shopsContract(get: GetTestDatabase): void {
       expect(config.pixelIds).toEqual(["111"]);
       expect(config.testEventCode).toBe("TEST123");
       expect(config.hasAccessToken).toBe(true);
-      expect(config.settings).toEqual({ valueSource: "presentment", includeShipping: false, includeTax: true, unknownConsent: "send" });
+      expect(config.settings).toEqual({
+        valueSource: "presentment",
+        includeShipping: false,
+        includeTax: true,
+        unknownConsent: "send",
+        noShopperOrders: "recurring_event",
+        sendOn: "paid",
+        veryLatePayments: "payment_time",
+      });
       expect(config.storefrontUrl).toBe("https://a.example");
       expect(config.createdAt).toBe(1000);
       expect(config.updatedAt).toBe(2000);

@@ -103,15 +103,17 @@ describe("orders/paid webhook route", () => {
     expect(rows[0]).toMatchObject({ status: "pending", destination: "meta:111222333" });
   });
 
-  it("marks a held event dead as too old when configuration comes after Meta's 7-day window", async () => {
+  it("holds an order paid 8 days after it was placed with the payment time as event_time, then queues it", async () => {
+    // Meta refuses event_time older than 7 days, so a very late payment is sent at the time it was paid (decision 0015).
+    const before = Math.floor(Date.now() / 1000);
     const eightDaysAgo = new Date(Date.now() - 8 * 86_400_000).toISOString();
     await deliver(buildOrder({ processed_at: eightDaysAgo }), { webhookId: "wh-old" });
     const { configureShop } = await import("../../app/shops/configure-shop.server");
     await configureShop(context, SHOP, { pixelIds: ["111222333"], accessToken: "EAAtoken" }, Date.now());
     const rows = await allRows();
     expect(rows).toHaveLength(1);
-    expect(rows[0]!.status).toBe("dead");
-    expect(rows[0]!.status_reason).toMatch(/too old/i);
+    expect(rows[0]).toMatchObject({ status: "pending", order_kind: "very_late_payment" });
+    expect(Number(rows[0]!.event_time)).toBeGreaterThanOrEqual(before);
   });
 
   it("records an order whose consent says no as skipped, with nothing to send", async () => {

@@ -3,6 +3,7 @@ import type { Engine } from "../engine.ts";
 import { initialMigration } from "./0001-initial.ts";
 import { shopStatusIndexMigration } from "./0002-deliveries-shop-status-index.ts";
 import { shopDueIndexMigration } from "./0003-deliveries-shop-due-index.ts";
+import { orderEventsMigration } from "./0004-order-events.ts";
 import { destinationPausesMigration } from "./0005-destination-pauses.ts";
 
 // In-code provider: migrations ship inside the bundle, so nothing reads a folder at run time.
@@ -14,6 +15,7 @@ export function createMigrationProvider(engine: Engine): MigrationProvider {
         "0001-initial": initialMigration(engine),
         "0002-deliveries-shop-status-index": shopStatusIndexMigration(),
         "0003-deliveries-shop-due-index": shopDueIndexMigration(),
+        "0004-order-events": orderEventsMigration(),
         "0005-destination-pauses": destinationPausesMigration(),
       };
     },
