@@ -18,7 +18,10 @@ export async function connectWebPixel(deps: ConnectWebPixelDeps, shop: string, g
   try {
     result = await activateWebPixel(graphql, await deps.shops.getShop(shop));
   } catch (error) {
-    // A Response (the library asking to authenticate again) or a bug: either way, not activated.
+    // On the home page, the library's "authenticate again" Response must reach Remix. At install nothing may
+    // fail the request: that Response, or a bug, counts as "not activated" (the library has already dropped
+    // a token Shopify refused, so the next request authenticates again anyway).
+    if (error instanceof Response && trigger === "checklist") throw error;
     const detail = error instanceof Response ? `Shopify answered HTTP ${error.status}` : error instanceof Error ? error.message : "unknown error";
     result = { ok: false, reason: "unreachable", detail };
   }

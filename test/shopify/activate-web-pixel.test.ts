@@ -81,7 +81,7 @@ function captureLogs() {
 }
 
 describe("connectWebPixel", () => {
-  it("never throws: a failure is logged with shop and reason only", async () => {
+  it("never throws at install: a failure is logged with shop and reason only", async () => {
     const { lines, logger } = captureLogs();
     const shops = { getShop: async () => SHOP_CONFIG };
     const result = await connectWebPixel({ shops, logger }, "a.myshopify.com", createFakeAdmin({ outage: "network" }).graphql, "install");
@@ -90,6 +90,8 @@ describe("connectWebPixel", () => {
       throw new Response(null, { status: 401 });
     };
     expect(await connectWebPixel({ shops, logger }, "a.myshopify.com", throwing, "install")).toEqual({ ok: false, reason: "unreachable", detail: "Shopify answered HTTP 401" });
+    // From the home page's button, the library's "authenticate again" answer goes on to Remix instead.
+    await expect(connectWebPixel({ shops, logger }, "a.myshopify.com", throwing, "checklist")).rejects.toBeInstanceOf(Response);
     expect(lines.map((line) => [line.msg, line.shop, line.reason, line.trigger])).toEqual([
       ["web pixel not activated", "a.myshopify.com", "unreachable", "install"],
       ["web pixel not activated", "a.myshopify.com", "unreachable", "install"],
