@@ -1,27 +1,21 @@
 // theme-check (Shopify's Liquid linter, @shopify/theme-check-node) with the configuration Shopify ships for
 // theme app extensions — the checks `shopify app build` runs on extensions/storefront-capture.
-import { rmSync } from "node:fs";
-import { mkdtemp } from "node:fs/promises";
+import { mkdir } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Offense } from "@shopify/theme-check-node";
 
 export const THEME_APP_EXTENSION_CONFIG = "theme-check:theme-app-extension";
 
-let docsHome: string | undefined;
-
 // theme-check refreshes its Liquid docs from GitHub into the user cache, then reads that cache. Pointing the
-// refresh at a local folder that does not exist, and the cache at a fresh folder, keeps it offline and on
-// the docs shipped in the installed package: the same answer on every machine and in CI. The cache location
-// is read when the package loads, so this runs before the first import.
+// refresh at a local folder that does not exist, and the cache at a folder of our own that nothing downloads
+// into, keeps it offline and on the docs shipped in the installed package: the same answer on every machine
+// and in CI. The cache location is read when the package loads, so this runs before the first import.
 async function pinDocsOffline(): Promise<void> {
-  if (docsHome === undefined) {
-    const dir = await mkdtemp(join(tmpdir(), "tandem-theme-docs-"));
-    process.once("exit", () => rmSync(dir, { recursive: true, force: true }));
-    docsHome = dir;
-  }
-  process.env.XDG_CACHE_HOME = docsHome;
-  process.env.SHOPIFY_TLD_ROOT = join(docsHome, "no-remote-docs");
+  const home = join(tmpdir(), "tandem-theme-check-offline");
+  await mkdir(home, { recursive: true });
+  process.env.XDG_CACHE_HOME = home;
+  process.env.SHOPIFY_TLD_ROOT = join(home, "no-remote-docs");
 }
 
 /** All offenses theme-check reports for the extension folder `root`. */
