@@ -1,6 +1,7 @@
 // user_data for a Purchase built from an order (DESIGN §5). Server-only: uses libphonenumber via phone.ts.
 import { TANDEM_ATTRIBUTE, readAttribute } from "./attributes";
 import type { CapiUserData } from "./capi-types";
+import { publicIpAddress } from "./client-ip";
 import { USER_DATA_KEYS } from "./capi-types";
 import { buildFbc, fbclidFromUrl, isValidFbc, isValidFbp } from "./fbp-fbc";
 import { hashFirstUsable } from "./hash-user-data";
@@ -17,12 +18,11 @@ import {
 import type { ParsedAddress, ParsedOrder } from "./order-schema";
 import { normalizePhone } from "./phone";
 
-const IP_ADDRESS = /^(?:\d{1,3}(?:\.\d{1,3}){3}|[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*)$/;
-
+/** The first public address Shopify recorded for the buyer's browser (client-ip.ts says what is dropped). */
 function clientIp(order: ParsedOrder): string | undefined {
   for (const candidate of [order.browser_ip, order.client_details?.browser_ip]) {
-    const value = candidate?.trim();
-    if (value !== undefined && value.length <= 45 && IP_ADDRESS.test(value)) return value;
+    const value = publicIpAddress(candidate);
+    if (value !== null) return value;
   }
   return undefined;
 }

@@ -111,7 +111,7 @@ export function purchaseEvent(n: number, eventTimeS: number, shop = SHOP): CapiS
     user_data: {
       em: sha256(`buyer${n}@example.com`),
       country: sha256("us"),
-      client_ip_address: "203.0.113.7",
+      client_ip_address: "81.2.69.142",
       client_user_agent: "Mozilla/5.0 (test)",
     },
     custom_data: {

@@ -56,3 +56,36 @@ describe("delivery worker: payload errors", () => {
     expect((await h.outbox.countByStatus(SHOP)).sent).toBe(38);
   });
 });
+
+describe("delivery worker: Meta field rules on rows stored before them (decision 0016)", () => {
+  async function rewrite(eventId: string, change: (event: Record<string, unknown>) => Record<string, unknown>) {
+    const row = (await rowsOf(h)).find((r) => r.eventId === eventId);
+    if (!row?.payload) throw new Error("no payload");
+    await sql`update deliveries set payload = ${JSON.stringify(change(row.payload))} where event_id = ${eventId}`.execute(h.database.db);
+  }
+
+  it("leaves out a private or documentation client_ip_address and sends the event without it", async () => {
+    await enqueuePurchases(h, 3);
+    for (const [n, ip] of [[0, "10.0.0.8"], [1, "203.0.113.7"]] as const) {
+      await rewrite(`deliv-evt-${n}`, (event) => ({ ...event, user_data: { ...(event.user_data as object), client_ip_address: ip } }));
+    }
+
+    expect(await h.worker().runOnce()).toMatchObject({ sent: 3, dead: 0 });
+
+    const sentIps = Object.fromEntries(
+      h.sim.accepted.map((a) => [a.event.event_id, (a.event.user_data as Record<string, unknown>).client_ip_address]),
+    );
+    expect(sentIps).toEqual({ "deliv-evt-0": undefined, "deliv-evt-1": undefined, "deliv-evt-2": "81.2.69.142" });
+    const first = h.sim.accepted.find((a) => a.event.event_id === "deliv-evt-0");
+    expect(Object.keys(first?.event.user_data as object)).not.toContain("client_ip_address");
+  });
+
+  it("cuts the query and fragment off a stored event_source_url", async () => {
+    await enqueuePurchases(h, 1);
+    await rewrite("deliv-evt-0", (event) => ({ ...event, event_source_url: "https://delivery-test.example.com/pages/x?email=a%40b.c#top" }));
+
+    await h.worker().runOnce();
+
+    expect(h.sim.accepted[0]?.event.event_source_url).toBe("https://delivery-test.example.com/pages/x");
+  });
+});

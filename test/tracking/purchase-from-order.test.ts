@@ -13,6 +13,9 @@ import {
   withoutNoteAttributes,
 } from "../fixtures/factories";
 
+// The fixture's browser_ip is a documentation address (203.0.113.0/24), which is never sent (decision 0016).
+const PUBLIC_IP = "81.2.69.142";
+
 const ctx = { nowMs: FIXTURE.nowMs, settings: DEFAULT_PURCHASE_SETTINGS, storefrontUrl: FIXTURE.storefrontUrl };
 
 async function map(payload: unknown, settings: Partial<PurchaseSettings> = {}, nowMs = FIXTURE.nowMs) {
@@ -39,13 +42,14 @@ describe("buildPurchaseFromOrder: the fixture order", () => {
       event_id: FIXTURE.eventId,
       event_time: FIXTURE.processedAtMs / 1000,
       action_source: "website",
-      event_source_url: `${FIXTURE.storefrontUrl}/products/linen-shirt?utm_source=facebook&utm_medium=paid&fbclid=IwAR2F4-dbP0l7Mn`,
+      // The landing page without its query (utm_*, fbclid): decision 0016. The click id still reaches Meta as fbc.
+      event_source_url: `${FIXTURE.storefrontUrl}/products/linen-shirt`,
     });
     expect(mapping.event.data_processing_options).toBeUndefined();
   });
 
   it("hashes normalised customer data and forwards browser ids verbatim", async () => {
-    const { event, matchKeys } = eventOf(await map(buildOrder()));
+    const { event, matchKeys } = eventOf(await map(buildOrder({ browser_ip: PUBLIC_IP })));
     expect(event.user_data).toEqual({
       em: await sha256Hex("mary.major@example.com"),
       ph: "e323ec626319ca94ee8bff2e4c87cf613be6ea19919ed1364124e16807ab3176",
@@ -56,7 +60,7 @@ describe("buildPurchaseFromOrder: the fixture order", () => {
       zp: await sha256Hex("94025"),
       country: "79adb2a2fce5c6ba215fe5f27f532d4e7edbac4b6a5e09e1ef3a08084a904621",
       external_id: await sha256Hex(FIXTURE.customerId),
-      client_ip_address: FIXTURE.browserIp,
+      client_ip_address: PUBLIC_IP,
       client_user_agent: FIXTURE.userAgent,
       fbp: FIXTURE.fbp,
       fbc: FIXTURE.fbc,
@@ -180,7 +184,7 @@ describe("buildPurchaseFromOrder: action source", () => {
 describe("buildPurchaseFromOrder: event_source_url", () => {
   it("uses an absolute landing URL on the storefront's host", async () => {
     const landing = `${FIXTURE.storefrontUrl}/collections/all?fbclid=AbC`;
-    expect(eventOf(await map(buildOrder({ landing_site: landing }))).event.event_source_url).toBe(landing);
+    expect(eventOf(await map(buildOrder({ landing_site: landing }))).event.event_source_url).toBe(`${FIXTURE.storefrontUrl}/collections/all`);
   });
   it("ignores landing URLs on other hosts", async () => {
     const order = buildOrder({ landing_site: "https://evil.example.net/?fbclid=AbC" });
@@ -244,10 +248,29 @@ describe("buildPurchaseFromOrder: user data sources", () => {
     expect(matchKeys).not.toContain("external_id");
   });
   it("uses client_details.browser_ip when browser_ip is missing, and drops non-IP values", async () => {
-    const fromDetails = await map(buildOrder({ browser_ip: null, client_details: { browser_ip: "2001:db8::1" } }));
-    expect(eventOf(fromDetails).event.user_data.client_ip_address).toBe("2001:db8::1");
+    const fromDetails = await map(buildOrder({ browser_ip: null, client_details: { browser_ip: "2a02:8070:abcd::1" } }));
+    expect(eventOf(fromDetails).event.user_data.client_ip_address).toBe("2a02:8070:abcd::1");
     const junk = await map(buildOrder({ browser_ip: "not an ip", client_details: { browser_ip: null } }));
     expect(eventOf(junk).event.user_data.client_ip_address).toBeUndefined();
+  });
+  it("sends only a public client_ip_address: private, CGNAT and documentation addresses are left out", async () => {
+    for (const ip of ["192.168.1.20", "100.64.3.4", "127.0.0.1", "fd00::1", FIXTURE.browserIp]) {
+      const { event, matchKeys } = eventOf(await map(buildOrder({ browser_ip: ip, client_details: { browser_ip: null } })));
+      expect(event.user_data.client_ip_address).toBeUndefined();
+      expect(matchKeys).not.toContain("client_ip_address");
+    }
+    // A private browser_ip does not hide a public one in client_details.
+    const fallback = await map(buildOrder({ browser_ip: "10.0.0.7", client_details: { browser_ip: PUBLIC_IP } }));
+    expect(eventOf(fallback).event.user_data.client_ip_address).toBe(PUBLIC_IP);
+  });
+  it("cuts query and fragment off event_source_url, for absolute and relative landing pages alike", async () => {
+    const relative = await map(withoutNoteAttributes(buildOrder({ landing_site: "/pages/offer?email=mary%40example.com&fbclid=IwAR2F4#reviews" })));
+    expect(eventOf(relative).event.event_source_url).toBe(`${FIXTURE.storefrontUrl}/pages/offer`);
+    expect(eventOf(relative).event.user_data.fbc).toMatch(/\.IwAR2F4$/);
+    const absolute = await map(buildOrder({ landing_site: `${FIXTURE.storefrontUrl}/collections/all?ref=a#x` }));
+    expect(eventOf(absolute).event.event_source_url).toBe(`${FIXTURE.storefrontUrl}/collections/all`);
+    const none = await map(buildOrder({ landing_site: null }));
+    expect(eventOf(none).event.event_source_url).toBe(FIXTURE.storefrontUrl);
   });
   it("never hashes a value that is already a SHA-256 digest", async () => {
     const digest = await sha256Hex("mary.major@example.com");
@@ -308,6 +331,8 @@ describe("buildPurchaseFromOrder: invalid payloads", () => {
     const order = buildOrder({ client_details: null, note_attributes: undefined, customer: undefined });
     const mapping = eventOf(await map(order));
     expect(mapping.provenance).toBe("checkout_token");
-    expect(mapping.event.user_data.client_ip_address).toBe(FIXTURE.browserIp);
+    expect(mapping.event.user_data.client_ip_address).toBeUndefined();
+    const withPublic = eventOf(await map(buildOrder({ browser_ip: PUBLIC_IP, client_details: null, note_attributes: undefined, customer: undefined })));
+    expect(withPublic.event.user_data.client_ip_address).toBe(PUBLIC_IP);
   });
 });
