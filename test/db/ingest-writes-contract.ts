@@ -28,6 +28,14 @@ function row(overrides: Partial<NewDelivery> = {}): NewDelivery {
   };
 }
 
+/** One order's write, with its claim: the id it carries and its own fallback, as the webhook path builds it. */
+function orderWrite(webhookId: string, orderId: string, eventId: string, opts: { destinations?: string[]; status?: NewDelivery["status"] } = {}): IngestWrite {
+  const rows = (opts.destinations ?? ["meta:111"]).map((destination) =>
+    row({ destination, eventId, orderId, status: opts.status ?? "pending", payload: opts.status === "skipped" ? null : { event_name: "Purchase", event_id: eventId } }),
+  );
+  return { shop: SHOP, topic: TOPIC, webhookId, rows, claim: { eventName: "Purchase", eventId, orderId, fallbackEventId: `order_${orderId}` } };
+}
+
 function ingest(webhookId: string, rows: NewDelivery[] = [row({ eventId: `evt-${webhookId}` })], overrides: Partial<IngestWrite> = {}): IngestWrite {
   return { shop: SHOP, topic: TOPIC, webhookId, rows, ...overrides };
 }
@@ -163,6 +171,102 @@ export function ingestWritesContract(get: GetTestDatabase): void {
       expect(fresh.every(Boolean)).toBe(true);
       expect(await receipts()).toHaveLength(1_201);
       expect(await deliveries()).toHaveLength(1_201);
+    });
+
+    describe("an event id belongs to exactly one order (decision 0015)", () => {
+      async function events() {
+        const rows = await deliveries();
+        return rows.map((stored) => ({
+          orderId: stored.order_id,
+          eventId: stored.event_id,
+          provenance: stored.provenance,
+          destination: stored.destination,
+          payloadEventId: stored.payload === null ? null : (JSON.parse(stored.payload) as { event_id?: string }).event_id,
+        }));
+      }
+      async function claims() {
+        return get().database.db.selectFrom("order_events").select(["event_id", "order_id", "webhook_id"]).orderBy("event_id").execute();
+      }
+
+      it("gives a second order carrying a claimed id its own id, provenance collision, on every destination", async () => {
+        await writeIngests(get().database, [orderWrite("wh-1", "5001", "shared-id", { destinations: ["meta:111", "meta:222"] })], NOW);
+
+        const fresh = await writeIngests(get().database, [orderWrite("wh-2", "5002", "shared-id", { destinations: ["meta:111", "meta:222"] })], NOW);
+
+        expect(fresh).toEqual([true]);
+        expect(await events()).toEqual([
+          { orderId: "5002", eventId: "order_5002", provenance: "collision", destination: "meta:111", payloadEventId: "order_5002" },
+          { orderId: "5002", eventId: "order_5002", provenance: "collision", destination: "meta:222", payloadEventId: "order_5002" },
+          { orderId: "5001", eventId: "shared-id", provenance: "note_attribute", destination: "meta:111", payloadEventId: "shared-id" },
+          { orderId: "5001", eventId: "shared-id", provenance: "note_attribute", destination: "meta:222", payloadEventId: "shared-id" },
+        ]);
+        expect(await claims()).toEqual([
+          { event_id: "order_5002", order_id: "5002", webhook_id: "wh-2" },
+          { event_id: "shared-id", order_id: "5001", webhook_id: "wh-1" },
+        ]);
+      });
+
+      it("resolves the collision inside one batch: the first order keeps the id, the second falls back", async () => {
+        const fresh = await writeIngests(get().database, [orderWrite("wh-1", "5001", "shared-id"), orderWrite("wh-2", "5002", "shared-id")], NOW);
+
+        expect(fresh).toEqual([true, true]);
+        expect((await events()).map((event) => [event.orderId, event.eventId, event.provenance])).toEqual([
+          ["5002", "order_5002", "collision"],
+          ["5001", "shared-id", "note_attribute"],
+        ]);
+      });
+
+      it("stores nothing new for the same order under a new webhook id, even when it carries another id", async () => {
+        await writeIngests(get().database, [orderWrite("wh-1", "5001", "cart-id")], NOW);
+
+        const fresh = await writeIngests(get().database, [orderWrite("wh-2", "5001", "cart-id"), orderWrite("wh-3", "5001", "ck_other-token")], NOW);
+
+        expect(fresh).toEqual([true, true]);
+        expect((await events()).map((event) => event.eventId)).toEqual(["cart-id"]);
+        expect(await claims()).toHaveLength(1);
+      });
+
+      it("gives one event to an order arriving twice in one batch with two different ids", async () => {
+        await writeIngests(get().database, [orderWrite("wh-1", "5001", "cart-id"), orderWrite("wh-2", "5001", "ck_token")], NOW);
+
+        expect((await events()).map((event) => [event.orderId, event.eventId])).toEqual([["5001", "cart-id"]]);
+      });
+
+      it("does not lose a consented order whose id a skipped order already owns", async () => {
+        await writeIngests(get().database, [orderWrite("wh-1", "5001", "shared-id", { status: "skipped" })], NOW);
+
+        await writeIngests(get().database, [orderWrite("wh-2", "5002", "shared-id")], NOW);
+
+        const stored = await deliveries();
+        expect(stored.map((r) => [r.order_id, r.event_id, r.status])).toEqual([
+          ["5002", "order_5002", "pending"],
+          ["5001", "shared-id", "skipped"],
+        ]);
+      });
+
+      it("keeps rows without a claim (unmappable payloads) as before", async () => {
+        await writeIngests(get().database, [ingest("wh-bad", [row({ eventId: "invalid_order_9", orderId: "9", status: "dead", payload: null })])], NOW);
+
+        expect((await deliveries()).map((r) => r.event_id)).toEqual(["invalid_order_9"]);
+        expect(await claims()).toEqual([]);
+      });
+
+      it("is race-safe: concurrent writes of many orders sharing one id give each order exactly one event", async () => {
+        // GIVEN 12 orders with the same id and 12 re-deliveries of them, written concurrently (on PostgreSQL each
+        // call takes its own pooled connection, so the statements really overlap)
+        const writes = Array.from({ length: 12 }, (_, n) => orderWrite(`wh-${n}`, String(6000 + n), "shared-id"));
+        const again = Array.from({ length: 12 }, (_, n) => orderWrite(`wh-again-${n}`, String(6000 + n), "shared-id"));
+        await Promise.all([...writes, ...again].map((write) => writeIngests(get().database, [write], NOW)));
+
+        // THEN every order has one event; one of them owns the shared id, the others their own
+        const stored = await events();
+        expect(stored).toHaveLength(12);
+        expect(new Set(stored.map((event) => event.orderId)).size).toBe(12);
+        expect(stored.filter((event) => event.eventId === "shared-id")).toHaveLength(1);
+        for (const event of stored.filter((e) => e.eventId !== "shared-id")) {
+          expect(event).toMatchObject({ eventId: `order_${event.orderId}`, provenance: "collision", payloadEventId: `order_${event.orderId}` });
+        }
+      });
     });
 
     it("answers an empty batch with no results", async () => {
