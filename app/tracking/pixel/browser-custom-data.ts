@@ -38,9 +38,10 @@ function currencyOf(raw: unknown): string | null {
 /** Same id preference as the server: variant digits, else product digits, else SKU. */
 function contentIdOf(variant: unknown): string | null {
   return (
-    shopifyIdDigits(field(variant, "id"), ["ProductVariant"]) ??
-    shopifyIdDigits(field(variant, "product", "id"), ["Product"]) ??
-    stringAt(variant, "sku")?.trim() ??
+    // `||` rather than `??`: none of these is "" (or it means absent), and `??` grows the CLI's ES2015 bundle.
+    shopifyIdDigits(field(variant, "id"), ["ProductVariant"]) ||
+    shopifyIdDigits(field(variant, "product", "id"), ["Product"]) ||
+    String(stringAt(variant, "sku") || "").trim() ||
     null
   );
 }
@@ -75,10 +76,10 @@ export function customDataFromCheckout(
   }
   const data = withContents(contents);
   const total = numberAt(checkout, "totalPrice", "amount");
-  const currency = currencyOf(field(checkout, "totalPrice", "currencyCode")) ?? currencyOf(field(checkout, "currencyCode"));
+  const currency = currencyOf(field(checkout, "totalPrice", "currencyCode")) || currencyOf(field(checkout, "currencyCode"));
   if (total !== null && currency !== null) {
-    const shipping = settings.includeShipping ? 0 : (numberAt(checkout, "shippingLine", "price", "amount") ?? 0);
-    const tax = settings.includeTax ? 0 : (numberAt(checkout, "totalTax", "amount") ?? 0);
+    const shipping = settings.includeShipping ? 0 : (numberAt(checkout, "shippingLine", "price", "amount") || 0);
+    const tax = settings.includeTax ? 0 : (numberAt(checkout, "totalTax", "amount") || 0);
     data.value = Math.max(0, roundMoney(total - shipping - tax));
     data.currency = currency;
   }

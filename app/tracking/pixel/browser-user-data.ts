@@ -24,23 +24,25 @@ export async function userDataFromCheckout(checkout: unknown): Promise<BrowserUs
   );
   const pick = (key: string) => places.map((address) => field(address, key));
   let country: string | null = null;
-  for (const code of pick("countryCode")) country ??= normalizeCountry(code);
+  for (const code of pick("countryCode")) if (country === null) country = normalizeCountry(code);
+  const region = country;
 
-  const hashed: BrowserUserData = {
-    em: (await hashFirstUsable([field(checkout, "email")], normalizeEmail)) ?? undefined,
-    ph: (await hashFirstUsable([field(checkout, "phone"), ...pick("phone")], normalizeE164Phone)) ?? undefined,
-    fn: (await hashFirstUsable(pick("firstName"), normalizeName)) ?? undefined,
-    ln: (await hashFirstUsable(pick("lastName"), normalizeName)) ?? undefined,
-    ct: (await hashFirstUsable(pick("city"), normalizeCity)) ?? undefined,
-    st: (await hashFirstUsable(pick("provinceCode"), (raw) => normalizeState(raw, country))) ?? undefined,
-    zp: (await hashFirstUsable(pick("zip"), (raw) => normalizeZip(raw, country))) ?? undefined,
-    country: (await hashFirstUsable([country], normalizeCountry)) ?? undefined,
-    external_id:
-      (await hashFirstUsable([field(checkout, "order", "customer", "id")], normalizeExternalId)) ?? undefined,
-  };
+  // One [key, candidates, normaliser] per match key; a loop keeps the CLI's ES2015 bundle small.
+  const keys: Array<[keyof BrowserUserData, unknown[], (raw: unknown) => string | null]> = [
+    ["em", [field(checkout, "email")], normalizeEmail],
+    ["ph", [field(checkout, "phone"), ...pick("phone")], normalizeE164Phone],
+    ["fn", pick("firstName"), normalizeName],
+    ["ln", pick("lastName"), normalizeName],
+    ["ct", pick("city"), normalizeCity],
+    ["st", pick("provinceCode"), (raw) => normalizeState(raw, region)],
+    ["zp", pick("zip"), (raw) => normalizeZip(raw, region)],
+    ["country", [region], normalizeCountry],
+    ["external_id", [field(checkout, "order", "customer", "id")], normalizeExternalId],
+  ];
   const userData: BrowserUserData = {};
-  for (const [key, value] of Object.entries(hashed)) {
-    if (value !== undefined) userData[key as keyof BrowserUserData] = value;
+  for (const [key, candidates, normalize] of keys) {
+    const hashed = await hashFirstUsable(candidates, normalize);
+    if (hashed !== null) userData[key] = hashed;
   }
   return userData;
 }

@@ -61,23 +61,24 @@ function customDataFor(name: string, data: unknown, checkout: unknown, settings:
 /** Cookies first (the latest values); the cart attributes the embed wrote when the cookie is unreadable. */
 function browserIds(checkout: unknown, ctx: PixelContext): { fbp: string | null; fbc: string | null } {
   const attributes = field(checkout, "attributes");
-  const fbp = [ctx.cookies.fbp, readAttribute(attributes, TANDEM_ATTRIBUTE.fbp)].find(isValidFbp) ?? null;
-  const fbc = [ctx.cookies.fbc, readAttribute(attributes, TANDEM_ATTRIBUTE.fbc)].find(isValidFbc) ?? null;
+  // `|| null`, not `?? null`: the CLI bundles for ES2015, where `??` expands (and "" is no id either).
+  const fbp = [ctx.cookies.fbp, readAttribute(attributes, TANDEM_ATTRIBUTE.fbp)].find(isValidFbp) || null;
+  const fbc = [ctx.cookies.fbc, readAttribute(attributes, TANDEM_ATTRIBUTE.fbc)].find(isValidFbc) || null;
   return { fbp, fbc };
 }
 
 export async function trUrlsForEvent(event: unknown, ctx: PixelContext): Promise<string[]> {
-  const name = stringAt(event, "name") ?? "";
+  const name = String(stringAt(event, "name"));
   const eventName = metaEventNameFor(name);
   const data = field(event, "data");
   const checkout = field(data, "checkout");
   // The Purchase twin is named by the server's rule (or the purchase ledger); every other event by its own id.
   const eventId =
     name === "checkout_completed" ? ctx.purchaseEventId || decidePurchaseEventId(checkout) : stringAt(event, "id");
-  const timestampMs = Date.parse(stringAt(event, "timestamp") ?? "");
+  const timestampMs = Date.parse(String(stringAt(event, "timestamp")));
   if (eventName === null || eventId === null || !Number.isFinite(timestampMs)) return [];
 
-  const customData = customDataFor(name, data, checkout, ctx.valueSettings ?? DEFAULT_BROWSER_VALUE_SETTINGS);
+  const customData = customDataFor(name, data, checkout, ctx.valueSettings || DEFAULT_BROWSER_VALUE_SETTINGS);
   const userData: BrowserUserData = checkout === undefined ? {} : await userDataFromCheckout(checkout);
   const { fbp, fbc } = browserIds(checkout, ctx);
   return ctx.pixelIds.map((pixelId) =>

@@ -17,21 +17,33 @@ export const PURCHASE_LEDGER_KEY = "_tandem_purchase_ids";
 /** A shopper has one or two checkouts open at once; eight leaves room while keeping the entry tiny. */
 export const PURCHASE_LEDGER_CAPACITY = 8;
 
+// Written without `?.` and `??`: the Shopify CLI bundles the pixel for ES2015, where each one expands.
+
 /**
  * The checkout token as the ledger keys it; "" when absent. checkout_started, checkout_contact_info_submitted,
  * checkout_address_info_submitted, checkout_shipping_info_submitted, payment_info_submitted and
  * checkout_completed carry one; no other standard event has a checkout.
  */
 function tokenOf(event: unknown): string {
-  return stringAt(event, "data", "checkout", "token")?.trim() ?? "";
+  const token = stringAt(event, "data", "checkout", "token");
+  return token === null ? "" : token.trim();
+}
+
+function carriedId(checkout: unknown): string | null {
+  const carried = readAttribute(field(checkout, "attributes"), TANDEM_ATTRIBUTE.eventId);
+  return isWellFormedTandemEventId(carried) ? carried : null;
 }
 
 /** [checkout token, event id, 1 once a Purchase went out under that id — from then on the id is fixed]. */
 export type LedgerEntry = [token: string, eventId: string, sent?: 1];
 
 function isEntry(value: unknown): value is LedgerEntry {
-  const [token, eventId, sent] = Array.isArray(value) ? (value as unknown[]) : [];
-  return typeof token === "string" && typeof eventId === "string" && (sent === 1 || isWellFormedTandemEventId(eventId));
+  return (
+    Array.isArray(value) &&
+    typeof value[0] === "string" &&
+    typeof value[1] === "string" &&
+    (value[2] === 1 || isWellFormedTandemEventId(value[1]))
+  );
 }
 
 /** Whatever is stored (another script may have written anything): the valid entries, newest last. */
@@ -54,10 +66,12 @@ export function withEntry(entries: readonly LedgerEntry[], entry: LedgerEntry): 
  * attribute → the id an earlier checkout event carried → DESIGN §3's fallbacks (`ck_<token>`, `order_<id>`).
  */
 export function decidePurchaseEventId(checkout: unknown, entry?: LedgerEntry): string | null {
-  if (entry?.[2] === 1) return entry[1];
-  const carried = readAttribute(field(checkout, "attributes"), TANDEM_ATTRIBUTE.eventId);
-  if (isWellFormedTandemEventId(carried)) return carried;
-  return entry?.[1] ?? purchaseEventId(null, field(checkout, "token"), field(checkout, "order", "id"))?.eventId ?? null;
+  if (entry && entry[2] === 1) return entry[1];
+  const carried = carriedId(checkout);
+  if (carried !== null) return carried;
+  if (entry) return entry[1];
+  const fallback = purchaseEventId(null, field(checkout, "token"), field(checkout, "order", "id"));
+  return fallback && fallback.eventId;
 }
 
 /**
@@ -72,8 +86,8 @@ export function nextEntry(event: unknown, entry?: LedgerEntry): [store: LedgerEn
     return [token && purchaseId ? [token, purchaseId, 1] : undefined, purchaseId];
   }
   // The latest id wins (the shopper may change the cart and come back), until a Purchase went out.
-  const carried = entry?.[2] === 1 ? null : readAttribute(field(checkout, "attributes"), TANDEM_ATTRIBUTE.eventId);
-  return [token && isWellFormedTandemEventId(carried) ? [token, carried] : undefined, null];
+  const carried = carriedId(checkout);
+  return [token && carried && !(entry && entry[2] === 1) ? [token, carried] : undefined, null];
 }
 
 export type PurchaseIdLedger = {
@@ -90,15 +104,15 @@ export function createPurchaseIdLedger(storage: AsyncKeyValueStorage | undefined
     const token = tokenOf(event);
     let entries: LedgerEntry[] = [];
     try {
-      if (token) entries = parseLedger(await storage?.getItem(PURCHASE_LEDGER_KEY));
+      if (token && storage) entries = parseLedger(await storage.getItem(PURCHASE_LEDGER_KEY));
     } catch {
       // Unreadable storage: decide from this event alone.
     }
     const entry = entries.find((candidate) => candidate[0] === token);
     const [store, purchaseId] = nextEntry(event, entry);
     try {
-      if (store && String(store) !== String(entry)) {
-        await storage?.setItem(PURCHASE_LEDGER_KEY, JSON.stringify(withEntry(entries, store)));
+      if (store && storage && String(store) !== String(entry)) {
+        await storage.setItem(PURCHASE_LEDGER_KEY, JSON.stringify(withEntry(entries, store)));
       }
     } catch {
       // Storage full, blocked or gone: the Purchase still goes out under the best id this event allows.

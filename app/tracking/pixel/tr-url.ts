@@ -34,10 +34,10 @@ export function buildTrUrl(endpoint: string, request: TrRequest): string {
   if (request.pageUrl) params.set("dl", request.pageUrl);
   if (request.referrer) params.set("rl", request.referrer);
   params.set("ts", String(Math.floor(request.timestampMs)));
-  for (const [key, value] of Object.entries(request.customData ?? {})) {
+  for (const [key, value] of Object.entries(request.customData || {})) {
     if (value !== undefined) params.set(`cd[${key}]`, encodeCustomValue(value));
   }
-  for (const [key, value] of Object.entries(request.userData ?? {})) {
+  for (const [key, value] of Object.entries(request.userData || {})) {
     if (value !== undefined) params.set(`ud[${key}]`, value);
   }
   if (request.fbp) params.set("fbp", request.fbp);
