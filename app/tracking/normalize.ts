@@ -65,13 +65,23 @@ export function normalizeCity(raw: unknown): string | null {
   return normalizeName(raw);
 }
 
-/** US: the 2-letter code (Shopify `province_code`); elsewhere lowercase without punctuation or spaces. */
+/**
+ * US: the 2-letter code (Shopify `province_code`); elsewhere lowercase without punctuation or spaces. An ISO
+ * 3166-2 code (`US-CA`, `JP-13`) loses its country prefix; a purely numeric subdivision (`JP-13`) says nothing
+ * without a table, so it gives null here (the server maps Japanese prefectures: region-names.ts).
+ */
 export function normalizeState(raw: unknown, countryCode?: unknown): string | null {
-  const value = text(raw);
+  let value = text(raw);
   if (value === null) return null;
+  const iso = /^([A-Za-z]{2})-(.+)$/.exec(value);
+  const country = normalizeCountry(countryCode);
+  if (iso?.[2] !== undefined && (country === null || iso[1]?.toLowerCase() === country)) {
+    if (/^\d+$/.test(iso[2])) return null;
+    value = iso[2];
+  }
   const normalised = lettersAndDigits(value);
   if (normalised === "") return null;
-  if (normalizeCountry(countryCode) === "us" && !/^[a-z]{2}$/.test(normalised)) return null;
+  if (country === "us" && !/^[a-z]{2}$/.test(normalised)) return null;
   return normalised;
 }
 

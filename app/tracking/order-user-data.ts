@@ -12,11 +12,11 @@ import {
   normalizeEmail,
   normalizeExternalId,
   normalizeName,
-  normalizeState,
   normalizeZip,
 } from "./normalize";
 import type { ParsedAddress, ParsedOrder } from "./order-schema";
 import { normalizePhone } from "./phone";
+import { countryFromCodeOrName, stateOfAddress } from "./region-names";
 
 /** The first public address Shopify recorded for the buyer's browser (client-ip.ts says what is dropped). */
 function clientIp(order: ParsedOrder): string | undefined {
@@ -52,9 +52,10 @@ function addresses(order: ParsedOrder): NonNullable<ParsedAddress>[] {
   );
 }
 
+/** The first address's ISO code, or its country name mapped to one ("Germany" → de: region-names.ts). */
 function countryCode(order: ParsedOrder): string | undefined {
   for (const address of addresses(order)) {
-    const code = normalizeCountry(address.country_code) ?? normalizeCountry(address.country);
+    const code = normalizeCountry(address.country_code) ?? countryFromCodeOrName(address.country);
     if (code !== null) return code;
   }
   return undefined;
@@ -72,9 +73,10 @@ export async function orderUserData(order: ParsedOrder, eventTimeMs: number, has
     fn: await hashFirstUsable([...places.map((a) => a.first_name), customer?.first_name], normalizeName, hash),
     ln: await hashFirstUsable([...places.map((a) => a.last_name), customer?.last_name], normalizeName, hash),
     ct: await hashFirstUsable(places.map((a) => a.city), normalizeCity, hash),
+    // The rule is applied per address (code, else name; Japan by prefecture), then hashed.
     st: await hashFirstUsable(
-      places.map((a) => a.province_code),
-      (raw) => normalizeState(raw, country), hash),
+      places.map((a) => stateOfAddress(a, country)),
+      (raw) => (typeof raw === "string" ? raw : null), hash),
     zp: await hashFirstUsable(
       places.map((a) => a.zip),
       (raw) => normalizeZip(raw, country), hash),

@@ -177,3 +177,31 @@ describe("already-hashed values", () => {
     expect(await hashUserDataValue("nope", normalizeEmail)).toBeNull();
   });
 });
+
+describe("normalizeZip: where Meta's business SDKs and the written rule differ (decision 0016)", () => {
+  it("removes a dash inside a postcode instead of cutting at it (JP 100-0001, PL 00-950)", () => {
+    // Meta's Node and Python SDKs keep only the part before the first dash ("100"); the written rule says no dash.
+    expect(normalizeZip("100-0001", "JP")).toBe("1000001");
+    expect(normalizeZip("00-950", "PL")).toBe("00950");
+  });
+  it("keeps the whole UK postcode, as Meta's own example m11ae does", () => {
+    expect(normalizeZip("M1 1AE", "GB")).toBe("m11ae");
+  });
+  it("shortens a 9-digit US ZIP without a dash to 5 digits, which the SDKs do not", () => {
+    expect(normalizeZip("94025 1234", "US")).toBe("94025");
+  });
+});
+
+describe("normalizeState: ISO 3166-2 codes", () => {
+  it("drops the country prefix of a code", () => {
+    expect(normalizeState("US-CA", "US")).toBe("ca");
+    expect(normalizeState("CA-ON", "CA")).toBe("on");
+  });
+  it("never sends a Japanese province_code verbatim: a numeric subdivision gives null here", () => {
+    expect(normalizeState("JP-13", "JP")).toBeNull();
+    expect(normalizeState("JP-01", undefined)).toBeNull();
+  });
+  it("keeps a value whose prefix is not the order's country as it is, without punctuation", () => {
+    expect(normalizeState("NO-Oslo", "DE")).toBe("nooslo");
+  });
+});

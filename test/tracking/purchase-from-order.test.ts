@@ -227,7 +227,7 @@ describe("buildPurchaseFromOrder: user data sources", () => {
     const order = buildOrder({
       phone: null,
       customer: null,
-      billing_address: { phone: "030 12345678", country_code: "DE", zip: "10115", province_code: null },
+      billing_address: { phone: "030 12345678", country_code: "DE", zip: "10115", province_code: null, province: null },
       shipping_address: null,
     });
     const { event } = eventOf(await map(order));
@@ -235,6 +235,28 @@ describe("buildPurchaseFromOrder: user data sources", () => {
     expect(event.user_data.country).toBe(await sha256Hex("de"));
     expect(event.user_data.zp).toBe(await sha256Hex("10115"));
     expect(event.user_data.st).toBeUndefined();
+  });
+  it("falls back to state and country names when Shopify gives no codes", async () => {
+    const order = buildOrder({
+      billing_address: { country_code: null, country: "Germany", province_code: null, province: "Bavaria", zip: "80331" },
+      shipping_address: null,
+    });
+    const { event } = eventOf(await map(order));
+    expect(event.user_data.country).toBe(await sha256Hex("de"));
+    expect(event.user_data.st).toBe(await sha256Hex("bavaria"));
+    const us = eventOf(await map(buildOrder({ billing_address: { country_code: null, country: "United States", province_code: null, province: "California" } })));
+    expect(us.event.user_data.st).toBe(await sha256Hex("ca"));
+    expect(us.event.user_data.country).toBe(await sha256Hex("us"));
+  });
+  it("sends a Japanese prefecture by name, never the JP-13 code", async () => {
+    const order = buildOrder({
+      billing_address: { country_code: "JP", country: "Japan", province_code: "JP-13", province: "Tōkyō", zip: "100-0001", phone: null },
+      shipping_address: null,
+    });
+    const { event } = eventOf(await map(order));
+    expect(event.user_data.st).toBe(await sha256Hex("tokyo"));
+    expect(event.user_data.st).not.toBe(await sha256Hex("jp13"));
+    expect(event.user_data.zp).toBe(await sha256Hex("1000001"));
   });
   it("takes address fields from shipping, then the default address, when billing is missing", async () => {
     const order = buildOrder({ billing_address: null, shipping_address: null });
