@@ -4,7 +4,8 @@ import { normalizeEmail } from "../tracking/normalize";
 import { sha256Hex } from "../tracking/sha256";
 
 // "Send test event": one real Conversions API call per configured pixel, with the shop's stored token and
-// test event code, through the same Graph client the worker uses. The answer is shown as Meta gave it.
+// test event code, through the same Graph client the worker uses. The answer is shown as Meta gave it. This
+// is the only sender of test_event_code: the worker never puts the saved code on live events (decision 0016).
 
 type Deps = Pick<AppContext, "shops" | "client">;
 
@@ -33,7 +34,7 @@ export type TestEventOutcome =
 // Meta may discard events whose PII is plainly fake, so the address is the shop's own test inbox shape.
 const TEST_EMAIL = "tandem-test@example.com";
 const TEST_USER_AGENT = "Mozilla/5.0 (Tandem test event)";
-const TEST_IP = "203.0.113.10";
+// No client_ip_address: there is no shopper, and Tandem sends only public addresses (decision 0016).
 
 export async function buildTestPurchase(opts: { nowMs: number; storefrontUrl: string; eventId: string }) {
   const email = normalizeEmail(TEST_EMAIL) ?? TEST_EMAIL;
@@ -43,7 +44,7 @@ export async function buildTestPurchase(opts: { nowMs: number; storefrontUrl: st
     event_time: Math.floor(opts.nowMs / 1000),
     action_source: "website",
     event_source_url: opts.storefrontUrl,
-    user_data: { em: [await sha256Hex(email)], client_user_agent: TEST_USER_AGENT, client_ip_address: TEST_IP },
+    user_data: { em: [await sha256Hex(email)], client_user_agent: TEST_USER_AGENT },
     custom_data: { value: 1, currency: "USD" },
   };
 }

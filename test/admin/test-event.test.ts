@@ -33,6 +33,7 @@ describe("sendTestEvent", () => {
     expect(sim.accepted).toHaveLength(1);
     expect(sim.accepted[0]?.testEventCode).toBe("TEST777");
     expect(sim.accepted[0]?.event).toMatchObject({ event_name: "Purchase", action_source: "website", event_id: outcome.eventId });
+    expect(sim.accepted[0]?.event.user_data).not.toHaveProperty("client_ip_address");
   });
 
   it("shows Meta's error title, code and fbtrace_id when the token is refused", async () => {
