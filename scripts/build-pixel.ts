@@ -13,7 +13,10 @@ export const PIXEL_OUTFILE = resolve(ROOT, "extensions/web-pixel/dist/web-pixel.
 export const CAPTURE_ENTRY = resolve(ROOT, "app/storefront-capture/tandem-capture.ts");
 export const CAPTURE_OUTFILE = resolve(ROOT, "extensions/storefront-capture/assets/tandem-capture.js");
 
-/** The pixel as Shopify's CLI would build it, minified for ES2020; returns the bundle text. */
+/**
+ * The pixel as Shopify's CLI builds it (CLI 4.8: esbuild, minified, ES2015 — checked by test/shopify/cli-build), so
+ * the bundle the Chromium tests run and measure is the one Shopify serves. Returns the bundle text.
+ */
 export async function buildPixel(options: { outfile?: string; trEndpoint?: string } = {}): Promise<string> {
   const outfile = options.outfile ?? PIXEL_OUTFILE;
   await mkdir(dirname(outfile), { recursive: true });
@@ -23,7 +26,7 @@ export async function buildPixel(options: { outfile?: string; trEndpoint?: strin
     bundle: true,
     minify: true,
     format: "iife",
-    target: "es2020",
+    target: "es2015",
     platform: "browser",
     legalComments: "none",
     write: true,

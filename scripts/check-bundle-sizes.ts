@@ -1,14 +1,14 @@
-// Fails (exit 1) when a browser bundle is over budget: the pixel ≤ 10 KB minified (Shopify allows 128 kB,
-// we want far less on every checkout), the embed asset ≤ 3 KB gzipped (it loads on every storefront page).
-// The pixel is measured twice: as our esbuild step builds it, and as `shopify app build` does for deploy
-// (the CLI's bundle targets older browsers, so it is larger).
+// Fails (exit 1) when a browser bundle is over budget: the pixel ≤ 12 KB minified as Shopify's CLI builds it for
+// ES2015 (Shopify allows 128 kB; we want far less on every checkout — decision 0017), the embed asset ≤ 3 KB
+// gzipped (it loads on every storefront page). The pixel is measured twice: our esbuild step (same target as
+// the CLI) and `shopify app build` itself, which is what Shopify serves.
 import { build } from "esbuild";
 import { readFile } from "node:fs/promises";
 import { gzipSync } from "node:zlib";
 import { CAPTURE_ENTRY, CAPTURE_OUTFILE, PIXEL_ENTRY, buildPixel } from "./build-pixel.ts";
 import { buildWithCli, removeCopy } from "./shopify/cli-build.ts";
 
-export const BUDGET = { pixelMinifiedBytes: 10 * 1024, captureGzippedBytes: 3 * 1024 } as const;
+export const BUDGET = { pixelMinifiedBytes: 12 * 1024, captureGzippedBytes: 3 * 1024 } as const;
 /** Shopify refuses a web pixel whose built file is larger (CLI 4.8 checks it during `app build`). */
 export const SHOPIFY_PIXEL_LIMIT_BYTES = 128 * 1024;
 
@@ -25,7 +25,7 @@ function sizeOf(text: string, raw: number): BundleSize {
 }
 
 export async function measureBundles(): Promise<{ pixel: BundleSize; capture: BundleSize }> {
-  const pixel = sizeOf(await buildPixel(), await rawSize(PIXEL_ENTRY, "es2020"));
+  const pixel = sizeOf(await buildPixel(), await rawSize(PIXEL_ENTRY, "es2015"));
   const capture = sizeOf(await readFile(CAPTURE_OUTFILE, "utf8"), await rawSize(CAPTURE_ENTRY, "es2017"));
   return { pixel, capture };
 }
