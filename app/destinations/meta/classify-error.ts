@@ -1,6 +1,6 @@
 import { META_ERROR_CLASS, type MetaErrorClass, type MetaErrorDetail } from "./types";
 
-// Meta's error table (shared/reference/meta-capi.md §1). The order of the checks is the policy:
+// Meta's error table (docs/meta-capi-facts.md, "Graph API errors"). The order of the checks is the policy:
 // 1. anything Meta or the network says is temporary is retried, whatever the code;
 // 2. then the code decides (configuration before payload, because 100/33 is a wrong pixel, not a bad event);
 // 3. with no recognisable code, the HTTP status decides (429 and 5xx retry, other 4xx are the request's fault).
