@@ -1,11 +1,14 @@
 // A shopper's journey through the REAL storefront capture and the REAL pixel logic, without a browser:
 // the capture runs against an in-memory page and cart, the pixel's /tr URLs are fetched from the Meta
 // simulator, and the order that results carries the cart attributes exactly as Shopify would carry them.
+// Checkout events are live-shaped: the cart attributes ride on checkout_started and payment_info_submitted,
+// while checkout_completed carries none, so the pixel's purchase-id ledger is what names the browser Purchase.
 import { readFileSync } from "node:fs";
 import { randomBytes } from "node:crypto";
 import { newCaptureMemory, runCapture } from "../../app/storefront-capture/run-capture";
 import type { CaptureEnv } from "../../app/storefront-capture/capture-env";
 import { trUrlsForEvent } from "../../app/tracking/pixel/pixel-event";
+import { createPurchaseIdLedger } from "../../app/tracking/pixel/purchase-id-ledger";
 import { buildOrder, type OrderPayload } from "../../test/fixtures/factories";
 import { createFakeCart } from "../../test/sim/fake-cart";
 
@@ -36,10 +39,11 @@ export type JourneyResult = {
   trRequests: number;
 };
 
+// Live pixel payloads carry plain digit strings for variant and product ids.
 const VARIANT = {
-  id: "gid://shopify/ProductVariant/45012345678901",
+  id: "45012345678901",
   price: { amount: 24.5, currencyCode: "USD" },
-  product: { id: "gid://shopify/Product/8012345678901", title: "Linen shirt" },
+  product: { id: "8012345678901", title: "Linen shirt" },
 };
 
 /** The storefront and checkout events a Web Pixel receives before checkout_completed, Shopify-shaped. */
@@ -122,7 +126,19 @@ export async function playJourney(options: JourneyOptions): Promise<JourneyResul
     token: options.checkoutToken,
     attributes: Object.entries(attributes).map(([key, value]) => ({ key, value })),
   };
-  const completed = { ...CHECKOUT_COMPLETED, id: `sh-${randomBytes(8).toString("hex")}`, timestamp: now, data: { checkout } };
+  // Live stores send checkout_completed with `attributes: []` even when the earlier checkout events had them.
+  const completedCheckout = { ...checkout, attributes: [] };
+  const completed = {
+    ...CHECKOUT_COMPLETED,
+    id: `sh-${randomBytes(8).toString("hex")}`,
+    timestamp: now,
+    data: { checkout: completedCheckout },
+  };
+  const shopStorage = new Map<string, string>();
+  const ledger = createPurchaseIdLedger({
+    getItem: async (key) => shopStorage.get(key) ?? null,
+    setItem: async (key, value) => void shopStorage.set(key, value),
+  });
   const pixelContext = {
     pixelIds: options.pixelIds,
     endpoint: options.trEndpoint,
@@ -133,7 +149,8 @@ export async function playJourney(options: JourneyOptions): Promise<JourneyResul
   let trRequests = 0;
   let eid: string | null = null;
   for (const event of [...browsingEvents(checkout, `https://${options.shopHost}/products/linen-shirt`), completed]) {
-    const urls = await trUrlsForEvent(event, pixelContext);
+    const purchaseEventId = await ledger.observe(event);
+    const urls = await trUrlsForEvent(event, { ...pixelContext, purchaseEventId });
     for (const url of urls) {
       const params = new URL(url).searchParams;
       if (params.get("ev") === "Purchase") eid = params.get("eid");
