@@ -190,6 +190,7 @@ describe.each(MODES)("every kind of order (%s mode)", (mode) => {
     await settle(1);
 
     expect(sentEvents()).toHaveLength(1);
-    expect(app.sim.acceptedByPixel?.[PIXEL] ?? app.sim.accepted.length).toBe(1);
+    expect(app.sim.accepted.map((accepted) => accepted.pixelId)).toEqual([PIXEL]);
+    expect((sentEvents()[0]?.custom_data as { value: number }).value).not.toBe(120);
   });
 });
