@@ -33,7 +33,8 @@ export type FaultApp = {
   databaseUrl: string;
   namespace: BullmqNamespace | null;
   startWorkers(count?: number): Promise<void>;
-  ingest(from: number, count: number, shop?: string, overrides?: Record<string, unknown>): Promise<void>;
+  /** `receivedAtMs`: when the webhooks arrived (default now), for rows that have waited in the outbox. */
+  ingest(from: number, count: number, shop?: string, overrides?: Record<string, unknown>, receivedAtMs?: number): Promise<void>;
   statusCounts(shop?: string): Promise<Record<string, number>>;
   close(): Promise<void>;
 };
@@ -100,9 +101,9 @@ export async function startFaultApp(mode: Mode, options: FaultAppOptions = {}): 
     databaseUrl: testDb.url,
     namespace,
     startWorkers,
-    async ingest(from, count, shop = SHOP, overrides = {}) {
-      // A minute-old order: well inside Meta's 7-day window.
-      const processedAt = new Date(Date.now() - 60_000).toISOString();
+    async ingest(from, count, shop = SHOP, overrides = {}, receivedAtMs) {
+      // Paid a minute before its webhook arrived: well inside Meta's 7-day window at that moment.
+      const processedAt = new Date((receivedAtMs ?? Date.now()) - 60_000).toISOString();
       // A few at a time, as concurrent webhook requests would arrive.
       for (let start = from; start < from + count; start += INGEST_CONCURRENCY) {
         const end = Math.min(from + count, start + INGEST_CONCURRENCY);
@@ -110,7 +111,7 @@ export async function startFaultApp(mode: Mode, options: FaultAppOptions = {}): 
           Array.from({ length: end - start }, (_, i) => {
             const n = start + i;
             const payload = numberedOrder(n, { processed_at: processedAt, ...overrides });
-            return ingestPaidOrder(web, { shop, webhookId: `wh-${shop}-${n}`, payload, nowMs: Date.now() });
+            return ingestPaidOrder(web, { shop, webhookId: `wh-${shop}-${n}`, payload, nowMs: receivedAtMs ?? Date.now() });
           }),
         );
       }
