@@ -5,8 +5,12 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import { Readable } from "node:stream";
 import { createRequestHandler, type ServerBuild } from "@remix-run/node";
 import type { AppContext } from "./app/context.server";
-import { answerWebhook, createWebhookLane, PayloadTooLarge, readBody } from "./server/webhook-lane";
+import { createWebhookLane } from "./server/webhook-lane";
+import { createWebhookIntake } from "./server/webhook-intake";
+import { createIntakeBudget, DEFAULT_INTAKE_BUDGET, type IntakeBudgetLimits } from "./server/intake-budget";
+import { writeResponse } from "./server/write-response";
 import { appRoot } from "./app/server/app-root.server";
+import { getMetrics } from "./app/observability/metrics.server";
 
 // Production entry: a plain Node HTTP server around the Remix server build. It also owns the process
 // lifecycle — the inline delivery worker starts with it and SIGTERM stops both gracefully.
@@ -61,64 +65,87 @@ function toRequest(req: IncomingMessage, origin: string, signal: AbortSignal): R
   } as RequestInit);
 }
 
-async function writeResponse(res: ServerResponse, response: Response): Promise<void> {
-  const headers: Record<string, string | string[]> = {};
-  response.headers.forEach((value, key) => {
-    if (key === "set-cookie") return;
-    headers[key] = value;
-  });
-  const cookies = response.headers.getSetCookie();
-  if (cookies.length > 0) headers["set-cookie"] = cookies;
-  res.writeHead(response.status, response.statusText, headers);
-  if (!response.body) return void res.end();
-  for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) res.write(chunk);
-  res.end();
-}
+export type ServerOptions = {
+  /** Address to listen on (BIND_ADDRESS); 127.0.0.1 unless told otherwise. */
+  host?: string;
+  buildPath?: string;
+  /** Budget for webhook body bytes in flight (server/intake-budget.ts). */
+  intakeBudget?: IntakeBudgetLimits;
+  /** Time for a webhook body to arrive once its headers have (then 408 and the connection is cut). */
+  bodyDeadlineMs?: number;
+  /** Time for a request's headers to arrive (node:http `headersTimeout`). */
+  headersTimeoutMs?: number;
+  /** Time for a whole request to arrive (node:http `requestTimeout`), whatever its route. */
+  requestTimeoutMs?: number;
+};
 
-export async function startServer(port: number, buildPath = join(ROOT, "build/server/index.js")) {
+// Defaults sized for Shopify, which sends a webhook's headers and its (small) body at once and gives us 5 s to
+// answer: anything slower than this is not Shopify, and holding it would only hold memory (decision 0019).
+export const SERVER_DEFAULTS = { host: "127.0.0.1", bodyDeadlineMs: 10_000, headersTimeoutMs: 10_000, requestTimeoutMs: 30_000 };
+
+export async function startServer(port: number, optionsOrBuildPath: ServerOptions | string = {}) {
+  const options = typeof optionsOrBuildPath === "string" ? { buildPath: optionsOrBuildPath } : optionsOrBuildPath;
+  const buildPath = options.buildPath ?? join(ROOT, "build/server/index.js");
   const build = (await import(pathToFileURL(buildPath).href)) as ServerBuild;
   const background = build.entry.module as unknown as BackgroundEntry;
   await background.startBackground();
+  const { logger } = await background.getAppContext();
   const handle = createRequestHandler(build, "production");
   const webhooks = createWebhookLane(build);
+  const metrics = getMetrics();
+  const budget = createIntakeBudget(options.intakeBudget ?? DEFAULT_INTAKE_BUDGET);
+  metrics.watchIntakeBytes(() => budget.inUse().total);
+  const failed = (error: unknown) => logger.error({ err: error }, "request failed");
+  const intake = createWebhookIntake(
+    { budget, bodyDeadlineMs: options.bodyDeadlineMs ?? SERVER_DEFAULTS.bodyDeadlineMs },
+    { refused: (reason) => metrics.recordIntakeRefused(reason), aborted: () => metrics.recordAbortedRequest(), failed },
+  );
+  const requestTimeout = options.requestTimeoutMs ?? SERVER_DEFAULTS.requestTimeoutMs;
 
-  const server = createServer((req, res) => {
-    if ((req.method === "GET" || req.method === "HEAD") && serveStatic(req, res)) return;
-    const webhookRoute = webhooks.match(req);
-    if (webhookRoute) {
-      readBody(req)
-        .then((body) => answerWebhook(webhookRoute, req, body))
-        .then((answer) => {
-          if (answer instanceof Response) return writeResponse(res, answer);
-          if (answer.text === undefined) return void res.writeHead(answer.status).end();
-          res.writeHead(answer.status, { "Content-Type": "text/plain" }).end(answer.text);
-        })
+  const server = createServer(
+    {
+      headersTimeout: options.headersTimeoutMs ?? SERVER_DEFAULTS.headersTimeoutMs,
+      requestTimeout,
+      // How often node:http looks for requests past those timeouts (its default is 30 s).
+      connectionsCheckingInterval: Math.min(1_000, requestTimeout),
+    },
+    (req, res) => {
+      if ((req.method === "GET" || req.method === "HEAD") && serveStatic(req, res)) return;
+      const webhookRoute = webhooks.match(req);
+      if (webhookRoute) return void intake(webhookRoute, req, res);
+      const controller = new AbortController();
+      res.on("close", () => {
+        if (!res.writableFinished) controller.abort();
+      });
+      const origin = `http://${req.headers.host ?? "localhost"}`;
+      handle(toRequest(req, origin, controller.signal))
+        .then((response) => writeResponse(res, response))
         .catch((error: unknown) => {
-          if (error instanceof PayloadTooLarge) {
-            res.writeHead(413, { "Content-Type": "text/plain", Connection: "close" }).end("payload too large");
-            return;
-          }
-          console.error(error);
+          if (controller.signal.aborted || req.destroyed) return metrics.recordAbortedRequest();
+          failed(error);
           if (!res.headersSent) res.writeHead(500);
           res.end();
         });
-      return;
+    },
+  );
+  // A connection that errs before it is a request (a malformed request line, headers too large, a reset): the
+  // answer node:http would give, without a stack in the log.
+  server.on("clientError", (error: NodeJS.ErrnoException, socket) => {
+    // A request already being answered (its headers sent) cannot get a second answer: just cut it.
+    const answering = (socket as { _httpMessage?: { headersSent?: boolean } })._httpMessage?.headersSent === true;
+    if (error.code === "ECONNRESET" || !socket.writable || answering) {
+      metrics.recordAbortedRequest();
+      return void socket.destroy();
     }
-    const controller = new AbortController();
-    res.on("close", () => {
-      if (!res.writableFinished) controller.abort();
-    });
-    const origin = `http://${req.headers.host ?? "localhost"}`;
-    handle(toRequest(req, origin, controller.signal))
-      .then((response) => writeResponse(res, response))
-      .catch((error: unknown) => {
-        console.error(error);
-        if (!res.headersSent) res.writeHead(500);
-        res.end();
-      });
+    const status = error.code === "ERR_HTTP_REQUEST_TIMEOUT" ? 408 : error.code === "HPE_HEADER_OVERFLOW" ? 431 : 400;
+    socket.end(`HTTP/1.1 ${status} ${status === 408 ? "Request Timeout" : status === 431 ? "Request Header Fields Too Large" : "Bad Request"}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
   });
   server.keepAliveTimeout = 65_000;
-  await new Promise<void>((resolve) => server.listen(port, "0.0.0.0", resolve));
+  const host = options.host ?? SERVER_DEFAULTS.host;
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(port, host, () => resolve());
+  });
   const address = server.address();
   const boundPort = typeof address === "object" && address ? address.port : port;
 
@@ -132,5 +159,5 @@ export async function startServer(port: number, buildPath = join(ROOT, "build/se
     clearTimeout(grace);
     await background.stopBackground();
   }
-  return { port: boundPort, stop, server, appContext: () => background.getAppContext() };
+  return { port: boundPort, host, stop, server, appContext: () => background.getAppContext() };
 }

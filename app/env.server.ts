@@ -1,3 +1,4 @@
+import { isIP } from "node:net";
 import { z } from "zod";
 
 // The environment is parsed once, here; everything else reads the parsed object (DESIGN §9).
@@ -16,6 +17,17 @@ const EnvSchema = z.object({
   SHOPIFY_APP_URL: z.string().url().default("http://localhost:3000"),
   SCOPES: z.string().optional(),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  // Loopback unless told otherwise: behind a proxy on the same host nothing else needs to reach the app.
+  // Containers and load balancers on other hosts set 0.0.0.0 (or ::). Not HOST: the Shopify CLI sets HOST
+  // to the app's public URL for the processes it starts.
+  BIND_ADDRESS: z
+    .string()
+    .refine((value) => isIP(value) !== 0, "must be an IP address, e.g. 127.0.0.1 or 0.0.0.0")
+    .default("127.0.0.1"),
+  // Set: GET /metrics on the app's port wants `Authorization: Bearer <token>`. Unset: /metrics is not served
+  // there at all (404); METRICS_PORT serves it on a port of its own instead (docs/decisions/0019).
+  METRICS_TOKEN: z.string().min(16, "must be at least 16 characters").optional(),
+  METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
   DATABASE_URL: z
     .string()
     .regex(/^(file:|postgres:\/\/|postgresql:\/\/)/, "must start with file: or postgres://")

@@ -5,6 +5,7 @@ import { parseEnv } from "../app/env.server";
 import { createAppContext, type AppContext } from "../app/context.server";
 import { configureShop } from "../app/shops/configure-shop.server";
 import { redriveDeliveries } from "../app/shops/redrive.server";
+import { normalizeShopDomain } from "../app/shops/shop-domain";
 
 const USAGE = `usage: npm run tandem -- <command>
   shops:configure --shop <domain> --pixel-id <id>[,<id>] --access-token <token> [--test-event-code <code>]
@@ -76,6 +77,12 @@ async function main(): Promise<number> {
       ["shop", "pixel-id", "access-token", "test-event-code", "status", "limit"].map((name) => [name, { type: "string" as const }]),
     ),
   });
+  // One spelling per shop (app/shops/shop-domain.ts): `--shop My-Shop.myshopify.com` is my-shop.myshopify.com.
+  if (values.shop !== undefined) {
+    const shop = normalizeShopDomain(values.shop);
+    if (shop === null) throw new UsageError(`--shop must be a <name>.myshopify.com domain, got ${JSON.stringify(values.shop)}`);
+    values.shop = shop;
+  }
   // The CLI talks to the database only; Shopify credentials are not needed for it.
   const config = parseEnv({ SHOPIFY_API_KEY: "cli", SHOPIFY_API_SECRET: "cli", LOG_LEVEL: "warn", ...process.env, WORKER: "off" });
   const context = await createAppContext(config, { startWorker: false });

@@ -1,13 +1,12 @@
 import type { IncomingMessage } from "node:http";
 import type { ServerBuild } from "@remix-run/node";
-import { MAX_WEBHOOK_BYTES } from "../app/webhooks/limits";
 
 // Webhook deliveries skip Remix's document/data request pipeline and go straight to the SAME route
 // module's `action` (app/routes/webhooks.*.tsx): no second implementation, no second HMAC check — just
 // less work per request on the hottest path. Shopify wants a 2xx within 5 s, and a flash sale is a burst
 // of orders/paid; the full Remix handler (route matching, error boundaries, streamed body conversion) cost
-// about half of each webhook's CPU. Bodies are read into one buffer with a hard cap, so an oversized
-// delivery is refused before it is buffered whole.
+// about half of each webhook's CPU. How a body is admitted and read (headers first, a byte budget, a
+// deadline) is server/webhook-intake.ts.
 
 
 type Action = (args: { request: Request; params: Record<string, string>; context: Record<string, unknown> }) => Promise<Response>;
@@ -55,29 +54,6 @@ export function toRawWebhook(req: IncomingMessage, body: Buffer): RawWebhook {
 export async function answerWebhook(route: WebhookRoute, req: IncomingMessage, body: Buffer): Promise<{ status: number; text?: string } | Response> {
   if (route.kind === "raw") return route.handle(toRawWebhook(req, body));
   return runWebhookAction(route.action, toWebhookRequest(req, `http://${req.headers.host ?? "localhost"}`, body));
-}
-
-export class PayloadTooLarge extends Error {}
-
-export function readBody(req: IncomingMessage, limit = MAX_WEBHOOK_BYTES): Promise<Buffer> {
-  const declared = Number(req.headers["content-length"] ?? "0");
-  if (declared > limit) return Promise.reject(new PayloadTooLarge());
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on("data", (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > limit) {
-        req.removeAllListeners("data");
-        req.resume();
-        reject(new PayloadTooLarge());
-        return;
-      }
-      chunks.push(chunk);
-    });
-    req.on("end", () => resolve(Buffer.concat(chunks)));
-    req.on("error", reject);
-  });
 }
 
 export function toWebhookRequest(req: IncomingMessage, origin: string, body: Buffer): Request {

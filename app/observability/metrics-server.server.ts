@@ -3,33 +3,47 @@ import type { AddressInfo } from "node:net";
 import type { AppContext } from "../context.server";
 import { checkHealth } from "../server/health.server";
 import { getMetrics } from "./metrics.server";
+import { metricsAccess } from "./metrics-auth.server";
+import { outboxDepthOf } from "./outbox-depth.server";
 import { renderMetrics } from "./render-metrics.server";
 
-// A worker process (`npm run worker --metrics-port N`) has no web server, yet it is where delivery latency
-// and Meta errors are recorded in scale mode. This tiny server gives Prometheus something to scrape per
-// worker, and an orchestrator a liveness probe: GET /metrics and GET /healthz, nothing else.
+// A port of its own for GET /metrics and GET /healthz, nothing else. A worker process (`npm run worker
+// --metrics-port N`) has no web server, yet it is where delivery latency and Meta errors are recorded in scale
+// mode; a web process uses it when METRICS_PORT is set, to keep /metrics off the port the internet reaches.
+// With METRICS_TOKEN set, /metrics wants the bearer token here too; /healthz stays open (it names no
+// detail: app/server/health.server.ts).
 
 export type MetricsServer = { port: number; close(): Promise<void> };
 
-type Context = Pick<AppContext, "database" | "queue" | "outbox" | "worker">;
+type Context = Pick<AppContext, "database" | "queue" | "worker"> & Partial<Pick<AppContext, "env" | "logger">>;
+
+type Answer = { status: number; contentType: string; body: string; headers?: Record<string, string> };
 
 export async function startMetricsServer(context: Context, port: number, host = "0.0.0.0"): Promise<MetricsServer> {
+  const token = context.env?.METRICS_TOKEN;
+  async function answer(path: string | undefined, authorization: string | undefined): Promise<Answer> {
+    if (path === "/healthz") {
+      const report = await checkHealth(context);
+      return { status: report.ok ? 200 : 503, contentType: "application/json", body: JSON.stringify(report) };
+    }
+    if (path !== "/metrics") return { status: 404, contentType: "text/plain", body: "not found" };
+    if (metricsAccess(token, authorization, "own") !== "allowed") {
+      return { status: 401, contentType: "text/plain", body: "unauthorized", headers: { "WWW-Authenticate": 'Bearer realm="metrics"' } };
+    }
+    const { contentType, body } = await renderMetrics(getMetrics(), outboxDepthOf(context.database.db));
+    return { status: 200, contentType, body };
+  }
+
   const server: Server = createServer((req, res) => {
-    const path = (req.url ?? "/").split("?")[0];
     if (req.method !== "GET" && req.method !== "HEAD") {
       res.writeHead(405, { Allow: "GET, HEAD" }).end();
       return;
     }
-    const answer =
-      path === "/metrics"
-        ? renderMetrics(getMetrics(), context.outbox).then(({ contentType, body }) => ({ status: 200, contentType, body }))
-        : path === "/healthz"
-          ? checkHealth(context).then((report) => ({ status: report.ok ? 200 : 503, contentType: "application/json", body: JSON.stringify(report) }))
-          : Promise.resolve({ status: 404, contentType: "text/plain", body: "not found" });
-    answer
-      .then(({ status, contentType, body }) => res.writeHead(status, { "Content-Type": contentType, "Cache-Control": "no-store" }).end(body))
+    answer((req.url ?? "/").split("?")[0], req.headers.authorization)
+      .then(({ status, contentType, body, headers }) => res.writeHead(status, { "Content-Type": contentType, "Cache-Control": "no-store", ...headers }).end(body))
       .catch((error: unknown) => {
-        res.writeHead(500, { "Content-Type": "text/plain" }).end(error instanceof Error ? error.message : "error");
+        context.logger?.error({ err: error }, "metrics port: answer failed");
+        res.writeHead(500, { "Content-Type": "text/plain" }).end("error");
       });
   });
   await new Promise<void>((resolve, reject) => {

@@ -29,7 +29,7 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}) {
   });
   const outboxDepth = new Gauge({
     name: "tandem_outbox_depth",
-    help: "Outbox rows by status, counted from the database at scrape time.",
+    help: "Outbox rows by status, counted from the database at scrape time, each up to 10,000 (at 10,000, read: at least).",
     labelNames: ["status"] as const,
     registers: [registry],
   });
@@ -57,8 +57,39 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}) {
     registers: [registry],
   });
 
+  const abortedRequests = new Counter({
+    name: "tandem_http_aborted_requests_total",
+    help: "Requests whose client went away before the answer (counted, not logged: anyone can abort a request).",
+    registers: [registry],
+  });
+  const intakeRefused = new Counter({
+    name: "tandem_webhook_intake_refused_total",
+    help: "Webhook requests answered before their body was read or kept, by reason (bad_signature_header, bad_headers, too_large, over_budget, body_timeout).",
+    labelNames: ["reason"] as const,
+    registers: [registry],
+  });
+  let readIntakeBytes: () => number = () => 0;
+  new Gauge({
+    name: "tandem_webhook_intake_bytes",
+    help: "Webhook body bytes reserved in the intake budget right now.",
+    registers: [registry],
+    collect() {
+      this.set(readIntakeBytes());
+    },
+  });
+
   return {
     registry,
+    recordAbortedRequest(): void {
+      abortedRequests.inc();
+    },
+    recordIntakeRefused(reason: string): void {
+      intakeRefused.inc({ reason });
+    },
+    /** Read at scrape time from whoever owns the budget (the HTTP server). */
+    watchIntakeBytes(read: () => number): void {
+      readIntakeBytes = read;
+    },
     recordDeliveryThreadExit(): void {
       deliveryThreadExits.inc();
     },
@@ -79,10 +110,15 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}) {
   };
 }
 
-let processMetrics: Metrics | undefined;
+// Kept on globalThis: the web process loads this module twice — inside the Remix server build (routes, the
+// worker) and inside the compiled HTTP server (server.ts: intake refusals, aborted requests). One registry
+// serves both, so /metrics has it all.
+const PROCESS_METRICS = Symbol.for("tandem.processMetrics");
+type Holder = { [PROCESS_METRICS]?: Metrics };
 
 /** The process-wide registry the routes and the worker record into by default. */
 export function getMetrics(): Metrics {
-  processMetrics ??= createMetrics();
-  return processMetrics;
+  const holder = globalThis as Holder;
+  holder[PROCESS_METRICS] ??= createMetrics();
+  return holder[PROCESS_METRICS];
 }

@@ -1,4 +1,5 @@
 import { createHmac, timingSafeEqual } from "node:crypto";
+import { normalizeShopDomain } from "../shops/shop-domain";
 import { MAX_WEBHOOK_BYTES } from "./limits";
 
 // The edge of the orders/paid route, without the Fetch API: Shopify's webhook rule checked over the raw
@@ -23,8 +24,32 @@ export class WebhookRejected extends Error {
 
 const reject = (status: number, text: string) => new WebhookRejected({ status, text });
 
-// Shopify's myshopify domains: what the library's shop validator accepts for a webhook's shop header.
-const SHOP_DOMAIN = /^[a-z0-9][a-z0-9-]*\.myshopify\.(com|io)$/i;
+// An HMAC-SHA256 in base64: 32 bytes are 44 characters, the last one padding. Anything else cannot match.
+const SIGNATURE_SHAPE = /^[A-Za-z0-9+/]{42}[AEIMQUYcgkosw048]=$/;
+
+/** True when the X-Shopify-Hmac-Sha256 value is shaped like a signature (base64 of exactly 32 bytes). */
+export function wellFormedSignature(value: string | undefined): boolean {
+  return value !== undefined && SIGNATURE_SHAPE.test(value);
+}
+
+const REQUIRED_HEADERS = ["x-shopify-topic", "x-shopify-shop-domain", "x-shopify-api-version", "x-shopify-webhook-id"] as const;
+
+export type HeaderVerdict = { ok: true; shop: string } | { ok: false; answer: WebhookAnswer };
+
+/**
+ * What can be judged from the headers alone, before a byte of the body is read: a signature that cannot be
+ * one (401), a Shopify header missing (400), a shop that is not `<name>.myshopify.com` (400). The HTTP lane
+ * runs this first, so a delivery that fails it costs no body buffer (docs/decisions/0019).
+ */
+export function checkWebhookHeaders(header: (name: string) => string | undefined): HeaderVerdict {
+  if (!wellFormedSignature(header("x-shopify-hmac-sha256"))) return { ok: false, answer: { status: 401, text: "unauthorized" } };
+  for (const name of REQUIRED_HEADERS) {
+    if (!header(name)) return { ok: false, answer: { status: 400, text: "missing Shopify webhook headers" } };
+  }
+  const shop = normalizeShopDomain(header("x-shopify-shop-domain"));
+  if (shop === null) return { ok: false, answer: { status: 400, text: "invalid shop domain" } };
+  return { ok: true, shop };
+}
 
 /** Topic names compared in one form: "orders/paid", "ORDERS_PAID" and "orders_paid" are the same topic. */
 export function sameTopic(a: string, b: string): boolean {
@@ -51,12 +76,13 @@ export function authenticateRawWebhook(raw: RawWebhook, secret: string, expected
   const hmac = raw.header("x-shopify-hmac-sha256");
   if (!hmac || raw.body.length === 0 || !signatureMatches(secret, raw.body, hmac)) throw reject(401, "unauthorized");
 
-  const topic = raw.header("x-shopify-topic");
-  const shop = raw.header("x-shopify-shop-domain");
-  const apiVersion = raw.header("x-shopify-api-version");
-  const webhookId = raw.header("x-shopify-webhook-id");
-  if (!topic || !shop || !apiVersion || !webhookId) throw reject(400, "missing Shopify webhook headers");
-  if (!SHOP_DOMAIN.test(shop)) throw reject(400, "invalid shop domain");
+  const headers = checkWebhookHeaders(raw.header);
+  if (!headers.ok) throw new WebhookRejected(headers.answer);
+  const topic = raw.header("x-shopify-topic") ?? "";
+  const apiVersion = raw.header("x-shopify-api-version") ?? "";
+  const webhookId = raw.header("x-shopify-webhook-id") ?? "";
+  // The shop in its one canonical spelling: `My-Shop.myshopify.com` and `my-shop.myshopify.com` are one shop.
+  const shop = headers.shop;
 
   let payload: unknown;
   try {

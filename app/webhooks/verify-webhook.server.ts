@@ -1,4 +1,5 @@
 import { authenticate } from "../shopify.server";
+import { normalizeShopDomain } from "../shops/shop-domain";
 import { MAX_WEBHOOK_BYTES } from "./limits";
 import { sameTopic } from "./raw-webhook.server";
 
@@ -31,5 +32,8 @@ export async function verifyWebhook(request: Request, expectedTopic: string): Pr
   // The library reports ORDERS_PAID-style names; sameTopic compares across spellings.
   if (!sameTopic(String(context.topic), expectedTopic)) throw reject(400, `wrong topic for this route: ${String(context.topic)}`);
   if (!context.webhookId) throw reject(400, "missing X-Shopify-Webhook-Id");
-  return { shop: context.shop, topic: expectedTopic, webhookId: context.webhookId, payload: context.payload };
+  // One spelling per shop: the library hands the header back as sent, in any letter case.
+  const shop = normalizeShopDomain(context.shop);
+  if (shop === null) throw reject(400, "invalid shop domain");
+  return { shop, topic: expectedTopic, webhookId: context.webhookId, payload: context.payload };
 }

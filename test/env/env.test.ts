@@ -18,8 +18,26 @@ describe("parseEnv", () => {
       META_GRAPH_VERSION: "v26.0",
       WORKER: "inline",
       SHOPIFY_APP_URL: "http://localhost:3000",
+      BIND_ADDRESS: "127.0.0.1",
     });
     expect(env.REDIS_URL).toBeUndefined();
+    expect(env.METRICS_TOKEN).toBeUndefined();
+    expect(env.METRICS_PORT).toBeUndefined();
+  });
+
+  it("takes a bind address as an IP address, and names a host name in one line", () => {
+    expect(parseEnv({ ...VALID, BIND_ADDRESS: "0.0.0.0" }).BIND_ADDRESS).toBe("0.0.0.0");
+    expect(parseEnv({ ...VALID, BIND_ADDRESS: "::" }).BIND_ADDRESS).toBe("::");
+    expect(() => parseEnv({ ...VALID, BIND_ADDRESS: "https://tandem.example.com" })).toThrow(
+      /^Invalid environment: BIND_ADDRESS must be an IP address/,
+    );
+  });
+
+  it("refuses a metrics token short enough to guess, and a metrics port out of range", () => {
+    expect(parseEnv({ ...VALID, METRICS_TOKEN: "a-long-enough-token-123" }).METRICS_TOKEN).toBe("a-long-enough-token-123");
+    expect(() => parseEnv({ ...VALID, METRICS_TOKEN: "short" })).toThrow(/^Invalid environment: METRICS_TOKEN must be at least 16 characters$/);
+    expect(parseEnv({ ...VALID, METRICS_PORT: "9464" }).METRICS_PORT).toBe(9464);
+    expect(() => parseEnv({ ...VALID, METRICS_PORT: "70000" })).toThrow(/METRICS_PORT/);
   });
 
   it("names a missing variable in one line", () => {

@@ -18,8 +18,11 @@ function freshOrder(n: number) {
   return numberedOrder(n, { processed_at: now, created_at: now });
 }
 
+const METRICS_TOKEN = "observability-test-metrics-token";
+
 async function scrape(): Promise<string> {
-  const response = await metricsLoader();
+  const request = new Request("http://localhost:3000/metrics", { headers: { Authorization: `Bearer ${METRICS_TOKEN}` } });
+  const response = await metricsLoader({ request, params: {}, context: {} });
   expect(response.status).toBe(200);
   expect(response.headers.get("content-type")).toContain("text/plain");
   return response.text();
@@ -37,7 +40,7 @@ describe("/metrics", () => {
   beforeEach(async () => {
     sim.reset();
     sim.registerPixel(PIXEL, META_TOKEN);
-    ({ context, cleanup } = await openTestApp({ META_GRAPH_URL: sim.url }));
+    ({ context, cleanup } = await openTestApp({ META_GRAPH_URL: sim.url, METRICS_TOKEN }));
     await context.shops.configureShop(SHOP, { pixelIds: [PIXEL], accessToken: META_TOKEN }, Date.now());
   });
   afterEach(() => cleanup());
