@@ -1,5 +1,6 @@
 import { z } from "zod";
 import type { ShopConfigPatch } from "../db/shops.server";
+import { CONTENT_ID_FORMATS } from "../tracking/content-id";
 
 // The settings form, validated at the edge. Errors are keyed by field name so the page can show each one
 // under its own input. Kept free of I/O so it runs in tests without a request.
@@ -13,6 +14,8 @@ export const SETTINGS_FIELD = {
   noShopperOrders: "noShopperOrders",
   sendOn: "sendOn",
   veryLatePayments: "veryLatePayments",
+  contentId: "contentId",
+  catalogCountry: "catalogCountry",
 } as const;
 export type SettingsField = (typeof SETTINGS_FIELD)[keyof typeof SETTINGS_FIELD];
 export type FieldErrors = Partial<Record<SettingsField, string>>;
@@ -59,6 +62,13 @@ const FormSchema = z.object({
   noShopperOrders: z.enum(["purchase", "recurring_event", "skip"], { message: "Choose what happens to orders with no shopper present." }).optional(),
   sendOn: z.enum(["paid", "created"], { message: "Choose when a purchase is sent." }).optional(),
   veryLatePayments: z.enum(["payment_time", "skip"], { message: "Choose what happens to very late payments." }).optional(),
+  // Catalog content id (decision 0018): a form without it keeps what is stored.
+  contentId: z.enum(CONTENT_ID_FORMATS, { message: "Choose which id names a product in your catalog." }).optional(),
+  catalogCountry: z
+    .string()
+    .trim()
+    .toUpperCase()
+    .refine((value) => /^([A-Z]{2})?$/.test(value), { message: "A two-letter country code, like US or DE." }),
 });
 
 function optionalText(form: FormData, name: string): string | undefined {
@@ -86,6 +96,8 @@ export function validateSettingsForm(form: FormData, hasStoredToken: boolean): S
     noShopperOrders: optionalText(form, "noShopperOrders"),
     sendOn: optionalText(form, "sendOn"),
     veryLatePayments: optionalText(form, "veryLatePayments"),
+    contentId: optionalText(form, "contentId"),
+    catalogCountry: text(form, "catalogCountry"),
   });
   const errors: FieldErrors = {};
   if (!parsed.success) {
@@ -96,6 +108,9 @@ export function validateSettingsForm(form: FormData, hasStoredToken: boolean): S
   }
   if (!hasStoredToken && text(form, "accessToken").trim() === "" && errors.accessToken === undefined) {
     errors.accessToken = "Paste a Conversions API access token: server events cannot be sent without one.";
+  }
+  if (parsed.success && parsed.data.contentId === "shopify" && parsed.data.catalogCountry === "") {
+    errors.catalogCountry = "Enter the country code your catalog's ids carry, e.g. US for shopify_US_… ids.";
   }
   if (!parsed.success || Object.keys(errors).length > 0) return { ok: false, errors };
 
@@ -114,6 +129,10 @@ export function validateSettingsForm(form: FormData, hasStoredToken: boolean): S
         ...(data.noShopperOrders !== undefined && { noShopperOrders: data.noShopperOrders }),
         ...(data.sendOn !== undefined && { sendOn: data.sendOn }),
         ...(data.veryLatePayments !== undefined && { veryLatePayments: data.veryLatePayments }),
+        ...(data.contentId !== undefined && {
+          contentId: data.contentId,
+          catalogCountry: data.contentId === "shopify" ? data.catalogCountry : "",
+        }),
       },
       enabled: form.has("enabled"),
     },

@@ -2,7 +2,7 @@ import type { AppContext } from "../context.server";
 import type { ShopConfig } from "../db/shops.server";
 import { DEFAULT_STORED_PURCHASE_SETTINGS } from "../db/shop-settings";
 import { configureShop } from "../shops/configure-shop.server";
-import { activateWebPixel, type GraphqlFn, type PixelActivationResult } from "../shopify/activate-web-pixel.server";
+import { activateWebPixel, webPixelSettingsJson, type GraphqlFn, type PixelActivationResult } from "../shopify/activate-web-pixel.server";
 import { validateSettingsForm, type FieldErrors } from "./settings-form";
 
 type Deps = Pick<AppContext, "shops" | "outbox" | "queue" | "logger">;
@@ -35,8 +35,9 @@ function describeActivation(result: PixelActivationResult): WebPixelSync {
 }
 
 /**
- * Validates and saves the form, then pushes changed pixel ids to the shop's web pixel. The settings are saved
- * even if Shopify refuses the pixel update: the server path works without it, and the page says what failed.
+ * Validates and saves the form, then pushes changed pixel settings (pixel ids, value rules, catalog id choice)
+ * to the shop's web pixel. The settings are saved even if Shopify refuses the pixel update: the server path
+ * works without it, and the page says what failed.
  */
 export async function saveSettings(
   deps: Deps,
@@ -50,7 +51,8 @@ export async function saveSettings(
   if (!validation.ok) return { ok: false, errors: validation.errors };
 
   const after = await configureShop(deps, shop, validation.patch, nowMs);
-  const pixelsChanged = (before?.pixelIds ?? []).join(",") !== after.pixelIds.join(",");
+  // The browser twin applies the value rules and content ids too, so a change to them re-activates the pixel.
+  const pixelsChanged = before === null || webPixelSettingsJson(before) !== webPixelSettingsJson(after);
   let webPixel: WebPixelSync = { ok: true, action: "unchanged" };
   if (pixelsChanged) {
     try {

@@ -24,6 +24,12 @@ const SEND_ON = [
   { label: "When the order is paid (default)", value: "paid" },
   { label: "When the order is placed (cash on delivery)", value: "created" },
 ];
+const CONTENT_IDS = [
+  { label: "Variant ID (default)", value: "variant" },
+  { label: "Product ID, sent as a product group", value: "product" },
+  { label: "SKU", value: "sku" },
+  { label: "Shopify sales-channel style: shopify_<country>_<product>_<variant>", value: "shopify" },
+];
 const VERY_LATE_POLICIES = [
   { label: "Send with the payment time (default)", value: "payment_time" },
   { label: "Do not send", value: "skip" },
@@ -70,6 +76,8 @@ export function SettingsForm({ view, errors, saving }: SettingsFormProps) {
   const [noShopperOrders, setNoShopperOrders] = useState<string>(view.settings.noShopperOrders);
   const [sendOn, setSendOn] = useState<string>(view.settings.sendOn);
   const [veryLatePayments, setVeryLatePayments] = useState<string>(view.settings.veryLatePayments);
+  const [contentId, setContentId] = useState<string>(view.settings.contentId);
+  const [catalogCountry, setCatalogCountry] = useState(view.settings.catalogCountry);
 
   return (
     <Form method="post" replace>
@@ -109,6 +117,33 @@ export function SettingsForm({ view, errors, saving }: SettingsFormProps) {
             <Checkbox label="Include shipping" name="includeShipping" value="on" checked={includeShipping} onChange={setIncludeShipping} />
             <Checkbox label="Include tax" name="includeTax" value="on" checked={includeTax} onChange={setIncludeTax} />
           </InlineStack>
+          {valueSource === "shop" ? (
+            <Text as="p" tone="subdued">
+              The browser pixel only knows the currency the buyer paid in: for a purchase paid in another currency, the browser event
+              carries that amount in the buyer's currency and Meta converts it.
+            </Text>
+          ) : null}
+          <Select
+            label="Catalog content ID"
+            name="contentId"
+            options={CONTENT_IDS}
+            value={contentId}
+            onChange={setContentId}
+            error={errors.contentId}
+            helpText="Use the ids of the catalog your dynamic ads read. The browser pixel and the server send the same ids."
+          />
+          {contentId === "shopify" ? (
+            <TextField
+              label="Catalog country code"
+              name="catalogCountry"
+              value={catalogCountry}
+              onChange={setCatalogCountry}
+              autoComplete="off"
+              maxLength={2}
+              error={errors.catalogCountry}
+              helpText="The country in your catalog's ids, e.g. US for shopify_US_8012345678901_45012345678901."
+            />
+          ) : null}
           <Select
             label="Orders whose consent is unknown"
             name="unknownConsent"

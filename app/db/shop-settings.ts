@@ -1,5 +1,6 @@
 import { z } from "zod";
 
+import { CONTENT_ID_FORMATS } from "../tracking/content-id";
 import { DEFAULT_PURCHASE_SETTINGS, type PurchaseSettings } from "../tracking/purchase-settings";
 
 // The stored settings are the tracking core's PurchaseSettings; the JSON is validated on read so unknown
@@ -15,6 +16,8 @@ const storedSettingsSchema = z.object({
   noShopperOrders: z.enum(["purchase", "recurring_event", "skip"]).optional(),
   sendOn: z.enum(["paid", "created"]).optional(),
   veryLatePayments: z.enum(["payment_time", "skip"]).optional(),
+  contentId: z.enum(CONTENT_ID_FORMATS).optional(),
+  catalogCountry: z.string().regex(/^([A-Z]{2})?$/).optional(),
 });
 
 function parseJson(text: string): unknown {

@@ -55,8 +55,10 @@ export default function Settings() {
                 <p>
                   {saved.webPixel.ok
                     ? saved.webPixel.action === "unchanged"
-                      ? "The web pixel already had these pixel IDs."
-                      : `The web pixel was ${saved.webPixel.action} with the new pixel IDs.`
+                      ? "The web pixel already had these settings."
+                      : saved.webPixel.action === "created"
+                        ? "The web pixel was created with the new pixel IDs."
+                        : "The web pixel was updated with the new pixel IDs, value rules and catalog content ID."
                     : `Server events will use the new settings, but Shopify did not update the web pixel: ${saved.webPixel.detail}`}
                 </p>
               </Banner>

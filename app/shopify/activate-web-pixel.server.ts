@@ -1,8 +1,11 @@
 import { readGraphql, type GraphqlRead } from "../admin/graphql-read.server";
 import { readWebPixel } from "../admin/web-pixel-state.server";
+import { webPixelSettingsFor } from "../tracking/pixel/pixel-settings";
+import { DEFAULT_PURCHASE_SETTINGS, type PurchaseSettings } from "../tracking/purchase-settings";
 
-// Activates (or refreshes) this app's web pixel on a shop. The pixel's settings hold only pixel ids —
-// never a secret — and must match the [settings] schema in extensions/web-pixel/shopify.extension.toml.
+// Activates (or refreshes) this app's web pixel on a shop. The pixel's settings hold pixel ids, the value
+// rules and the catalog id choice (app/tracking/pixel/pixel-settings.ts) — never a secret — and must match the
+// [settings] schema in extensions/web-pixel/shopify.extension.toml.
 // Shopify's failures (GraphQL errors, userErrors, no connection) come back as a result, not thrown; only the
 // library's "authenticate again" Response, or a bug, is thrown. Callers in install (afterAuth) catch even those.
 
@@ -68,14 +71,19 @@ function outcome(payload: MutationPayload, action: "created" | "updated"): Pixel
   return { ok: true, webPixelId: id, action };
 }
 
+/** The settings JSON string Shopify stores for the shop's pixel; settings.server.ts compares it to decide an update. */
+export function webPixelSettingsJson(shop: { pixelIds: string[]; settings?: PurchaseSettings }): string {
+  return JSON.stringify(webPixelSettingsFor(shop.pixelIds, shop.settings ?? DEFAULT_PURCHASE_SETTINGS));
+}
+
 export async function activateWebPixel(
   graphql: GraphqlFn,
-  shop: { pixelIds: string[] } | null,
+  shop: { pixelIds: string[]; settings?: PurchaseSettings } | null,
 ): Promise<PixelActivationResult> {
   const pixelIds = shop?.pixelIds ?? [];
   // Shopify validates settings against the toml; an empty id list would fail that validation.
-  if (pixelIds.length === 0) return { ok: false, reason: PIXEL_ACTIVATION_FAILURE.noPixelIds, detail: "no pixel id yet" };
-  const webPixel = { settings: JSON.stringify({ pixelIds: pixelIds.join(",") }) };
+  if (shop === null || pixelIds.length === 0) return { ok: false, reason: PIXEL_ACTIVATION_FAILURE.noPixelIds, detail: "no pixel id yet" };
+  const webPixel = { settings: webPixelSettingsJson(shop) };
 
   const existing = await currentPixelId(graphql);
   if ("ok" in existing) return existing;

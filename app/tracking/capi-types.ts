@@ -57,7 +57,8 @@ export type CapiCustomData = {
   currency: string;
   contents: CapiContent[];
   content_ids: string[];
-  content_type: "product";
+  /** product_group when content ids are Shopify product ids (content-id.ts). */
+  content_type: "product" | "product_group";
   num_items: number;
   order_id: string;
 };

@@ -43,15 +43,15 @@ export function normalizeEmail(raw: unknown): string | null {
 }
 
 /**
- * Digits-only path for phones already in E.164 (`+16505551212`), as Shopify hands them to the pixel.
- * Without a leading `+` (or `00`) the country code is unknown, so the number is dropped rather than
- * hashed without one; server code with an order country uses `normalizePhone` from phone.ts instead.
+ * The phone rule both sides share (decision 0018): a number written in E.164 — `+`, a country code, 7 to 15
+ * digits in all, nothing else — is its digits, exactly as written. It is what Shopify's checkout hands the
+ * pixel. Anything written otherwise (spaces, `(0)`, an extension, a national number) needs a phone library to
+ * read; the server reads it with libphonenumber (phone.ts) and the pixel sends no phone rather than a
+ * different one.
  */
-export function normalizeE164Phone(raw: unknown): string | null {
+export function writtenE164Digits(raw: unknown): string | null {
   const value = text(raw);
-  if (value === null || !/^(\+|00)/.test(value)) return null;
-  const digits = value.replace(/\D/g, "").replace(/^0+/, "");
-  return digits.length >= 8 && digits.length <= 15 ? digits : null;
+  return value !== null && /^\+[1-9]\d{6,14}$/.test(value) ? value.slice(1) : null;
 }
 
 export function normalizeName(raw: unknown): string | null {

@@ -61,11 +61,26 @@ function countryCode(order: ParsedOrder): string | undefined {
   return undefined;
 }
 
-export async function orderUserData(order: ParsedOrder, eventTimeMs: number, hash: Sha256 = sha256Hex): Promise<CapiUserData> {
+export type UserDataOptions = {
+  /**
+   * No shopper was present (subscription renewal, app-created order): the order carries no browser of its own,
+   * only ids copied from an earlier checkout, so fbp, fbc, client IP and user agent are left out (decision 0018).
+   */
+  noShopper?: boolean;
+};
+
+export async function orderUserData(
+  order: ParsedOrder,
+  eventTimeMs: number,
+  hash: Sha256 = sha256Hex,
+  options: UserDataOptions = {},
+): Promise<CapiUserData> {
   const places = addresses(order);
   const country = countryCode(order);
   const customer = order.customer;
-  const phones = [order.phone, customer?.phone, ...places.map((address) => address.phone)];
+  // This order's own phones first (what the buyer typed, in the order the pixel reads them: the order's, the
+  // billing and the shipping address's), then the customer record's (decision 0018).
+  const phones = [order.phone, ...places.map((address) => address.phone), customer?.phone];
 
   const hashed = {
     em: await hashFirstUsable([order.email, order.contact_email, customer?.email], normalizeEmail, hash),
@@ -83,12 +98,14 @@ export async function orderUserData(order: ParsedOrder, eventTimeMs: number, has
     country: await hashFirstUsable([country], normalizeCountry, hash),
     external_id: await hashFirstUsable([customer?.id], normalizeExternalId, hash),
   };
-  const raw = {
-    client_ip_address: clientIp(order),
-    client_user_agent: userAgent(order),
-    fbp: fbp(order),
-    fbc: fbc(order, eventTimeMs),
-  };
+  const raw = options.noShopper
+    ? {}
+    : {
+        client_ip_address: clientIp(order),
+        client_user_agent: userAgent(order),
+        fbp: fbp(order),
+        fbc: fbc(order, eventTimeMs),
+      };
 
   const userData: CapiUserData = {};
   for (const key of USER_DATA_KEYS) {

@@ -1,5 +1,6 @@
 // custom_data money and contents for a Purchase (DESIGN §5). Server-only; no I/O.
 import type { CapiContent } from "./capi-types";
+import { catalogContentId, type CatalogIdSettings } from "./content-id";
 import { lineItemSchema } from "./order-schema";
 import type { ParsedMoneySet, ParsedOrder } from "./order-schema";
 import type { PurchaseSettings } from "./purchase-settings";
@@ -51,26 +52,22 @@ export function orderValue(order: ParsedOrder, settings: PurchaseSettings): Orde
   return null;
 }
 
-function idString(raw: unknown): string | null {
-  if (typeof raw === "number" && Number.isFinite(raw)) return String(raw);
-  if (typeof raw === "bigint") return raw.toString();
-  if (typeof raw === "string" && raw.trim() !== "") return raw.trim();
-  return null;
-}
-
 function quantityOf(raw: unknown): number | null {
   const quantity = typeof raw === "string" ? Number(raw) : raw;
   return typeof quantity === "number" && Number.isInteger(quantity) && quantity > 0 ? quantity : null;
 }
 
-/** One content per line item with a usable id and quantity; item_price in the same currency as value. */
-export function orderContents(order: ParsedOrder, moneyKey: MoneyKey): CapiContent[] {
+/**
+ * One content per line item with the catalog id the settings ask for (content-id.ts: the pixel applies the same
+ * rule) and a usable quantity; item_price in the same currency as value.
+ */
+export function orderContents(order: ParsedOrder, moneyKey: MoneyKey, catalog: CatalogIdSettings): CapiContent[] {
   const contents: CapiContent[] = [];
   for (const raw of order.line_items ?? []) {
     const parsed = lineItemSchema.safeParse(raw);
     if (!parsed.success) continue;
     const item = parsed.data;
-    const id = idString(item.variant_id) ?? idString(item.product_id) ?? idString(item.sku);
+    const id = catalogContentId({ variantId: item.variant_id, productId: item.product_id, sku: item.sku }, catalog);
     const quantity = quantityOf(item.quantity);
     if (id === null || quantity === null) continue;
     const price = fromSet(item.price_set, moneyKey) ?? (moneyKey === "shop_money" ? parseAmount(item.price) : null);

@@ -6,6 +6,7 @@ import { TANDEM_ATTRIBUTE, readAttribute } from "./attributes";
 import type { CapiServerEvent, CapiUserDataKey } from "./capi-types";
 import { USER_DATA_KEYS } from "./capi-types";
 import { CONSENT, parseConsent } from "./consent";
+import { contentTypeFor } from "./content-id";
 import { orderOwnEventId, purchaseEventId } from "./event-id";
 import { EVENT_ID_PROVENANCE, type EventIdProvenance } from "./event-id";
 import { orderIdDigits } from "./ids";
@@ -147,8 +148,12 @@ async function mapOrder(payload: unknown, ctx: PurchaseContext): Promise<Purchas
     return { kind: "skipped", reason: SKIP_REASON.noConsentUnknown, ...identified };
   }
 
-  const userData = await orderUserData(order, eventTimeMs, ctx.sha256);
-  const contents = orderContents(order, money.moneyKey);
+  const userData = await orderUserData(order, eventTimeMs, ctx.sha256, { noShopper });
+  const catalog = {
+    contentId: ctx.settings.contentId ?? DEFAULT_PURCHASE_SETTINGS.contentId,
+    catalogCountry: ctx.settings.catalogCountry ?? DEFAULT_PURCHASE_SETTINGS.catalogCountry,
+  };
+  const contents = orderContents(order, money.moneyKey, catalog);
   const event: CapiServerEvent = {
     event_name: identified.eventName,
     event_time: identified.eventTime,
@@ -161,7 +166,7 @@ async function mapOrder(payload: unknown, ctx: PurchaseContext): Promise<Purchas
       currency: money.currency,
       contents,
       content_ids: contents.map((content) => content.id),
-      content_type: "product",
+      content_type: contentTypeFor(catalog),
       num_items: contents.reduce((sum, content) => sum + content.quantity, 0),
       order_id: orderId,
     },

@@ -1,4 +1,7 @@
-// Per-shop choices for how a paid order becomes a Purchase (DESIGN §5).
+// Per-shop choices for how a paid order becomes a Purchase (DESIGN §5). Browser-safe: the value rules and the
+// content-id choice also reach the Web Pixel, as non-secret pixel settings (decision 0018).
+import type { ContentIdFormat } from "./content-id";
+
 export type PurchaseSettings = {
   /** 'presentment' = the currency the buyer paid in; 'shop' = the shop's own currency. */
   valueSource: "presentment" | "shop";
@@ -15,6 +18,10 @@ export type PurchaseSettings = {
   sendOn?: "paid" | "created";
   /** A payment later than Meta's 7-day window after the order was placed: sent at the payment time, or not. */
   veryLatePayments?: "payment_time" | "skip";
+  /** Which id names a line in contents and content_ids, on both sides (content-id.ts). */
+  contentId?: ContentIdFormat;
+  /** The catalog's country (ISO alpha-2, uppercase) for the `shopify` content-id format; "" when unused. */
+  catalogCountry?: string;
 };
 
 // The order-kind settings are optional in the type (absent reads as the default below), so callers built before
@@ -27,4 +34,6 @@ export const DEFAULT_PURCHASE_SETTINGS: Required<PurchaseSettings> = {
   noShopperOrders: "recurring_event",
   sendOn: "paid",
   veryLatePayments: "payment_time",
+  contentId: "variant",
+  catalogCountry: "",
 };

@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import type { GraphqlFn } from "../../app/shopify/activate-web-pixel.server";
 import { ADMIN_SCHEMA_VERSION, adminRequestErrors } from "./admin-schema";
 import { realAdminGraphql, type AdminAnswer, type AdminHandler } from "./real-admin-client";
@@ -33,14 +34,56 @@ export type FakeAdminState = {
 
 export const NO_WEB_PIXEL_MESSAGE = "No web pixel was found for this app.";
 
+const PIXEL_TOML = readFileSync(new URL("../../extensions/web-pixel/shopify.extension.toml", import.meta.url), "utf8");
+
+/** The `[settings.fields.<key>]` the web pixel's toml declares, and which of them carry a `min` validation. */
+export function declaredPixelSettings(toml = PIXEL_TOML): { fields: string[]; required: string[] } {
+  const sections = toml.split(/^(?=\[)/m);
+  const fields: string[] = [];
+  const required: string[] = [];
+  for (const section of sections) {
+    const key = /^\[settings\.fields\.([A-Za-z0-9_]+)\]/.exec(section)?.[1];
+    if (key === undefined) continue;
+    fields.push(key);
+    if (/name\s*=\s*"min"/.test(section)) required.push(key);
+  }
+  return { fields, required };
+}
+
+/**
+ * What Shopify checks on webPixelCreate/webPixelUpdate, as far as its documentation says: the settings JSON
+ * matches the toml's fields (single-line text: strings), and a field with `min` is present and not empty.
+ */
+export function pixelSettingsProblems(settings: string): string[] {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(settings);
+  } catch {
+    return ["settings: not JSON"];
+  }
+  if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) return ["settings: not an object"];
+  const { fields, required } = declaredPixelSettings();
+  const problems: string[] = [];
+  for (const [key, value] of Object.entries(parsed)) {
+    if (!fields.includes(key)) problems.push(`${key}: not a declared setting`);
+    else if (typeof value !== "string") problems.push(`${key}: not a string`);
+  }
+  for (const key of required) {
+    const value = (parsed as Record<string, unknown>)[key];
+    if (typeof value !== "string" || value === "") problems.push(`${key}: is required`);
+  }
+  return problems;
+}
+
 export function createFakeAdmin(initial: Partial<FakeAdminState> = {}) {
   const state: FakeAdminState = { pixel: null, settingsData: null, themeName: "Dawn", nextUserErrors: [], pixelQueryError: null, outage: null, calls: [], refused: [], ...initial };
   let created = 0;
 
   function mutationResult(field: string, variables: Record<string, unknown>, id: string) {
     const errors = state.nextUserErrors.splice(0);
-    if (errors.length > 0) return { data: { [field]: { userErrors: errors.map((e) => ({ ...e, field: ["settings"] })), webPixel: null } } };
     const webPixel = variables.webPixel as { settings: string };
+    for (const problem of pixelSettingsProblems(webPixel.settings)) errors.push({ code: "INVALID_SETTINGS", message: problem });
+    if (errors.length > 0) return { data: { [field]: { userErrors: errors.map((e) => ({ ...e, field: ["settings"] })), webPixel: null } } };
     state.pixel = { id, settings: webPixel.settings };
     return { data: { [field]: { userErrors: [], webPixel: state.pixel } } };
   }

@@ -39,6 +39,17 @@ describe("validateSettingsForm", () => {
     expect(result.errors.accessToken).toMatch(/Paste a Conversions API access token/);
   });
 
+  it("keeps the catalog content id with its country, and asks for a country for Shopify-style ids", () => {
+    const shopify = validateSettingsForm(form({ contentId: "shopify", catalogCountry: " us " }), true);
+    expect(shopify.ok && shopify.patch.settings).toMatchObject({ contentId: "shopify", catalogCountry: "US" });
+    const sku = validateSettingsForm(form({ contentId: "sku", catalogCountry: "US" }), true);
+    expect(sku.ok && sku.patch.settings).toMatchObject({ contentId: "sku", catalogCountry: "" });
+    const missing = validateSettingsForm(form({ contentId: "shopify", catalogCountry: "" }), true);
+    expect(missing.ok ? null : missing.errors.catalogCountry).toMatch(/country code/);
+    const bad = validateSettingsForm(form({ contentId: "gtin", catalogCountry: "USA" }), true);
+    expect(bad.ok ? [] : Object.keys(bad.errors).sort()).toEqual(["catalogCountry", "contentId"]);
+  });
+
   it("requires at least one pixel id", () => {
     const result = validateSettingsForm(form({ pixelIds: "  " }), true);
     expect(result.ok ? null : result.errors.pixelIds).toMatch(/at least one/);
@@ -78,7 +89,23 @@ describe("saveSettings", () => {
 
     const changed = await saveSettings(context, SHOP, form({ pixelIds: "1234567890,5555555555", accessToken: "" }), admin.graphql, Date.now());
     expect(changed).toMatchObject({ ok: true, webPixel: { ok: true, action: "updated" } });
-    expect(admin.state.pixel?.settings).toBe(JSON.stringify({ pixelIds: "1234567890,5555555555" }));
+    expect(JSON.parse(admin.state.pixel?.settings ?? "null")).toMatchObject({ pixelIds: "1234567890,5555555555" });
+  });
+
+  it("updates the web pixel when a value rule or the catalog content id changes, since the browser twin applies them", async () => {
+    const admin = createFakeAdmin();
+    await saveSettings(context, SHOP, form({ includeShipping: "on", includeTax: "on" }), admin.graphql, Date.now());
+    expect(JSON.parse(admin.state.pixel?.settings ?? "null")).toMatchObject({ includeShipping: "true", includeTax: "true", contentId: "variant" });
+
+    const noShipping = await saveSettings(context, SHOP, form({ accessToken: "", includeTax: "on" }), admin.graphql, Date.now());
+    expect(noShipping).toMatchObject({ ok: true, webPixel: { ok: true, action: "updated" } });
+    expect(JSON.parse(admin.state.pixel?.settings ?? "null")).toMatchObject({ includeShipping: "false", includeTax: "true" });
+
+    const catalog = await saveSettings(context, SHOP, form({ accessToken: "", includeTax: "on", contentId: "shopify", catalogCountry: "gb" }), admin.graphql, Date.now());
+    expect(catalog).toMatchObject({ ok: true, webPixel: { ok: true, action: "updated" }, settings: { settings: { contentId: "shopify", catalogCountry: "GB" } } });
+    expect(JSON.parse(admin.state.pixel?.settings ?? "null")).toMatchObject({ contentId: "shopify_GB" });
+    // Every write passed the toml's settings schema (the fake refuses undeclared keys and non-strings).
+    expect(admin.state.calls.filter((call) => call.operation.startsWith("TandemWebPixelC") || call.operation.startsWith("TandemWebPixelU"))).toHaveLength(3);
   });
 
   it("saves the settings but reports it when Shopify refuses the pixel settings", async () => {

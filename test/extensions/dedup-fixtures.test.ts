@@ -29,7 +29,7 @@ function ctx(settings: PurchaseSettings, purchaseEventId: string | null = null) 
     endpoint: "https://www.facebook.com/tr",
     cookies: { fbp: null, fbc: null },
     saleOfDataAllowed: true,
-    valueSettings: { includeShipping: settings.includeShipping, includeTax: settings.includeTax },
+    mapping: { includeShipping: settings.includeShipping, includeTax: settings.includeTax, contentId: settings.contentId ?? "variant", catalogCountry: settings.catalogCountry ?? "" },
     purchaseEventId,
   };
 }

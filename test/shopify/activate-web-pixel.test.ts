@@ -5,6 +5,7 @@ import type { AppContext } from "../../app/context.server";
 import { createLogger } from "../../app/logger.server";
 import { activateWebPixel } from "../../app/shopify/activate-web-pixel.server";
 import { connectWebPixel } from "../../app/shopify/connect-web-pixel.server";
+import { DEFAULT_PURCHASE_SETTINGS } from "../../app/tracking/purchase-settings";
 import { createFakeAdmin } from "../admin/fake-admin-graphql";
 import { routeShopToHandler, type AdminHandler } from "../admin/real-admin-client";
 import { embeddedQuery, mintSessionToken } from "../admin/session-token";
@@ -13,12 +14,20 @@ import { openTestApp } from "../support/app-context";
 const SHOP_CONFIG = { pixelIds: ["1234567890", "222333444555"] };
 
 describe("activateWebPixel", () => {
-  it("creates the pixel with the ids as a JSON string setting when the shop has none", async () => {
+  it("creates the pixel with the ids and the default mapping choices as a JSON string setting when the shop has none", async () => {
     const admin = createFakeAdmin();
     const result = await activateWebPixel(admin.graphql, SHOP_CONFIG);
     expect(result).toEqual({ ok: true, webPixelId: "gid://shopify/WebPixel/1", action: "created" });
     expect(admin.state.calls.map((call) => call.operation)).toEqual(["TandemWebPixelState", "TandemWebPixelCreate"]);
-    expect(admin.state.calls[1]?.variables).toEqual({ webPixel: { settings: JSON.stringify({ pixelIds: "1234567890,222333444555" }) } });
+    const settings = { pixelIds: "1234567890,222333444555", includeShipping: "true", includeTax: "true", contentId: "variant" };
+    expect(admin.state.calls[1]?.variables).toEqual({ webPixel: { settings: JSON.stringify(settings) } });
+  });
+
+  it("carries the shop's value rules and catalog content id, never the token or the test event code", async () => {
+    const admin = createFakeAdmin();
+    const settings = { ...DEFAULT_PURCHASE_SETTINGS, includeShipping: false, includeTax: false, contentId: "shopify" as const, catalogCountry: "DE" };
+    expect(await activateWebPixel(admin.graphql, { pixelIds: ["1234567890"], settings })).toMatchObject({ ok: true });
+    expect(JSON.parse(admin.state.pixel?.settings ?? "null")).toEqual({ pixelIds: "1234567890", includeShipping: "false", includeTax: "false", contentId: "shopify_DE" });
   });
 
   it("updates the existing pixel", async () => {
@@ -163,7 +172,7 @@ describe("install (afterAuth in app/shopify.server.ts) with the real library", (
     const admin = createFakeAdmin();
     routeShopToHandler(SHOP, shopifyFor(admin));
     await openAppFirstTime();
-    expect(admin.state.pixel?.settings).toBe(JSON.stringify({ pixelIds: "1234567890" }));
+    expect(JSON.parse(admin.state.pixel?.settings ?? "null")).toMatchObject({ pixelIds: "1234567890", contentId: "variant" });
     expect(logs.lines.find((line) => line.msg === "web pixel activated")).toMatchObject({ shop: SHOP, trigger: "install", action: "created" });
   });
 });

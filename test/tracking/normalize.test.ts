@@ -6,12 +6,12 @@ import {
   normalizeCity,
   normalizeCountry,
   normalizeDateOfBirth,
-  normalizeE164Phone,
   normalizeEmail,
   normalizeExternalId,
   normalizeName,
   normalizeState,
   normalizeZip,
+  writtenE164Digits,
 } from "~/tracking/normalize";
 import { normalizePhone } from "~/tracking/phone";
 import { sha256Hex } from "~/tracking/sha256";
@@ -77,14 +77,18 @@ describe("normalizePhone (server, libphonenumber)", () => {
   });
 });
 
-describe("normalizeE164Phone (pixel, no library)", () => {
-  it("keeps the digits of an E.164 number", () => {
-    expect(normalizeE164Phone("+1 (650) 555-1212")).toBe("16505551212");
-    expect(normalizeE164Phone("0044 20 7946 0958")).toBe("442079460958");
+describe("writtenE164Digits (the phone rule both sides share)", () => {
+  it("keeps the digits of a number written in E.164, and the server agrees", () => {
+    expect(writtenE164Digits("+16505551212")).toBe("16505551212");
+    expect(normalizePhone("+16505551212", "DE")).toBe("16505551212");
   });
-  it("drops numbers without a country code rather than hashing them wrong", () => {
-    expect(normalizeE164Phone("(650) 555-1212")).toBeNull();
-    expect(normalizeE164Phone("+12")).toBeNull();
+  it("reads nothing else: separators, a trunk (0), an extension, 00, national numbers", () => {
+    // The browser's old digits-only rule made 490221… and 16505551212123 of these; the server makes 49221… and 16505551212.
+    for (const written of ["+49 (0)221 1234567", "+1 650 555 1212 x123", "+1 (650) 555-1212", "0044 20 7946 0958", "(650) 555-1212", "+12", "+0123456789"]) {
+      expect(writtenE164Digits(written), written).toBeNull();
+    }
+    expect(normalizePhone("+49 (0)221 1234567", "DE")).toBe("492211234567");
+    expect(normalizePhone("+1 650 555 1212 x123", "US")).toBe("16505551212");
   });
 });
 

@@ -115,22 +115,24 @@ describe("buildPurchaseFromOrder: value settings", () => {
     const order = buildOrder({ total_price_set: { presentment_money: { currency_code: "usd" } } });
     expect(eventOf(await map(order)).event.custom_data.currency).toBe("USD");
   });
-  it("uses product id, then SKU, when a line item has no variant, and skips unusable items", async () => {
+  it("names every line by the catalog id the shop chose, and leaves out a line without one rather than mixing formats", async () => {
     const order = buildOrder({
       line_items: [
-        { product_id: 8012345678901, quantity: 1, price: "1.00" },
-        { sku: "SKU-1", quantity: "2" },
+        { variant_id: 45012345678901, product_id: 8012345678901, sku: "LS-M", quantity: 1, price: "1.00" },
+        { product_id: 8012345678902, sku: "SKU-1", quantity: "2" },
         { variant_id: 1, quantity: 0 },
         { quantity: 1 },
         "garbage",
       ],
     });
-    const { event } = eventOf(await map(order));
-    expect(event.custom_data.contents).toEqual([
-      { id: "8012345678901", quantity: 1 },
-      { id: "SKU-1", quantity: 2 },
-    ]);
-    expect(event.custom_data.num_items).toBe(3);
+    const ids = async (contentId: "variant" | "product" | "sku" | "shopify") => {
+      const { event } = eventOf(await map(order, { ...DEFAULT_PURCHASE_SETTINGS, contentId, catalogCountry: "US" }));
+      return [event.custom_data.content_ids, event.custom_data.content_type, event.custom_data.num_items];
+    };
+    expect(await ids("variant")).toEqual([["45012345678901"], "product", 1]);
+    expect(await ids("product")).toEqual([["8012345678901", "8012345678902"], "product_group", 3]);
+    expect(await ids("sku")).toEqual([["LS-M", "SKU-1"], "product", 3]);
+    expect(await ids("shopify")).toEqual([["shopify_US_8012345678901_45012345678901"], "product", 1]);
   });
 });
 
@@ -181,6 +183,24 @@ describe("buildPurchaseFromOrder: action source", () => {
   });
 });
 
+describe("buildPurchaseFromOrder: orders with no shopper present", () => {
+  // A renewal: Shopify copies the contract's attributes (the first checkout's fbp and fbc) onto the order.
+  const renewal = () =>
+    buildOrder({ source_name: "subscription_contract_checkout_one", checkout_token: null, browser_ip: "203.0.113.9", client_details: { browser_ip: "203.0.113.9", user_agent: "Mozilla/5.0 copied" } });
+
+  it("sends no browser ids, IP or user agent: they belong to an earlier visit, not to this order", async () => {
+    const { event, matchKeys } = eventOf(await map(renewal()));
+    expect(event.action_source).toBe("system_generated");
+    for (const key of ["fbp", "fbc", "client_ip_address", "client_user_agent"] as const) expect(event.user_data[key], key).toBeUndefined();
+    expect(matchKeys).toEqual(["em", "ph", "fn", "ln", "ct", "st", "zp", "country", "external_id"]);
+  });
+
+  it("keeps them on a web order with the same attributes", async () => {
+    const { event } = eventOf(await map(buildOrder()));
+    expect(event.user_data).toMatchObject({ fbp: FIXTURE.fbp, fbc: FIXTURE.fbc, client_user_agent: FIXTURE.userAgent });
+  });
+});
+
 describe("buildPurchaseFromOrder: event_source_url", () => {
   it("uses an absolute landing URL on the storefront's host", async () => {
     const landing = `${FIXTURE.storefrontUrl}/collections/all?fbclid=AbC`;
@@ -217,11 +237,19 @@ describe("buildPurchaseFromOrder: fbc and fbp", () => {
 });
 
 describe("buildPurchaseFromOrder: user data sources", () => {
-  it("uses the customer's email and phone when the order has none", async () => {
+  it("uses the customer's email when the order has none, and the customer's phone after the order's own", async () => {
     const order = buildOrder({ email: null, contact_email: null, phone: null, customer: { phone: "+442079460958" } });
     const { event } = eventOf(await map(order));
     expect(event.user_data.em).toBe(await sha256Hex("mary.major@example.com"));
-    expect(event.user_data.ph).toBe(await sha256Hex("442079460958"));
+    // The billing address's phone is this order's, read before the customer record's (decision 0018).
+    expect(event.user_data.ph).toBe(await sha256Hex("16505551212"));
+    const noAddressPhones = buildOrder({
+      phone: null,
+      customer: { phone: "+442079460958", default_address: { phone: null } },
+      billing_address: { phone: null },
+      shipping_address: { phone: null },
+    });
+    expect(eventOf(await map(noAddressPhones)).event.user_data.ph).toBe(await sha256Hex("442079460958"));
   });
   it("adds the billing country's code to an address phone without one", async () => {
     const order = buildOrder({

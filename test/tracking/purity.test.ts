@@ -20,6 +20,8 @@ const BROWSER_MODULES = [
   "event-names",
   "capi-types",
   "action-source",
+  "content-id",
+  "purchase-settings",
 ];
 
 function sourceFiles(dir: string): string[] {

@@ -1,6 +1,10 @@
 // Shopify customer-event data → Meta custom_data for the browser path. Purchase value, currency and
-// contents follow the same rules as the server (order-value.ts) so both twins describe one order alike.
+// contents follow the same rules as the server (order-value.ts, content-id.ts) so both twins describe one
+// order alike. The checkout only knows the buyer's (presentment) money: decision 0018 says what that means
+// for a shop that reports in its own currency.
+import { catalogContentId, contentTypeFor } from "../content-id";
 import { shopifyIdDigits } from "../ids";
+import { DEFAULT_BROWSER_MAPPING_SETTINGS, type BrowserMappingSettings } from "./pixel-settings";
 import { arrayAt, field, numberAt, stringAt } from "./read-shape";
 
 export type BrowserContent = { id: string; quantity: number; item_price?: number };
@@ -10,20 +14,16 @@ export type BrowserCustomData = {
   currency?: string;
   contents?: BrowserContent[];
   content_ids?: string[];
-  content_type?: "product";
+  content_type?: "product" | "product_group";
   content_name?: string;
   num_items?: number;
   search_string?: string;
   order_id?: string;
 };
 
-/** The part of the server's PurchaseSettings the browser can honour: the checkout has presentment money only. */
-export type BrowserValueSettings = { includeShipping: boolean; includeTax: boolean };
-
-export const DEFAULT_BROWSER_VALUE_SETTINGS: BrowserValueSettings = { includeShipping: true, includeTax: true };
-
-// A /tr request is a GET: cap the contents so a huge cart cannot push the URL past common limits.
-const MAX_CONTENTS = 30;
+// A /tr request is a GET: past this many lines contents and content_ids are left out (a part of the list would
+// differ from the server's), so a huge cart cannot push the URL past common limits.
+export const MAX_BROWSER_CONTENTS = 30;
 
 function roundMoney(value: number): number {
   return Math.round(value * 100) / 100;
@@ -35,46 +35,40 @@ function currencyOf(raw: unknown): string | null {
   return /^[A-Z]{3}$/.test(code) ? code : null;
 }
 
-/** Same id preference as the server: variant digits, else product digits, else SKU. */
-function contentIdOf(variant: unknown): string | null {
-  return (
-    // `||` rather than `??`: none of these is "" (or it means absent), and `??` grows the CLI's ES2015 bundle.
-    shopifyIdDigits(field(variant, "id"), ["ProductVariant"]) ||
-    shopifyIdDigits(field(variant, "product", "id"), ["Product"]) ||
-    String(stringAt(variant, "sku") || "").trim() ||
-    null
+function contentOf(variant: unknown, rawQuantity: unknown, settings: BrowserMappingSettings): BrowserContent | null {
+  const id = catalogContentId(
+    { variantId: field(variant, "id"), productId: field(variant, "product", "id"), sku: field(variant, "sku") },
+    settings,
   );
-}
-
-function contentOf(variant: unknown, rawQuantity: unknown): BrowserContent | null {
-  const id = contentIdOf(variant);
   const quantity = typeof rawQuantity === "number" && Number.isInteger(rawQuantity) && rawQuantity > 0 ? rawQuantity : null;
   if (id === null || quantity === null) return null;
   const price = numberAt(variant, "price", "amount");
   return price === null ? { id, quantity } : { id, quantity, item_price: roundMoney(price) };
 }
 
-function withContents(contents: BrowserContent[]): BrowserCustomData {
-  const capped = contents.slice(0, MAX_CONTENTS);
-  return {
-    contents: capped,
-    content_ids: capped.map((content) => content.id),
-    content_type: "product",
+function withContents(contents: BrowserContent[], settings: BrowserMappingSettings): BrowserCustomData {
+  const data: BrowserCustomData = {
+    content_type: contentTypeFor(settings),
     num_items: contents.reduce((sum, content) => sum + content.quantity, 0),
   };
+  if (contents.length <= MAX_BROWSER_CONTENTS) {
+    data.contents = contents;
+    data.content_ids = contents.map((content) => content.id);
+  }
+  return data;
 }
 
 /** checkout_started, payment_info_submitted and checkout_completed all carry `data.checkout`. */
 export function customDataFromCheckout(
   checkout: unknown,
-  settings: BrowserValueSettings = DEFAULT_BROWSER_VALUE_SETTINGS,
+  settings: BrowserMappingSettings = DEFAULT_BROWSER_MAPPING_SETTINGS,
 ): BrowserCustomData {
   const contents: BrowserContent[] = [];
   for (const line of arrayAt(checkout, "lineItems")) {
-    const content = contentOf(field(line, "variant"), field(line, "quantity"));
+    const content = contentOf(field(line, "variant"), field(line, "quantity"), settings);
     if (content !== null) contents.push(content);
   }
-  const data = withContents(contents);
+  const data = withContents(contents, settings);
   const total = numberAt(checkout, "totalPrice", "amount");
   const currency = currencyOf(field(checkout, "totalPrice", "currencyCode")) || currencyOf(field(checkout, "currencyCode"));
   if (total !== null && currency !== null) {
@@ -89,9 +83,12 @@ export function customDataFromCheckout(
 }
 
 /** product_viewed: `data.productVariant`. */
-export function customDataFromVariant(variant: unknown): BrowserCustomData {
-  const content = contentOf(variant, 1);
-  const data = content === null ? {} : withContents([content]);
+export function customDataFromVariant(
+  variant: unknown,
+  settings: BrowserMappingSettings = DEFAULT_BROWSER_MAPPING_SETTINGS,
+): BrowserCustomData {
+  const content = contentOf(variant, 1, settings);
+  const data = content === null ? {} : withContents([content], settings);
   const price = numberAt(variant, "price", "amount");
   const currency = currencyOf(field(variant, "price", "currencyCode"));
   if (price !== null && currency !== null) Object.assign(data, { value: roundMoney(price), currency });
@@ -102,9 +99,12 @@ export function customDataFromVariant(variant: unknown): BrowserCustomData {
 }
 
 /** product_added_to_cart: `data.cartLine` with `merchandise` (a variant) and `cost.totalAmount`. */
-export function customDataFromCartLine(cartLine: unknown): BrowserCustomData {
-  const content = contentOf(field(cartLine, "merchandise"), field(cartLine, "quantity"));
-  const data = content === null ? {} : withContents([content]);
+export function customDataFromCartLine(
+  cartLine: unknown,
+  settings: BrowserMappingSettings = DEFAULT_BROWSER_MAPPING_SETTINGS,
+): BrowserCustomData {
+  const content = contentOf(field(cartLine, "merchandise"), field(cartLine, "quantity"), settings);
+  const data = content === null ? {} : withContents([content], settings);
   const total = numberAt(cartLine, "cost", "totalAmount", "amount");
   const currency = currencyOf(field(cartLine, "cost", "totalAmount", "currencyCode"));
   if (total !== null && currency !== null) Object.assign(data, { value: roundMoney(total), currency });

@@ -3,16 +3,11 @@
 import { TANDEM_ATTRIBUTE, readAttribute } from "../attributes";
 import { metaEventNameFor } from "../event-names";
 import { isValidFbc, isValidFbp } from "../fbp-fbc";
-import {
-  DEFAULT_BROWSER_VALUE_SETTINGS,
-  customDataFromCartLine,
-  customDataFromCheckout,
-  customDataFromSearch,
-  customDataFromVariant,
-} from "./browser-custom-data";
-import type { BrowserCustomData, BrowserValueSettings } from "./browser-custom-data";
+import { customDataFromCartLine, customDataFromCheckout, customDataFromSearch, customDataFromVariant } from "./browser-custom-data";
+import type { BrowserCustomData } from "./browser-custom-data";
 import type { BrowserUserData } from "./browser-user-data";
 import { userDataFromCheckout } from "./browser-user-data";
+import { DEFAULT_BROWSER_MAPPING_SETTINGS, parsePixelSettings, type BrowserMappingSettings } from "./pixel-settings";
 import { decidePurchaseEventId } from "./purchase-id-ledger";
 import { field, stringAt } from "./read-shape";
 import { buildTrUrl } from "./tr-url";
@@ -25,7 +20,8 @@ export type PixelContext = {
   cookies: { fbp: string | null; fbc: string | null };
   /** init.customerPrivacy.saleOfDataAllowed, updated on visitorConsentCollected. */
   saleOfDataAllowed: boolean | null | undefined;
-  valueSettings?: BrowserValueSettings;
+  /** The shop's value rules and catalog id choice, from the pixel's settings (pixel-settings.ts). */
+  mapping?: BrowserMappingSettings;
   /**
    * checkout_completed only: the id the purchase ledger decided (purchase-id-ledger.ts), which also knows what
    * the checkout's earlier events carried. Without it the rule runs over this event alone.
@@ -33,24 +29,19 @@ export type PixelContext = {
   purchaseEventId?: string | null;
 };
 
-const PIXEL_ID = /^\d{5,20}$/;
-
 /** Web Pixel settings hold `pixelIds`, a comma-separated list. Anything not a pixel id is ignored. */
 export function parsePixelIds(settings: unknown): string[] {
-  const raw = field(settings, "pixelIds");
-  if (typeof raw !== "string") return [];
-  const ids = raw.split(/[\s,]+/).filter((id) => PIXEL_ID.test(id));
-  return [...new Set(ids)];
+  return parsePixelSettings(settings).pixelIds;
 }
 
 // `checkout` is `data.checkout`: checkout_started, payment_info_submitted and checkout_completed are the only
 // mapped events that carry one.
-function customDataFor(name: string, data: unknown, checkout: unknown, settings: BrowserValueSettings): BrowserCustomData {
+function customDataFor(name: string, data: unknown, checkout: unknown, settings: BrowserMappingSettings): BrowserCustomData {
   switch (name) {
     case "product_viewed":
-      return customDataFromVariant(field(data, "productVariant"));
+      return customDataFromVariant(field(data, "productVariant"), settings);
     case "product_added_to_cart":
-      return customDataFromCartLine(field(data, "cartLine"));
+      return customDataFromCartLine(field(data, "cartLine"), settings);
     case "search_submitted":
       return customDataFromSearch(field(data, "searchResult"));
     default:
@@ -78,7 +69,7 @@ export async function trUrlsForEvent(event: unknown, ctx: PixelContext): Promise
   const timestampMs = Date.parse(String(stringAt(event, "timestamp")));
   if (eventName === null || eventId === null || !Number.isFinite(timestampMs)) return [];
 
-  const customData = customDataFor(name, data, checkout, ctx.valueSettings || DEFAULT_BROWSER_VALUE_SETTINGS);
+  const customData = customDataFor(name, data, checkout, ctx.mapping || DEFAULT_BROWSER_MAPPING_SETTINGS);
   const userData: BrowserUserData = checkout === undefined ? {} : await userDataFromCheckout(checkout);
   const { fbp, fbc } = browserIds(checkout, ctx);
   return ctx.pixelIds.map((pixelId) =>

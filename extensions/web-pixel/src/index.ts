@@ -1,11 +1,14 @@
 // Thin adapter between Shopify's Web Pixel runtime and the pure mapping in app/tracking/pixel.
 import { register } from "@shopify/web-pixels-extension";
-import { parsePixelIds, trUrlsForEvent } from "../../../app/tracking/pixel/pixel-event";
+import { trUrlsForEvent } from "../../../app/tracking/pixel/pixel-event";
+import { parsePixelSettings } from "../../../app/tracking/pixel/pixel-settings";
 import { createPurchaseIdLedger } from "../../../app/tracking/pixel/purchase-id-ledger";
 import { trEndpoint } from "./endpoint";
 
 register(({ analytics, browser, init, settings, customerPrivacy }) => {
-  const pixelIds = parsePixelIds(settings);
+  // Pixel ids, the value rules and the catalog id choice; settings written before a field existed read as its default.
+  const mapping = parsePixelSettings(settings);
+  const pixelIds = mapping.pixelIds;
   if (pixelIds.length === 0) return;
   let privacy = init.customerPrivacy;
   // Consent can change mid-session; Shopify stops loading the pixel without marketing consent, but an
@@ -35,6 +38,7 @@ register(({ analytics, browser, init, settings, customerPrivacy }) => {
       endpoint: trEndpoint(),
       cookies,
       saleOfDataAllowed: privacy.saleOfDataAllowed,
+      mapping,
       purchaseEventId,
     });
     // Best effort: a blocked or failed request must never surface in the shop's console.

@@ -1,0 +1,50 @@
+// The Web Pixel's settings: what the server writes (webPixelCreate/webPixelUpdate) and what the pixel reads,
+// in one place so the two cannot drift. Every value is a string (the fields in
+// extensions/web-pixel/shopify.extension.toml are single-line text) and none is a secret: anything in
+// settings is readable by the storefront. The pixel reads them with safe defaults, so a pixel whose
+// settings predate a field keeps working as before (decision 0018).
+import type { CatalogIdSettings, ContentIdFormat } from "../content-id";
+import type { PurchaseSettings } from "../purchase-settings";
+import { field } from "./read-shape";
+
+/** How the pixel maps a checkout's money and lines: the server's value rules and catalog id choice. */
+export type BrowserMappingSettings = { includeShipping: boolean; includeTax: boolean } & CatalogIdSettings;
+
+// Written out, not spread: the CLI's ES2015 build turns every object spread into a helper.
+export const DEFAULT_BROWSER_MAPPING_SETTINGS: BrowserMappingSettings = {
+  includeShipping: true,
+  includeTax: true,
+  contentId: "variant",
+  catalogCountry: "",
+};
+
+export type PixelSettings = { pixelIds: string[] } & BrowserMappingSettings;
+
+/** The settings JSON the server gives Shopify for the shop's pixel. */
+export function webPixelSettingsFor(pixelIds: readonly string[], settings: PurchaseSettings): Record<string, string> {
+  const contentId = settings.contentId || "variant";
+  return {
+    pixelIds: pixelIds.join(","),
+    includeShipping: String(settings.includeShipping),
+    includeTax: String(settings.includeTax),
+    // One field for the format and its country: `shopify_US`. No field is ever empty.
+    contentId: contentId === "shopify" ? `shopify_${settings.catalogCountry || ""}` : contentId,
+  };
+}
+
+const PIXEL_ID = /^\d{5,20}$/;
+
+/** Settings as Shopify hands them to the pixel; anything missing or malformed reads as the default. */
+export function parsePixelSettings(raw: unknown): PixelSettings {
+  const ids = String(field(raw, "pixelIds") || "").split(/[\s,]+/).filter((id) => PIXEL_ID.test(id));
+  const format = String(field(raw, "contentId") || "");
+  const shopify = /^shopify_([A-Z]{2})$/.exec(format);
+  return {
+    pixelIds: ids.filter((id, index) => ids.indexOf(id) === index),
+    // Only an explicit "false" turns a part off: settings written before the field existed keep the default.
+    includeShipping: field(raw, "includeShipping") !== "false",
+    includeTax: field(raw, "includeTax") !== "false",
+    contentId: shopify ? "shopify" : /^(product|sku)$/.test(format) ? (format as ContentIdFormat) : "variant",
+    catalogCountry: shopify ? String(shopify[1]) : "",
+  };
+}
