@@ -55,8 +55,9 @@ describe("app/tracking purity", () => {
     const inputs = Object.keys(result.metafile.inputs);
     expect(inputs.filter((input) => input.includes("node_modules"))).toEqual([]);
     const bytes = result.outputFiles[0]?.contents.byteLength ?? Number.POSITIVE_INFINITY;
-    // Everything exported at once (no tree-shaking) is ~7 KB; the pixel imports a subset against its 12 KB
-    // budget. A pulled-in library would add tens of KB, so this ceiling catches it.
-    expect(bytes).toBeLessThan(8 * 1024);
+    // Everything exported at once (no tree-shaking) is ~8.3 KB with the catalog id rule and the settings types;
+    // the pixel imports a subset against its 12 KB budget. A pulled-in library would add tens of KB, so this
+    // ceiling catches it.
+    expect(bytes).toBeLessThan(9 * 1024);
   });
 });
