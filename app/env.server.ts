@@ -45,6 +45,9 @@ const EnvSchema = z.object({
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   RETENTION_PAYLOAD_DAYS: z.coerce.number().int().min(1).default(30),
   RETENTION_METADATA_DAYS: z.coerce.number().int().min(1).default(90),
+  // Alert emails (docs/decisions/0021): off while SMTP_URL is unset. smtp:// (STARTTLS when offered) or smtps://.
+  SMTP_URL: z.string().url().regex(/^smtps?:\/\//, "must look like smtp(s)://user:pass@host:port").optional(),
+  ALERT_FROM: z.string().regex(/^[^\r\n]*@[^\r\n]+$/, "must be an address, e.g. Tandem <alerts@example.com>").optional(),
 });
 
 export type Env = z.infer<typeof EnvSchema>;

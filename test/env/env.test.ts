@@ -9,6 +9,18 @@ const VALID = {
 };
 
 describe("parseEnv", () => {
+  it("leaves alert emails off without SMTP_URL, and names a malformed one without echoing its password", () => {
+    expect(parseEnv(VALID).SMTP_URL).toBeUndefined();
+    expect(parseEnv({ ...VALID, SMTP_URL: "smtps://user:pw@mail.example.com:465", ALERT_FROM: "Tandem <alerts@example.com>" })).toMatchObject({
+      SMTP_URL: "smtps://user:pw@mail.example.com:465",
+      ALERT_FROM: "Tandem <alerts@example.com>",
+    });
+    const wrong = () => parseEnv({ ...VALID, SMTP_URL: "http://user:secret-pw@mail.example.com" });
+    expect(wrong).toThrow(/^Invalid environment: SMTP_URL must look like smtp\(s\):\/\/user:pass@host:port$/);
+    expect(() => parseEnv({ ...VALID, ALERT_FROM: "alerts" })).toThrow(/^Invalid environment: ALERT_FROM must be an address/);
+    expect(() => parseEnv({ ...VALID, ALERT_FROM: "a@b.example\r\nBcc: x@y.example" })).toThrow(/ALERT_FROM/);
+  });
+
   it("applies the documented defaults", () => {
     const env = parseEnv(VALID);
     expect(env).toMatchObject({
