@@ -102,6 +102,9 @@ export async function startServer(port: number, optionsOrBuildPath: ServerOption
   );
   const requestTimeout = options.requestTimeoutMs ?? SERVER_DEFAULTS.requestTimeoutMs;
 
+  // Sockets whose request a handler is answering: that handler counts the request if its client goes away.
+  const answering = new WeakSet<object>();
+  const answeredUnread = new WeakSet<object>();
   const server = createServer(
     {
       headersTimeout: options.headersTimeoutMs ?? SERVER_DEFAULTS.headersTimeoutMs,
@@ -110,6 +113,13 @@ export async function startServer(port: number, optionsOrBuildPath: ServerOption
       connectionsCheckingInterval: Math.min(1_000, requestTimeout),
     },
     (req, res) => {
+      answering.add(req.socket);
+      res.on("close", () => answering.delete(req.socket));
+      // Answered before its body was read (refused from the headers, over budget, too slow): the client's
+      // closing mid-body afterwards is expected, not an abort.
+      res.on("finish", () => {
+        if (!req.complete) answeredUnread.add(req.socket);
+      });
       if ((req.method === "GET" || req.method === "HEAD") && serveStatic(req, res)) return;
       const webhookRoute = webhooks.match(req);
       if (webhookRoute) return void intake(webhookRoute, req, res);
@@ -128,17 +138,19 @@ export async function startServer(port: number, optionsOrBuildPath: ServerOption
         });
     },
   );
-  // A connection that errs before it is a request (a malformed request line, headers too large, a reset): the
-  // answer node:http would give, without a stack in the log.
+  // A connection that errs outside a handler's reach: a malformed request line, headers too large or too slow,
+  // a client that closed or reset mid-request. Answered as node:http would, but counted, never logged.
   server.on("clientError", (error: NodeJS.ErrnoException, socket) => {
-    // A request already being answered (its headers sent) cannot get a second answer: just cut it.
-    const answering = (socket as { _httpMessage?: { headersSent?: boolean } })._httpMessage?.headersSent === true;
-    if (error.code === "ECONNRESET" || !socket.writable || answering) {
-      metrics.recordAbortedRequest();
+    const inHandler = answering.has(socket);
+    const gone = error.code === "ECONNRESET" || error.code === "HPE_INVALID_EOF_STATE" || !socket.writable;
+    if (gone || inHandler) {
+      if (!inHandler && !answeredUnread.has(socket)) metrics.recordAbortedRequest();
       return void socket.destroy();
     }
     const status = error.code === "ERR_HTTP_REQUEST_TIMEOUT" ? 408 : error.code === "HPE_HEADER_OVERFLOW" ? 431 : 400;
-    socket.end(`HTTP/1.1 ${status} ${status === 408 ? "Request Timeout" : status === 431 ? "Request Header Fields Too Large" : "Bad Request"}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+    const reason = status === 408 ? "Request Timeout" : status === 431 ? "Request Header Fields Too Large" : "Bad Request";
+    answeredUnread.add(socket);
+    socket.end(`HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
   });
   server.keepAliveTimeout = 65_000;
   const host = options.host ?? SERVER_DEFAULTS.host;
