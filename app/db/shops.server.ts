@@ -8,6 +8,7 @@ import {
   type StoredPurchaseSettings,
 } from "./shop-settings.ts";
 import { decryptSecret, encryptSecret } from "./token-crypto.server.ts";
+import { ALERT_EMAIL_KEY, readAlertEmail } from "../alerts/alert-email.ts";
 
 export type ShopConfigPatch = {
   pixelIds?: string[];
@@ -18,6 +19,8 @@ export type ShopConfigPatch = {
   settings?: Partial<StoredPurchaseSettings>;
   enabled?: boolean;
   storefrontUrl?: string | null;
+  /** Where alert emails go; null: the shop owner's email (docs/decisions/0021). */
+  alertEmail?: string | null;
 };
 
 /** A shop's configuration without secrets: safe to render or log. */
@@ -31,6 +34,7 @@ export type ShopConfig = {
   needsAttentionReason: string | null;
   needsAttentionAt: number | null;
   storefrontUrl: string | null;
+  alertEmail: string | null;
   installedAt: number | null;
   uninstalledAt: number | null;
   createdAt: number;
@@ -55,6 +59,7 @@ function toShopConfig(row: ShopRecord): ShopConfig {
     needsAttentionReason: row.needs_attention_reason,
     needsAttentionAt: row.needs_attention_at,
     storefrontUrl: row.storefront_url,
+    alertEmail: readAlertEmail(row.settings),
     installedAt: row.installed_at,
     uninstalledAt: row.uninstalled_at,
     createdAt: row.created_at,
@@ -79,13 +84,15 @@ export function createShopStore(database: Database, keys: readonly Buffer[]) {
   async function configureShop(shop: string, patch: ShopConfigPatch, nowMs: number): Promise<ShopConfig> {
     const existing = await getRow(shop);
     const settings = { ...readStoredSettings(existing?.settings ?? "{}"), ...stripUndefined(patch.settings ?? {}) };
+    // The alert address shares the settings column but not the purchase settings' reader: carried over here.
+    const alertEmail = patch.alertEmail !== undefined ? patch.alertEmail : readAlertEmail(existing?.settings ?? "{}");
     const changes = {
       ...(patch.pixelIds !== undefined && { pixel_ids: JSON.stringify([...new Set(patch.pixelIds)]) }),
       ...(patch.accessToken !== undefined && { access_token_enc: encryptSecret(patch.accessToken, currentKey) }),
       ...(patch.testEventCode !== undefined && { test_event_code: patch.testEventCode }),
       ...(patch.enabled !== undefined && { enabled: patch.enabled ? 1 : 0 }),
       ...(patch.storefrontUrl !== undefined && { storefront_url: patch.storefrontUrl }),
-      settings: JSON.stringify(settings),
+      settings: JSON.stringify(alertEmail === null ? settings : { ...settings, [ALERT_EMAIL_KEY]: alertEmail }),
       updated_at: nowMs,
     };
     // Upsert: the first configure (CLI or settings page) may come before or after the install hook.

@@ -88,6 +88,14 @@ export function shopsContract(get: GetTestDatabase): void {
       expect(cleared.settings.unknownConsent).toBe("skip");
     });
 
+    it("keeps the alert email across other saves, and clears it with null", async () => {
+      await shops.configureShop(SHOP, { alertEmail: "ops@example.com" }, 1000);
+      const saved = await shops.configureShop(SHOP, { pixelIds: ["111"], settings: { includeTax: false } }, 2000);
+      expect(saved.alertEmail).toBe("ops@example.com");
+      expect(saved.settings.includeTax).toBe(false);
+      expect((await shops.configureShop(SHOP, { alertEmail: null }, 3000)).alertEmail).toBeNull();
+    });
+
     it("flags and clears needs-attention", async () => {
       await shops.configureShop(SHOP, {}, 1000);
       await shops.markNeedsAttention(SHOP, "meta_token_invalid", 5000);

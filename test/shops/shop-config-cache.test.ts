@@ -20,6 +20,7 @@ function shopConfig(overrides: Partial<ShopConfig> = {}): ShopConfig {
     needsAttentionReason: null,
     needsAttentionAt: null,
     storefrontUrl: null,
+    alertEmail: null,
     installedAt: 0,
     uninstalledAt: null,
     createdAt: 0,
