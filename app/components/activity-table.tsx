@@ -30,7 +30,7 @@ const REASON: Record<string, string> = {
   paid_too_late: "paid more than 7 days after it was placed: this shop does not send these",
 };
 const ORDER_KIND: Record<string, string> = {
-  no_shopper: "no shopper present (subscription renewal or app-created order)",
+  no_shopper: "no shopper present (subscription renewal or app-created order): sent without browser ids, IP or user agent",
   late_payment: "paid more than 48 h after checkout: Meta will not pair it with the browser event",
   very_late_payment: "paid more than 7 days after checkout: sent with the payment time",
 };

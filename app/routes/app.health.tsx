@@ -8,6 +8,7 @@ import { CHARTED_MATCH_KEYS, percent } from "../admin/health-metrics";
 import { readAttention } from "../admin/attention.server";
 import { AttentionBanner } from "../components/attention-banner";
 import { BarChart } from "../components/bar-chart";
+import { OrderKindsCard } from "../components/order-kinds-card";
 import { PercentChart } from "../components/percent-chart";
 import { dayLabel } from "../components/chart-frame";
 
@@ -92,6 +93,7 @@ export default function Health() {
                 />
               </BlockStack>
             </Card>
+            <OrderKindsCard counts={totals} days={days} />
           </BlockStack>
         </Layout.Section>
       </Layout>
