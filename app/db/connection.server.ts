@@ -2,12 +2,13 @@ import { mkdirSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { DatabaseSync } from "node:sqlite";
-import { Kysely, Migrator, PostgresDialect, SqliteDialect } from "kysely";
+import { Kysely, Migrator, PostgresDialect } from "kysely";
 import pg from "pg";
 import type { Engine } from "./engine.ts";
 import { createMigrationProvider } from "./migrations/provider.ts";
 import type { Schema } from "./schema.ts";
 import { createSqliteAdapter } from "./sqlite-adapter.server.ts";
+import { createAsyncBusySqliteDialect, type BusyWaitStats } from "./sqlite-busy.server.ts";
 import { startWalCheckpointer } from "./wal-checkpointer.server.ts";
 
 export type { Engine } from "./engine.ts";
@@ -16,6 +17,8 @@ export type Database = {
   db: Kysely<Schema>;
   engine: Engine;
   close(): Promise<void>;
+  /** SQLite: statements that found the write lock taken and waited for it on timers (sqlite-busy.server.ts). */
+  busyWaits?: BusyWaitStats;
 };
 
 export type OpenDatabaseOptions = {
@@ -49,7 +52,7 @@ function sqlitePathFromUrl(url: string): string {
 const BACKSTOP_CHECKPOINT_PAGES = 8_000;
 const WAL_SIZE_LIMIT_BYTES = 64 * 1024 * 1024;
 
-type Opened = { db: Kysely<Schema>; stopCheckpoints(): Promise<void> };
+type Opened = { db: Kysely<Schema>; stopCheckpoints(): Promise<void>; afterMigrate(): void; busyWaits?: BusyWaitStats };
 
 function openSqlite(url: string, checkpointThread: boolean): Opened {
   const path = sqlitePathFromUrl(url);
@@ -64,8 +67,15 @@ function openSqlite(url: string, checkpointThread: boolean): Opened {
   // Not more: it counts against the web process's 300 MB memory budget.
   raw.exec("PRAGMA cache_size = -8000");
   raw.exec("PRAGMA foreign_keys = ON");
-  const db = new Kysely<Schema>({ dialect: new SqliteDialect({ database: createSqliteAdapter(raw) }) });
-  if (path === ":memory:") return { db, stopCheckpoints: async () => {} };
+  // Deleted rows are overwritten with zeros, so redacted and purged data does not survive in free pages
+  // (decision 0020; its cost is measured by the redaction bench).
+  raw.exec("PRAGMA secure_delete = ON");
+  const busyWaits: BusyWaitStats = { waits: 0, retries: 0 };
+  const db = new Kysely<Schema>({ dialect: createAsyncBusySqliteDialect(raw, createSqliteAdapter(raw), busyWaits) });
+  // Migrations wait for the lock inside SQLite (start-up, nothing to answer yet); after them, lock waits
+  // happen on timers so they never block the event loop (sqlite-busy.server.ts).
+  const afterMigrate = () => raw.exec("PRAGMA busy_timeout = 0");
+  if (path === ":memory:") return { db, stopCheckpoints: async () => {}, afterMigrate, busyWaits };
   // Checkpoints run on a thread of their own (wal-checkpointer.server.ts, decision 0009), so a commit rarely
   // copies pages and fsyncs. This connection still checkpoints once the WAL passes ~32 MB: by then the thread
   // has copied all but the last moments, so that checkpoint is short, and being the writer's own it catches
@@ -76,14 +86,14 @@ function openSqlite(url: string, checkpointThread: boolean): Opened {
   raw.exec(`PRAGMA journal_size_limit = ${WAL_SIZE_LIMIT_BYTES}`);
   // A second connection of the same process (the delivery thread's) keeps the backstop and shares the
   // first connection's checkpoint thread: it copies pages for every connection to the file.
-  if (!checkpointThread) return { db, stopCheckpoints: async () => {} };
+  if (!checkpointThread) return { db, stopCheckpoints: async () => {}, afterMigrate, busyWaits };
   const checkpointer = startWalCheckpointer(path, {
     onFailure(error) {
       if (raw.isOpen) raw.exec("PRAGMA wal_autocheckpoint = 1000");
       process.emitWarning(`SQLite checkpoint thread failed, checkpointing inline again: ${error.message}`);
     },
   });
-  return { db, stopCheckpoints: () => checkpointer.stop() };
+  return { db, stopCheckpoints: () => checkpointer.stop(), afterMigrate, busyWaits };
 }
 
 function openPostgres(url: string, poolMax: number): Kysely<Schema> {
@@ -129,7 +139,10 @@ async function migrateToLatest(db: Kysely<Schema>, engine: Engine): Promise<void
  */
 export async function openDatabase(url: string, opts: OpenDatabaseOptions = {}): Promise<Database> {
   const engine = engineForUrl(url);
-  const opened = engine === "sqlite" ? openSqlite(url, opts.checkpointThread ?? true) : { db: openPostgres(url, opts.poolMax ?? 10), stopCheckpoints: async () => {} };
+  const opened: Opened =
+    engine === "sqlite"
+      ? openSqlite(url, opts.checkpointThread ?? true)
+      : { db: openPostgres(url, opts.poolMax ?? 10), stopCheckpoints: async () => {}, afterMigrate: () => {} };
   const { db } = opened;
   const close = async () => {
     await opened.stopCheckpoints();
@@ -143,5 +156,6 @@ export async function openDatabase(url: string, opts: OpenDatabaseOptions = {}):
       throw error;
     }
   }
-  return { db, engine, close };
+  opened.afterMigrate();
+  return { db, engine, close, ...(opened.busyWaits && { busyWaits: opened.busyWaits }) };
 }

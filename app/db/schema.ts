@@ -42,6 +42,11 @@ export type ShopsTable = {
   uninstalled_at: number | null;
   created_at: number;
   updated_at: number;
+  /** First token error not yet confirmed by a second call (decision 0020); null when none. */
+  token_error_at: Generated<number | null>;
+  /** A token-paused shop: when its token is checked again; null when not paused for its token. */
+  token_recheck_at: Generated<number | null>;
+  token_rechecks: Generated<number>;
 };
 
 export type WebhookReceiptsTable = {
@@ -79,6 +84,9 @@ export type DeliveriesTable = {
   sent_at: number | null;
   /** What is notable about the order behind the event (no_shopper, late_payment, very_late_payment); null when nothing. */
   order_kind: string | null;
+  /** Claims after a claim that recorded no outcome (decision 0020): each may have repeated a request Meta got. */
+  resends: Generated<number>;
+  resent_at: number | null;
 };
 
 /**
@@ -104,6 +112,41 @@ export type DestinationPausesTable = {
   paused_at: number;
 };
 
+/** Bulk work queued by a request and done in chunks by the maintenance loop (decision 0020). */
+export type MaintenanceJobsTable = {
+  id: Generated<number>;
+  kind: string;
+  shop: string | null;
+  /** JSON of the job's arguments (order ids, a status); never raw customer data. */
+  args: string;
+  status: string;
+  done_rows: Generated<number>;
+  attempts: Generated<number>;
+  last_error: string | null;
+  lease_owner: string | null;
+  lease_until: number | null;
+  created_at: number;
+  updated_at: number;
+  finished_at: number | null;
+};
+
+/** A customers/data_request and, once gathered, what Tandem holds for that customer. */
+export type DataRequestsTable = {
+  id: Generated<number>;
+  shop: string;
+  request_id: string | null;
+  customer_id: string | null;
+  /** JSON array of order ids. */
+  orders_requested: string;
+  /** JSON of SHA-256 hashes to match (em, ph, external_id), as the events store them. */
+  match_hashes: string;
+  status: string;
+  /** JSON of the DataRequestReport once gathered. */
+  report: string | null;
+  created_at: number;
+  completed_at: number | null;
+};
+
 export type Schema = {
   sessions: SessionsTable;
   shops: ShopsTable;
@@ -111,6 +154,8 @@ export type Schema = {
   deliveries: DeliveriesTable;
   order_events: OrderEventsTable;
   destination_pauses: DestinationPausesTable;
+  maintenance_jobs: MaintenanceJobsTable;
+  data_requests: DataRequestsTable;
 };
 
 export type SessionRecord = Selectable<SessionsTable>;
