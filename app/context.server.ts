@@ -69,9 +69,10 @@ export async function createAppContext(config: Env, options: AppContextOptions =
   const role = options.role ?? "web";
   // pid alone collides across containers (every container's first process is pid 1).
   const owner = `${role}-${hostname()}-${process.pid}-${randomBytes(3).toString("hex")}`;
+  // An in-memory database cannot be shared with a thread's connection: that worker stays in-process.
+  const deliveryThreadMode = Boolean(options.deliveryThread) && !redisUrl && role === "web" && !isInMemoryDatabase(config.DATABASE_URL);
   const worker: DeliveryWorker =
-    // An in-memory database cannot be shared with a thread's connection: that worker stays in-process.
-    options.deliveryThread && !redisUrl && role === "web" && !isInMemoryDatabase(config.DATABASE_URL)
+    deliveryThreadMode
       ? createDeliveryThread({
           env: config,
           owner,
@@ -110,7 +111,11 @@ export async function createAppContext(config: Env, options: AppContextOptions =
     }
     // Retention runs where the worker runs: hashed payloads after RETENTION_PAYLOAD_DAYS, rows after
     // RETENTION_METADATA_DAYS. Idempotent, so several worker hosts running it is harmless.
-    retention = startRetentionSchedule({ outbox, receipts, logger, env: config, shops, queue });
+    // Queued bulk jobs (redactions, data requests, redrives) run here too, in chunks (decision 0020). With a
+    // delivery thread, the thread runs all of it on its own connection instead (delivery-thread.entry.ts).
+    if (!deliveryThreadMode) {
+      retention = startRetentionSchedule({ database, outbox, logger, env: config, shops, queue }, { owner, yieldWhile: role === "web" ? busyWithWebhooks : undefined });
+    }
   }
 
   // Graceful: stop taking jobs and claiming rows, let in-flight sends finish and be recorded, then close.

@@ -1,6 +1,6 @@
 import type { AppContext } from "../context.server";
 import { ALL_DELIVERY_STATUSES, type DeliveryStatus } from "../db/outbox-types";
-import { redriveDeliveries } from "../shops/redrive.server";
+import { queueRedrive } from "../shops/redrive.server";
 
 // The activity list: newest first, keyset-paginated on (created_at, id) so the page query walks the
 // (shop, created_at) index instead of counting past an OFFSET — page 2,000 costs what page 1 costs.
@@ -120,12 +120,15 @@ export function parseRedrivable(value: unknown): RedrivableStatus | null {
   return REDRIVABLE.find((status) => status === value) ?? null;
 }
 
-/** Requeues the shop's failed or needs-attention rows (lifting pixel pauses) and wakes the worker. Returns how many. */
+/**
+ * Queues the requeue of the shop's failed or needs-attention rows (lifting pixel pauses); the maintenance loop
+ * does it in chunks (decision 0020). Returns how many rows it will requeue (counted up to 10,000).
+ */
 export async function redriveActivity(
-  deps: Pick<AppContext, "shops" | "outbox" | "queue">,
+  deps: Pick<AppContext, "shops" | "database" | "queue">,
   shop: string,
   status: RedrivableStatus,
   nowMs: number,
 ): Promise<number> {
-  return redriveDeliveries(deps, { shop, status, nowMs });
+  return queueRedrive(deps, { shop, status, nowMs });
 }

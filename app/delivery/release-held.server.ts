@@ -1,5 +1,6 @@
-import type { AppContext } from "../context.server";
-import { isShopConfigured } from "../db/shops.server";
+import type { Outbox } from "../db/outbox.server";
+import { isShopConfigured, type ShopStore } from "../db/shops.server";
+import type { DeliveryQueue } from "./queue";
 
 // Orders that arrived before a shop was configured are held, and configuring the shop fans them out. One
 // race escapes that: a webhook that read "not configured" just before the configuration committed inserts
@@ -7,7 +8,12 @@ import { isShopConfigured } from "../db/shops.server";
 // periodic maintenance where the worker runs, releases held rows of every shop that is configured by now
 // (fanOutHeld marks any that could no longer reach Meta in time as dead "too old", as configuring does).
 
-type Deps = Pick<AppContext, "shops" | "outbox" | "queue" | "logger">;
+type Deps = {
+  shops: Pick<ShopStore, "getShop">;
+  outbox: Pick<Outbox, "shopsWithHeld" | "fanOutHeld">;
+  queue: Pick<DeliveryQueue, "notify">;
+  logger: { warn(fields: Record<string, unknown>, message: string): void };
+};
 
 export async function releaseHeldForConfiguredShops(deps: Deps, nowMs: number): Promise<{ shops: number; released: number }> {
   let shops = 0;

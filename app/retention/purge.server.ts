@@ -1,31 +1,69 @@
-import type { AppContext } from "../context.server";
+import type { Database } from "../db/connection.server";
+import {
+  deleteFinishedSpan,
+  deleteOldClaimsChunk,
+  deleteOldReceiptsChunk,
+  expireSpan,
+  forEachSpan,
+  purgeFinishedPayloadSpan,
+  spanAllNewerThan,
+} from "../db/bulk-writes.server";
 
-// What retention keeps (DESIGN §5–§6, docs/decisions/0007): the hashed event payload of a finished row is
-// only needed to re-send it, so it goes after RETENTION_PAYLOAD_DAYS; the row itself (status, fbtrace_id,
-// reason) answers "did this order reach Meta?" and goes after RETENTION_METADATA_DAYS. Webhook receipts only
-// short-cut Shopify's redeliveries (retried for at most 48 h; the outbox's unique key is the real guard), so
-// they follow the shorter payload period. Rows still pending, retrying, held or needing attention are never
-// touched: they have not finished.
+// What retention keeps (docs/decisions/0007, 0020).
+// - Privacy window: a row created more than Meta's 7-day window plus one day ago can never be sent. Its hashed
+//   payload (match keys, IP, user agent) is purged whatever its status; a row that had not finished (pending,
+//   retrying, held, needs attention) becomes dead, "too old", with what it was waiting for in the reason.
+// - The hashed payload of a finished row goes sooner if RETENTION_PAYLOAD_DAYS is shorter than that window.
+// - The row itself (status, reason, fbtrace_id, order id — no personal data) answers "did this order reach
+//   Meta?" in Activity and goes after RETENTION_METADATA_DAYS, with the order claims of that age.
+// - Webhook receipts only short-cut Shopify's redeliveries (48 h): RETENTION_PAYLOAD_DAYS.
+// Every step runs in bounded chunks (app/db/bulk-writes.server.ts), yielding between them.
 
 export const DAY_MS = 24 * 60 * 60 * 1000;
+/** Meta refuses events older than 7 days; one more day of margin for clocks and a worker that was down. */
+export const PRIVACY_WINDOW_MS = 8 * DAY_MS;
 
 export type RetentionPolicy = { payloadDays: number; metadataDays: number };
-export type RetentionResult = { payloadsPurged: number; rowsDeleted: number; receiptsDeleted: number };
-type Deps = {
-  outbox: Pick<AppContext["outbox"], "purgePayloads" | "purgeMetadata">;
-  receipts: Pick<AppContext["receipts"], "purgeOlderThan">;
-};
+export type RetentionResult = { payloadsPurged: number; rowsDeleted: number; receiptsDeleted: number; expired: number };
+export type PurgeDeps = { database: Database };
+export type Between = () => Promise<void>;
 
 export function retentionPolicyFrom(env: { RETENTION_PAYLOAD_DAYS: number; RETENTION_METADATA_DAYS: number }): RetentionPolicy {
   return { payloadDays: env.RETENTION_PAYLOAD_DAYS, metadataDays: env.RETENTION_METADATA_DAYS };
 }
 
-export async function purgeExpired(deps: Deps, policy: RetentionPolicy, nowMs: number): Promise<RetentionResult> {
-  const payloadCutoff = nowMs - policy.payloadDays * DAY_MS;
+const immediate: Between = () => new Promise((resolve) => setImmediate(resolve));
+
+export async function purgeExpired(deps: PurgeDeps, policy: RetentionPolicy, nowMs: number, between: Between = immediate): Promise<RetentionResult> {
+  const { database } = deps;
+  const expireCutoff = nowMs - PRIVACY_WINDOW_MS;
+  const payloadCutoff = Math.max(expireCutoff, nowMs - policy.payloadDays * DAY_MS);
   // A row is never deleted before its payload period ends: a metadata period shorter than that is raised.
-  const metadataCutoff = nowMs - Math.max(policy.metadataDays, policy.payloadDays) * DAY_MS;
-  const rowsDeleted = await deps.outbox.purgeMetadata({ olderThanMs: metadataCutoff });
-  const payloadsPurged = await deps.outbox.purgePayloads({ olderThanMs: payloadCutoff });
-  const receiptsDeleted = await deps.receipts.purgeOlderThan(payloadCutoff);
-  return { payloadsPurged, rowsDeleted, receiptsDeleted };
+  const metadataCutoff = Math.min(payloadCutoff, nowMs - policy.metadataDays * DAY_MS);
+  const result: RetentionResult = { payloadsPurged: 0, rowsDeleted: 0, receiptsDeleted: 0, expired: 0 };
+  await forEachSpan(
+    database,
+    async (span) => {
+      const expired = await expireSpan(database, span, expireCutoff, nowMs);
+      const deleted = await deleteFinishedSpan(database, span, metadataCutoff);
+      result.payloadsPurged += (await purgeFinishedPayloadSpan(database, span, payloadCutoff)) + expired;
+      result.rowsDeleted += deleted;
+      result.expired += expired;
+      // Ids grow with time: past the first span whose rows are all newer than every cutoff, nothing is due.
+      return !(await spanAllNewerThan(database, span, payloadCutoff));
+    },
+    between,
+  );
+  for (let n = -1; n !== 0; await between()) n = await deleteOldClaimsChunk(database, metadataCutoff);
+  for (let n = -1; n !== 0; await between()) {
+    n = await deleteOldReceiptsChunk(database, nowMs - policy.payloadDays * DAY_MS);
+    result.receiptsDeleted += n;
+  }
+  await database.db.deleteFrom("data_requests").where("created_at", "<", nowMs - policy.metadataDays * DAY_MS).execute();
+  await database.db
+    .deleteFrom("maintenance_jobs")
+    .where("status", "=", "done")
+    .where("finished_at", "<", nowMs - policy.metadataDays * DAY_MS)
+    .execute();
+  return result;
 }

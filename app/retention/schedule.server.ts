@@ -1,31 +1,64 @@
-import type { AppContext } from "../context.server";
+import type { Database } from "../db/connection.server";
+import type { Env } from "../env.server";
 import { releaseHeldForConfiguredShops } from "../delivery/release-held.server";
+import type { DeliveryQueue } from "../delivery/queue";
+import type { Outbox } from "../db/outbox.server";
+import type { ShopStore } from "../db/shops.server";
+import { createMaintenance, type Maintenance, type MaintenanceLogger } from "./maintenance.server";
 import { purgeExpired, retentionPolicyFrom, type RetentionResult } from "./purge.server";
 
 export const DEFAULT_RETENTION_INTERVAL_MS = 60 * 60 * 1000;
+export const DEFAULT_JOB_POLL_MS = 1_000;
 
 export type RetentionSchedule = {
   /** Runs one purge now (also what the timer calls); never rejects, failures are logged. */
   runNow(): Promise<RetentionResult | null>;
+  /** Runs queued maintenance jobs now (also what the poll calls); never rejects. */
+  runJobsNow(): Promise<number>;
+  maintenance: Maintenance;
   stop(): Promise<void>;
 };
 
 export type RetentionScheduleOptions = {
   intervalMs?: number;
+  /** How often queued jobs (redactions, data requests, redrives) are looked for (default 1 s). */
+  jobPollMs?: number;
   now?: () => number;
+  owner?: string;
+  /** Webhooks in flight in this process (or, on a delivery thread, in its web process): chunks wait. */
+  yieldWhile?: () => boolean;
+  gapMs?: number;
 };
 
-type Context = Pick<AppContext, "outbox" | "receipts" | "logger" | "env" | "shops" | "queue">;
+type Context = {
+  database: Database;
+  outbox: Pick<Outbox, "shopsWithHeld" | "fanOutHeld">;
+  shops: Pick<ShopStore, "getShop">;
+  queue: Pick<DeliveryQueue, "notify">;
+  logger: MaintenanceLogger;
+  env: Pick<Env, "RETENTION_PAYLOAD_DAYS" | "RETENTION_METADATA_DAYS">;
+};
 
 /**
- * Purges expired data (and releases events held past their shop's configuration) once at start and then every
- * `intervalMs` (default hourly), from the process that runs the worker. Every statement is idempotent, so several worker hosts running it at once is harmless.
+ * The maintenance loop, from the process (or delivery thread) that runs the worker: queued bulk jobs every
+ * second, and once at start and then hourly, the retention purge and the release of events held past their
+ * shop's configuration. One job and one purge at a time; every chunk is idempotent, so several worker hosts
+ * running this is harmless (jobs are leased, purges simply find less to do).
  */
 export function startRetentionSchedule(context: Context, options: RetentionScheduleOptions = {}): RetentionSchedule {
   const intervalMs = options.intervalMs ?? DEFAULT_RETENTION_INTERVAL_MS;
   const now = options.now ?? Date.now;
   const policy = retentionPolicyFrom(context.env);
-  let inFlight: Promise<RetentionResult | null> | null = null;
+  const maintenance = createMaintenance({
+    database: context.database,
+    logger: context.logger,
+    owner: options.owner ?? `maintenance-${process.pid}`,
+    now,
+    ...(options.yieldWhile && { yieldWhile: options.yieldWhile }),
+    ...(options.gapMs !== undefined && { gapMs: options.gapMs }),
+  });
+  let purging: Promise<RetentionResult | null> | null = null;
+  let jobsRunning: Promise<number> | null = null;
   let stopped = false;
 
   async function purge(): Promise<RetentionResult | null> {
@@ -36,8 +69,8 @@ export function startRetentionSchedule(context: Context, options: RetentionSched
       context.logger.warn({ err: error instanceof Error ? error.message : String(error) }, "releasing held events failed");
     }
     try {
-      const result = await purgeExpired(context, policy, now());
-      if (result.payloadsPurged + result.rowsDeleted + result.receiptsDeleted > 0) {
+      const result = await purgeExpired(context, policy, now(), maintenance.between);
+      if (result.payloadsPurged + result.rowsDeleted + result.receiptsDeleted + result.expired > 0) {
         context.logger.info({ ...result, ...policy }, "retention purge");
       }
       return result;
@@ -49,24 +82,46 @@ export function startRetentionSchedule(context: Context, options: RetentionSched
 
   function runNow(): Promise<RetentionResult | null> {
     // One purge at a time: a slow purge on a big table must not pile up behind itself.
-    inFlight ??= purge().finally(() => {
-      inFlight = null;
+    purging ??= purge().finally(() => {
+      purging = null;
     });
-    return inFlight;
+    return purging;
+  }
+
+  function runJobsNow(): Promise<number> {
+    jobsRunning ??= maintenance
+      .runJobs(() => stopped)
+      .catch((error: unknown) => {
+        context.logger.warn({ err: error instanceof Error ? error.message : String(error) }, "maintenance jobs failed");
+        return 0;
+      })
+      .finally(() => {
+        jobsRunning = null;
+      });
+    return jobsRunning;
   }
 
   const timer = setInterval(() => {
     if (!stopped) void runNow();
   }, intervalMs);
   timer.unref();
+  const jobTimer = setInterval(() => {
+    if (!stopped) void runJobsNow();
+  }, options.jobPollMs ?? DEFAULT_JOB_POLL_MS);
+  jobTimer.unref();
   void runNow();
+  void runJobsNow();
 
   return {
     runNow,
+    runJobsNow,
+    maintenance,
     async stop() {
       stopped = true;
       clearInterval(timer);
-      await inFlight;
+      clearInterval(jobTimer);
+      await purging;
+      await jobsRunning;
     },
   };
 }

@@ -23,9 +23,10 @@ function appDeps(harness: Harness) {
     deps: {
       shops: harness.shops,
       outbox: harness.outbox,
+      database: harness.database,
       queue: { notify: async (shop: string) => void notified.push(shop), close: async () => {} },
       logger,
-    } as unknown as Parameters<typeof saveConfiguration>[0],
+    } as unknown as Parameters<typeof saveConfiguration>[0] & Parameters<typeof redriveDeliveries>[0],
   };
 }
 

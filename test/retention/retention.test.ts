@@ -46,7 +46,8 @@ describe("retention", () => {
   beforeEach(async () => {
     ({ context, cleanup } = await openTestApp());
     // GIVEN rows created at T0: one sent, one dead, one still pending, and one sent 40 days later.
-    await context.outbox.enqueue([row("sent-old"), row("dead-old"), row("pending-old")], T0);
+    await context.outbox.enqueue([row("sent-old"), row("dead-old"), row("pending-old"), row("paused-old")], T0);
+    await context.outbox.markNeedsAttention([await idOf(context, "paused-old")], { nowMs: T0 + 1000, reason: "Meta error 190" });
     await context.outbox.enqueue([row("sent-recent")], T0 + 40 * DAY_MS);
     await context.outbox.markSent([await idOf(context, "sent-old")], { nowMs: T0 + 1000, fbtraceId: "t1", eventsReceived: 1 });
     await context.outbox.markSent([await idOf(context, "sent-recent")], { nowMs: T0 + 40 * DAY_MS, fbtraceId: "t2", eventsReceived: 1 });
@@ -56,42 +57,70 @@ describe("retention", () => {
   });
   afterEach(() => cleanup());
 
-  it("keeps everything inside the payload period", async () => {
-    const result = await purgeExpired(context, POLICY, T0 + 29 * DAY_MS);
-    expect(result).toEqual({ payloadsPurged: 0, rowsDeleted: 0, receiptsDeleted: 0 });
+  it("keeps everything inside Meta's window plus its margin", async () => {
+    const result = await purgeExpired(context, POLICY, T0 + 7 * DAY_MS);
+    expect(result).toEqual({ payloadsPurged: 0, rowsDeleted: 0, receiptsDeleted: 0, expired: 0 });
     expect(await rowState(context, "sent-old")).toEqual({ status: "sent", hasPayload: true });
+    expect(await rowState(context, "pending-old")).toEqual({ status: "pending", hasPayload: true });
   });
 
-  it("drops the payload of finished rows after the payload period but keeps their delivery record", async () => {
-    const result = await purgeExpired(context, POLICY, T0 + 31 * DAY_MS);
-    expect(result).toEqual({ payloadsPurged: 2, rowsDeleted: 0, receiptsDeleted: 1 });
+  it("past the window, purges every hashed payload whatever the status; rows that could not finish become dead, too old", async () => {
+    const result = await purgeExpired(context, POLICY, T0 + 9 * DAY_MS);
+    expect(result).toEqual({ payloadsPurged: 4, rowsDeleted: 0, receiptsDeleted: 0, expired: 2 });
     expect(await rowState(context, "sent-old")).toEqual({ status: "sent", hasPayload: false });
     expect(await rowState(context, "dead-old")).toEqual({ status: "dead", hasPayload: false });
-    // Unfinished rows keep their payload: they still have to be sent.
-    expect(await rowState(context, "pending-old")).toEqual({ status: "pending", hasPayload: true });
+    // An abandoned paused shop's row and a pending one no longer keep hashed data: they could never be sent.
+    expect(await rowState(context, "pending-old")).toEqual({ status: "dead", hasPayload: false });
+    expect(await rowState(context, "paused-old")).toEqual({ status: "dead", hasPayload: false });
+    const { rows } = await context.outbox.list({ shop: SHOP, limit: 100 });
+    expect(rows.find((r) => r.eventId === "paused-old")?.statusReason).toBe("too old: Meta's 7-day window closed while the event was needs attention");
+    expect(rows.find((r) => r.eventId === "pending-old")).toMatchObject({ orderId: "pending-old", matchKeys: ["em"] });
     expect(await rowState(context, "sent-recent")).toEqual({ status: "sent", hasPayload: true });
+    // Receipts follow RETENTION_PAYLOAD_DAYS (30).
+    expect(await context.receipts.has(SHOP, "orders/paid", "wh-old")).toBe(true);
+  });
+
+  it("deletes receipts after the payload period", async () => {
+    const result = await purgeExpired(context, POLICY, T0 + 31 * DAY_MS);
+    expect(result.receiptsDeleted).toBe(1);
     expect(await context.receipts.has(SHOP, "orders/paid", "wh-old")).toBe(false);
     expect(await context.receipts.has(SHOP, "orders/paid", "wh-recent")).toBe(true);
   });
 
-  it("deletes finished rows after the metadata period, never unfinished ones", async () => {
+  it("deletes finished rows after the metadata period, rows given up included", async () => {
     const result = await purgeExpired(context, POLICY, T0 + 91 * DAY_MS);
-    expect(result.rowsDeleted).toBe(2);
+    expect(result.rowsDeleted).toBe(4);
     expect(await rowState(context, "sent-old")).toBe("deleted");
     expect(await rowState(context, "dead-old")).toBe("deleted");
-    expect(await rowState(context, "pending-old")).toEqual({ status: "pending", hasPayload: true });
+    expect(await rowState(context, "pending-old")).toBe("deleted");
+    expect(await rowState(context, "paused-old")).toBe("deleted");
     // Created 40 days after T0, so 51 days old: payload gone, record kept.
     expect(await rowState(context, "sent-recent")).toEqual({ status: "sent", hasPayload: false });
   });
 
-  it("never deletes a row before its payload period, even with a shorter metadata setting", async () => {
-    const result = await purgeExpired(context, { payloadDays: 30, metadataDays: 7 }, T0 + 10 * DAY_MS);
-    expect(result.rowsDeleted).toBe(0);
+  it("never deletes a row before its payload is gone, even with a shorter metadata setting", async () => {
+    const short = { payloadDays: 30, metadataDays: 7 };
+    expect((await purgeExpired(context, short, T0 + 7.5 * DAY_MS)).rowsDeleted).toBe(0);
     expect(await rowState(context, "sent-old")).toEqual({ status: "sent", hasPayload: true });
+    expect((await purgeExpired(context, short, T0 + 10 * DAY_MS)).rowsDeleted).toBe(4);
+  });
+
+  it("works through a large outbox in bounded chunks", async () => {
+    const many = Array.from({ length: 5_000 }, (_, i) => row(`bulk-${i}`, "pending"));
+    await context.outbox.enqueue(many, T0);
+    let pauses = 0;
+    const result = await purgeExpired(context, POLICY, T0 + 9 * DAY_MS, async () => {
+      pauses += 1;
+    });
+    expect(result.expired).toBe(5_002);
+    // One pause per span of ids (2,000), at least, and more for the claim and receipt chunks.
+    expect(pauses).toBeGreaterThanOrEqual(3);
+    const left = await context.database.db.selectFrom("deliveries").select("id").where("payload", "is not", null).where("created_at", "<", T0 + DAY_MS).execute();
+    expect(left).toEqual([]);
   });
 
   it("the schedule purges at start and again on each tick with the injected clock", async () => {
-    let nowMs = T0 + 31 * DAY_MS;
+    let nowMs = T0 + 9 * DAY_MS;
     const schedule = startRetentionSchedule(context, { now: () => nowMs, intervalMs: 20 });
     try {
       await expect.poll(() => rowState(context, "sent-old")).toEqual({ status: "sent", hasPayload: false });
@@ -99,7 +128,6 @@ describe("retention", () => {
       // WHEN the clock passes the metadata period THEN a later tick deletes the finished rows.
       nowMs = T0 + 91 * DAY_MS;
       await expect.poll(() => rowState(context, "sent-old"), { timeout: 2000 }).toBe("deleted");
-      expect(await rowState(context, "pending-old")).toEqual({ status: "pending", hasPayload: true });
     } finally {
       await schedule.stop();
     }
@@ -111,7 +139,7 @@ describe("retention", () => {
       await schedule.stop();
       // Either the start-up run or this one did the work; together they purged exactly these rows.
       const again = await schedule.runNow();
-      expect(again).toEqual({ payloadsPurged: 0, rowsDeleted: 0, receiptsDeleted: 0 });
+      expect(again).toEqual({ payloadsPurged: 0, rowsDeleted: 0, receiptsDeleted: 0, expired: 0 });
       expect(await rowState(context, "sent-old")).toBe("deleted");
       expect(await rowState(context, "sent-recent")).toEqual({ status: "sent", hasPayload: false });
       expect(context.env.RETENTION_PAYLOAD_DAYS).toBe(30);

@@ -8,6 +8,12 @@ import type { AppContext } from "../../app/context.server";
 import { buildWebhookRequest } from "../sim/webhook-sender";
 import { openTestApp, TEST_SECRET } from "../support/app-context";
 import { storeOfflineSession } from "../admin/session-token";
+import { createMaintenance } from "../../app/retention/maintenance.server";
+import { createDataRequests } from "../../app/db/data-requests.server";
+import { createHash } from "node:crypto";
+
+const sha = (text: string) => createHash("sha256").update(text).digest("hex");
+const EMAIL_HASH = sha("jane@example.com");
 
 const SHOP = "privacy-shop.myshopify.com";
 const NEIGHBOUR = "neighbour.myshopify.com";
@@ -30,7 +36,7 @@ beforeEach(async () => {
           provenance: "order_id",
           order_id: order,
           event_time: 0,
-          payload: "{}",
+          payload: JSON.stringify({ event_name: "Purchase", user_data: { em: [order === "103" ? EMAIL_HASH : sha(`x${order}`)], external_id: [sha(order)], client_ip_address: "203.0.113.9" } }),
           match_keys: '["em"]',
           status: "sent",
           attempts: 1,
@@ -57,6 +63,12 @@ async function deliver(handler: (args: ActionFunctionArgs) => Promise<Response>,
   }
 }
 
+/** What the maintenance loop does where the worker runs: the queued jobs, chunk by chunk. */
+async function runJobs(): Promise<number> {
+  const maintenance = createMaintenance({ database: context.database, logger: context.logger, owner: "test", gapMs: 0 });
+  return maintenance.runJobs();
+}
+
 const orders = async (shop: string) =>
   (await context.database.db.selectFrom("deliveries").select("order_id").where("shop", "=", shop).orderBy("order_id").execute()).map((row) => row.order_id);
 
@@ -74,21 +86,41 @@ describe("privacy and lifecycle webhooks", () => {
     const body = { shop_domain: SHOP, customer: { id: 9 }, orders_to_redact: [101, "gid://shopify/Order/103"] };
     expect((await deliver(customersRedact, "customers/redact", body)).status).toBe(200);
     expect((await deliver(customersRedact, "customers/redact", body)).status).toBe(200);
+    // The webhook only queued the work; the maintenance loop does it.
+    expect(await orders(SHOP)).toHaveLength(3);
+    expect(await runJobs()).toBe(2);
     expect(await orders(SHOP)).toEqual(["102"]);
     expect(await orders(NEIGHBOUR)).toEqual(["101", "102", "103"]);
   });
 
-  it("customers/data_request answers 200 and changes nothing", async () => {
-    const body = { shop_domain: SHOP, customer: { id: 9 }, orders_requested: [101, 102], data_request: { id: 1 } };
+  it("customers/data_request records what is held for the customer, by order id and hashed email, without raw contact data", async () => {
+    const body = { shop_domain: SHOP, customer: { id: 9, email: " Jane@Example.com ", phone: "+16505551212" }, orders_requested: [101], data_request: { id: 77 } };
     expect((await deliver(dataRequest, "customers/data_request", body)).status).toBe(200);
-    expect((await deliver(dataRequest, "customers/data_request", body)).status).toBe(200);
+    await runJobs();
+    const requests = createDataRequests(context.database);
+    const [listed] = await requests.list({ shop: SHOP });
+    expect(listed).toMatchObject({ shop: SHOP, requestId: "77", customerId: "9", ordersRequested: ["101"], status: "ready" });
+    const record = await requests.get(listed?.id ?? -1);
+    // Order 101 by its id, order 103 by the hashed email; order 102 and the neighbour's orders are not the customer's.
+    expect(record?.report?.events.map((event) => [event.orderId, event.matchedBy])).toEqual([
+      ["101", ["order id"]],
+      ["103", ["em"]],
+    ]);
+    expect(record?.report?.events[1]).toMatchObject({ hashedKeys: { em: [EMAIL_HASH] }, plainKeysHeld: ["client_ip_address"], status: "sent" });
+    // Nothing raw is stored: not the email, not the phone, not the IP address.
+    const stored = JSON.stringify(await context.database.db.selectFrom("data_requests").selectAll().execute());
+    expect(stored).not.toMatch(/jane|example\.com|6505551212|203\.0\.113/i);
     expect(await orders(SHOP)).toHaveLength(3);
   });
 
   it("shop/redact deletes everything about the shop and nothing else, and repeats cleanly", async () => {
     expect((await deliver(shopRedact, "shop/redact", { shop_domain: SHOP })).status).toBe(200);
     expect((await deliver(shopRedact, "shop/redact", { shop_domain: SHOP })).status).toBe(200);
+    expect(await orders(SHOP)).toHaveLength(3);
+    await runJobs();
     expect(await context.shops.getShop(SHOP)).toBeNull();
+    const jobs = await context.database.db.selectFrom("maintenance_jobs").select("shop").execute();
+    expect(jobs.map((row) => row.shop)).not.toContain(SHOP);
     expect(await orders(SHOP)).toEqual([]);
     expect(await context.sessionStorage.findSessionsByShop(SHOP)).toEqual([]);
     const receipts = await context.database.db.selectFrom("webhook_receipts").select("shop").execute();
@@ -105,6 +137,7 @@ describe("privacy and lifecycle webhooks", () => {
   ] as const)("%s answers 401 to a forged HMAC and touches nothing", async (topic, handler) => {
     const body = { shop_domain: SHOP, orders_to_redact: [101], orders_requested: [101] };
     expect((await deliver(handler, topic, body, { forgeHmac: true })).status).toBe(401);
+    expect(await runJobs()).toBe(0);
     expect(await orders(SHOP)).toHaveLength(3);
     expect(await context.shops.getAccessToken(SHOP)).toBe("EAA-token");
     expect(await context.sessionStorage.findSessionsByShop(SHOP)).toHaveLength(1);

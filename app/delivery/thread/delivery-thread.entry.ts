@@ -7,6 +7,7 @@ import { createMetaGraphClient } from "../../destinations/meta/graph-client.serv
 import { readWebhookPressure } from "../../webhooks/webhook-pressure.server";
 import { createDeliveryWorker, type DeliveryMetrics, type DeliveryWorker } from "../worker.server";
 import type { DeliveryLogger } from "../ports";
+import { startRetentionSchedule, type RetentionSchedule } from "../../retention/schedule.server";
 import type { DeliveryThreadData, FromThread, LogLevel, ToThread } from "./protocol";
 
 // The embedded web process's delivery worker, on a thread of its own (compiled to build/node/delivery-thread.js;
@@ -39,6 +40,7 @@ const metrics: DeliveryMetrics = {
 
 let database: Database;
 let worker: DeliveryWorker;
+let maintenance: RetentionSchedule;
 try {
   // The web process has migrated already; its connection runs the checkpoint thread for the file.
   database = await openDatabase(data.env.DATABASE_URL, { migrate: false, checkpointThread: false });
@@ -63,6 +65,13 @@ try {
     leaseMs: data.tuning.leaseMs,
     retry: data.tuning.retry,
   });
+  // Retention and queued bulk jobs (decision 0020) run here as well, on this thread's connection: their
+  // chunks never run on the event loop that answers Shopify, and they pause while webhooks are in flight.
+  const outbox = createOutbox(database);
+  maintenance = startRetentionSchedule(
+    { database, outbox, shops, queue: { notify: async () => worker.wake() }, logger: forwardingLogger(), env: data.env },
+    { owner: data.owner, yieldWhile: readWebhookPressure(data.webhookPressure, data.busyThreshold) },
+  );
 } catch (error) {
   post({ type: "failed-to-start", message: error instanceof Error ? error.message : String(error) });
   process.exit(1);
@@ -82,8 +91,9 @@ port.on("message", (message: ToThread) => {
     case "stop":
       // In-flight sends finish and are recorded before the connection closes (the graceful path of SIGTERM);
       // closing the port then lets the thread end, which the web process awaits as its exit.
-      void worker
+      void maintenance
         .stop()
+        .then(() => worker.stop())
         .then(() => database.close())
         .finally(() => port.close());
       return;
