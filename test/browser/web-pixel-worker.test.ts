@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { webPixelSettingsFor } from "../../app/tracking/pixel/pixel-settings";
 import { buildPurchaseFromOrder, DEFAULT_PURCHASE_SETTINGS } from "../../app/tracking/purchase-from-order";
 import { buildPixel } from "../../scripts/build-pixel";
 import { FIXTURE, buildOrder } from "../fixtures/factories";
@@ -98,6 +99,26 @@ describe("web pixel in a Chromium Web Worker", () => {
     const entry = sim.ledger().find((e) => e.eventName === "Purchase");
     expect(entry).toMatchObject({ browser: 1, server: 1, countedByMeta: 1, eventId: FIXTURE.eventId });
     expect(sim.doubleCounted()).toEqual([]);
+    await pixel.close();
+  });
+
+  it("applies the value rules and catalog content id the server writes into its settings, as the server does", async () => {
+    sim.reset();
+    // GIVEN a shop that reports value without shipping and tax, and Shopify-channel catalog ids
+    const settings = { ...DEFAULT_PURCHASE_SETTINGS, includeShipping: false, includeTax: false, contentId: "shopify" as const, catalogCountry: "US" };
+    const pixel = await openPixelPage(browser, harness, bundle, { ...INIT, settings: webPixelSettingsFor([PIXEL], settings) });
+    await pixel.load();
+    await pixel.emit([purchase]);
+    await expect.poll(() => sim.browserEvents.length, { timeout: 10_000 }).toBe(1);
+    // THEN the browser Purchase carries what the server's twin carries
+    const mapping = await buildPurchaseFromOrder(buildOrder(), { nowMs: FIXTURE.nowMs, settings, storefrontUrl: FIXTURE.storefrontUrl });
+    if (mapping.kind !== "event") throw new Error("fixture order should map to an event");
+    const sent = sim.browserEvents[0];
+    expect(sent?.customData.content_ids).toBe(JSON.stringify(mapping.event.custom_data.content_ids));
+    expect(mapping.event.custom_data.content_ids[0]).toBe("shopify_US_8012345678901_45012345678901");
+    expect(Number(sent?.customData.value)).toBe(mapping.event.custom_data.value);
+    expect(Number(sent?.customData.value)).toBe(67.9); // 78.33 less shipping 5.00 and tax 5.43
+    expect(await pixel.errors()).toEqual([]);
     await pixel.close();
   });
 
