@@ -1,93 +1,224 @@
 // Operator CLI (DESIGN §10): `npm run tandem -- <command> [--flags]`.
-// Exit code 0 on success; non-zero with one clear line on error.
+// Exit code 0 on success (and for help); 2 for a command line that is wrong, 1 for anything else — each with
+// one clear line. Arguments are checked before the environment is read or the database opened.
 import { parseArgs } from "node:util";
 import { parseEnv } from "../app/env.server";
 import { createAppContext, type AppContext } from "../app/context.server";
 import { configureShop } from "../app/shops/configure-shop.server";
 import { redriveDeliveries } from "../app/shops/redrive.server";
 import { normalizeShopDomain } from "../app/shops/shop-domain";
+import { validateSettingsForm } from "../app/admin/settings-form";
+import { parseAlertEmail } from "../app/alerts/alert-email";
+import { ALL_DELIVERY_STATUSES, type DeliveryStatus } from "../app/db/outbox-types";
 
-const USAGE = `usage: npm run tandem -- <command>
-  shops:configure --shop <domain> --pixel-id <id>[,<id>] --access-token <token> [--test-event-code <code>]
-  shops:status --shop <domain>
-  deliveries:list [--shop <domain>] [--status <status>] [--limit <n>]
-  deliveries:redrive [--shop <domain>] --status dead|needs_attention`;
+const REDRIVE_STATUSES = ["dead", "needs_attention"] as const;
+const MAX_LIST_LIMIT = 1000;
+
+const USAGE = `usage: npm run tandem -- <command> [flags]
+
+commands:
+  shops:configure --shop <name>.myshopify.com --pixel-id <id>[,<id>…] --access-token <token> [--test-event-code <code>]
+      what the settings page saves: pixel (dataset) ids are 6–20 digits, at most 10; the token is the
+      Conversions API token from Events Manager; an empty --test-event-code "" removes the stored one
+  shops:status --shop <name>.myshopify.com
+      the shop's configuration (never its token), paused pixels with Meta's cause, deliveries by status
+  shops:alerts --shop <name>.myshopify.com (--email <address> | --clear)
+      where alert emails go; --clear sends them to the shop owner's email again
+  deliveries:list [--shop <name>.myshopify.com] [--status <status>] [--limit <1–${MAX_LIST_LIMIT}>]
+      newest first, 50 by default; <status>: ${ALL_DELIVERY_STATUSES.join(", ")}
+  deliveries:redrive [--shop <name>.myshopify.com] --status ${REDRIVE_STATUSES.join("|")}
+      sends them again (needs_attention also lifts pixel pauses)
+  help, --help, -h
+      this text
+
+environment: DATABASE_URL (default file:./data/tandem.sqlite) and TOKEN_ENCRYPTION_KEY, the same values the app uses.`;
 
 class UsageError extends Error {}
 
-function required(value: string | undefined, flag: string): string {
+type Values = Record<string, string | boolean | undefined>;
+type Command<Args> = {
+  flags: readonly string[];
+  booleans?: readonly string[];
+  /** Checks the flags before anything else happens; throws UsageError. */
+  check(values: Values): Args;
+  run(context: AppContext, args: Args): Promise<unknown>;
+};
+
+function text(values: Values, flag: string): string | undefined {
+  const value = values[flag];
+  return typeof value === "string" ? value : undefined;
+}
+
+function required(values: Values, flag: string): string {
+  const value = text(values, flag);
   if (!value) throw new UsageError(`missing --${flag}`);
   return value;
 }
 
-type Flags = Record<string, string | undefined>;
+/** One spelling per shop (app/shops/shop-domain.ts): `--shop My-Shop.myshopify.com` is my-shop.myshopify.com. */
+function shopDomain(value: string): string {
+  const shop = normalizeShopDomain(value);
+  if (shop === null) throw new UsageError(`--shop must be a <name>.myshopify.com domain, got ${JSON.stringify(value)}`);
+  return shop;
+}
 
-const COMMANDS: Record<string, (context: AppContext, flags: Flags) => Promise<unknown>> = {
-  async "shops:configure"(context, flags) {
-    const shop = required(flags.shop, "shop");
-    const config = await configureShop(
-      context,
-      shop,
-      {
-        pixelIds: required(flags["pixel-id"], "pixel-id").split(",").map((id) => id.trim()).filter(Boolean),
-        accessToken: required(flags["access-token"], "access-token"),
-        ...(flags["test-event-code"] !== undefined ? { testEventCode: flags["test-event-code"] || null } : {}),
-      },
-      Date.now(),
-    );
-    return { shop: config.shop, pixelIds: config.pixelIds, hasAccessToken: config.hasAccessToken };
-  },
-  async "shops:status"(context, flags) {
-    const shop = required(flags.shop, "shop");
-    const config = await context.shops.getShop(shop);
-    if (!config) throw new UsageError(`unknown shop ${shop}`);
-    // needsAttentionReason is the shop-wide (token) pause; pausedDestinations are single pixels, each with its cause.
-    return {
-      ...config,
-      pausedDestinations: await context.shops.listDestinationPauses(shop),
-      deliveries: await context.outbox.countByStatus(shop),
-    };
-  },
-  async "deliveries:list"(context, flags) {
-    const { rows } = await context.outbox.list({
-      shop: flags.shop,
-      status: flags.status as never,
-      limit: Number(flags.limit ?? 50),
-    });
-    return rows.map(({ payload: _payload, ...row }) => row);
-  },
-  async "deliveries:redrive"(context, flags) {
-    const status = required(flags.status, "status").replace("-", "_");
-    if (status !== "dead" && status !== "needs_attention") throw new UsageError("--status must be dead or needs_attention");
-    const count = await redriveDeliveries(context, { shop: flags.shop, status, nowMs: Date.now() });
-    return { redriven: count };
-  },
+function optionalShop(values: Values): string | undefined {
+  const value = text(values, "shop");
+  return value === undefined ? undefined : shopDomain(value);
+}
+
+/** Statuses are written with an underscore; needs-attention is accepted too. */
+function statusOf<S extends string>(value: string, valid: readonly S[]): S {
+  const status = valid.find((candidate) => candidate === value.replace(/-/g, "_"));
+  if (status === undefined) throw new UsageError(`--status must be one of ${valid.join(", ")}; got ${JSON.stringify(value)}`);
+  return status;
+}
+
+function defineCommand<Args>(command: Command<Args>): Command<unknown> {
+  return command as Command<unknown>;
+}
+
+const COMMANDS: Record<string, Command<unknown>> = {
+  "shops:configure": defineCommand({
+    flags: ["shop", "pixel-id", "access-token", "test-event-code"],
+    check(values) {
+      const shop = shopDomain(required(values, "shop"));
+      const pixelIds = required(values, "pixel-id");
+      const accessToken = required(values, "access-token");
+      const testEventCode = text(values, "test-event-code");
+      // The settings page's own validation, fed the flags; the page's other fields get their defaults here.
+      const form = new FormData();
+      Object.entries({ pixelIds, accessToken, testEventCode: testEventCode ?? "", valueSource: "presentment", unknownConsent: "send", catalogCountry: "" })
+        .forEach(([name, value]) => form.set(name, value));
+      const result = validateSettingsForm(form, false);
+      const flagOf = { pixelIds: "pixel-id", accessToken: "access-token", testEventCode: "test-event-code" } as const;
+      if (!result.ok) {
+        const problems = Object.entries(flagOf).flatMap(([field, flag]) => {
+          const message = result.errors[field as keyof typeof flagOf];
+          return message === undefined ? [] : [`--${flag}: ${message}`];
+        });
+        throw problems.length > 0 ? new UsageError(problems.join(" ")) : new Error(`settings validation failed: ${JSON.stringify(result.errors)}`);
+      }
+      const { patch } = result;
+      return {
+        shop,
+        patch: {
+          pixelIds: patch.pixelIds,
+          accessToken: patch.accessToken,
+          ...(testEventCode !== undefined && { testEventCode: patch.testEventCode }),
+        },
+      };
+    },
+    async run(context, { shop, patch }) {
+      const config = await configureShop(context, shop, patch, Date.now());
+      return { shop: config.shop, pixelIds: config.pixelIds, hasAccessToken: config.hasAccessToken };
+    },
+  }),
+  "shops:status": defineCommand({
+    flags: ["shop"],
+    check: (values) => shopDomain(required(values, "shop")),
+    async run(context, shop) {
+      const config = await context.shops.getShop(shop);
+      if (!config) throw new Error(`unknown shop ${shop}`);
+      // needsAttentionReason is the shop-wide (token) pause; pausedDestinations are single pixels, each with its cause.
+      return {
+        ...config,
+        pausedDestinations: await context.shops.listDestinationPauses(shop),
+        deliveries: await context.outbox.countByStatus(shop),
+      };
+    },
+  }),
+  "shops:alerts": defineCommand({
+    flags: ["shop", "email"],
+    booleans: ["clear"],
+    check(values) {
+      const shop = shopDomain(required(values, "shop"));
+      const email = text(values, "email");
+      if ((email === undefined) === (values.clear !== true)) throw new UsageError("give either --email <address> or --clear");
+      if (email === undefined) return { shop, email: null };
+      const parsed = parseAlertEmail(email);
+      if (!parsed.ok || parsed.email === null) throw new UsageError(`--email: ${parsed.ok ? "give an address or use --clear" : parsed.message}`);
+      return { shop, email: parsed.email };
+    },
+    async run(context, { shop, email }) {
+      if ((await context.shops.getShop(shop)) === null) throw new Error(`unknown shop ${shop}`);
+      const config = await context.shops.configureShop(shop, { alertEmail: email }, Date.now());
+      return { shop: config.shop, alertEmail: config.alertEmail };
+    },
+  }),
+  "deliveries:list": defineCommand({
+    flags: ["shop", "status", "limit"],
+    check(values) {
+      const status = text(values, "status");
+      const limit = text(values, "limit") ?? "50";
+      if (!/^\d+$/.test(limit) || Number(limit) < 1 || Number(limit) > MAX_LIST_LIMIT) {
+        throw new UsageError(`--limit must be a whole number from 1 to ${MAX_LIST_LIMIT}; got ${JSON.stringify(limit)}`);
+      }
+      return {
+        shop: optionalShop(values),
+        status: status === undefined ? undefined : statusOf<DeliveryStatus>(status, ALL_DELIVERY_STATUSES),
+        limit: Number(limit),
+      };
+    },
+    async run(context, options) {
+      const { rows } = await context.outbox.list(options);
+      return rows.map(({ payload: _payload, ...row }) => row);
+    },
+  }),
+  "deliveries:redrive": defineCommand({
+    flags: ["shop", "status"],
+    check: (values) => ({ shop: optionalShop(values), status: statusOf(required(values, "status"), REDRIVE_STATUSES) }),
+    async run(context, { shop, status }) {
+      const count = await redriveDeliveries(context, { shop, status, nowMs: Date.now() });
+      return { redriven: count };
+    },
+  }),
 };
 
+const HELP = new Set(["help", "--help", "-h"]);
+
+function missingKeyHint(): string {
+  return (
+    "TOKEN_ENCRYPTION_KEY is not set. It is the key the app encrypts Meta access tokens with (32 bytes, base64): " +
+    "give the CLI the same value as the app. For a new installation make one with `openssl rand -base64 32`."
+  );
+}
+
 async function main(): Promise<number> {
-  const [command, ...rest] = process.argv.slice(2);
-  const handler = command ? COMMANDS[command] : undefined;
-  if (!handler) {
-    console.error(command ? `unknown command ${command}\n${USAGE}` : USAGE);
+  const [name, ...rest] = process.argv.slice(2);
+  if (name === undefined || HELP.has(name) || rest.some((arg) => arg === "--help" || arg === "-h")) {
+    (name === undefined ? console.error : console.log)(USAGE);
+    return name === undefined ? 2 : 0;
+  }
+  const command = COMMANDS[name];
+  if (!command) {
+    console.error(`tandem: unknown command ${name}; commands: ${Object.keys(COMMANDS).join(", ")} (help: npm run tandem -- --help)`);
     return 2;
   }
-  const { values } = parseArgs({
-    args: rest,
-    options: Object.fromEntries(
-      ["shop", "pixel-id", "access-token", "test-event-code", "status", "limit"].map((name) => [name, { type: "string" as const }]),
-    ),
-  });
-  // One spelling per shop (app/shops/shop-domain.ts): `--shop My-Shop.myshopify.com` is my-shop.myshopify.com.
-  if (values.shop !== undefined) {
-    const shop = normalizeShopDomain(values.shop);
-    if (shop === null) throw new UsageError(`--shop must be a <name>.myshopify.com domain, got ${JSON.stringify(values.shop)}`);
-    values.shop = shop;
+  let args: unknown;
+  try {
+    const { values } = parseArgs({
+      args: rest,
+      strict: true,
+      options: {
+        ...Object.fromEntries(command.flags.map((flag) => [flag, { type: "string" as const }])),
+        ...Object.fromEntries((command.booleans ?? []).map((flag) => [flag, { type: "boolean" as const }])),
+      },
+    });
+    args = command.check(values);
+  } catch (error) {
+    // parseArgs names an unknown flag or a flag without its value in its own words.
+    const message = error instanceof UsageError || (error instanceof TypeError && "code" in error) ? error.message : null;
+    if (message === null) throw error;
+    console.error(`tandem: ${message}`);
+    return 2;
   }
+  if (!process.env.TOKEN_ENCRYPTION_KEY) throw new Error(missingKeyHint());
   // The CLI talks to the database only; Shopify credentials are not needed for it.
   const config = parseEnv({ SHOPIFY_API_KEY: "cli", SHOPIFY_API_SECRET: "cli", LOG_LEVEL: "warn", ...process.env, WORKER: "off" });
   const context = await createAppContext(config, { startWorker: false });
   try {
-    const result = await handler(context, values);
+    const result = await command.run(context, args);
     console.log(JSON.stringify(result, null, 2));
     return 0;
   } finally {
