@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { parsePixelIds, trUrlsForEvent } from "../../app/tracking/pixel/pixel-event";
+import { parsePixelSettings, webPixelSettingsFor } from "../../app/tracking/pixel/pixel-settings";
+import { DEFAULT_PURCHASE_SETTINGS } from "../../app/tracking/purchase-settings";
 import type { PixelContext } from "../../app/tracking/pixel/pixel-event";
 import purchase from "../fixtures/shopify/checkout-completed.json";
 import started from "../fixtures/shopify/checkout-started.json";
@@ -129,5 +131,21 @@ describe("parsePixelIds", () => {
     expect(parsePixelIds({ pixelIds: " 1234567890, 987654321 ,abc,1234567890" })).toEqual(["1234567890", "987654321"]);
     expect(parsePixelIds({ pixelId: "1234567890" })).toEqual([]);
     expect(parsePixelIds(null)).toEqual([]);
+  });
+});
+
+describe("parsePixelSettings", () => {
+  it("reads settings written before the mapping fields existed as the old behaviour (value with shipping and tax, variant ids)", () => {
+    expect(parsePixelSettings({ pixelIds: "1234567890" })).toEqual({
+      pixelIds: ["1234567890"], includeShipping: true, includeTax: true, contentId: "variant", catalogCountry: "",
+    });
+  });
+  it("reads what the server writes, and malformed values as their defaults", () => {
+    const written = webPixelSettingsFor(["1234567890"], { ...DEFAULT_PURCHASE_SETTINGS, includeTax: false, contentId: "shopify", catalogCountry: "GB" });
+    expect(parsePixelSettings(written)).toMatchObject({ includeShipping: true, includeTax: false, contentId: "shopify", catalogCountry: "GB" });
+    expect(parsePixelSettings({ pixelIds: "1234567890", contentId: "product" })).toMatchObject({ contentId: "product", catalogCountry: "" });
+    for (const contentId of ["shopify_", "shopify_usa", "gtin", 7, "SKU"]) {
+      expect(parsePixelSettings({ pixelIds: "1234567890", contentId, includeTax: "no" })).toMatchObject({ contentId: "variant", includeTax: true });
+    }
   });
 });
