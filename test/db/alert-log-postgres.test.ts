@@ -1,0 +1,4 @@
+import { runAlertLogContract } from "./alert-log-contract.ts";
+import { openTestPostgres } from "./support.ts";
+
+runAlertLogContract("postgres", openTestPostgres);
