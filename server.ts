@@ -11,6 +11,7 @@ import { createIntakeBudget, DEFAULT_INTAKE_BUDGET, type IntakeBudgetLimits } fr
 import { writeResponse } from "./server/write-response";
 import { appRoot } from "./app/server/app-root.server";
 import { getMetrics } from "./app/observability/metrics.server";
+import { webhookRejectionResult } from "./app/observability/webhook-result";
 
 // Production entry: a plain Node HTTP server around the Remix server build. It also owns the process
 // lifecycle — the inline delivery worker starts with it and SIGTERM stops both gracefully.
@@ -89,7 +90,7 @@ export async function startServer(port: number, optionsOrBuildPath: ServerOption
   const build = (await import(pathToFileURL(buildPath).href)) as ServerBuild;
   const background = build.entry.module as unknown as BackgroundEntry;
   await background.startBackground();
-  const { logger } = await background.getAppContext();
+  const { logger, env } = await background.getAppContext();
   const handle = createRequestHandler(build, "production");
   const webhooks = createWebhookLane(build);
   const metrics = getMetrics();
@@ -97,8 +98,17 @@ export async function startServer(port: number, optionsOrBuildPath: ServerOption
   metrics.watchIntakeBytes(() => budget.inUse().total);
   const failed = (error: unknown) => logger.error({ err: error }, "request failed");
   const intake = createWebhookIntake(
-    { budget, bodyDeadlineMs: options.bodyDeadlineMs ?? SERVER_DEFAULTS.bodyDeadlineMs },
-    { refused: (reason) => metrics.recordIntakeRefused(reason), aborted: () => metrics.recordAbortedRequest(), failed },
+    { budget, secret: env.SHOPIFY_API_SECRET, bodyDeadlineMs: options.bodyDeadlineMs ?? SERVER_DEFAULTS.bodyDeadlineMs },
+    {
+      refused(reason, status, req) {
+        metrics.recordIntakeRefused(reason);
+        // Also under the route's topic, as when the route itself refuses: /webhooks/orders/paid → orders/paid.
+        const topic = (req.url ?? "").split("?")[0]?.replace(/^\/webhooks\//, "").replace(/\/$/, "") ?? "";
+        metrics.recordWebhook(topic, webhookRejectionResult(status));
+      },
+      aborted: () => metrics.recordAbortedRequest(),
+      failed,
+    },
   );
   const requestTimeout = options.requestTimeoutMs ?? SERVER_DEFAULTS.requestTimeoutMs;
 

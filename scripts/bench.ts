@@ -9,6 +9,7 @@ import { join } from "node:path";
 import pg from "pg";
 import { startMetaSimulator } from "../test/sim/meta-graph-sim";
 import { benchAppEnv, benchShops, endToEndLag, measureAcks, measureDelivery, waitForDrain } from "./bench/phases";
+import { forgedFloodScenario } from "./bench/forged-flood";
 import { startAppProcess, startWorkerProcess, type AppProcess } from "./bench/processes";
 import { ms, perSec, printReport, type Row } from "./bench/report";
 import { fmt, mb } from "./bench/stats";
@@ -172,6 +173,7 @@ async function scale(): Promise<void> {
 const started = performance.now();
 try {
   if (!skipEmbedded) await embedded();
+  if (!skipEmbedded) rows.push(...(await forgedFloodScenario({ shops, env: baseEnv, durationMs: DURATION, warmupMs: WARMUP, progress })));
   if (!skipScale) await scale();
 } finally {
   await sim.close();

@@ -132,6 +132,18 @@ describe("a webhook body is read only when the headers say it could be real", ()
     expect(answer.status).toBe(413);
   });
 
+  it("answers a forged body 401 from the lane's own check, counted like the route's refusal", async () => {
+    const unauthorized = 'tandem_webhooks_total{topic="orders/paid",result="unauthorized"}';
+    const [before, beforeLane] = [await metric(unauthorized), await metric('tandem_webhook_intake_refused_total{reason="bad_signature"}')];
+    const body = Buffer.from(JSON.stringify(freshOrder(3)));
+    const answer = await rawRequest(forgedHeaders(body.length), body);
+    answer.socket.destroy();
+    expect(answer.status).toBe(401);
+    expect(await metric(unauthorized)).toBe(before + 1);
+    expect(await metric('tandem_webhook_intake_refused_total{reason="bad_signature"}')).toBe(beforeLane + 1);
+    expect(await context.outbox.countByStatus(SHOP)).toMatchObject({ pending: 0 });
+  });
+
   it("answers a small refused delivery and keeps the connection for the next one", async () => {
     const body = Buffer.from("{}");
     const answer = await rawRequest(forgedHeaders(body.length, { "X-Shopify-Hmac-Sha256": "short" }), body);
