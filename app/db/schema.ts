@@ -147,6 +147,30 @@ export type DataRequestsTable = {
   completed_at: number | null;
 };
 
+/**
+ * A cancellation or refund of an order (decision 0024): recorded, never sent (Meta has no such event).
+ * `kind` cancelled | refunded; `source_id` the Shopify refund id, or `cancelled` (an order is cancelled once).
+ */
+export type OrderAdjustmentsTable = {
+  id: Generated<number>;
+  shop: string;
+  order_id: string;
+  order_name: string | null;
+  kind: string;
+  source_id: string;
+  /** Decimal text as Shopify writes money ("20.00"); refunds only: the refund's successful refund transactions. */
+  amount: string | null;
+  currency: string | null;
+  /** Shopify's cancel_reason (customer, fraud, inventory, declined, staff, other); null for refunds. */
+  reason: string | null;
+  /** When the order was cancelled or the refund made (ms). */
+  occurred_at: number;
+  /** The order's Purchase when this arrived: sent | stopped (cancelled before sending) | unsent | none. */
+  purchase: string;
+  webhook_id: string | null;
+  created_at: number;
+};
+
 export type Schema = {
   sessions: SessionsTable;
   shops: ShopsTable;
@@ -156,6 +180,7 @@ export type Schema = {
   destination_pauses: DestinationPausesTable;
   maintenance_jobs: MaintenanceJobsTable;
   data_requests: DataRequestsTable;
+  order_adjustments: OrderAdjustmentsTable;
 };
 
 export type SessionRecord = Selectable<SessionsTable>;

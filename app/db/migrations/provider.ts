@@ -7,6 +7,7 @@ import { orderEventsMigration } from "./0004-order-events.ts";
 import { destinationPausesMigration } from "./0005-destination-pauses.ts";
 import { maintenanceAndPrivacyMigration } from "./0006-maintenance-and-privacy.ts";
 import { alertLogMigration } from "./0007-alert-log.ts";
+import { orderAdjustmentsMigration } from "./0009-order-adjustments.ts";
 
 // In-code provider: migrations ship inside the bundle, so nothing reads a folder at run time.
 // Names sort lexically; add new files as 0002-..., 0003-... and list them here.
@@ -21,6 +22,7 @@ export function createMigrationProvider(engine: Engine): MigrationProvider {
         "0005-destination-pauses": destinationPausesMigration(),
         "0006-maintenance-and-privacy": maintenanceAndPrivacyMigration(engine),
         "0007-alert-log": alertLogMigration(),
+        "0009-order-adjustments": orderAdjustmentsMigration(engine),
       };
     },
   };
