@@ -19,6 +19,11 @@ import { randomBytes } from "node:crypto";
 import { createEmbeddedQueue, type DeliveryQueue } from "./delivery/queue";
 import { createBullmqQueue } from "./delivery/bullmq-queue.server";
 import { startBullmqConsumer, type BullmqConsumer } from "./delivery/bullmq-consumer.server";
+import { createAlertLog } from "./db/alerts.server";
+import { createAlertChecker } from "./alerts/check.server";
+import { alertSender, createSmtpMailer } from "./alerts/mailer.server";
+import { startAlertSchedule, type AlertSchedule } from "./alerts/schedule.server";
+import type { GraphqlFn } from "./shopify/activate-web-pixel.server";
 
 // Everything a request handler or the worker needs, built once per process from the parsed environment.
 // Tests build their own with createAppContext() and install it with setAppContext().
@@ -50,7 +55,19 @@ export type AppContextOptions = {
    * Tests pass shortened timings here: `worker` overrides are functions and objects, which cannot cross.
    */
   deliveryThread?: boolean | DeliveryThreadTuning;
+  /**
+   * Alert emails (docs/decisions/0021), checked periodically by web processes when SMTP_URL is set. `adminFor`
+   * gives a shop's Admin GraphQL (default: its offline session through app/shopify.server.ts); false: no check.
+   */
+  alerts?: false | { adminFor?: (shop: string) => Promise<GraphqlFn>; intervalMs?: number; firstDelayMs?: number };
 };
+
+/** A shop's Admin GraphQL through its offline session; loaded late, so scripts that never alert skip the Shopify app. */
+async function offlineAdmin(shop: string): Promise<GraphqlFn> {
+  const { unauthenticated } = await import("./shopify.server");
+  const { admin } = await unauthenticated.admin(shop);
+  return (query, options) => admin.graphql(query, options);
+}
 
 export async function createAppContext(config: Env, options: AppContextOptions = {}) {
   const logger = options.logger ?? createLogger(config.LOG_LEVEL);
@@ -118,11 +135,30 @@ export async function createAppContext(config: Env, options: AppContextOptions =
     }
   }
 
+  // Alerts run in web processes only, off the webhook path: the check waits while webhooks queue.
+  const alertLog = createAlertLog(database);
+  let alerts: AlertSchedule | null = null;
+  if (config.SMTP_URL !== undefined && role === "web" && options.alerts !== false) {
+    const mailer = createSmtpMailer({ smtpUrl: config.SMTP_URL, from: alertSender(config.ALERT_FROM, config.SHOPIFY_APP_URL) });
+    const checker = createAlertChecker({
+      shops,
+      outbox,
+      alertLog,
+      mailer,
+      logger,
+      adminFor: options.alerts?.adminFor ?? offlineAdmin,
+      apiKey: config.SHOPIFY_API_KEY,
+      busy: busyWithWebhooks,
+    });
+    alerts = startAlertSchedule(checker, logger, { ...options.alerts, onClose: () => mailer.close() });
+  }
+
   // Graceful: stop taking jobs and claiming rows, let in-flight sends finish and be recorded, then close.
   let closing: Promise<void> | null = null;
   function close(): Promise<void> {
     closing ??= (async () => {
       await retention?.stop();
+      await alerts?.stop();
       await ingestWrites.drain();
       await consumer?.close();
       await worker.stop();
@@ -132,7 +168,7 @@ export async function createAppContext(config: Env, options: AppContextOptions =
     return closing;
   }
 
-  return { env: config, logger, database, shops, shopConfigs, outbox, receipts, ingestWrites, sessionStorage, client, worker, queue, consumer, close };
+  return { env: config, logger, database, shops, shopConfigs, outbox, receipts, ingestWrites, sessionStorage, client, worker, queue, consumer, alertLog, alerts, close };
 }
 
 let current: Promise<AppContext> | undefined;

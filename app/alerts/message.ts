@@ -17,7 +17,15 @@ export type MessageContext = {
 const META_ANSWER_LIMIT = 200;
 
 function when(ms: number, timeZone: string): string {
-  return new Intl.DateTimeFormat("en-US", { dateStyle: "medium", timeStyle: "short", timeZone, timeZoneName: "short" }).format(ms);
+  return new Intl.DateTimeFormat("en-US", {
+    timeZone,
+    year: "numeric",
+    month: "short",
+    day: "numeric",
+    hour: "numeric",
+    minute: "2-digit",
+    timeZoneName: "short",
+  }).format(ms);
 }
 
 function count(value: number): string {

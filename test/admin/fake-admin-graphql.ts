@@ -27,6 +27,10 @@ export type FakeAdminState = {
   pixelQueryError: string | null;
   /** Shopify cannot be reached ("network": the connection drops) or answers this HTTP status, until reset. */
   outage: null | "network" | number;
+  /** What `shop { … }` answers (alerts read the owner's email and the time zone). */
+  shop: { name: string; email: string; ianaTimezone: string };
+  /** What `ordersCount(query:)` answers, given the search string; precision EXACT. */
+  ordersCount: (query: string) => number;
   calls: Array<{ operation: string; variables: Record<string, unknown> }>;
   /** Requests refused because the document or its variables do not validate against the schema. */
   refused: Array<{ operation: string; errors: string[] }>;
@@ -76,7 +80,19 @@ export function pixelSettingsProblems(settings: string): string[] {
 }
 
 export function createFakeAdmin(initial: Partial<FakeAdminState> = {}) {
-  const state: FakeAdminState = { pixel: null, settingsData: null, themeName: "Dawn", nextUserErrors: [], pixelQueryError: null, outage: null, calls: [], refused: [], ...initial };
+  const state: FakeAdminState = {
+    pixel: null,
+    settingsData: null,
+    themeName: "Dawn",
+    nextUserErrors: [],
+    pixelQueryError: null,
+    outage: null,
+    shop: { name: "Fake Shop", email: "owner@fake-shop.example", ianaTimezone: "UTC" },
+    ordersCount: () => 0,
+    calls: [],
+    refused: [],
+    ...initial,
+  };
   let created = 0;
 
   function mutationResult(field: string, variables: Record<string, unknown>, id: string) {
@@ -107,6 +123,8 @@ export function createFakeAdmin(initial: Partial<FakeAdminState> = {}) {
       const files = state.settingsData === null ? [] : [{ body: { content: state.settingsData } }];
       return { data: { themes: { nodes: [{ name: state.themeName, files: { nodes: files } }] } } };
     }
+    if (operation === "TandemShopContact") return { data: { shop: state.shop } };
+    if (operation === "TandemOrdersCount") return { data: { ordersCount: { count: state.ordersCount(String(variables.query)), precision: "EXACT" } } };
     return { errors: [{ message: `fake admin does not know ${operation}` }] };
   }
 
