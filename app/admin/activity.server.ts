@@ -1,9 +1,11 @@
 import type { AppContext } from "../context.server";
-import { ALL_DELIVERY_STATUSES, type DeliveryStatus } from "../db/outbox-types";
+import { readActivity, selectActivity, type ActivityFilter } from "../db/activity-reads.server";
+import { ALL_DELIVERY_STATUSES, UNCONFIGURED_DESTINATION, type DeliveryStatus } from "../db/outbox-types";
 import { queueRedrive } from "../shops/redrive.server";
+import { nextCivilDayStart, parseZonedDate } from "./zoned-days";
 
-// The activity list: newest first, keyset-paginated on (created_at, id) so the page query walks the
-// (shop, created_at) index instead of counting past an OFFSET — page 2,000 costs what page 1 costs.
+// The activity log: newest first, keyset-paginated on (created_at, id) — page 2,000 costs what page 1 costs —
+// filtered by status, order and day (days in the shop's time zone). The SQL lives in app/db/activity-reads.
 
 type Deps = Pick<AppContext, "database">;
 
@@ -16,18 +18,28 @@ export type ActivityRow = {
   provenance: string;
   /** What is notable about the order (no_shopper, late_payment, very_late_payment), decision 0015. */
   orderKind: string | null;
+  orderId: string | null;
   orderName: string | null;
   pixelId: string | null;
   matchKeys: string[];
+  /** The value and currency the event carries (null once the payload is purged, or for skipped orders). */
+  value: { amount: number; currency: string } | null;
   fbtraceId: string | null;
   eventsReceived: number | null;
   attempts: number;
+  /** Claims after a claim that recorded no outcome: each may have repeated a request Meta got (decision 0020). */
+  resends: number;
+  resentAt: number | null;
   createdAt: number;
+  sentAt: number | null;
 };
 
 export type ActivityPage = { rows: ActivityRow[]; nextCursor: string | null };
 
-export type ActivityQuery = { shop: string; status?: DeliveryStatus; cursor?: string | null; limit?: number };
+export type ActivityQuery = { shop: string; status?: DeliveryStatus; order?: string; fromMs?: number; toMs?: number; cursor?: string | null; limit?: number };
+
+/** The filters as the page shows them (dates as the merchant typed them, in the shop's time zone). */
+export type ActivityFilterForm = { status: string; order: string; from: string; to: string };
 
 export const ACTIVITY_PAGE_SIZE = 25;
 
@@ -46,6 +58,20 @@ export function parseStatus(value: string | null): DeliveryStatus | undefined {
   return ALL_DELIVERY_STATUSES.find((status) => status === value);
 }
 
+/** The page's search parameters as a query; malformed values are dropped, never an error. */
+export function parseActivityParams(shop: string, params: URLSearchParams, timeZone: string): { query: ActivityQuery; form: ActivityFilterForm } {
+  const status = parseStatus(params.get("status"));
+  const order = (params.get("order") ?? "").trim().slice(0, 64);
+  const from = params.get("from") ?? "";
+  const to = params.get("to") ?? "";
+  const fromMs = parseZonedDate(from, timeZone) ?? undefined;
+  const toMs = nextCivilDayStart(to, timeZone) ?? undefined;
+  return {
+    query: { shop, status, order: order || undefined, fromMs, toMs, cursor: params.get("after") },
+    form: { status: status ?? "", order, from: fromMs === undefined ? "" : from, to: toMs === undefined ? "" : to },
+  };
+}
+
 function parseKeys(text: string): string[] {
   try {
     const value: unknown = JSON.parse(text);
@@ -55,62 +81,66 @@ function parseKeys(text: string): string[] {
   }
 }
 
-export function activityPageQuery(deps: Deps, query: ActivityQuery) {
-  const limit = query.limit ?? ACTIVITY_PAGE_SIZE;
-  const after = decodeCursor(query.cursor);
-  let select = deps.database.db
-    .selectFrom("deliveries")
-    .select([
-      "id",
-      "status",
-      "status_reason",
-      "event_name",
-      "event_id",
-      "provenance",
-      "order_kind",
-      "order_name",
-      "destination",
-      "match_keys",
-      "fbtrace_id",
-      "events_received",
-      "attempts",
-      "created_at",
-    ])
-    .where("shop", "=", query.shop)
-    .orderBy("created_at", "desc")
-    .orderBy("id", "desc")
-    .limit(limit + 1);
-  if (query.status !== undefined) select = select.where("status", "=", query.status);
-  if (after !== null) {
-    const { createdAt, id } = after;
-    select = select.where((eb) =>
-      eb.or([eb("created_at", "<", createdAt), eb.and([eb("created_at", "=", createdAt), eb("id", "<", id)])]),
-    );
+/** custom_data.value and currency from the stored (hashed) CAPI event; nothing else of it leaves this function. */
+function parseValue(payload: string | null): ActivityRow["value"] {
+  if (payload === null) return null;
+  try {
+    const event: unknown = JSON.parse(payload);
+    const custom = typeof event === "object" && event !== null ? (event as { custom_data?: unknown }).custom_data : undefined;
+    if (typeof custom !== "object" || custom === null) return null;
+    const { value, currency } = custom as { value?: unknown; currency?: unknown };
+    return typeof value === "number" && Number.isFinite(value) && typeof currency === "string" && /^[A-Za-z]{3}$/.test(currency)
+      ? { amount: value, currency: currency.toUpperCase() }
+      : null;
+  } catch {
+    return null;
   }
-  return select;
+}
+
+function filterOf(query: ActivityQuery): ActivityFilter {
+  return { shop: query.shop, status: query.status, order: query.order, fromMs: query.fromMs, toMs: query.toMs };
+}
+
+export function activityPageQuery(deps: Deps, query: ActivityQuery) {
+  return selectActivity(deps.database, filterOf(query), decodeCursor(query.cursor), (query.limit ?? ACTIVITY_PAGE_SIZE) + 1);
 }
 
 export async function listActivity(deps: Deps, query: ActivityQuery): Promise<ActivityPage> {
   const limit = query.limit ?? ACTIVITY_PAGE_SIZE;
-  const records = await activityPageQuery(deps, query).execute();
+  const records = await readActivity(deps.database, filterOf(query), decodeCursor(query.cursor), limit + 1);
   const rows: ActivityRow[] = records.slice(0, limit).map((record) => ({
-    id: Number(record.id),
+    id: record.id,
     status: parseStatus(record.status) ?? "pending",
     statusReason: record.status_reason,
     eventName: record.event_name,
     eventId: record.event_id,
     provenance: record.provenance,
     orderKind: record.order_kind,
+    orderId: record.order_id,
     orderName: record.order_name,
-    pixelId: record.destination.startsWith("meta:") && record.destination !== "meta:unconfigured" ? record.destination.slice(5) : null,
+    pixelId: record.destination.startsWith("meta:") && record.destination !== UNCONFIGURED_DESTINATION ? record.destination.slice(5) : null,
     matchKeys: parseKeys(record.match_keys),
+    value: parseValue(record.payload),
     fbtraceId: record.fbtrace_id,
-    eventsReceived: record.events_received === null ? null : Number(record.events_received),
-    attempts: Number(record.attempts),
-    createdAt: Number(record.created_at),
+    eventsReceived: record.events_received,
+    attempts: record.attempts,
+    resends: record.resends,
+    resentAt: record.resent_at,
+    createdAt: record.created_at,
+    sentAt: record.sent_at,
   }));
   const last = rows.at(-1);
   return { rows, nextCursor: records.length > limit && last !== undefined ? encodeCursor(last) : null };
+}
+
+/** Every row the filters match, page by page (the export walks the same keyset). */
+export async function* allActivity(deps: Deps, query: ActivityQuery, pageSize = 500): AsyncGenerator<ActivityRow[]> {
+  let cursor: string | null = null;
+  do {
+    const page: ActivityPage = await listActivity(deps, { ...query, cursor, limit: pageSize });
+    if (page.rows.length > 0) yield page.rows;
+    cursor = page.nextCursor;
+  } while (cursor !== null);
 }
 
 export const REDRIVABLE = ["dead", "needs_attention"] as const;

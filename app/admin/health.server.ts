@@ -1,22 +1,33 @@
-import { sql, type RawBuilder } from "kysely";
 import type { AppContext } from "../context.server";
+import { readOrderOutcomes } from "../db/health-reads.server";
 import { CHARTED_MATCH_KEYS, type ChartedMatchKey } from "./health-metrics";
+import { zonedDayBounds } from "./zoned-days";
 
 export { CHARTED_MATCH_KEYS, percent, type ChartedMatchKey } from "./health-metrics";
 
-// Daily health of a shop's purchase events, aggregated in SQL over the (shop, created_at) index. An order may
-// have one row per pixel, so every measure counts DISTINCT orders. Days are UTC; the SQL is portable (integer
-// division of integer ms, LIKE on the match-keys JSON) so it runs unchanged on SQLite and PostgreSQL.
+// A shop's purchase events per day, in the shop's time zone, held against Shopify's own count of paid orders.
+// Each order is counted once, by the best outcome of its rows (an order has one row per pixel): delivered,
+// skipped on purpose (with the reason), on the way, needs attention, failed. "Accounted for" is delivered plus
+// skipped on purpose; what Shopify counted but Tandem never received shows a broken webhook subscription.
 
 type Deps = Pick<AppContext, "database">;
 
 export const DAY_MS = 86_400_000;
 
-export type HealthDay = {
-  /** UTC midnight, ms. */
-  dayStartMs: number;
+/** Why orders were skipped on purpose, as stored (decision 0015), plus the shop's off switch. */
+export const SKIP_REASONS = ["no_consent", "no_consent_unknown", "test_order", "no_shopper_not_sent", "paid_too_late", "turned_off"] as const;
+export type SkipReasonKey = (typeof SKIP_REASONS)[number];
+
+export type HealthCounts = {
+  /** Orders Tandem received (every kind, test orders included). */
   paidOrders: number;
   delivered: number;
+  /** Orders skipped on purpose, by reason. */
+  skipped: Record<SkipReasonKey, number>;
+  /** Pending, retrying or waiting for setup. */
+  onTheWay: number;
+  needsAttention: number;
+  failed: number;
   /** Orders whose event id came from the note attribute or checkout token: a browser twin was possible. */
   withBrowserTwin: number;
   /** Orders mapped to an event (not skipped): the denominator of match-key coverage. */
@@ -24,7 +35,7 @@ export type HealthDay = {
   matchKeys: Record<ChartedMatchKey, number>;
   /** Orders whose event id belonged to another order: sent under their own id (decision 0015). */
   collisions: number;
-  /** Test orders (test: true, Bogus gateway): recorded, never sent. */
+  /** Test orders (test: true, Bogus gateway): recorded, never sent. Shopify's count leaves them out too. */
   testOrders: number;
   /** Orders with no shopper present (subscription renewals, app-created orders). */
   noShopper: number;
@@ -32,82 +43,104 @@ export type HealthDay = {
   latePayments: number;
 };
 
-export type HealthSummary = {
-  days: HealthDay[];
-  totals: Omit<HealthDay, "dayStartMs">;
+export type HealthDay = HealthCounts & { /** The day's start in the shop's time zone, ms. */ dayStartMs: number };
+
+/** Shopify's count of paid, non-test orders in the period, or why it is unknown. */
+export type ReferenceCount = { kind: "count"; count: number; exact: boolean } | { kind: "unavailable"; detail: string };
+
+/** Asks Shopify how many paid orders were created in [fromMs, toMs) (app/shopify/order-count.server.ts). */
+export type CountPaidOrders = (fromMs: number, toMs: number) => Promise<ReferenceCount>;
+
+export type Reconciliation = {
+  /** The reference: Shopify's count, else (when unavailable) the real orders Tandem received. */
+  reference: number;
+  source: "shopify" | "received";
+  shopifyDetail: string | null;
+  /** Real orders (not test orders) Tandem received. */
+  received: number;
+  /** Delivered plus skipped on purpose (test orders left out: Shopify does not count them). */
+  accountedFor: number;
+  /** Shopify counted them, Tandem never received them: a missing or broken webhook subscription. */
+  notReceived: number;
 };
 
-const ORDER_KEY = sql`coalesce(order_id, event_id)`;
+export type HealthSummary = {
+  startMs: number;
+  endMs: number;
+  days: HealthDay[];
+  totals: HealthCounts;
+  reconciliation: Reconciliation;
+};
 
-function distinctWhere(condition: RawBuilder<unknown>): RawBuilder<number> {
-  return sql<number>`count(distinct case when ${condition} then ${ORDER_KEY} end)`;
+function emptyCounts(): HealthCounts {
+  return {
+    paidOrders: 0,
+    delivered: 0,
+    skipped: Object.fromEntries(SKIP_REASONS.map((reason) => [reason, 0])) as Record<SkipReasonKey, number>,
+    onTheWay: 0,
+    needsAttention: 0,
+    failed: 0,
+    withBrowserTwin: 0,
+    mappedOrders: 0,
+    matchKeys: Object.fromEntries(CHARTED_MATCH_KEYS.map((key) => [key, 0])) as Record<ChartedMatchKey, number>,
+    collisions: 0,
+    testOrders: 0,
+    noShopper: 0,
+    latePayments: 0,
+  };
 }
 
-function emptyKeys(): Record<ChartedMatchKey, number> {
-  return Object.fromEntries(CHARTED_MATCH_KEYS.map((key) => [key, 0])) as Record<ChartedMatchKey, number>;
-}
-
-export async function healthSummary(deps: Deps, shop: string, days: number, nowMs: number): Promise<HealthSummary> {
-  const todayStart = Math.floor(nowMs / DAY_MS) * DAY_MS;
-  const startMs = todayStart - (days - 1) * DAY_MS;
-  // Literals, not parameters: the engine then does integer arithmetic on both sides (no float buckets).
-  const dayIndex = sql<number>`cast((created_at - ${sql.lit(startMs)}) / ${sql.lit(DAY_MS)} as integer)`;
-  const rows = await deps.database.db
-    .selectFrom("deliveries")
-    .select([
-      dayIndex.as("day"),
-      sql<number>`count(distinct ${ORDER_KEY})`.as("paid"),
-      distinctWhere(sql`status = 'sent'`).as("delivered"),
-      distinctWhere(sql`provenance in ('note_attribute', 'checkout_token')`).as("twin"),
-      distinctWhere(sql`status <> 'skipped'`).as("mapped"),
-      distinctWhere(sql`provenance = 'collision'`).as("collisions"),
-      distinctWhere(sql`status = 'skipped' and status_reason = 'test_order'`).as("test_orders"),
-      distinctWhere(sql`order_kind = 'no_shopper'`).as("no_shopper"),
-      distinctWhere(sql`order_kind in ('late_payment', 'very_late_payment')`).as("late"),
-      ...CHARTED_MATCH_KEYS.map((key) => distinctWhere(sql`status <> 'skipped' and match_keys like ${`%"${key}"%`}`).as(`k_${key}`)),
-    ])
-    .where("shop", "=", shop)
-    // Orders with no shopper present may be sent as RecurringPurchase (decision 0015): still paid orders.
-    .where("event_name", "in", ["Purchase", "RecurringPurchase"])
-    .where("created_at", ">=", startMs)
-    .where("created_at", "<", todayStart + DAY_MS)
-    .groupBy(dayIndex)
-    .execute();
-
-  const byDay = new Map<number, Record<string, unknown>>(rows.map((row) => [Number(row.day), row as Record<string, unknown>]));
-  const series: HealthDay[] = [];
-  for (let index = 0; index < days; index += 1) {
-    const row = byDay.get(index);
-    const matchKeys = emptyKeys();
-    for (const key of CHARTED_MATCH_KEYS) matchKeys[key] = Number(row?.[`k_${key}`] ?? 0);
-    series.push({
-      dayStartMs: startMs + index * DAY_MS,
-      paidOrders: Number(row?.paid ?? 0),
-      delivered: Number(row?.delivered ?? 0),
-      withBrowserTwin: Number(row?.twin ?? 0),
-      mappedOrders: Number(row?.mapped ?? 0),
-      matchKeys,
-      collisions: Number(row?.collisions ?? 0),
-      testOrders: Number(row?.test_orders ?? 0),
-      noShopper: Number(row?.no_shopper ?? 0),
-      latePayments: Number(row?.late ?? 0),
-    });
+function addTo(target: HealthCounts, source: HealthCounts): void {
+  for (const key of ["paidOrders", "delivered", "onTheWay", "needsAttention", "failed", "withBrowserTwin", "mappedOrders", "collisions", "testOrders", "noShopper", "latePayments"] as const) {
+    target[key] += source[key];
   }
-  return { days: series, totals: sumDays(series) };
+  for (const reason of SKIP_REASONS) target.skipped[reason] += source.skipped[reason];
+  for (const key of CHARTED_MATCH_KEYS) target.matchKeys[key] += source.matchKeys[key];
 }
 
-function sumDays(series: HealthDay[]): Omit<HealthDay, "dayStartMs"> {
-  const totals = { paidOrders: 0, delivered: 0, withBrowserTwin: 0, mappedOrders: 0, matchKeys: emptyKeys(), collisions: 0, testOrders: 0, noShopper: 0, latePayments: 0 };
-  for (const day of series) {
-    totals.collisions += day.collisions;
-    totals.testOrders += day.testOrders;
-    totals.noShopper += day.noShopper;
-    totals.latePayments += day.latePayments;
-    totals.paidOrders += day.paidOrders;
-    totals.delivered += day.delivered;
-    totals.withBrowserTwin += day.withBrowserTwin;
-    totals.mappedOrders += day.mappedOrders;
-    for (const key of CHARTED_MATCH_KEYS) totals.matchKeys[key] += day.matchKeys[key];
+function skipReasonKey(reason: string | null): SkipReasonKey {
+  if (reason !== null && (SKIP_REASONS as readonly string[]).includes(reason)) return reason as SkipReasonKey;
+  // The ingest's sentence for a shop with tracking off; any other skip is counted with it as "turned off".
+  return "turned_off";
+}
+
+export function reconcile(totals: HealthCounts, shopify: ReferenceCount): Reconciliation {
+  const received = totals.paidOrders - totals.testOrders;
+  const accountedFor = totals.delivered + SKIP_REASONS.filter((reason) => reason !== "test_order").reduce((sum, reason) => sum + totals.skipped[reason], 0);
+  if (shopify.kind === "count") {
+    return { reference: shopify.count, source: "shopify", shopifyDetail: shopify.exact ? null : "Shopify's count is an estimate", received, accountedFor, notReceived: Math.max(0, shopify.count - received) };
   }
-  return totals;
+  return { reference: received, source: "received", shopifyDetail: shopify.detail, received, accountedFor, notReceived: 0 };
+}
+
+export async function healthSummary(deps: Deps, shop: string, days: number, nowMs: number, options: { timeZone?: string; countPaidOrders?: CountPaidOrders } = {}): Promise<HealthSummary> {
+  const bounds = zonedDayBounds(nowMs, days, options.timeZone ?? "UTC");
+  const startMs = bounds[0] ?? nowMs;
+  const endMs = bounds.at(-1) ?? nowMs;
+  const [outcomes, shopify] = await Promise.all([
+    readOrderOutcomes(deps.database, { shop, bounds, matchKeys: CHARTED_MATCH_KEYS }),
+    options.countPaidOrders ? options.countPaidOrders(startMs, endMs) : Promise.resolve<ReferenceCount>({ kind: "unavailable", detail: "not asked" }),
+  ]);
+  const series: HealthDay[] = bounds.slice(0, -1).map((dayStartMs) => ({ ...emptyCounts(), dayStartMs }));
+  for (const group of outcomes) {
+    const day = series[group.day];
+    if (day === undefined) continue;
+    const n = group.orders;
+    day.paidOrders += n;
+    if (group.best === "sent") day.delivered += n;
+    else if (group.best === "skipped") day.skipped[skipReasonKey(group.skipReason)] += n;
+    else if (group.best === "on_the_way") day.onTheWay += n;
+    else if (group.best === "needs_attention") day.needsAttention += n;
+    else day.failed += n;
+    if (group.best === "skipped" && group.skipReason === "test_order") day.testOrders += n;
+    day.withBrowserTwin += group.twin;
+    day.mappedOrders += group.mapped;
+    day.collisions += group.collisions;
+    day.noShopper += group.noShopper;
+    day.latePayments += group.late;
+    for (const key of CHARTED_MATCH_KEYS) day.matchKeys[key] += group.keys[key] ?? 0;
+  }
+  const totals = emptyCounts();
+  for (const day of series) addTo(totals, day);
+  return { startMs, endMs, days: series, totals, reconciliation: reconcile(totals, shopify) };
 }

@@ -12,10 +12,13 @@ type LinkLikeComponentProps = ComponentProps<NonNullable<ComponentProps<typeof P
 
 export const APP_BRIDGE_URL = "https://cdn.shopify.com/shopifycloud/app-bridge.js";
 
-const RemixLink = forwardRef<HTMLAnchorElement, LinkLikeComponentProps>(function RemixLink({ url, external, children, ...rest }, ref) {
+// Polaris hands the link component `target: undefined` (and `rel: undefined`) when no target was asked for, so
+// those props are read, not spread over ours: spreading them last dropped `target="_top"` and an absolute link
+// (the theme editor's) then opened inside the app's iframe, where the admin refuses to be framed.
+const RemixLink = forwardRef<HTMLAnchorElement, LinkLikeComponentProps>(function RemixLink({ url, external, children, target, rel, ...rest }, ref) {
   if (external || /^https?:\/\//.test(url)) {
     return (
-      <a ref={ref} href={url} target="_top" rel="noopener noreferrer" {...rest}>
+      <a ref={ref} {...rest} href={url} target={typeof target === "string" && target !== "" ? target : "_top"} rel={typeof rel === "string" && rel !== "" ? rel : "noopener noreferrer"}>
         {children}
       </a>
     );

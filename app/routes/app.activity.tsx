@@ -1,24 +1,26 @@
+import { useState } from "react";
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
-import { Form, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
-import { Banner, BlockStack, Button, Card, InlineStack, Layout, Page, Pagination, Select, Text } from "@shopify/polaris";
+import { Form, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
+import { Banner, BlockStack, Button, Card, InlineStack, Layout, Page, Pagination, Spinner, Text } from "@shopify/polaris";
 import { getAppContext } from "../context.server";
 import { authenticate } from "../shopify.server";
-import { listActivity, parseRedrivable, parseStatus, redriveActivity } from "../admin/activity.server";
+import { listActivity, parseActivityParams, parseRedrivable, redriveActivity, type ActivityFilterForm } from "../admin/activity.server";
 import { readAttention } from "../admin/attention.server";
-import { ALL_DELIVERY_STATUSES } from "../db/outbox-types";
-import { ActivityTable, STATUS_LABEL } from "../components/activity-table";
+import { readShopTimeZone } from "../admin/shop-format.server";
+import { NOUN } from "../admin/format";
+import { ActivityFilters } from "../components/activity-filters";
+import { ActivityTable } from "../components/activity-table";
 import { AttentionBanner } from "../components/attention-banner";
+import { ExportButton } from "../components/export-button";
+import { useFormat } from "../components/format-context";
 
 export async function loader({ request }: LoaderFunctionArgs) {
-  const { session } = await authenticate.admin(request);
+  const { admin, session } = await authenticate.admin(request);
   const context = await getAppContext();
-  const params = new URL(request.url).searchParams;
-  const status = parseStatus(params.get("status"));
-  const [page, attention] = await Promise.all([
-    listActivity(context, { shop: session.shop, status, cursor: params.get("after") }),
-    readAttention(context, session.shop),
-  ]);
-  return { page, attention, status: status ?? "" };
+  const timeZone = await readShopTimeZone(admin.graphql, session.shop, Date.now());
+  const { query, form } = parseActivityParams(session.shop, new URL(request.url).searchParams, timeZone);
+  const [page, attention] = await Promise.all([listActivity(context, query), readAttention(context, session.shop)]);
+  return { page, attention, filters: form, shop: session.shop };
 }
 
 export async function action({ request }: ActionFunctionArgs) {
@@ -35,16 +37,25 @@ function previousCursor(trail: string[]): string {
   return previous === "0" ? "" : previous;
 }
 
-const FILTERS = [{ label: "All statuses", value: "" }, ...ALL_DELIVERY_STATUSES.map((status) => ({ label: STATUS_LABEL[status].label, value: status }))];
+function filterParams(filters: ActivityFilterForm): Record<string, string> {
+  return Object.fromEntries(Object.entries(filters).filter(([, value]) => value !== ""));
+}
 
 export default function Activity() {
-  const { page, attention, status } = useLoaderData<typeof loader>();
+  const { page, attention, filters, shop } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
+  const navigation = useNavigation();
+  const format = useFormat();
   const [params, setParams] = useSearchParams();
+  const [exportError, setExportError] = useState<string | null>(null);
   // History of cursors lives in the URL's "trail" so Previous works without OFFSET.
   const trail = (params.get("trail") ?? "").split(".").filter(Boolean);
   const go = (next: Record<string, string>) => setParams(Object.fromEntries(Object.entries(next).filter(([, v]) => v !== "")));
   const after = params.get("after") ?? "";
+  const loading = navigation.state === "loading" && navigation.location.pathname === "/app/activity";
+  const submitting = (status: string) => navigation.state !== "idle" && navigation.formMethod === "POST" && navigation.formData?.get("status") === status;
+  const filtered = Object.values(filters).some((value) => value !== "");
+  const exportHref = `/app/activity/export?${new URLSearchParams(filterParams(filters)).toString()}`;
 
   return (
     <Page title="Activity" backAction={{ content: "Home", url: "/app" }}>
@@ -53,38 +64,54 @@ export default function Activity() {
           <BlockStack gap="400">
             <AttentionBanner reason={attention.reason} paused={attention.paused} pixels={attention.pixels} />
             {result ? (
-              <Banner tone={result.error ? "critical" : "success"} title={result.error ?? `${result.redriven} event(s) queued to send again`} />
+              <Banner
+                tone={result.error ? "critical" : "success"}
+                title={result.error ?? `${format.count(result.redriven, NOUN.event)} queued to send again`}
+              />
             ) : null}
+            {exportError ? <Banner tone="critical" title={exportError} onDismiss={() => setExportError(null)} /> : null}
             <Card>
-              <BlockStack gap="300">
-                <InlineStack align="space-between" blockAlign="end" gap="300">
-                  <div style={{ minWidth: 220 }}>
-                    <Select label="Status" options={FILTERS} value={status} onChange={(value) => go({ status: value })} />
-                  </div>
+              <BlockStack gap="400">
+                <ActivityFilters key={JSON.stringify(filters)} initial={filters} loading={loading} onApply={(next) => go(filterParams(next))} />
+                <InlineStack align="space-between" blockAlign="center" gap="200">
                   <InlineStack gap="200">
-                    {(["dead", "needs_attention"] as const).map((redrivable) => (
-                      <Form method="post" key={redrivable}>
-                        <input type="hidden" name="status" value={redrivable} />
-                        <Button submit disabled={(redrivable === "dead" ? attention.dead : attention.paused) === 0}>
-                          {redrivable === "dead" ? `Retry failed (${attention.dead})` : `Retry needs attention (${attention.paused})`}
-                        </Button>
-                      </Form>
-                    ))}
+                    {(["dead", "needs_attention"] as const).map((redrivable) => {
+                      const count = redrivable === "dead" ? attention.dead : attention.paused;
+                      return (
+                        <Form method="post" key={redrivable}>
+                          <input type="hidden" name="status" value={redrivable} />
+                          <Button submit disabled={count === 0} loading={submitting(redrivable)}>
+                            {redrivable === "dead" ? `Retry failed (${format.number(count)})` : `Retry needs attention (${format.number(count)})`}
+                          </Button>
+                        </Form>
+                      );
+                    })}
                   </InlineStack>
+                  <ExportButton href={exportHref} label={filtered ? "Export these as CSV" : "Export CSV"} onError={setExportError} />
                 </InlineStack>
-                {page.rows.length === 0 ? (
-                  <Text as="p" tone="subdued">
-                    No events {status ? "with this status" : "yet"}.
-                  </Text>
-                ) : (
-                  <ActivityTable rows={page.rows} />
-                )}
+                <div aria-busy={loading} aria-live="polite">
+                  {loading ? (
+                    <InlineStack gap="200" blockAlign="center">
+                      <Spinner size="small" accessibilityLabel="Loading events" />
+                      <Text as="span" tone="subdued">
+                        Loading…
+                      </Text>
+                    </InlineStack>
+                  ) : null}
+                  {page.rows.length === 0 ? (
+                    <Text as="p" tone="subdued">
+                      {filtered ? "No events match these filters." : "No events yet. Each paid order appears here as it is sent to Meta."}
+                    </Text>
+                  ) : (
+                    <ActivityTable rows={page.rows} shop={shop} />
+                  )}
+                </div>
                 <InlineStack align="center">
                   <Pagination
-                    hasPrevious={after !== ""}
-                    onPrevious={() => go({ status, after: previousCursor(trail), trail: trail.slice(0, -1).join(".") })}
-                    hasNext={page.nextCursor !== null}
-                    onNext={() => go({ status, after: page.nextCursor ?? "", trail: [...trail, after || "0"].join(".") })}
+                    hasPrevious={after !== "" && !loading}
+                    onPrevious={() => go({ ...filterParams(filters), after: previousCursor(trail), trail: trail.slice(0, -1).join(".") })}
+                    hasNext={page.nextCursor !== null && !loading}
+                    onNext={() => go({ ...filterParams(filters), after: page.nextCursor ?? "", trail: [...trail, after || "0"].join(".") })}
                   />
                 </InlineStack>
               </BlockStack>

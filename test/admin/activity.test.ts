@@ -1,7 +1,9 @@
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { activityPageQuery, decodeCursor, listActivity, redriveActivity } from "../../app/admin/activity.server";
+import { activityPageQuery, allActivity, decodeCursor, listActivity, parseActivityParams, redriveActivity } from "../../app/admin/activity.server";
+import { activityCsvHeader, activityCsvLine } from "../../app/admin/activity-csv";
 import type { AppContext } from "../../app/context.server";
+import { createMaintenance } from "../../app/retention/maintenance.server";
 import { openTestApp } from "../support/app-context";
 
 const SHOP = "busy-shop.myshopify.com";
@@ -27,7 +29,7 @@ beforeAll(async () => {
       order_id: String(index),
       order_name: `#${index}`,
       event_time: Math.floor((START + index * 1000) / 1000),
-      payload: "{}",
+      payload: JSON.stringify({ event_name: "Purchase", custom_data: { value: index % 100, currency: "eur" }, user_data: { em: ["a".repeat(64)] } }),
       match_keys: '["em"]',
       status: status(index),
       status_reason: status(index) === "dead" ? `Meta error 100: bad ${index}` : null,
@@ -66,6 +68,29 @@ describe("listActivity", () => {
     expect(rest.nextCursor).toBeNull();
   });
 
+  it("finds an order by name (with or without #) or id, and only in the shop", async () => {
+    for (const search of ["#4242", "4242"]) {
+      const found = await listActivity(context, { shop: SHOP, order: search });
+      expect(found.rows.map((row) => row.orderName)).toEqual(["#4242"]);
+      expect(found.rows[0]?.value).toEqual({ amount: 42, currency: "EUR" });
+    }
+    expect((await listActivity(context, { shop: OTHER, order: "4242" })).rows).toEqual([]);
+    expect((await listActivity(context, { shop: OTHER, order: String(ROWS + 5) })).rows.map((row) => row.orderId)).toEqual([String(ROWS + 5)]);
+  });
+
+  it("filters by days in the shop's time zone and keeps keyset paging inside the range", async () => {
+    // GIVEN rows one per second from 2026-01-01 00:00 UTC; Tokyo's 2026-01-01 ends at 15:00 UTC
+    const { query, form } = parseActivityParams(SHOP, new URLSearchParams({ from: "2026-01-01", to: "2026-01-01", status: "sent" }), "Asia/Tokyo");
+    expect(form).toEqual({ status: "sent", order: "", from: "2026-01-01", to: "2026-01-01" });
+    expect(query.toMs).toBe(START + 15 * 3_600_000);
+    const first = await listActivity(context, { ...query, limit: 10 });
+    expect(first.rows[0]?.createdAt).toBeLessThan(START + 15 * 3_600_000);
+    const second = await listActivity(context, { ...query, limit: 10, cursor: first.nextCursor });
+    expect(second.rows[0]?.createdAt).toBeLessThan(first.rows.at(-1)?.createdAt ?? 0);
+    // Malformed filters are dropped, never an error.
+    expect(parseActivityParams(SHOP, new URLSearchParams({ from: "2026-02-30", status: "bogus" }), "UTC").form).toEqual({ status: "", order: "", from: "", to: "" });
+  });
+
   it("answers a deep page fast, walking the (shop, created_at) index rather than sorting the table", async () => {
     // EXPLAIN QUERY PLAN of the real page query, its values inlined.
     const compiled = activityPageQuery(context, { shop: SHOP, cursor: `${START + 50_000_000}_50000` }).compile();
@@ -84,10 +109,36 @@ describe("listActivity", () => {
   });
 });
 
+describe("the CSV export", () => {
+  it("has ids, statuses, values and key names, never the hashed customer data, and defuses formulas", async () => {
+    const rows: string[] = [];
+    for await (const page of allActivity(context, { shop: SHOP, order: "#4242" })) rows.push(...page.map(activityCsvLine));
+    expect(activityCsvHeader()).toMatch(/^received_at,order_name,order_id,/);
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toContain(",#4242,4242,Purchase,evt_4242,");
+    expect(rows[0]).toContain(",Sent,,,42,EUR,1234567890,Email,");
+    expect(rows.join("")).not.toContain("a".repeat(64));
+    const first = (await listActivity(context, { shop: SHOP, order: "#4242" })).rows[0];
+    if (!first) throw new Error("row missing");
+    expect(activityCsvLine({ ...first, orderName: "=HYPERLINK(1)", statusReason: 'Meta said "no", twice' })).toContain(`'=HYPERLINK(1),`);
+    expect(activityCsvLine({ ...first, statusReason: 'Meta said "no", twice' })).toContain('"Meta said ""no"", twice"');
+  });
+
+  it("walks every page of a filter", async () => {
+    let count = 0;
+    for await (const page of allActivity(context, { shop: SHOP, status: "needs_attention" }, 37)) count += page.length;
+    expect(count).toBe(200);
+  });
+});
+
 describe("redriveActivity", () => {
   it("requeues only the shop's failed rows and leaves others alone", async () => {
+    // GIVEN the admin queues the redrive (a maintenance job, decision 0020), WHEN the maintenance loop runs it
     const count = await redriveActivity(context, SHOP, "dead", START);
     expect(count).toBe(100);
+    const maintenance = createMaintenance({ database: context.database, logger: { info: () => {}, warn: () => {} }, owner: "activity-test", gapMs: 0 });
+    expect(await maintenance.runJobs()).toBe(1);
+    // THEN the shop's failed rows are pending again, and nothing else moved
     const left = await context.outbox.countByStatus(SHOP);
     expect(left.dead).toBe(0);
     expect(left.pending).toBe(100);
