@@ -2,6 +2,7 @@ import type { Database } from "../db/connection.server";
 import { CHUNK_ROWS, deleteOrdersChunk, deleteShopChunk, forEachSpan, redriveSpan, type ShopTable } from "../db/bulk-writes.server";
 import { createMaintenanceJobs, JOB_KIND, type MaintenanceJob, type MaintenanceJobs } from "../db/maintenance-jobs.server";
 import { gatherDataRequest } from "./data-request-report.server";
+import { createOrderAdjustments } from "../db/order-adjustments.server";
 
 // Carries out queued bulk work (decision 0020) in chunks of at most CHUNK_ROWS rows, one short statement
 // each, yielding between chunks — and waiting while the process (or its web process) has webhooks in
@@ -72,6 +73,13 @@ export function createMaintenance(options: MaintenanceOptions): Maintenance {
     for (const table of ["deliveries", "order_events", "webhook_receipts", "data_requests"] as const) {
       deleted[table] = await drainShopTable(job, table, shop);
     }
+    // Cancellations and refunds recorded for the shop's orders (decision 0024).
+    const adjustments = createOrderAdjustments(database);
+    deleted.order_adjustments = 0;
+    for (let n = CHUNK_ROWS; n === CHUNK_ROWS; await between()) {
+      n = await adjustments.deleteShopChunk(shop, CHUNK_ROWS);
+      deleted.order_adjustments += n;
+    }
     // Nothing naming the shop stays behind, not even this job.
     await jobs.purge({ shop, exceptId: job.id });
     return deleted;
@@ -86,11 +94,18 @@ export function createMaintenance(options: MaintenanceOptions): Maintenance {
       await jobs.progress(job.id, n, now(), leaseMs);
       await between();
     }
+    // The cancellations and refunds recorded for those orders (decision 0024).
+    const adjustments = createOrderAdjustments(database);
+    let orderAdjustments = 0;
+    for (let start = 0; start < orderIds.length; start += CHUNK_ROWS) {
+      orderAdjustments += await adjustments.deleteOrders(shop, orderIds.slice(start, start + CHUNK_ROWS));
+      await between();
+    }
     const customerId = typeof job.args.customerId === "string" ? job.args.customerId : null;
     if (customerId !== null) {
       await database.db.deleteFrom("data_requests").where("shop", "=", shop).where("customer_id", "=", customerId).execute();
     }
-    return { deliveries };
+    return { deliveries, orderAdjustments };
   }
 
   async function redrive(job: MaintenanceJob): Promise<Record<string, number>> {

@@ -1,5 +1,6 @@
 import type { Database } from "../db/connection.server";
 import {
+  CHUNK_ROWS,
   deleteFinishedSpan,
   deleteOldClaimsChunk,
   deleteOldReceiptsChunk,
@@ -8,6 +9,7 @@ import {
   purgeFinishedPayloadSpan,
   spanAllNewerThan,
 } from "../db/bulk-writes.server";
+import { createOrderAdjustments } from "../db/order-adjustments.server";
 
 // What retention keeps (docs/decisions/0007, 0020).
 // - Privacy window: a row created more than Meta's 7-day window plus one day ago can never be sent. Its hashed
@@ -15,7 +17,8 @@ import {
 //   retrying, held, needs attention) becomes dead, "too old", with what it was waiting for in the reason.
 // - The hashed payload of a finished row goes sooner if RETENTION_PAYLOAD_DAYS is shorter than that window.
 // - The row itself (status, reason, fbtrace_id, order id — no personal data) answers "did this order reach
-//   Meta?" in Activity and goes after RETENTION_METADATA_DAYS, with the order claims of that age.
+//   Meta?" in Activity and goes after RETENTION_METADATA_DAYS, with the order claims and the recorded
+//   cancellations and refunds (decision 0024) of that age.
 // - Webhook receipts only short-cut Shopify's redeliveries (48 h): RETENTION_PAYLOAD_DAYS.
 // Every step runs in bounded chunks (app/db/bulk-writes.server.ts), yielding between them.
 
@@ -55,6 +58,8 @@ export async function purgeExpired(deps: PurgeDeps, policy: RetentionPolicy, now
     between,
   );
   for (let n = -1; n !== 0; await between()) n = await deleteOldClaimsChunk(database, metadataCutoff);
+  const adjustments = createOrderAdjustments(database);
+  for (let n = -1; n !== 0; await between()) n = await adjustments.deleteOlderThanChunk(metadataCutoff, CHUNK_ROWS);
   for (let n = -1; n !== 0; await between()) {
     n = await deleteOldReceiptsChunk(database, nowMs - policy.payloadDays * DAY_MS);
     result.receiptsDeleted += n;

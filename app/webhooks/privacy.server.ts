@@ -32,7 +32,8 @@ async function deleteSessions(deps: Deps, shop: string): Promise<number> {
 }
 
 /**
- * Sessions and the Meta token go; settings and delivery history stay until shop/redact (48 h later). Bounded
+ * Sessions and the Meta token go; settings and delivery history (recorded cancellations and refunds with it)
+ * stay until shop/redact (48 h later). Bounded
  * work — one shop row and that shop's few sessions — so it stays inline.
  */
 export async function handleAppUninstalled(deps: Deps, shop: string, nowMs: number): Promise<void> {
@@ -49,7 +50,10 @@ function idText(value: number | string | null | undefined): string | null {
   return value === null || value === undefined ? null : String(value).replace(/^.*\//, "");
 }
 
-/** Queues the deletion of the named orders' delivery records and claims; returns the job id (null: nothing named). */
+/**
+ * Queues the deletion of the named orders' delivery records, claims and recorded cancellations and refunds
+ * (decision 0024); returns the job id (null: nothing named).
+ */
 export async function handleCustomersRedact(deps: Deps, shop: string, payload: unknown, nowMs = Date.now()): Promise<number | null> {
   const parsed = CustomerRedact.safeParse(payload);
   const ids = parsed.success ? orderIds(parsed.data.orders_to_redact) : [];
@@ -60,7 +64,10 @@ export async function handleCustomersRedact(deps: Deps, shop: string, payload: u
   return job;
 }
 
-/** Queues the deletion of everything about the shop: settings, token, deliveries, claims, receipts, sessions. */
+/**
+ * Queues the deletion of everything about the shop: settings, token, deliveries, claims, receipts, sessions,
+ * recorded cancellations and refunds.
+ */
 export async function handleShopRedact(deps: Deps, shop: string, nowMs = Date.now()): Promise<number> {
   const job = await createMaintenanceJobs(deps.database).enqueue(JOB_KIND.shopRedact, shop, {}, nowMs);
   deps.logger.info({ shop, job }, "shop/redact: deletion queued");
