@@ -9,11 +9,19 @@ import { startMetaSimulator } from "../test/sim/meta-graph-sim";
 import { createWebhookClient } from "../test/sim/webhook-sender";
 import { numberedOrder, posOrder, withConsent, type OrderPayload } from "../test/fixtures/factories";
 import { playJourney } from "./demo/shopper-journey";
+import { buildQuietly } from "./demo/quiet-build";
 
 const SHOP = "demo-shop.myshopify.com";
 const PIXEL = "1234567890123456";
 const META_TOKEN = "EAADemoCapiToken";
 const SECRET = "demo-app-secret";
+
+console.log("Tandem demo: the server path end to end on this machine — a Meta simulator, no store, no internet");
+// `--build`: build first, quietly (the build's own output appears only if it fails).
+if (process.argv.includes("--build")) {
+  console.log("building the app…");
+  await buildQuietly();
+}
 
 const dir = mkdtempSync(join(tmpdir(), "tandem-demo-"));
 const sim = await startMetaSimulator();
