@@ -82,6 +82,8 @@ export type ServerOptions = {
 
 // Defaults sized for Shopify, which sends a webhook's headers and its (small) body at once and gives us 5 s to
 // answer: anything slower than this is not Shopify, and holding it would only hold memory (decision 0019).
+const MAX_OTHER_BODY_BYTES = 1024 * 1024;
+
 export const SERVER_DEFAULTS = { host: "127.0.0.1", bodyDeadlineMs: 10_000, headersTimeoutMs: 10_000, requestTimeoutMs: 30_000 };
 
 export async function startServer(port: number, optionsOrBuildPath: ServerOptions | string = {}) {
@@ -133,6 +135,10 @@ export async function startServer(port: number, optionsOrBuildPath: ServerOption
       if ((req.method === "GET" || req.method === "HEAD") && serveStatic(req, res)) return;
       const webhookRoute = webhooks.match(req);
       if (webhookRoute) return void intake(webhookRoute, req, res);
+      // The admin's forms are a few KB; nothing else posts here. A declared body over 1 MB is not read.
+      if (Number(req.headers["content-length"] ?? 0) > MAX_OTHER_BODY_BYTES) {
+        return void res.writeHead(413, { "Content-Type": "text/plain", Connection: "close" }).end("payload too large", () => req.socket.destroy());
+      }
       const controller = new AbortController();
       res.on("close", () => {
         if (!res.writableFinished) controller.abort();

@@ -153,6 +153,14 @@ describe("a webhook body is read only when the headers say it could be real", ()
   });
 });
 
+describe("other routes", () => {
+  it("refuses a declared body over 1 MB with 413 before reading it", async () => {
+    const answer = await rawRequest(`POST /app/settings HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: ${2 * MB}\r\n\r\n`);
+    expect(answer.status).toBe(413);
+    expect(answer.closed).toBe(true);
+  });
+});
+
 describe("the byte budget", () => {
   it("answers 503 + Connection: close past the large-body share, still takes real webhooks, and frees what it held", async () => {
     // GIVEN two forged 5 MB bodies whose senders stall after the headers (10 MB of the 12 MB large share)
