@@ -1,7 +1,9 @@
 import type { AppContext } from "../context.server";
 import { readActivity, selectActivity, type ActivityFilter } from "../db/activity-reads.server";
+import { createOrderAdjustments } from "../db/order-adjustments.server";
 import { ALL_DELIVERY_STATUSES, UNCONFIGURED_DESTINATION, type DeliveryStatus } from "../db/outbox-types";
 import { queueRedrive } from "../shops/redrive.server";
+import type { ActivityAdjustment } from "./adjustment-words";
 import { nextCivilDayStart, parseZonedDate } from "./zoned-days";
 
 // The activity log: newest first, keyset-paginated on (created_at, id) — page 2,000 costs what page 1 costs —
@@ -32,6 +34,8 @@ export type ActivityRow = {
   resentAt: number | null;
   createdAt: number;
   sentAt: number | null;
+  /** The order's recorded cancellation and refunds, oldest first (decision 0024). */
+  adjustments: ActivityAdjustment[];
 };
 
 export type ActivityPage = { rows: ActivityRow[]; nextCursor: string | null };
@@ -128,7 +132,13 @@ export async function listActivity(deps: Deps, query: ActivityQuery): Promise<Ac
     resentAt: record.resent_at,
     createdAt: record.created_at,
     sentAt: record.sent_at,
+    adjustments: [],
   }));
+  // One more indexed read for the page's orders: their cancellations and refunds (decision 0024).
+  const adjustments = await createOrderAdjustments(deps.database).listForOrders(query.shop, rows.flatMap((row) => (row.orderId ? [row.orderId] : [])));
+  for (const row of rows) {
+    row.adjustments = (adjustments.get(row.orderId ?? "") ?? []).map(({ kind, amount, currency, reason, occurredAt, purchase }) => ({ kind, amount, currency, reason, occurredAt, purchase }));
+  }
   const last = rows.at(-1);
   return { rows, nextCursor: records.length > limit && last !== undefined ? encodeCursor(last) : null };
 }

@@ -1,5 +1,7 @@
 import type { AppContext } from "../context.server";
 import { readOrderOutcomes } from "../db/health-reads.server";
+import { createOrderAdjustments, type AdjustmentCounts } from "../db/order-adjustments.server";
+import { CANCELLED_BEFORE_SENDING } from "../db/outbox-cancel.server";
 import { CHARTED_MATCH_KEYS, type ChartedMatchKey } from "./health-metrics";
 import { zonedDayBounds } from "./zoned-days";
 
@@ -14,8 +16,8 @@ type Deps = Pick<AppContext, "database">;
 
 export const DAY_MS = 86_400_000;
 
-/** Why orders were skipped on purpose, as stored (decision 0015), plus the shop's off switch. */
-export const SKIP_REASONS = ["no_consent", "no_consent_unknown", "test_order", "no_shopper_not_sent", "paid_too_late", "turned_off"] as const;
+/** Why orders were skipped on purpose, as stored (decision 0015), cancellations before sending (0024), and the shop's off switch. */
+export const SKIP_REASONS = ["no_consent", "no_consent_unknown", "test_order", "no_shopper_not_sent", "paid_too_late", "cancelled_before_sending", "turned_off"] as const;
 export type SkipReasonKey = (typeof SKIP_REASONS)[number];
 
 export type HealthCounts = {
@@ -70,6 +72,8 @@ export type HealthSummary = {
   days: HealthDay[];
   totals: HealthCounts;
   reconciliation: Reconciliation;
+  /** Orders cancelled, and orders refunded, in the period (decision 0024): recorded, never sent to Meta. */
+  adjustments: AdjustmentCounts;
 };
 
 function emptyCounts(): HealthCounts {
@@ -99,6 +103,7 @@ function addTo(target: HealthCounts, source: HealthCounts): void {
 }
 
 function skipReasonKey(reason: string | null): SkipReasonKey {
+  if (reason === CANCELLED_BEFORE_SENDING) return "cancelled_before_sending";
   if (reason !== null && (SKIP_REASONS as readonly string[]).includes(reason)) return reason as SkipReasonKey;
   // The ingest's sentence for a shop with tracking off; any other skip is counted with it as "turned off".
   return "turned_off";
@@ -117,9 +122,10 @@ export async function healthSummary(deps: Deps, shop: string, days: number, nowM
   const bounds = zonedDayBounds(nowMs, days, options.timeZone ?? "UTC");
   const startMs = bounds[0] ?? nowMs;
   const endMs = bounds.at(-1) ?? nowMs;
-  const [outcomes, shopify] = await Promise.all([
+  const [outcomes, shopify, adjustments] = await Promise.all([
     readOrderOutcomes(deps.database, { shop, bounds, matchKeys: CHARTED_MATCH_KEYS }),
     options.countPaidOrders ? options.countPaidOrders(startMs, endMs) : Promise.resolve<ReferenceCount>({ kind: "unavailable", detail: "not asked" }),
+    createOrderAdjustments(deps.database).countInPeriod(shop, startMs, endMs),
   ]);
   const series: HealthDay[] = bounds.slice(0, -1).map((dayStartMs) => ({ ...emptyCounts(), dayStartMs }));
   for (const group of outcomes) {
@@ -142,5 +148,5 @@ export async function healthSummary(deps: Deps, shop: string, days: number, nowM
   }
   const totals = emptyCounts();
   for (const day of series) addTo(totals, day);
-  return { startMs, endMs, days: series, totals, reconciliation: reconcile(totals, shopify) };
+  return { startMs, endMs, days: series, totals, reconciliation: reconcile(totals, shopify), adjustments };
 }

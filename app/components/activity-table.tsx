@@ -1,6 +1,7 @@
 import { useEffect, useState } from "react";
 import { Badge, Button, Text } from "@shopify/polaris";
 import type { ActivityRow } from "../admin/activity.server";
+import { adjustmentInWords } from "../admin/adjustment-words";
 import { ORDER_KIND_WORDS, STATUS_WORDS, reasonInWords } from "../admin/words";
 import { ActivityDetail } from "./activity-detail";
 import { useFormat } from "./format-context";
@@ -51,6 +52,7 @@ function OrderLink({ row, shop }: { row: ActivityRow; shop: string }) {
 }
 
 function StatusCell({ row }: { row: ActivityRow }) {
+  const format = useFormat();
   const reason = reasonInWords(row.statusReason);
   return (
     <span data-status={row.status}>
@@ -65,6 +67,11 @@ function StatusCell({ row }: { row: ActivityRow }) {
           <span data-order-kind={row.orderKind}>{ORDER_KIND_WORDS[row.orderKind] ?? row.orderKind}</span>
         </Text>
       ) : null}
+      {row.adjustments.map((adjustment, index) => (
+        <Text as="p" tone="subdued" variant="bodySm" key={`adjustment-${index}`}>
+          <span data-adjustment={adjustment.kind}>{adjustmentInWords(adjustment, format)}</span>
+        </Text>
+      ))}
     </span>
   );
 }

@@ -9,6 +9,7 @@ const SKIP_WORDS: Record<SkipReasonKey, string> = {
   test_order: "Test orders",
   no_shopper_not_sent: "No shopper present (not sent, as set)",
   paid_too_late: "Paid after Meta's 7-day window (not sent, as set)",
+  cancelled_before_sending: "Cancelled before its Purchase was sent",
   turned_off: "Tracking turned off",
 };
 
