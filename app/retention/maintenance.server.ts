@@ -1,5 +1,5 @@
 import type { Database } from "../db/connection.server";
-import { CHUNK_ROWS, deleteOrdersChunk, deleteShopChunk, forEachSpan, redriveSpan, type ShopTable } from "../db/bulk-writes.server";
+import { CHUNK_ROWS, chunkRowsFor, deleteOrdersChunk, deleteShopChunk, forEachSpan, redriveSpan, type ShopTable } from "../db/bulk-writes.server";
 import { createMaintenanceJobs, JOB_KIND, type MaintenanceJob, type MaintenanceJobs } from "../db/maintenance-jobs.server";
 import { gatherDataRequest } from "./data-request-report.server";
 import { createOrderAdjustments } from "../db/order-adjustments.server";
@@ -54,11 +54,12 @@ export function createMaintenance(options: MaintenanceOptions): Maintenance {
 
   async function drainShopTable(job: MaintenanceJob, table: ShopTable, shop: string): Promise<number> {
     let total = 0;
+    const limit = chunkRowsFor(database);
     for (;;) {
-      const n = await deleteShopChunk(database, table, shop, CHUNK_ROWS);
+      const n = await deleteShopChunk(database, table, shop, limit);
       total += n;
       if (n > 0) await jobs.progress(job.id, n, now(), leaseMs);
-      if (n < CHUNK_ROWS) return total;
+      if (n < limit) return total;
       await between();
     }
   }
