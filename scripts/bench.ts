@@ -13,6 +13,7 @@ import { forgedFloodScenario } from "./bench/forged-flood";
 import { startAppProcess, startWorkerProcess, type AppProcess } from "./bench/processes";
 import { ms, perSec, printReport, type Row } from "./bench/report";
 import { fmt, mb } from "./bench/stats";
+import { measureRedaction } from "./bench/redaction";
 
 const quick = process.argv.includes("--quick");
 const skipScale = process.argv.includes("--no-scale");
@@ -78,6 +79,8 @@ async function embedded(): Promise<void> {
     progress(`delivery: backlog of ${DELIVERY_PER_SHOP * shops.length} events`);
     const ingestRss = (await app.call({ type: "rss" })) as number;
     const delivery = await measureDelivery(app, sim, databaseUrl, shops, DELIVERY_PER_SHOP, 120_000);
+    // Issue 13: one shop's acks while another shop of 1,000,000 rows is redacted (scripts/bench/redaction.ts).
+    const redaction = await measureRedaction(app, databaseUrl, shops[0] ?? shops.at(-1)!, { rows: quick ? 200_000 : 1_000_000, durationMs: DURATION, section: "embedded: shop/redact of a big shop under load", progress });
     const ratio = closed.perSec / baseClosed.perSec;
     const failures = open200.failed + open1000.failed + closed.failed;
     rows.push(
@@ -98,6 +101,7 @@ async function embedded(): Promise<void> {
       { section, label: "end-to-end lag p50 @ 200/s", value: ms(lag.p50) },
       { section, label: `end-to-end lag p99 @ 200/s (${lag.delivered}/${lag.expected})`, value: ms(lag.p99), budget: "< 2,000 ms", pass: lag.p99 < 2000 && lag.delivered === lag.expected },
       { section, label: `delivery, ${delivery.events} events @ ${META_LATENCY_MS} ms Meta`, value: perSec(delivery.perSec, "events"), budget: "≥ 2,000/s", pass: delivery.perSec >= 2000 },
+      ...redaction,
     );
   } finally {
     const rss = await app.stop();
