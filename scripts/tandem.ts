@@ -5,7 +5,7 @@ import { parseArgs } from "node:util";
 import { parseEnv } from "../app/env.server";
 import { createAppContext, type AppContext } from "../app/context.server";
 import { configureShop } from "../app/shops/configure-shop.server";
-import { redriveDeliveries } from "../app/shops/redrive.server";
+import { redriveWithReasons } from "../app/shops/redrive.server";
 import { normalizeShopDomain } from "../app/shops/shop-domain";
 import { validateSettingsForm } from "../app/admin/settings-form";
 import { parseAlertEmail } from "../app/alerts/alert-email";
@@ -169,8 +169,8 @@ const COMMANDS: Record<string, Command<unknown>> = {
     flags: ["shop", "status"],
     check: (values) => ({ shop: optionalShop(values), status: statusOf(required(values, "status"), REDRIVE_STATUSES) }),
     async run(context, { shop, status }) {
-      const count = await redriveDeliveries(context, { shop, status, nowMs: Date.now() });
-      return { redriven: count };
+      // A shop whose pause still stands is left alone and listed with the reason (decision 0022).
+      return redriveWithReasons(context, { shop, status, nowMs: Date.now() });
     },
   }),
 };

@@ -1,5 +1,6 @@
 import type { AppContext } from "../context.server";
 import type { GraphqlFn } from "../shopify/activate-web-pixel.server";
+import { plainShopPause } from "./pause-words";
 import { detectEmbed, type EmbedState } from "./theme-embed.server";
 import { readWebPixel, type WebPixelState } from "./web-pixel-state.server";
 
@@ -25,7 +26,23 @@ export const FIX_INTENT = { connectWebPixel: "connect_web_pixel" } as const;
 export type FixIntent = (typeof FIX_INTENT)[keyof typeof FIX_INTENT];
 export type ChecklistFix = { label: string; url: string } | { label: string; intent: FixIntent };
 
-export type ChecklistItem = { id: CheckId; state: CheckState; detail: string; fix: ChecklistFix | null };
+/** Where in Meta's tools the merchant finds what a step asks for (first-run path). */
+export type ChecklistHelp = { text: string; url: string };
+
+export type ChecklistItem = { id: CheckId; state: CheckState; detail: string; fix: ChecklistFix | null; help?: ChecklistHelp };
+
+export const EVENTS_MANAGER_URL = "https://business.facebook.com/events_manager2";
+
+// In our words: Events Manager lists datasets under Data sources; a dataset's Settings tab shows its ID and,
+// in its Conversions API section, the link that generates an access token.
+const WHERE_PIXEL_ID: ChecklistHelp = {
+  text: "In Meta Events Manager, open Data sources, pick your dataset (pixel), then Settings: the dataset ID is at the top.",
+  url: EVENTS_MANAGER_URL,
+};
+const WHERE_TOKEN: ChecklistHelp = {
+  text: "In Meta Events Manager, open your dataset's Settings tab and, under Conversions API, choose Generate access token.",
+  url: EVENTS_MANAGER_URL,
+};
 
 export type Checklist = { items: ChecklistItem[]; attention: string | null; complete: boolean };
 
@@ -42,7 +59,7 @@ function pixelItem(state: WebPixelState, pixelIds: string[]): ChecklistItem {
   if (wanted === "") {
     // Saving the first pixel ID in Settings activates the pixel: there is nothing to activate before that.
     const detail = "Not connected yet: it connects when you save your pixel ID.";
-    return { id: CHECK.webPixel, state: "todo", detail, fix: { label: "Save your pixel ID in Settings", url: "/app/settings" } };
+    return { id: CHECK.webPixel, state: "todo", detail, fix: { label: "Save your pixel ID in Settings", url: "/app/settings" }, help: WHERE_PIXEL_ID };
   }
   if (state.kind === "connected" && state.pixelIds === wanted) {
     return { id: CHECK.webPixel, state: "done", detail: `Connected for pixel ${pixelIds.join(", ")}.`, fix: null };
@@ -81,15 +98,21 @@ export async function buildChecklist(deps: Deps, shop: string, graphql: GraphqlF
 
   const tokenItem: ChecklistItem =
     !config?.hasAccessToken
-      ? { id: CHECK.token, state: "todo", detail: "No access token saved.", fix: { label: "Paste a token in Settings", url: "/app/settings" } }
+      ? { id: CHECK.token, state: "todo", detail: "No access token saved.", fix: { label: "Paste a token in Settings", url: "/app/settings" }, help: WHERE_TOKEN }
       : attention !== null
-        ? { id: CHECK.token, state: "todo", detail: `Meta refused it: ${attention}`, fix: { label: "Replace the token in Settings", url: "/app/settings" } }
+        ? { id: CHECK.token, state: "todo", detail: plainShopPause(attention), fix: { label: "Replace the token in Settings", url: "/app/settings" }, help: WHERE_TOKEN }
         : { id: CHECK.token, state: "done", detail: "Saved, and Meta has not refused it.", fix: null };
 
+  // Only a real order completes this step: a test event never does, so none is offered here.
   const purchaseItem: ChecklistItem =
     sentAt !== null
       ? { id: CHECK.firstPurchase, state: "done", detail: "Meta has received a purchase from this store.", fix: null }
-      : { id: CHECK.firstPurchase, state: "todo", detail: "No purchase has reached Meta yet.", fix: { label: "Send a test event from Settings", url: "/app/settings" } };
+      : {
+          id: CHECK.firstPurchase,
+          state: "todo",
+          detail: "Waiting for the first paid order: this step completes when Meta receives its purchase. Test events do not count.",
+          fix: null,
+        };
 
   const items = [pixelItem(pixel, pixelIds), embedItem(embed, shop, deps.env.SHOPIFY_API_KEY), tokenItem, purchaseItem];
   return { items, attention, complete: items.every((item) => item.state === "done") };

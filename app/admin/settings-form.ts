@@ -25,7 +25,7 @@ export type SettingsValidation = { ok: true; patch: ShopConfigPatch } | { ok: fa
 // Dataset ids in Events Manager are all digits (15–16 today); allow a wider range rather than guess the future.
 const PIXEL_ID = /^\d{6,20}$/;
 // Meta's codes look like TEST12345; accept any short token-like string so a new format is not rejected.
-const TEST_EVENT_CODE = /^[A-Za-z0-9_-]{1,64}$/;
+export const TEST_EVENT_CODE = /^[A-Za-z0-9_-]{1,64}$/;
 
 function splitIds(raw: string): string[] {
   return raw
@@ -120,7 +120,9 @@ export function validateSettingsForm(form: FormData, hasStoredToken: boolean): S
     patch: {
       pixelIds: data.pixelIds,
       ...(data.accessToken !== "" && { accessToken: data.accessToken }),
-      testEventCode: data.testEventCode === "" ? null : data.testEventCode,
+      // The settings page has no test code field (the test card carries its own, decision 0022): a form
+      // without one keeps what is stored.
+      ...(form.has("testEventCode") && { testEventCode: data.testEventCode === "" ? null : data.testEventCode }),
       settings: {
         valueSource: data.valueSource,
         includeShipping: form.has("includeShipping"),

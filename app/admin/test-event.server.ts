@@ -2,16 +2,20 @@ import { randomUUID } from "node:crypto";
 import type { AppContext } from "../context.server";
 import { normalizeEmail } from "../tracking/normalize";
 import { sha256Hex } from "../tracking/sha256";
+import { TEST_EVENT_CODE } from "./settings-form";
 
 // "Send test event": one real Conversions API call per configured pixel, with the shop's stored token and
-// test event code, through the same Graph client the worker uses. The answer is shown as Meta gave it. This
-// is the only sender of test_event_code: the worker never puts the saved code on live events (decision 0016).
+// the test event code typed on the test card (never saved into live settings, decision 0022; a code saved
+// by `tandem shops:configure` is the fallback), through the same Graph client the worker uses. Each answer
+// is one plain sentence, with Meta's answer kept for "details". This is the only sender of test_event_code:
+// the worker never puts a code on live events (decision 0016).
 
 type Deps = Pick<AppContext, "shops" | "client">;
 
 export const TEST_EVENT_PROBLEM = {
   notConfigured: "not_configured",
   noTestCode: "no_test_code",
+  badTestCode: "bad_test_code",
 } as const;
 
 /** Meta's answer for one pixel, with Meta's own field names. */
@@ -49,25 +53,29 @@ export async function buildTestPurchase(opts: { nowMs: number; storefrontUrl: st
   };
 }
 
-export async function sendTestEvent(deps: Deps, shop: string, nowMs: number): Promise<TestEventOutcome> {
+export async function sendTestEvent(deps: Deps, shop: string, nowMs: number, typedCode?: string): Promise<TestEventOutcome> {
   const config = await deps.shops.getShop(shop);
   const token = await deps.shops.getAccessToken(shop);
   if (!config || config.pixelIds.length === 0 || token === null) {
     return { sent: false, problem: TEST_EVENT_PROBLEM.notConfigured, message: "Save a pixel ID and an access token first." };
   }
   // Without a code Meta counts the test Purchase as a real sale; refuse rather than pollute the merchant's data.
-  if (!config.testEventCode) {
+  const testEventCode = typedCode?.trim() || config.testEventCode;
+  if (!testEventCode) {
     return {
       sent: false,
       problem: TEST_EVENT_PROBLEM.noTestCode,
-      message: "Save a test event code from Events Manager → Test events first; without it this Purchase would count as real.",
+      message: "Enter the test event code shown in Events Manager → Test events; without it this Purchase would count as a real sale.",
     };
+  }
+  if (!TEST_EVENT_CODE.test(testEventCode)) {
+    return { sent: false, problem: TEST_EVENT_PROBLEM.badTestCode, message: "A test event code is letters and digits, like TEST12345." };
   }
   const eventId = `test_${randomUUID()}`;
   const event = await buildTestPurchase({ nowMs, storefrontUrl: config.storefrontUrl ?? `https://${shop}`, eventId });
   const answers: TestEventAnswer[] = [];
   for (const pixelId of config.pixelIds) {
-    const result = await deps.client.sendEvents({ pixelId, accessToken: token, events: [event], testEventCode: config.testEventCode });
+    const result = await deps.client.sendEvents({ pixelId, accessToken: token, events: [event], testEventCode });
     answers.push(
       result.ok
         ? { pixelId, ok: true, events_received: result.eventsReceived, fbtrace_id: result.fbtraceId, messages: result.messages }
@@ -83,4 +91,21 @@ export async function sendTestEvent(deps: Deps, shop: string, nowMs: number): Pr
     );
   }
   return { sent: true, eventId, answers };
+}
+
+/** One plain sentence per answer; Meta's own fields stay available behind "details". */
+export function describeTestAnswer(answer: TestEventAnswer): string {
+  if (answer.ok) {
+    return answer.events_received > 0
+      ? `Meta received the test purchase for pixel ${answer.pixelId}. It shows in Events Manager → Test events within a minute.`
+      : `Meta answered for pixel ${answer.pixelId} but received no event.`;
+  }
+  if (answer.code === 190 || (answer.code !== null && answer.code >= 200 && answer.code < 300) || answer.code === 102 || answer.code === 10) {
+    return `Meta refused the access token for pixel ${answer.pixelId}: paste a new token in Settings.`;
+  }
+  if (answer.code === 100 && answer.error_subcode === 33) {
+    return `Meta does not know pixel ${answer.pixelId}, or the token cannot reach it.`;
+  }
+  if (answer.code === null) return `Meta could not be reached for pixel ${answer.pixelId}. Try again in a minute.`;
+  return `Meta refused the test purchase for pixel ${answer.pixelId}.`;
 }

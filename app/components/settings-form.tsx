@@ -1,10 +1,33 @@
-import { useState } from "react";
+import { useEffect, useRef, useState, type ReactNode } from "react";
 import { Form } from "@remix-run/react";
-import { Banner, BlockStack, Button, Card, Checkbox, FormLayout, InlineStack, Select, Text, TextField } from "@shopify/polaris";
+import { BlockStack, Button, Card, Checkbox, FormLayout, InlineStack, Link, Select, Text, TextField } from "@shopify/polaris";
+import { EVENTS_MANAGER_URL } from "../admin/checklist.server";
+import { UnsavedChanges } from "./unsaved-changes";
 import type { FieldErrors } from "../admin/settings-form";
 import type { SettingsView } from "../admin/settings.server";
 
-export type SettingsFormProps = { view: SettingsView; errors: FieldErrors; saving: boolean };
+export type SettingsFormProps = { view: SettingsView; errors: FieldErrors; saving: boolean; onDiscard: () => void };
+
+function Section({ title, description, children }: { title: string; description?: ReactNode; children: ReactNode }) {
+  return (
+    <Card>
+      <BlockStack gap="300">
+        <Text as="h2" variant="headingMd">
+          {title}
+        </Text>
+        {description ? <Text as="p" tone="subdued">{description}</Text> : null}
+        <FormLayout>{children}</FormLayout>
+      </BlockStack>
+    </Card>
+  );
+}
+
+/** The form's fields as posted, minus an empty token field (blank keeps the stored token). */
+function snapshot(form: HTMLFormElement): string {
+  return JSON.stringify(
+    [...new FormData(form).entries()].filter(([name, value]) => !(name === "accessToken" && value === "")).map(([name, value]) => [name, String(value)]),
+  );
+}
 
 const VALUE_SOURCES = [
   { label: "Presentment currency (what the buyer paid in)", value: "presentment" },
@@ -60,14 +83,17 @@ function TokenField({ hasToken, error }: { hasToken: boolean; error: string | un
       value={token}
       onChange={setToken}
       error={error}
-      helpText={hasToken ? "Leave blank to keep the saved token." : "Events Manager → your dataset → Settings → Generate access token."}
+      helpText={
+        hasToken
+          ? "Leave blank to keep the saved token. A new token is checked with Meta before it is saved."
+          : "In Events Manager: your dataset's Settings, Conversions API, Generate access token. It is checked with Meta before it is saved."
+      }
     />
   );
 }
 
-export function SettingsForm({ view, errors, saving }: SettingsFormProps) {
+export function SettingsForm({ view, errors, saving, onDiscard }: SettingsFormProps) {
   const [pixelIds, setPixelIds] = useState(view.pixelIds.join(", "));
-  const [testCode, setTestCode] = useState(view.testEventCode ?? "");
   const [valueSource, setValueSource] = useState<string>(view.settings.valueSource);
   const [includeShipping, setIncludeShipping] = useState(view.settings.includeShipping);
   const [includeTax, setIncludeTax] = useState(view.settings.includeTax);
@@ -79,11 +105,34 @@ export function SettingsForm({ view, errors, saving }: SettingsFormProps) {
   const [contentId, setContentId] = useState<string>(view.settings.contentId);
   const [catalogCountry, setCatalogCountry] = useState(view.settings.catalogCountry);
 
+  const formRef = useRef<HTMLFormElement>(null);
+  const initial = useRef<string | null>(null);
+  const [dirty, setDirty] = useState(false);
+  // Compared after every render: the fields are controlled, so the DOM holds what would be posted.
+  useEffect(() => {
+    if (formRef.current === null) return;
+    const now = snapshot(formRef.current);
+    if (initial.current === null) initial.current = now;
+    setDirty(now !== initial.current);
+  });
+
   return (
-    <Form method="post" replace>
+    <Form method="post" replace ref={formRef} id="settings-form">
       <input type="hidden" name="intent" value="save" />
-      <Card>
-        <FormLayout>
+      <UnsavedChanges dirty={dirty} saving={saving} onSave={() => formRef.current?.requestSubmit()} onDiscard={onDiscard} />
+      <BlockStack gap="400">
+        <Section
+          title="Meta connection"
+          description={
+            <>
+              Both come from{" "}
+              <Link url={EVENTS_MANAGER_URL} target="_blank">
+                Meta Events Manager
+              </Link>
+              : open Data sources, pick your dataset, then its Settings tab.
+            </>
+          }
+        >
           <TextField
             label="Meta pixel (dataset) IDs"
             name="pixelIds"
@@ -91,27 +140,11 @@ export function SettingsForm({ view, errors, saving }: SettingsFormProps) {
             onChange={setPixelIds}
             autoComplete="off"
             error={errors.pixelIds}
-            helpText="One or more, separated by commas. Every pixel receives every event."
+            helpText="The dataset ID at the top of the dataset's Settings tab. Several: separate them with commas; every pixel receives every event."
           />
           <TokenField hasToken={view.hasAccessToken} error={errors.accessToken} />
-          <TextField
-            label="Test event code"
-            name="testEventCode"
-            value={testCode}
-            onChange={setTestCode}
-            autoComplete="off"
-            error={errors.testEventCode}
-            helpText="From Events Manager → Test events. Leave blank in normal operation."
-          />
-          {testCode.trim() !== "" ? (
-            <Banner tone="warning" title="Test events are not dropped">
-              <p>
-                Meta processes events sent with a test event code like any other: they reach Events Manager and are used
-                for targeting and ads measurement. While a code is saved, every purchase is sent with it. Remove it when
-                you are done testing.
-              </p>
-            </Banner>
-          ) : null}
+        </Section>
+        <Section title="What is sent" description="The value and product ids of each purchase. The browser pixel and the server send the same.">
           <Select label="Purchase value" name="valueSource" options={VALUE_SOURCES} value={valueSource} onChange={setValueSource} error={errors.valueSource} />
           <InlineStack gap="400">
             <Checkbox label="Include shipping" name="includeShipping" value="on" checked={includeShipping} onChange={setIncludeShipping} />
@@ -130,7 +163,7 @@ export function SettingsForm({ view, errors, saving }: SettingsFormProps) {
             value={contentId}
             onChange={setContentId}
             error={errors.contentId}
-            helpText="Use the ids of the catalog your dynamic ads read. The browser pixel and the server send the same ids."
+            helpText="Use the ids of the catalog your dynamic ads read."
           />
           {contentId === "shopify" ? (
             <TextField
@@ -144,6 +177,8 @@ export function SettingsForm({ view, errors, saving }: SettingsFormProps) {
               helpText="The country in your catalog's ids, e.g. US for shopify_US_8012345678901_45012345678901."
             />
           ) : null}
+        </Section>
+        <Section title="Consent">
           <Select
             label="Orders whose consent is unknown"
             name="unknownConsent"
@@ -153,15 +188,9 @@ export function SettingsForm({ view, errors, saving }: SettingsFormProps) {
             error={errors.unknownConsent}
             helpText="Denied marketing consent is never sent; denied sale of data is sent with Limited Data Use."
           />
-          <Select
-            label="Send the purchase"
-            name="sendOn"
-            options={SEND_ON}
-            value={sendOn}
-            onChange={setSendOn}
-            error={errors.sendOn}
-            helpText="Either way, each order is sent once. Test orders are never sent."
-          />
+        </Section>
+        <Section title="Order kinds" description="Each order is sent once, whichever rule applies. Test orders are never sent.">
+          <Select label="Send the purchase" name="sendOn" options={SEND_ON} value={sendOn} onChange={setSendOn} error={errors.sendOn} />
           <Select
             label="Orders with no shopper present (subscription renewals, orders created by apps)"
             name="noShopperOrders"
@@ -180,12 +209,22 @@ export function SettingsForm({ view, errors, saving }: SettingsFormProps) {
             error={errors.veryLatePayments}
             helpText="Meta refuses events older than 7 days, so they can only be sent with the time of payment."
           />
-          <Checkbox label="Send server events to Meta" name="enabled" value="on" checked={enabled} onChange={setEnabled} />
-          <Button submit variant="primary" loading={saving}>
+        </Section>
+        <Section title="Tracking">
+          <Checkbox
+            label="Send server events to Meta"
+            name="enabled"
+            value="on"
+            checked={enabled}
+            onChange={setEnabled}
+          />
+        </Section>
+        <InlineStack align="end">
+          <Button submit variant="primary" loading={saving} disabled={!dirty && !saving}>
             Save
           </Button>
-        </FormLayout>
-      </Card>
+        </InlineStack>
+      </BlockStack>
     </Form>
   );
 }

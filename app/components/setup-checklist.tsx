@@ -1,5 +1,5 @@
 import { Form } from "@remix-run/react";
-import { Badge, BlockStack, Button, Card, InlineStack, Text } from "@shopify/polaris";
+import { Badge, BlockStack, Button, Card, InlineStack, Link, Text } from "@shopify/polaris";
 import type { ChecklistFix, ChecklistItem, CheckId, CheckState } from "../admin/checklist.server";
 
 const TITLES: Record<CheckId, string> = {
@@ -54,6 +54,14 @@ export function SetupChecklist({ items, busyIntent = null }: { items: ChecklistI
                 <Text as="p" tone="subdued">
                   {item.detail}
                 </Text>
+                {item.help && item.state !== "done" ? (
+                  <Text as="p">
+                    {item.help.text}{" "}
+                    <Link url={item.help.url} target="_blank">
+                      Open Events Manager
+                    </Link>
+                  </Text>
+                ) : null}
               </BlockStack>
               {item.fix && item.state !== "done" ? <FixButton fix={item.fix} busy={"intent" in item.fix && busyIntent === item.fix.intent} /> : null}
             </InlineStack>

@@ -1,7 +1,7 @@
 import { Banner, BlockStack, Text } from "@shopify/polaris";
-import type { TestEventOutcome } from "../admin/test-event.server";
+import { describeTestAnswer, type TestEventOutcome } from "../admin/test-event.server";
 
-/** Meta's answer, field by field as Meta named them, so the merchant can quote it to Meta support. */
+/** One plain sentence per pixel; Meta's answer, field by field as Meta named them, behind "details". */
 export function TestEventResult({ outcome }: { outcome: TestEventOutcome }) {
   if (!outcome.sent) {
     return (
@@ -15,12 +15,16 @@ export function TestEventResult({ outcome }: { outcome: TestEventOutcome }) {
       {outcome.answers.map((answer) => {
         const { pixelId, ok, ...fields } = answer;
         return (
-          <Banner key={pixelId} tone={ok ? "success" : "critical"} title={ok ? `Meta accepted the test event (pixel ${pixelId})` : `Meta refused the test event (pixel ${pixelId})`}>
+          <Banner key={pixelId} tone={ok ? "success" : "critical"}>
             <BlockStack gap="100">
-              <Text as="p">event_id: {outcome.eventId}</Text>
-              <pre data-testid="meta-answer" style={{ whiteSpace: "pre-wrap", margin: 0 }}>
-                {JSON.stringify(fields, null, 2)}
-              </pre>
+              <p data-testid="test-event-sentence">{describeTestAnswer(answer)}</p>
+              <details>
+                <summary>Details from Meta</summary>
+                <Text as="p">event_id: {outcome.eventId}</Text>
+                <pre data-testid="meta-answer" style={{ whiteSpace: "pre-wrap", margin: 0 }}>
+                  {JSON.stringify(fields, null, 2)}
+                </pre>
+              </details>
             </BlockStack>
           </Banner>
         );

@@ -47,5 +47,15 @@ export function createDestinationPauses(database: Database) {
     return Number(result.numDeletedRows);
   }
 
-  return { pauseDestination, getDestinationPause, listDestinationPauses, resumeDestinations };
+  /** Lifts one destination's pause (its credentials were confirmed, or it is no longer configured). */
+  async function resumeDestination(shop: string, destination: string): Promise<boolean> {
+    const result = await db
+      .deleteFrom("destination_pauses")
+      .where("shop", "=", shop)
+      .where("destination", "=", destination)
+      .executeTakeFirst();
+    return Number(result.numDeletedRows) > 0;
+  }
+
+  return { pauseDestination, getDestinationPause, listDestinationPauses, resumeDestinations, resumeDestination };
 }

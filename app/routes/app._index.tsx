@@ -8,12 +8,18 @@ import { connectWebPixel } from "../shopify/connect-web-pixel.server";
 import { readAttention } from "../admin/attention.server";
 import { SetupChecklist } from "../components/setup-checklist";
 import { AttentionBanner } from "../components/attention-banner";
+import { readHomeSummary } from "../admin/home-summary.server";
+import { HomeSummaryCard } from "../components/home-summary";
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const { session, admin } = await authenticate.admin(request);
   const context = await getAppContext();
-  const [checklist, attention] = await Promise.all([buildChecklist(context, session.shop, admin.graphql), readAttention(context, session.shop)]);
-  return { checklist, attention };
+  const [checklist, attention, summary] = await Promise.all([
+    buildChecklist(context, session.shop, admin.graphql),
+    readAttention(context, session.shop),
+    readHomeSummary(context, session.shop),
+  ]);
+  return { checklist, attention, summary };
 }
 
 // The checklist's "Connect the web pixel" fix: activation again, after it failed at install or on save.
@@ -27,7 +33,7 @@ export async function action({ request }: ActionFunctionArgs) {
 }
 
 export default function Home() {
-  const { checklist, attention } = useLoaderData<typeof loader>();
+  const { checklist, attention, summary } = useLoaderData<typeof loader>();
   const connect = useActionData<typeof action>()?.connect;
   const navigation = useNavigation();
   const busyIntent = navigation.state === "submitting" ? String(navigation.formData?.get("intent") ?? "") : null;
@@ -36,20 +42,22 @@ export default function Home() {
       <Layout>
         <Layout.Section>
           <BlockStack gap="400">
-            <AttentionBanner reason={attention.reason} paused={attention.paused} pixels={attention.pixels} />
+            <AttentionBanner reason={attention.reason} paused={attention.paused} pixels={attention.pixels} deadline={attention.deadline} />
             {connect ? (
               <Banner tone={connect.ok ? "success" : "critical"} title={connect.ok ? "The web pixel is connected" : "Shopify did not activate the web pixel"}>
                 {connect.ok ? null : <Text as="p">{connect.detail}</Text>}
               </Banner>
             ) : null}
-            <Card>
-              <Text as="p">
-                {checklist.complete
-                  ? "Every paid order reaches Meta once, from the browser and the server."
-                  : "Finish these steps so every paid order reaches Meta once, from the browser and the server."}
-              </Text>
-            </Card>
-            <SetupChecklist items={checklist.items} busyIntent={busyIntent} />
+            {checklist.complete ? (
+              <HomeSummaryCard summary={summary} />
+            ) : (
+              <>
+                <Card>
+                  <Text as="p">Finish these steps so every paid order reaches Meta once, from the browser and the server.</Text>
+                </Card>
+                <SetupChecklist items={checklist.items} busyIntent={busyIntent} />
+              </>
+            )}
           </BlockStack>
         </Layout.Section>
       </Layout>

@@ -1,36 +1,112 @@
 import type { AppContext } from "../context.server";
 import { forEachSpan, redriveSpan } from "../db/bulk-writes.server";
 import { createMaintenanceJobs, JOB_KIND } from "../db/maintenance-jobs.server";
-import { UNCONFIGURED_DESTINATION } from "../db/outbox-types";
+import { metaDestination, UNCONFIGURED_DESTINATION } from "../db/outbox-types";
+import type { MetaAccessCheck } from "../destinations/meta/check-access.server";
+import { plainShopPause } from "../admin/pause-words";
+import { env, type Env } from "../env.server";
+import { accessCheckFromEnv, verifyCredentials } from "./verify-credentials.server";
 
-// "Send again" for failed or waiting events, from Activity and from `tandem deliveries:redrive`. Redriving
-// needs-attention rows also lifts the pauses of single pixels (decision 0016), so their rows are tried
-// again: if Meta still refuses the pixel, the first send pauses it again with Meta's answer. The shop-wide
-// (token) pause is left as it was: only new credentials (or a passing token re-check) lift it.
+// "Send again" for failed or waiting events, from Activity and from `tandem deliveries:redrive`. A retry is
+// refused while its cause stands (decision 0022): before rows move, Meta is asked once whether the paused
+// token and each paused pixel are accepted now. A shop whose token Meta still refuses keeps its rows where
+// they are, with their reason, and the caller is told why; a pixel Meta now reaches is lifted and its rows
+// are sent, a pixel it still does not know stays paused. Rows are never made due under a standing shop pause:
+// the worker skips a paused shop, so they would wait as "pending" with no reason.
 // A redrive can touch a million rows: it runs in bounded chunks (decision 0020) — inline for the CLI, which
 // is its own process, and as a queued maintenance job for the admin, whose request must answer at once.
 
-type Deps = Pick<AppContext, "shops" | "database" | "queue">;
+type Deps = Pick<AppContext, "shops" | "database" | "queue"> & {
+  /** Where Meta is asked; by default the parsed environment's Graph API. */
+  env?: Pick<Env, "META_GRAPH_URL" | "META_GRAPH_VERSION">;
+  checkAccess?: MetaAccessCheck;
+};
+
+/** Why a retry cannot go ahead now, in the merchant's words; null when it can. */
+export type RedriveGate = { ok: true } | { ok: false; reason: string };
+
+const KEEP_WAITING = "Retry is not possible until then; the waiting events stay as they are.";
+
+/**
+ * Confirms with Meta that the causes of the shop's pauses are gone, lifting those that are. Refuses while
+ * the shop-wide pause stands, or when the retry is for waiting events and every paused pixel is still refused.
+ */
+export async function openRedrive(deps: Deps, shop: string, status: RedriveInput["status"]): Promise<RedriveGate> {
+  const config = await deps.shops.getShop(shop);
+  const pixelPauses = (await deps.shops.listDestinationPauses(shop)).filter((pause) => pause.destination.startsWith("meta:"));
+  const shopReason = config?.needsAttentionReason ?? null;
+  if (shopReason === null && (status === "dead" || pixelPauses.length === 0)) return { ok: true };
+
+  const accessToken = await deps.shops.getAccessToken(shop);
+  if (config === null || accessToken === null || config.pixelIds.length === 0) {
+    return { ok: false, reason: `${shopReason === null ? "" : plainShopPause(shopReason) + " "}Save a pixel ID and an access token in Settings. ${KEEP_WAITING}` };
+  }
+  const check = await verifyCredentials(deps.checkAccess ?? accessCheckFromEnv(deps.env ?? env()), { pixelIds: config.pixelIds, accessToken });
+  if (check.unreachable !== null) {
+    return { ok: false, reason: `Meta could not be reached to check the access token. Try again in a minute. ${KEEP_WAITING}` };
+  }
+  if (shopReason !== null) {
+    if (!check.tokenConfirmed) {
+      return { ok: false, reason: `${plainShopPause(shopReason)} Paste a new access token in Settings. ${KEEP_WAITING}` };
+    }
+    await deps.shops.clearNeedsAttention(shop);
+  }
+  let stillPaused = 0;
+  for (const pause of pixelPauses) {
+    const pixelId = pause.destination.slice("meta:".length);
+    // A pixel no longer in the settings has nothing to confirm: its rows are marked so when tried.
+    if (check.confirmedPixels.includes(pixelId) || !config.pixelIds.includes(pixelId)) {
+      await deps.shops.resumeDestination(shop, metaDestination(pixelId));
+    } else {
+      stillPaused += 1;
+    }
+  }
+  if (status === "needs_attention" && shopReason === null && stillPaused === pixelPauses.length) {
+    const ids = check.unknownPixels.map((pixel) => pixel.pixelId).join(", ");
+    return {
+      ok: false,
+      reason: `Meta still does not know pixel ${ids}, or the access token cannot reach it. Fix it in Events Manager or Settings. ${KEEP_WAITING}`,
+    };
+  }
+  return { ok: true };
+}
 
 export type RedriveInput = { shop?: string; status: "dead" | "needs_attention"; nowMs: number };
 
 const yieldTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
-/** Requeues matching rows now, chunk by chunk (CLI). Returns how many. */
+/** Requeues matching rows now, chunk by chunk (CLI), shop by shop; a shop whose cause stands is left alone. */
+export async function redriveWithReasons(
+  deps: Deps,
+  input: RedriveInput,
+): Promise<{ redriven: number; refused: Array<{ shop: string; reason: string }> }> {
+  const shops = input.shop !== undefined ? [input.shop] : (await deps.shops.listShops()).map((config) => config.shop);
+  let redriven = 0;
+  const refused: Array<{ shop: string; reason: string }> = [];
+  for (const shop of shops) {
+    const gate = await openRedrive(deps, shop, input.status);
+    if (!gate.ok) {
+      refused.push({ shop, reason: gate.reason });
+      continue;
+    }
+    let count = 0;
+    await forEachSpan(
+      deps.database,
+      async (span) => {
+        count += await redriveSpan(deps.database, span, { status: input.status, shop }, input.nowMs);
+        return true;
+      },
+      yieldTurn,
+    );
+    if (count > 0) await deps.queue.notify(shop, []);
+    redriven += count;
+  }
+  return { redriven, refused };
+}
+
+/** Requeues matching rows now (CLI). Returns how many; shops whose cause stands are skipped. */
 export async function redriveDeliveries(deps: Deps, input: RedriveInput): Promise<number> {
-  if (input.status === "needs_attention") await deps.shops.resumeDestinations(input.shop);
-  let count = 0;
-  const filter = { status: input.status, ...(input.shop !== undefined && { shop: input.shop }) };
-  await forEachSpan(
-    deps.database,
-    async (span) => {
-      count += await redriveSpan(deps.database, span, filter, input.nowMs);
-      return true;
-    },
-    yieldTurn,
-  );
-  if (count > 0 && input.shop !== undefined) await deps.queue.notify(input.shop, []);
-  return count;
+  return (await redriveWithReasons(deps, input)).redriven;
 }
 
 /** The most rows a queued redrive reports up front (a bounded count, read through the shop's status index). */
@@ -38,10 +114,12 @@ export const REDRIVE_COUNT_CAP = 10_000;
 
 /**
  * Queues a redrive of one shop's rows (admin). Returns how many rows it will requeue, counted up to
- * REDRIVE_COUNT_CAP; the maintenance loop requeues them within a second or two.
+ * REDRIVE_COUNT_CAP; the maintenance loop requeues them within a second or two. Nothing moves (0) while the
+ * cause stands: `queueRedriveOrRefuse` says why.
  */
 export async function queueRedrive(deps: Deps, input: RedriveInput & { shop: string }): Promise<number> {
-  if (input.status === "needs_attention") await deps.shops.resumeDestinations(input.shop);
+  const gate = await openRedrive(deps, input.shop, input.status);
+  if (!gate.ok) return 0;
   const counted = await deps.database.db
     .selectFrom((eb) =>
       eb
@@ -59,4 +137,14 @@ export async function queueRedrive(deps: Deps, input: RedriveInput & { shop: str
   const count = Number(counted?.n ?? 0);
   if (count > 0) await createMaintenanceJobs(deps.database).enqueue(JOB_KIND.redrive, input.shop, { status: input.status }, input.nowMs);
   return count;
+}
+
+/** The admin's retry: queued, or refused with the reason while its cause stands. */
+export async function queueRedriveOrRefuse(
+  deps: Deps,
+  input: RedriveInput & { shop: string },
+): Promise<{ queued: number; refused: string | null }> {
+  const gate = await openRedrive(deps, input.shop, input.status);
+  if (!gate.ok) return { queued: 0, refused: gate.reason };
+  return { queued: await queueRedrive(deps, input), refused: null };
 }

@@ -48,7 +48,15 @@ describe("buildChecklist", () => {
       ["token", "todo"],
       ["first_purchase", "todo"],
     ]);
-    expect(checklist.items.every((item) => item.fix !== null)).toBe(true);
+    // Each setup step has its fix; the pixel id and the token say where in Events Manager they come from.
+    const byId = Object.fromEntries(checklist.items.map((item) => [item.id, item]));
+    expect([byId.web_pixel?.fix, byId.storefront_embed?.fix, byId.token?.fix].every((fix) => fix !== null)).toBe(true);
+    expect(byId.web_pixel?.help?.text).toMatch(/Data sources.*Settings/);
+    expect(byId.token?.help?.text).toMatch(/Conversions API.*Generate access token/);
+    expect(byId.token?.help?.url).toBe("https://business.facebook.com/events_manager2");
+    // The last step waits for a real order: no test event is offered, since one never completes it.
+    expect(byId.first_purchase).toMatchObject({ state: "todo", fix: null });
+    expect(byId.first_purchase?.detail).toMatch(/first paid order.*Test events do not count/);
   });
 
   it("is complete once the pixel matches, the embed is on, the token works and a purchase was sent", async () => {
@@ -65,7 +73,10 @@ describe("buildChecklist", () => {
     await context.shops.markNeedsAttention(SHOP, "Meta error 190: token expired", Date.now());
     const checklist = await buildChecklist(context, SHOP, admin.graphql);
     expect(checklist.attention).toBe("Meta error 190: token expired");
-    expect(checklist.items.find((item) => item.id === "token")?.state).toBe("todo");
+    expect(checklist.items.find((item) => item.id === "token")).toMatchObject({
+      state: "todo",
+      detail: expect.stringMatching(/^Meta no longer accepts the access token/),
+    });
   });
 
   it("shows a shop without the app's pixel as not activated, with a button that activates it — not as an error", async () => {

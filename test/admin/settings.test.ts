@@ -1,7 +1,8 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { validateSettingsForm } from "../../app/admin/settings-form";
 import { saveSettings } from "../../app/admin/settings.server";
 import type { AppContext } from "../../app/context.server";
+import { startMetaSimulator, type MetaSimulator } from "../sim/meta-graph-sim";
 import { openTestApp } from "../support/app-context";
 import { createFakeAdmin } from "./fake-admin-graphql";
 
@@ -63,10 +64,18 @@ describe("validateSettingsForm", () => {
 });
 
 describe("saveSettings", () => {
+  let sim: MetaSimulator;
   let context: AppContext;
   let cleanup: () => Promise<void>;
+  beforeAll(async () => {
+    sim = await startMetaSimulator({ pixels: { "1234567890": "EAA-secret-token", "5555555555": "EAA-secret-token" } });
+  });
+  afterAll(async () => {
+    await sim.close();
+  });
   beforeEach(async () => {
-    ({ context, cleanup } = await openTestApp());
+    ({ context, cleanup } = await openTestApp({ META_GRAPH_URL: sim.url }));
+    sim.reset();
   });
   afterEach(async () => {
     await cleanup();
@@ -131,5 +140,108 @@ describe("saveSettings", () => {
     await saveSettings(context, SHOP, form({}), createFakeAdmin().graphql, now);
     const rows = await context.database.db.selectFrom("deliveries").select(["destination", "status"]).where("shop", "=", SHOP).execute();
     expect(rows).toContainEqual({ destination: "meta:1234567890", status: "pending" });
+  });
+
+  it("checks a new token with one read of the pixel, and says Meta accepted it", async () => {
+    const result = await saveSettings(context, SHOP, form({}), createFakeAdmin().graphql, Date.now());
+    expect(result).toMatchObject({ ok: true, tokenVerified: true });
+    expect(sim.reads).toEqual([expect.objectContaining({ pixelId: "1234567890", status: 200 })]);
+    // The token travelled in a header, never in a URL; nothing was sent as an event.
+    expect(sim.requests).toHaveLength(0);
+  });
+
+  it("refuses a mistyped token with a plain message and stores nothing", async () => {
+    const admin = createFakeAdmin();
+    const result = await saveSettings(context, SHOP, form({ accessToken: "EAA-secret-tokn" }), admin.graphql, Date.now());
+    expect(result).toEqual({ ok: false, errors: { accessToken: expect.stringMatching(/^Meta did not accept this access token\..*Nothing was saved\.$/) } });
+    expect(await context.shops.getShop(SHOP)).toBeNull();
+    expect(admin.state.calls).toHaveLength(0);
+  });
+
+  it("refuses a pixel id the token cannot reach, naming it", async () => {
+    await saveSettings(context, SHOP, form({}), createFakeAdmin().graphql, Date.now());
+    const result = await saveSettings(context, SHOP, form({ pixelIds: "1234567890, 999999999999", accessToken: "" }), createFakeAdmin().graphql, Date.now());
+    expect(result.ok ? null : result.errors.pixelIds).toMatch(/^Meta does not know pixel 999999999999, or this token cannot reach it/);
+    expect((await context.shops.getShop(SHOP))?.pixelIds).toEqual(["1234567890"]);
+  });
+
+  it("refuses to store a token it could not check when Meta is unreachable", async () => {
+    const unreachable = { ...context, checkAccess: async () => ({ ok: false as const, errorClass: "transient" as const, httpStatus: null, code: null, subcode: null, title: null, message: "network error", fbtraceId: null }) };
+    const result = await saveSettings(unreachable, SHOP, form({}), createFakeAdmin().graphql, Date.now());
+    expect(result.ok ? null : result.errors.accessToken).toMatch(/could not be reached.*nothing was saved/);
+    expect(await context.shops.getShop(SHOP)).toBeNull();
+  });
+
+  it("keeps a stored test event code when the form has no test code field", async () => {
+    await context.shops.configureShop(SHOP, { pixelIds: ["1234567890"], accessToken: "EAA-secret-token", testEventCode: "TEST42" }, Date.now());
+    const data = form({ accessToken: "" });
+    data.delete("testEventCode");
+    expect(await saveSettings(context, SHOP, data, createFakeAdmin().graphql, Date.now())).toMatchObject({ ok: true });
+    expect((await context.shops.getShop(SHOP))?.testEventCode).toBe("TEST42");
+  });
+});
+
+describe("saveSettings and pauses (decision 0022)", () => {
+  let sim: MetaSimulator;
+  let context: AppContext;
+  let cleanup: () => Promise<void>;
+  const REVOKED = "Meta error 190/467: Error validating access token: The access token is invalid. (fbtrace_id X)";
+  beforeAll(async () => {
+    sim = await startMetaSimulator({ pixels: { "1234567890": "EAA-new-token", "5555555555": "EAA-new-token" } });
+  });
+  afterAll(async () => {
+    await sim.close();
+  });
+  beforeEach(async () => {
+    ({ context, cleanup } = await openTestApp({ META_GRAPH_URL: sim.url }));
+    sim.reset();
+    // GIVEN a configured shop whose token Meta refused, with two purchases waiting
+    await context.shops.configureShop(SHOP, { pixelIds: ["1234567890"], accessToken: "EAA-old-token" }, Date.now());
+    await context.shops.markNeedsAttention(SHOP, REVOKED, Date.now());
+    const now = Date.now();
+    await context.outbox.enqueue(
+      [1, 2].map((n) => ({ shop: SHOP, destination: "meta:1234567890", eventName: "Purchase", eventId: `evt_${n}`, provenance: "order_id", orderId: `${n}`, orderName: `#${n}`, eventTime: Math.floor(now / 1000), payload: { event_name: "Purchase" }, matchKeys: ["em"], status: "pending" as const, nextAttemptAt: now })),
+      now,
+    );
+    await context.database.db.updateTable("deliveries").set({ status: "needs_attention", status_reason: REVOKED }).where("shop", "=", SHOP).execute();
+  });
+  afterEach(async () => {
+    await cleanup();
+  });
+  const statuses = async () => (await context.database.db.selectFrom("deliveries").select("status").where("shop", "=", SHOP).execute()).map((row) => row.status);
+
+  it("saving a setting that is not the token leaves the token pause and its waiting rows alone, without asking Meta", async () => {
+    const result = await saveSettings(context, SHOP, form({ accessToken: "", includeTax: "on" }), createFakeAdmin().graphql, Date.now());
+    expect(result).toMatchObject({ ok: true, tokenVerified: false });
+    expect((await context.shops.getShop(SHOP))?.needsAttentionReason).toBe(REVOKED);
+    expect(await statuses()).toEqual(["needs_attention", "needs_attention"]);
+    expect(sim.reads).toHaveLength(0);
+  });
+
+  it("a new token Meta refuses is not stored and the pause stays", async () => {
+    const result = await saveSettings(context, SHOP, form({ accessToken: "EAA-still-wrong" }), createFakeAdmin().graphql, Date.now());
+    expect(result.ok).toBe(false);
+    expect(await context.shops.getAccessToken(SHOP)).toBe("EAA-old-token");
+    expect((await context.shops.getShop(SHOP))?.needsAttentionReason).toBe(REVOKED);
+    expect(await statuses()).toEqual(["needs_attention", "needs_attention"]);
+  });
+
+  it("a new token confirmed by one read lifts the pause and makes the waiting rows due", async () => {
+    const result = await saveSettings(context, SHOP, form({ accessToken: "EAA-new-token" }), createFakeAdmin().graphql, Date.now());
+    expect(result).toMatchObject({ ok: true, tokenVerified: true });
+    expect(sim.reads).toHaveLength(1);
+    expect((await context.shops.getShop(SHOP))?.needsAttentionReason).toBeNull();
+    expect(await statuses()).toEqual(["pending", "pending"]);
+  });
+
+  it("a pixel pause lifts only when a new token reaches that pixel", async () => {
+    await context.shops.clearNeedsAttention(SHOP);
+    await context.shops.configureShop(SHOP, { pixelIds: ["1234567890", "5555555555"], accessToken: "EAA-new-token" }, Date.now());
+    await context.shops.pauseDestination(SHOP, "meta:5555555555", "Meta error 100/33: Unsupported post request.", Date.now());
+    await saveSettings(context, SHOP, form({ pixelIds: "1234567890, 5555555555", accessToken: "", includeShipping: "on" }), createFakeAdmin().graphql, Date.now());
+    expect(await context.shops.listDestinationPauses(SHOP)).toHaveLength(1);
+
+    await saveSettings(context, SHOP, form({ pixelIds: "1234567890, 5555555555", accessToken: "EAA-new-token" }), createFakeAdmin().graphql, Date.now());
+    expect(await context.shops.listDestinationPauses(SHOP)).toEqual([]);
   });
 });

@@ -1,8 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { configureShop as saveConfiguration } from "~/shops/configure-shop.server";
-import { redriveDeliveries } from "~/shops/redrive.server";
+import { redriveDeliveries, redriveWithReasons } from "~/shops/redrive.server";
 import { readAttention } from "~/admin/attention.server";
-import { configureShop, enqueuePurchases, OTHER_SHOP, PIXEL, PIXEL_B, rowsOf, SHOP, startHarness, TOKEN, type Harness } from "./harness";
+import { configureShop, enqueuePurchases, GRAPH_VERSION, OTHER_SHOP, PIXEL, PIXEL_B, rowsOf, SHOP, startHarness, TOKEN, type Harness } from "./harness";
 
 // Pauses as narrow as their cause (decision 0016): one pixel Meta does not know stops only itself.
 const UNKNOWN_PIXEL = "999999999999999";
@@ -26,6 +26,8 @@ function appDeps(harness: Harness) {
       database: harness.database,
       queue: { notify: async (shop: string) => void notified.push(shop), close: async () => {} },
       logger,
+      // Pauses lift only after Meta confirms the credentials (decision 0022): asked at the simulator.
+      env: { META_GRAPH_URL: harness.sim.url, META_GRAPH_VERSION: GRAPH_VERSION },
     } as unknown as Parameters<typeof saveConfiguration>[0] & Parameters<typeof redriveDeliveries>[0],
   };
 }
@@ -54,7 +56,7 @@ describe("delivery worker: a pixel Meta does not know (100/33)", () => {
     expect(pause?.reason).toMatch(/^Meta error 100\/33: Unsupported post request\. Object with ID '999999999999999'/);
     expect(await h.shops.getDestinationPause(SHOP, `meta:${PIXEL}`)).toBeNull();
     // AND the banner shows the paused pixel with its cause
-    const attention = await readAttention({ shops: h.shops, outbox: h.outbox } as never, SHOP);
+    const attention = await readAttention({ shops: h.shops, outbox: h.outbox, database: h.database } as never, SHOP, h.clock.now());
     expect(attention).toMatchObject({ reason: null, paused: 2, pixels: [{ pixelId: UNKNOWN_PIXEL, reason: pause?.reason }] });
   });
 
@@ -90,19 +92,25 @@ describe("delivery worker: a pixel Meta does not know (100/33)", () => {
     expect(await h.shops.listDestinationPauses(SHOP)).toEqual([]);
   });
 
-  it("resumes the pixel when the merchant saves credentials again, and sends its events once", async () => {
+  it("resumes the pixel when a new token that reaches it is saved (one read), and sends its events once", async () => {
     await configureShop(h, SHOP, [PIXEL, UNKNOWN_PIXEL]);
     await enqueuePurchases(h, 2, { pixelId: UNKNOWN_PIXEL });
     const worker = h.worker();
     await worker.runOnce();
     expect(await h.shops.listDestinationPauses(SHOP)).toHaveLength(1);
 
-    // WHEN the dataset is created at Meta and the merchant re-saves the same ids
-    h.sim.registerPixel(UNKNOWN_PIXEL, TOKEN);
+    // WHEN the merchant re-saves the same ids, THEN the pause stays: the id it is about did not change
     const { deps, notified } = appDeps(h);
     await saveConfiguration(deps, SHOP, { pixelIds: [PIXEL, UNKNOWN_PIXEL] }, h.clock.now());
+    expect(await h.shops.listDestinationPauses(SHOP)).toHaveLength(1);
 
-    // THEN the pause is lifted, the rows are due again and go out once
+    // WHEN a token that reaches the pixel is saved
+    h.sim.registerPixel(UNKNOWN_PIXEL, "EAAB-token-with-access");
+    h.sim.registerPixel(PIXEL, "EAAB-token-with-access");
+    await saveConfiguration(deps, SHOP, { accessToken: "EAAB-token-with-access" }, h.clock.now());
+
+    // THEN Meta confirmed it, the pause is lifted, the rows are due again and go out once
+    expect(h.sim.reads.map((read) => read.status)).toEqual([200, 200]);
     expect(await h.shops.listDestinationPauses(SHOP)).toEqual([]);
     expect(notified).toContain(SHOP);
     expect(await worker.runOnce()).toMatchObject({ sent: 2 });
@@ -121,7 +129,7 @@ describe("delivery worker: a pixel Meta does not know (100/33)", () => {
     expect(await statuses(h, UNKNOWN_PIXEL)).toEqual(["needs_attention"]);
   });
 
-  it("redriving needs-attention events lifts the pixel pause; a pixel still unknown pauses again", async () => {
+  it("redriving is refused while Meta still does not know the pixel, and goes ahead once it does", async () => {
     await configureShop(h, SHOP, [PIXEL, UNKNOWN_PIXEL]);
     await enqueuePurchases(h, 2, { pixelId: UNKNOWN_PIXEL });
     const worker = h.worker();
@@ -129,29 +137,34 @@ describe("delivery worker: a pixel Meta does not know (100/33)", () => {
 
     // WHEN the operator redrives without fixing anything
     const { deps } = appDeps(h);
+    const refused = await redriveWithReasons(deps, { shop: SHOP, status: "needs_attention", nowMs: h.clock.now() });
+
+    // THEN nothing moves, the pause stays, and the reason says why
+    expect(refused).toEqual({ redriven: 0, refused: [{ shop: SHOP, reason: expect.stringMatching(/^Meta still does not know pixel 999999999999999/) }] });
+    expect(await h.shops.listDestinationPauses(SHOP)).toHaveLength(1);
+    expect(await statuses(h, UNKNOWN_PIXEL)).toEqual(["needs_attention", "needs_attention"]);
+
+    // WHEN the dataset now exists and the operator redrives THEN one read confirms it and the events go out
+    h.sim.registerPixel(UNKNOWN_PIXEL, TOKEN);
     expect(await redriveDeliveries(deps, { shop: SHOP, status: "needs_attention", nowMs: h.clock.now() })).toBe(2);
     expect(await h.shops.listDestinationPauses(SHOP)).toEqual([]);
-    const again = await worker.runOnce();
-
-    // THEN Meta is asked once more and the pixel is paused again, nothing dead
-    expect(again).toMatchObject({ needsAttention: 2, dead: 0, requests: 1 });
-    expect(await h.shops.listDestinationPauses(SHOP)).toHaveLength(1);
-
-    // WHEN the dataset now exists and the operator redrives THEN the events go out
-    h.sim.registerPixel(UNKNOWN_PIXEL, TOKEN);
-    await redriveDeliveries(deps, { shop: SHOP, status: "needs_attention", nowMs: h.clock.now() });
     expect(await worker.runOnce()).toMatchObject({ sent: 2 });
   });
 
-  it("redriving leaves a token pause in place, as before", async () => {
+  it("redriving leaves a token pause in place and its rows waiting with their reason", async () => {
     await configureShop(h, SHOP, [PIXEL], "EAAB-revoked-token");
     await enqueuePurchases(h, 2);
     const worker = h.worker();
     await worker.runOnce();
 
-    await redriveDeliveries(appDeps(h).deps, { shop: SHOP, status: "needs_attention", nowMs: h.clock.now() });
+    const result = await redriveWithReasons(appDeps(h).deps, { shop: SHOP, status: "needs_attention", nowMs: h.clock.now() });
 
+    expect(result.refused[0]?.reason).toMatch(/^Meta no longer accepts the access token.*Paste a new access token in Settings/);
     expect((await h.shops.getShop(SHOP))?.needsAttentionReason).toMatch(/^Meta error 190/);
+    expect((await rowsOf(h)).map((row) => [row.status, row.statusReason?.slice(0, 14)])).toEqual([
+      ["needs_attention", "Meta error 190"],
+      ["needs_attention", "Meta error 190"],
+    ]);
     expect((await worker.runOnce()).claimed).toBe(0);
   });
 

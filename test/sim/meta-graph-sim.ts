@@ -7,6 +7,7 @@ import type { PixelRecord } from "./meta-token-check.ts";
 import { handleTrRequest, TR_CORS_HEADERS } from "./meta-tr-handler.ts";
 import type { BrowserEvent } from "./meta-tr-rules.ts";
 import { graphErrorBody } from "./graph-error.ts";
+import { handleObjectRead, tokenFromRequest, type ObjectReadLog } from "./meta-object-read.ts";
 
 // A local stand-in for graph.facebook.com (/{version}/{pixel}/events) and www.facebook.com/tr that enforces
 // reference/meta-capi.md. Independent of app/ on purpose: it checks the app instead of mirroring it.
@@ -37,6 +38,8 @@ export type MetaSimulator = {
   readonly accepted: readonly AcceptedEvent[];
   readonly browserEvents: readonly BrowserEvent[];
   readonly requests: readonly GraphRequestLog[];
+  /** Every GET /{version}/{pixel} (a token check), with its outcome. */
+  readonly reads: readonly ObjectReadLog[];
   ledger(): LedgerEntry[];
   doubleCounted(): LedgerEntry[];
   duplicateDeliveries(): LedgerEntry[];
@@ -52,6 +55,7 @@ export type MetaSimulator = {
 };
 
 const EVENTS_PATH = /^\/(v\d+\.\d+)\/([^/]+)\/events\/?$/;
+const OBJECT_PATH = /^\/(v\d+\.\d+)\/(\d+)\/?$/;
 
 export async function startMetaSimulator(options: MetaSimulatorOptions = {}): Promise<MetaSimulator> {
   const now = options.now ?? Date.now;
@@ -62,6 +66,7 @@ export async function startMetaSimulator(options: MetaSimulatorOptions = {}): Pr
   let accepted: AcceptedEvent[] = [];
   let browserEvents: BrowserEvent[] = [];
   let requests: GraphRequestLog[] = [];
+  let reads: ObjectReadLog[] = [];
   let latencyMs = 0;
   const holds = new Set<NodeJS.Timeout>();
 
@@ -115,6 +120,14 @@ export async function startMetaSimulator(options: MetaSimulatorOptions = {}): Pr
       send(res, outcome.status, outcome.headers, outcome.body);
       return;
     }
+    const objectMatch = OBJECT_PATH.exec(url.pathname);
+    if (objectMatch !== null && req.method === "GET") {
+      const outcome = handleObjectRead(
+        { pixels, reads },
+        { pixelId: objectMatch[2], token: tokenFromRequest(req.headers.authorization, url.searchParams), nowMs: now() },
+      );
+      return send(res, outcome.status, outcome.headers, outcome.body);
+    }
     if (url.pathname === "/tr" || url.pathname === "/tr/") {
       if (req.method === "OPTIONS") return send(res, 204, TR_CORS_HEADERS, "");
       const outcome = handleTrRequest(
@@ -154,6 +167,7 @@ export async function startMetaSimulator(options: MetaSimulatorOptions = {}): Pr
     get accepted() { return accepted; },
     get browserEvents() { return browserEvents; },
     get requests() { return requests; },
+    get reads() { return reads; },
     ledger: () => ledger.entries(),
     doubleCounted: () => ledger.doubleCounted(),
     duplicateDeliveries: () => ledger.duplicateDeliveries(),
@@ -172,6 +186,7 @@ export async function startMetaSimulator(options: MetaSimulatorOptions = {}): Pr
       accepted = [];
       browserEvents = [];
       requests = [];
+      reads = [];
       ledger.clear();
       failures.clear();
       latencyMs = 0;
