@@ -5,6 +5,7 @@ import { parseArgs } from "node:util";
 import { parseEnv } from "../app/env.server";
 import { createAppContext, type AppContext } from "../app/context.server";
 import { configureShop } from "../app/shops/configure-shop.server";
+import { createDataRequests } from "../app/db/data-requests.server";
 import { redriveWithReasons } from "../app/shops/redrive.server";
 import { normalizeShopDomain } from "../app/shops/shop-domain";
 import { validateSettingsForm } from "../app/admin/settings-form";
@@ -28,6 +29,10 @@ commands:
       newest first, 50 by default; <status>: ${ALL_DELIVERY_STATUSES.join(", ")}
   deliveries:redrive [--shop <name>.myshopify.com] --status ${REDRIVE_STATUSES.join("|")}
       sends them again (needs_attention also lifts pixel pauses)
+  data-requests:list [--shop <name>.myshopify.com]
+      customers/data_request records, newest first (50), with their status: gathering | ready
+  data-requests:show --id <n>
+      one request's report: the customer's events (order ids, dates, hashed match keys held), to pass on
   help, --help, -h
       this text
 
@@ -171,6 +176,26 @@ const COMMANDS: Record<string, Command<unknown>> = {
     async run(context, { shop, status }) {
       // A shop whose pause still stands is left alone and listed with the reason (decision 0022).
       return redriveWithReasons(context, { shop, status, nowMs: Date.now() });
+    },
+  }),
+  // customers/data_request: what Tandem holds for the customer, gathered off the request path (decision 0020).
+  "data-requests:list": defineCommand({
+    flags: ["shop"],
+    check: (values) => ({ shop: optionalShop(values) }),
+    run: (context, { shop }) => createDataRequests(context.database).list({ shop }),
+  }),
+  "data-requests:show": defineCommand({
+    flags: ["id"],
+    check(values) {
+      const id = required(values, "id");
+      if (!/^\d+$/.test(id)) throw new UsageError(`--id must be a whole number; got ${JSON.stringify(id)}`);
+      return Number(id);
+    },
+    async run(context, id) {
+      const record = await createDataRequests(context.database).get(id);
+      if (!record) throw new Error(`unknown data request ${id}`);
+      const { matchHashes: _hashes, ...shown } = record;
+      return shown;
     },
   }),
 };
