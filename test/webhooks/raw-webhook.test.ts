@@ -5,7 +5,9 @@ import { authenticate } from "../../app/shopify.server";
 import { MAX_WEBHOOK_BYTES } from "../../app/webhooks/limits";
 import {
   authenticateRawWebhook,
+  checkWebhookHeaders,
   rawWebhookFromRequest,
+  wellFormedSignature,
   WebhookRejected,
   type RawWebhook,
 } from "../../app/webhooks/raw-webhook.server";
@@ -259,6 +261,21 @@ describe("authenticateRawWebhook: rules the library does not apply", () => {
     expect(verdict).toMatchObject({ accepted: false, status: 400 });
   });
 
+  it("returns the shop in lower case whatever case the header uses: one shop, one spelling", () => {
+    const body = Buffer.from("{}");
+    const webhook = authenticateRawWebhook(rawDelivery(body, sign(body, TEST_SECRET), { "x-shopify-shop-domain": "Raw-Webhook-Shop.MyShopify.COM" }), TEST_SECRET, ORDERS_PAID);
+    expect(webhook.shop).toBe(SHOP);
+  });
+
+  it("judges from the headers alone what it can: signature shape, Shopify headers, shop domain", () => {
+    const body = Buffer.from("{}");
+    const headersOf = (overrides: Record<string, string>) => rawDelivery(body, sign(body, TEST_SECRET), overrides).header;
+    expect(checkWebhookHeaders(headersOf({}))).toEqual({ ok: true, shop: SHOP });
+    expect(checkWebhookHeaders(headersOf({ "x-shopify-hmac-sha256": "abc" }))).toMatchObject({ ok: false, answer: { status: 401 } });
+    expect(checkWebhookHeaders(headersOf({ "x-shopify-topic": "" }))).toMatchObject({ ok: false, answer: { status: 400 } });
+    expect(checkWebhookHeaders(headersOf({ "x-shopify-shop-domain": "shop.example.com" }))).toMatchObject({ ok: false, answer: { status: 400 } });
+  });
+
   it("checks the signature over the raw bytes, not a re-decoded string", () => {
     const body = Buffer.from(JSON.stringify({ note: "Zoë — 東京 🎉" }), "utf8");
 
@@ -277,6 +294,18 @@ describe("authenticateRawWebhook: rules the library does not apply", () => {
 });
 
 describe("authenticateRawWebhook signatures (property)", () => {
+  it("finds every real signature well formed, and refuses other lengths and alphabets", () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 512 }), fc.string({ minLength: 1 }), (bytes, secret) => {
+        expect(wellFormedSignature(sign(Buffer.from(bytes), secret))).toBe(true);
+      }),
+    );
+    const real = sign(Buffer.from("{}"), TEST_SECRET);
+    for (const shape of [real.slice(0, -1), `${real}=`, real.replace(/=$/, "A"), `${real.slice(0, -2)}-=`, `${real.slice(0, -2)}B=`, "x".repeat(44), "", undefined]) {
+      expect(wellFormedSignature(shape)).toBe(false);
+    }
+  });
+
   it("rejects the signature header with any single character changed", () => {
     fc.assert(
       fc.property(bodies, secrets, fc.nat(), fc.integer({ min: 1, max: 127 }), (body, secret, at, mask) => {
