@@ -1,5 +1,6 @@
 import type { AppContext } from "../context.server";
 import type { GraphqlFn } from "../shopify/activate-web-pixel.server";
+import { WHERE_PIXEL_ID, WHERE_TOKEN } from "./meta-help";
 import { plainShopPause } from "./pause-words";
 import { detectEmbed, type EmbedState } from "./theme-embed.server";
 import { readWebPixel, type WebPixelState } from "./web-pixel-state.server";
@@ -26,23 +27,11 @@ export const FIX_INTENT = { connectWebPixel: "connect_web_pixel" } as const;
 export type FixIntent = (typeof FIX_INTENT)[keyof typeof FIX_INTENT];
 export type ChecklistFix = { label: string; url: string } | { label: string; intent: FixIntent };
 
-/** Where in Meta's tools the merchant finds what a step asks for (first-run path). */
-export type ChecklistHelp = { text: string; url: string };
+import type { ChecklistHelp } from "./meta-help";
+export type { ChecklistHelp };
 
 export type ChecklistItem = { id: CheckId; state: CheckState; detail: string; fix: ChecklistFix | null; help?: ChecklistHelp };
 
-export const EVENTS_MANAGER_URL = "https://business.facebook.com/events_manager2";
-
-// In our words: Events Manager lists datasets under Data sources; a dataset's Settings tab shows its ID and,
-// in its Conversions API section, the link that generates an access token.
-const WHERE_PIXEL_ID: ChecklistHelp = {
-  text: "In Meta Events Manager, open Data sources, pick your dataset (pixel), then Settings: the dataset ID is at the top.",
-  url: EVENTS_MANAGER_URL,
-};
-const WHERE_TOKEN: ChecklistHelp = {
-  text: "In Meta Events Manager, open your dataset's Settings tab and, under Conversions API, choose Generate access token.",
-  url: EVENTS_MANAGER_URL,
-};
 
 export type Checklist = { items: ChecklistItem[]; attention: string | null; complete: boolean };
 

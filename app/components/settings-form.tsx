@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState, type ReactNode } from "react";
 import { Form } from "@remix-run/react";
 import { BlockStack, Button, Card, Checkbox, FormLayout, InlineStack, Link, Select, Text, TextField } from "@shopify/polaris";
-import { EVENTS_MANAGER_URL } from "../admin/checklist.server";
+import { EVENTS_MANAGER_URL } from "../admin/meta-help";
 import { UnsavedChanges } from "./unsaved-changes";
 import type { FieldErrors } from "../admin/settings-form";
 import type { SettingsView } from "../admin/settings.server";

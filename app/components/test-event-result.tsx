@@ -1,5 +1,6 @@
 import { Banner, BlockStack, Text } from "@shopify/polaris";
-import { describeTestAnswer, type TestEventOutcome } from "../admin/test-event.server";
+import type { TestEventOutcome } from "../admin/test-event.server";
+import { describeTestAnswer } from "../admin/test-event-words";
 
 /** One plain sentence per pixel; Meta's answer, field by field as Meta named them, behind "details". */
 export function TestEventResult({ outcome }: { outcome: TestEventOutcome }) {

@@ -10,7 +10,7 @@ import { SettingsForm } from "../components/settings-form";
 import { TestEventResult } from "../components/test-event-result";
 import { AttentionBanner } from "../components/attention-banner";
 import { readAttention } from "../admin/attention.server";
-import { EVENTS_MANAGER_URL } from "../admin/checklist.server";
+import { EVENTS_MANAGER_URL } from "../admin/meta-help";
 
 type ActionResult =
   | { intent: "save"; result: SaveSettingsResult; savedAt: number }
