@@ -26,6 +26,7 @@ let sim: MetaSimulator;
 let context: AppContext;
 let client: WebhookClient;
 let port: number;
+let boundTo: unknown;
 let stopServer: () => Promise<void>;
 let dir: string;
 
@@ -42,6 +43,7 @@ beforeAll(async () => {
   const { startServer } = await import("../../server");
   const server = await startServer(0, { bodyDeadlineMs: BODY_DEADLINE_MS, headersTimeoutMs: HEADERS_TIMEOUT_MS, requestTimeoutMs: 20_000 });
   port = server.port;
+  boundTo = server.server.address();
   stopServer = server.stop;
   context = (await server.appContext()) as AppContext;
   await context.shops.configureShop(SHOP, { pixelIds: [PIXEL], accessToken: "EAAIntakeToken" }, Date.now());
@@ -150,6 +152,12 @@ describe("a webhook body is read only when the headers say it could be real", ()
     expect(answer.status).toBe(401);
     expect(answer.closed).toBe(false);
     answer.socket.destroy();
+  });
+});
+
+describe("the listening address", () => {
+  it("is loopback unless BIND_ADDRESS says otherwise (finding: the server listened on every interface)", () => {
+    expect(boundTo).toMatchObject({ address: "127.0.0.1" });
   });
 });
 
