@@ -1,10 +1,11 @@
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { execFile } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createDestinationPauses } from "../../app/db/destination-pauses.server";
 import { withConnection } from "../db/support";
+import { startMetaSimulator, type MetaSimulator } from "../sim/meta-graph-sim";
 
 // The operator CLI as an operator runs it: a separate process on the pinned Node, against a real SQLite file.
 const dir = mkdtempSync(join(tmpdir(), "tandem-cli-"));
@@ -31,7 +32,16 @@ function tandemWith(processEnv: NodeJS.ProcessEnv, ...args: string[]): Promise<{
   });
 }
 
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+// A redrive asks Meta whether a pause's cause is gone before it moves rows (decision 0022): the simulator answers.
+let sim: MetaSimulator;
+beforeAll(async () => {
+  sim = await startMetaSimulator({ pixels: { "123456789": "EAAsecret-token" } });
+  env.META_GRAPH_URL = sim.url;
+});
+afterAll(async () => {
+  await sim.close();
+  rmSync(dir, { recursive: true, force: true });
+});
 
 describe("tandem CLI", () => {
   it("configures a shop and reports its status without ever printing the token", async () => {
@@ -45,7 +55,7 @@ describe("tandem CLI", () => {
     expect(JSON.parse(status.stdout)).toMatchObject({ shop: "cli.myshopify.com", hasAccessToken: true, enabled: true, pausedDestinations: [] });
   });
 
-  it("shows a paused pixel with its cause, and a needs-attention redrive lifts the pause", async () => {
+  it("shows a paused pixel with its cause, and a needs-attention redrive lifts the pause once Meta confirms the pixel", async () => {
     await withConnection(DATABASE_URL, (database) =>
       createDestinationPauses(database).pauseDestination("cli.myshopify.com", "meta:123456789", "Meta error 100/33: Unsupported post request", 5_000),
     );
@@ -57,6 +67,7 @@ describe("tandem CLI", () => {
 
     expect((await tandem("deliveries:redrive", "--shop", "cli.myshopify.com", "--status", "needs_attention")).code).toBe(0);
     expect(JSON.parse((await tandem("shops:status", "--shop", "cli.myshopify.com")).stdout)).toMatchObject({ pausedDestinations: [] });
+    expect(sim.reads.map((read) => [read.pixelId, read.status])).toEqual([["123456789", 200]]);
   });
 
   it("lists and redrives deliveries", async () => {
@@ -65,7 +76,7 @@ describe("tandem CLI", () => {
     expect(JSON.parse(listed.stdout)).toEqual([]);
     const redriven = await tandem("deliveries:redrive", "--status", "dead");
     expect(redriven.code).toBe(0);
-    expect(JSON.parse(redriven.stdout)).toEqual({ redriven: 0 });
+    expect(JSON.parse(redriven.stdout)).toEqual({ redriven: 0, refused: [] });
   });
 
   it("exits non-zero with one clear line on a missing flag", async () => {
