@@ -77,6 +77,8 @@ export function shopsContract(get: GetTestDatabase): void {
         noShopperOrders: "recurring_event",
         sendOn: "paid",
         veryLatePayments: "payment_time",
+        contentId: "variant",
+        catalogCountry: "",
       });
       expect(config.storefrontUrl).toBe("https://a.example");
       expect(config.createdAt).toBe(1000);
