@@ -33,7 +33,7 @@ export function deadlineSentence(deadline: PauseDeadline | null | undefined, tim
     const rest = sendable - deadline.atRisk;
     parts.push(
       `Fix by ${formatDate(deadline.sendBy, timeZone)} or ${purchases(deadline.atRisk)} can't be sent` +
-        (rest > 0 ? ` (${purchases(rest)} more wait and pass Meta's 7-day limit later).` : "."),
+        (rest > 0 ? `; ${new Intl.NumberFormat("en").format(rest)} more ${rest === 1 ? "has" : "have"} a later deadline.` : "."),
     );
   }
   if (deadline.expired > 0) parts.push(`${purchases(deadline.expired)} waited past Meta's 7-day limit and can no longer be sent.`);

@@ -1,5 +1,6 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { sendTestEvent } from "../../app/admin/test-event.server";
+import { describeTestAnswer } from "../../app/admin/test-event-words";
 import type { AppContext } from "../../app/context.server";
 import { startMetaSimulator, type MetaSimulator } from "../sim/meta-graph-sim";
 import { openTestApp } from "../support/app-context";
@@ -54,5 +55,31 @@ describe("sendTestEvent", () => {
     expect(await sendTestEvent(context, SHOP, Date.now())).toMatchObject({ sent: false, problem: "no_test_code" });
     expect(await sendTestEvent(context, "unknown.myshopify.com", Date.now())).toMatchObject({ sent: false, problem: "not_configured" });
     expect(sim.requests).toHaveLength(0);
+  });
+
+  it("sends with the code typed on the test card, saves nothing, and says the result in one sentence", async () => {
+    await context.shops.configureShop(SHOP, { pixelIds: ["1234567890"], accessToken: "EAA-good-token" }, Date.now());
+    const outcome = await sendTestEvent(context, SHOP, Date.now(), " TEST4242 ");
+    if (!outcome.sent) throw new Error("expected a send");
+    expect(sim.accepted.map((item) => item.testEventCode)).toEqual(["TEST4242"]);
+    expect((await context.shops.getShop(SHOP))?.testEventCode).toBeNull();
+    const [answer] = outcome.answers;
+    if (answer === undefined) throw new Error("expected an answer");
+    expect(describeTestAnswer(answer)).toBe("Meta received the test purchase for pixel 1234567890. It shows in Events Manager → Test events within a minute.");
+  });
+
+  it("a typed code wins over a saved one, and a malformed code is refused before Meta is asked", async () => {
+    await context.shops.configureShop(SHOP, { pixelIds: ["1234567890"], accessToken: "EAA-good-token", testEventCode: "TESTSAVED" }, Date.now());
+    await sendTestEvent(context, SHOP, Date.now(), "TESTTYPED");
+    expect(sim.accepted.map((item) => item.testEventCode)).toEqual(["TESTTYPED"]);
+    expect(await sendTestEvent(context, SHOP, Date.now(), "has space")).toMatchObject({ sent: false, problem: "bad_test_code" });
+    expect(sim.requests).toHaveLength(1);
+  });
+
+  it("says a refused token in plain words", async () => {
+    await context.shops.configureShop(SHOP, { pixelIds: ["1234567890"], accessToken: "EAA-wrong-token" }, Date.now());
+    const outcome = await sendTestEvent(context, SHOP, Date.now(), "TEST1");
+    if (!outcome.sent || outcome.answers[0] === undefined) throw new Error("expected an answer");
+    expect(describeTestAnswer(outcome.answers[0])).toBe("Meta refused the access token for pixel 1234567890: paste a new token in Settings.");
   });
 });
