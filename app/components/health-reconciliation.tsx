@@ -46,11 +46,13 @@ export function ReconciliationCard({ totals, reconciliation, days }: { totals: H
         <Text as="h2" variant="headingMd">
           Orders accounted for
         </Text>
-        <Text as="p" data-reconciliation>
+        <div data-reconciliation>
+          <Text as="p">
           {reconciliation.source === "shopify"
             ? `${format.number(accountedFor)} of ${format.count(reference, NOUN.order)} Shopify counted as paid in the last ${format.count(days, NOUN.day)} are accounted for${share === null ? "" : ` (${share})`}: delivered to Meta, or skipped on purpose.`
             : `${format.number(accountedFor)} of ${format.count(reference, NOUN.order)} Tandem received in the last ${format.count(days, NOUN.day)} are accounted for${share === null ? "" : ` (${share})`}: delivered to Meta, or skipped on purpose.`}
-        </Text>
+          </Text>
+        </div>
         {reconciliation.source === "received" ? (
           <Text as="p" tone="subdued">
             Shopify's own order count could not be read just now, so this compares with the orders Tandem received; an order whose webhook never arrived would not show here.

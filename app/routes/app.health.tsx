@@ -74,9 +74,11 @@ export default function Health() {
                       <Text as="h2" variant="headingMd">
                         No paid orders yet
                       </Text>
-                      <Text as="p" data-empty-state>
-                        {`Neither Shopify nor Tandem has a paid order from ${period}. Once orders are paid, this page shows how many reached Meta, which were skipped on purpose and why, and which customer details they carried.`}
-                      </Text>
+                      <div data-empty-state>
+                        <Text as="p">
+                          {`Neither Shopify nor Tandem has a paid order from ${period}. Once orders are paid, this page shows how many reached Meta, which were skipped on purpose and why, and which customer details they carried.`}
+                        </Text>
+                      </div>
                     </BlockStack>
                   </Card>
                 ) : (

@@ -1,0 +1,212 @@
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdir } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { Browser, BrowserContext, Page } from "playwright-core";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { launchChromium } from "../browser/chromium";
+import { startMetaSimulator, type MetaSimulator } from "../sim/meta-graph-sim";
+import { embeddedQuery, mintSessionToken, storeOfflineSession } from "../admin/session-token";
+import type { AppContext } from "../../app/context.server";
+import { PIXEL, STATES, TOKEN, interceptAdminFetch, type AdminState } from "./admin-states";
+
+// Every admin page in every shop state (admin-states.ts) at a desktop and a phone width, in Debian's Chromium
+// against the real server build: a document title, a main landmark, no horizontal scroll, and axe-core finding
+// nothing serious or critical. Screenshots go to test-artifacts/admin/states/ (gitignored). The table is
+// STATES × PAGES × WIDTHS: a new state, page or width is one entry.
+
+const BUILD = new URL("../../build/server/index.js", import.meta.url).pathname;
+const SHOTS = new URL("../../test-artifacts/admin/states/", import.meta.url).pathname;
+const AXE = new URL("../../node_modules/axe-core/axe.min.js", import.meta.url).pathname;
+const DESKTOP_UA = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/130.0.0.0 Safari/537.36";
+
+const PAGES = [
+  { name: "home", path: "/app", title: "Home", heading: "Tandem" },
+  { name: "settings", path: "/app/settings", title: "Settings", heading: "Settings" },
+  { name: "activity", path: "/app/activity", title: "Activity", heading: "Activity" },
+  { name: "health", path: "/app/health", title: "Health", heading: "Health" },
+] as const;
+
+const WIDTHS = [
+  { name: "1280", width: 1280, height: 900 },
+  { name: "390", width: 390, height: 844 },
+] as const;
+
+let server: { port: number; stop(): Promise<void>; appContext(): Promise<AppContext> };
+let sim: MetaSimulator;
+let browser: Browser;
+let context: BrowserContext | undefined;
+let dir: string;
+const pageErrors: string[] = [];
+
+beforeAll(async () => {
+  if (!existsSync(BUILD)) throw new Error("build/server/index.js is missing: run `npm run build` (npm test does) first");
+  dir = mkdtempSync(join(tmpdir(), "tandem-admin-states-"));
+  sim = await startMetaSimulator({ pixels: { [PIXEL]: TOKEN } });
+  process.env.DATABASE_URL = `file:${join(dir, "tandem.sqlite")}`;
+  process.env.META_GRAPH_URL = sim.url;
+  process.env.WORKER = "off";
+  globalThis.fetch = interceptAdminFetch(globalThis.fetch, Date.now).fetch;
+  const { startServer } = await import("../../server");
+  server = await startServer(0, BUILD);
+  const app = await server.appContext();
+  const now = Date.now();
+  for (const state of STATES) {
+    await storeOfflineSession(app.sessionStorage, state.shop);
+    await state.seed(app, now);
+  }
+  await mkdir(SHOTS, { recursive: true });
+  browser = await launchChromium();
+}, 60_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop();
+  await sim?.close();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+afterEach(async () => {
+  await context?.close();
+  context = undefined;
+  expect(pageErrors.splice(0)).toEqual([]);
+});
+
+async function open(state: AdminState, path: string, viewport: { width: number; height: number }, extra = ""): Promise<Page> {
+  context = await browser.newContext({ viewport, userAgent: DESKTOP_UA, acceptDownloads: true });
+  // App Bridge's CDN script cannot load here; fail it at once instead of letting the page hang on it.
+  await context.route(/^https:\/\/cdn\.shopify\.com\//, (route) => route.abort());
+  const page = await context.newPage();
+  page.on("pageerror", (error) => pageErrors.push(error.message));
+  page.on("console", (message) => {
+    if (message.type() === "error" && !message.text().startsWith("Failed to load resource")) pageErrors.push(message.text());
+  });
+  const token = mintSessionToken({ shop: state.shop, apiKey: "test-api-key", secret: "test-api-secret" });
+  await page.goto(`http://127.0.0.1:${server.port}${path}?${embeddedQuery(state.shop, token)}${extra}`, { waitUntil: "networkidle" });
+  return page;
+}
+
+type AxeViolation = { id: string; impact: string | null; help: string; nodes: Array<{ target: unknown[] }> };
+
+/** axe-core's serious and critical violations, each as "rule: help (targets)". */
+async function seriousViolations(page: Page): Promise<string[]> {
+  await page.addScriptTag({ content: readFileSync(AXE, "utf8") });
+  const violations = await page.evaluate(async () => {
+    const axe = (window as unknown as { axe: { run(context: Document, options: object): Promise<{ violations: AxeViolation[] }> } }).axe;
+    return (await axe.run(document, { resultTypes: ["violations"] })).violations;
+  });
+  return violations
+    .filter((violation) => violation.impact === "serious" || violation.impact === "critical")
+    .map((violation) => `${violation.id}: ${violation.help} (${violation.nodes.map((node) => node.target.join(" ")).join(", ")})`);
+}
+
+const CASES = STATES.flatMap((state) => PAGES.flatMap((page) => WIDTHS.map((width) => [`${state.name} ${page.name} @${width.name}`, state, page, width] as const)));
+
+describe("every admin page in every state and width", () => {
+  it.each(CASES)("%s: titled, a main landmark, no horizontal scroll, axe clean", async (label, state, target, width) => {
+    const page = await open(state, target.path, width);
+    await page.getByRole("heading", { level: 1, name: target.heading }).waitFor({ timeout: 10_000 });
+    expect(await page.title()).toBe(`${target.title} · Tandem`);
+    expect(await page.locator("main").count()).toBe(1);
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    expect(overflow, "page scrolls sideways").toBeLessThanOrEqual(0);
+    expect(await seriousViolations(page)).toEqual([]);
+    await page.screenshot({ path: `${SHOTS}${label.replace(/[ @]+/g, "-")}.png`, fullPage: true });
+  });
+});
+
+const byName = (name: string) => {
+  const state = STATES.find((candidate) => candidate.name === name);
+  if (!state) throw new Error(`no state ${name}`);
+  return state;
+};
+
+describe("Activity as a log", () => {
+  it("finds an order, opens its detail, links to the order in Shopify and exports the filter as CSV without customer data", async () => {
+    const busy = byName("busy");
+    const page = await open(busy, "/app/activity", WIDTHS[0]);
+    // WHEN the merchant searches for an order by name
+    await page.getByLabel("Order", { exact: true }).fill("#1005");
+    await page.getByRole("button", { name: "Apply" }).click();
+    await page.waitForURL(/order=%231005/);
+    // The URL changes before the new rows arrive: wait for the list itself to be the one order.
+    await page.waitForFunction(() => document.querySelectorAll("tbody tr[data-row]").length === 1, undefined, { timeout: 5_000 });
+    // THEN the row says Failed with Meta's words, and links to the order in the Shopify admin, in the top window
+    const link = page.locator("tbody a[data-order-link]");
+    expect(await link.getAttribute("href")).toBe("https://admin.shopify.com/store/tandem-busy/orders/7000005");
+    expect(await link.getAttribute("target")).toBe("_top");
+    await page.getByRole("button", { name: "Details of #1005" }).click();
+    const detail = page.locator("tbody [data-detail-for]");
+    await detail.waitFor();
+    const text = (await detail.textContent()) ?? "";
+    expect(text).toContain("evt_tandem_5");
+    expect(text).toContain("Invalid parameter");
+    expect(text).toContain("Atrace5");
+    expect(text).toContain("Email, Phone");
+    expect(text).toContain("€25.00");
+    expect(await seriousViolations(page)).toEqual([]);
+
+    // WHEN exported, THEN the CSV has the filtered row: ids, words and values, no hashes
+    const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("button", { name: "Export these as CSV" }).click()]);
+    const csv = readFileSync((await download.path()) ?? "", "utf8").trim().split("\r\n");
+    expect(download.suggestedFilename()).toMatch(/^tandem-activity-tandem-busy-\d{4}-\d{2}-\d{2}\.csv$/);
+    expect(csv).toHaveLength(2);
+    expect(csv[1]).toContain("#1005,7000005,Purchase,evt_tandem_5");
+    expect(csv.join("\n")).not.toMatch(/[0-9a-f]{64}/);
+  });
+
+  it("says reasons in words, filters by status with a loading state, and lists rows without sideways scrolling at 390 px", async () => {
+    const page = await open(byName("busy"), "/app/activity", WIDTHS[1], "&locale=de-DE");
+    const items = page.locator("ul.tandem-narrow > li");
+    expect(await items.count()).toBe(25);
+    expect(await page.locator("table").isVisible()).toBe(false);
+    await page.getByLabel("Status").selectOption("skipped");
+    await page.waitForURL(/status=skipped/);
+    await page.locator("ul.tandem-narrow > li [data-status=skipped]").first().waitFor();
+    await page.waitForFunction(() => [...document.querySelectorAll("ul.tandem-narrow > li [data-status]")].every((el) => el.getAttribute("data-status") === "skipped"));
+    const body = (await page.locator("ul.tandem-narrow").textContent()) ?? "";
+    expect(body).toContain("The shopper did not consent to marketing");
+    expect(body).not.toContain("no_consent");
+    expect(body).not.toContain("test_order");
+    // de-DE numbers and dates (the admin's locale), English words
+    expect(await page.locator("ul.tandem-narrow > li").first().textContent()).toMatch(/\d{2}\.\d{2}\.\d{4}|\d{1,2}\. \w+\.? \d{4}/);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)).toBeLessThanOrEqual(0);
+  });
+});
+
+describe("Health that adds up", () => {
+  it("holds Tandem's orders against Shopify's count: accounted for, skipped for consent, never received", async () => {
+    const page = await open(byName("busy"), "/app/health", WIDTHS[0], "&days=30");
+    const sentence = (await page.locator("[data-reconciliation]").textContent({ timeout: 5_000 })) ?? "";
+    // 320 received, 32 of them test orders (not in Shopify's count); Shopify has 10 more that never arrived.
+    expect(sentence).toContain("of 298 orders Shopify counted as paid in the last 30 days");
+    expect(await page.locator('[data-line="not-received"]').textContent()).toContain("10");
+    expect(await page.locator('[data-line="skipped-no_consent"]').textContent()).toContain("32");
+    expect(await page.locator('[data-share="em"]').textContent()).toMatch(/^Email: \d+%/);
+    expect(await page.locator('[data-share="fbc"]').textContent()).toMatch(/^Click ID: \d+%/);
+    expect(await page.locator('[data-chart] [data-series="Received"]').count()).toBe(30);
+    // The text alternative: the numbers by day, in a table
+    await page.getByText("Numbers by day").click();
+    expect(await page.locator("table.tandem-day-table tbody tr").count()).toBe(30);
+  });
+
+  it("shows an empty state, not 0 of 0, and readable axis labels at 390 px", async () => {
+    const fresh = await open(byName("fresh"), "/app/health", WIDTHS[1]);
+    await fresh.locator("[data-empty-state]").waitFor({ timeout: 5_000 });
+    expect(await fresh.textContent("body")).not.toMatch(/0 of 0/);
+    await context?.close();
+    const page = await open(byName("configured"), "/app/health", WIDTHS[1]);
+    const sizes = await page.locator(".tandem-bars-axis span").evaluateAll((nodes) => nodes.filter((node) => node.textContent).map((node) => parseFloat(getComputedStyle(node).fontSize)));
+    expect(sizes.length).toBe(7);
+    expect(Math.min(...sizes)).toBeGreaterThanOrEqual(12);
+  });
+});
+
+describe("Home", () => {
+  it("opens the theme editor in the top window, not inside the app's frame", async () => {
+    const page = await open(byName("fresh"), "/app", WIDTHS[0]);
+    const link = page.locator('[data-check="storefront_embed"] a[href*="/admin/themes/current/editor"]');
+    await link.first().waitFor();
+    expect(await link.first().getAttribute("target")).toBe("_top");
+  });
+});
