@@ -68,6 +68,11 @@ export type DeliveryRow = {
   updatedAt: number;
   sentAt: number | null;
   orderKind: string | null;
+  /** Times the row was sent again after a request whose answer was lost (decision 0025); Meta deduplicates. */
+  resends: number;
+  resentAt: number | null;
+  /** Set while a request carrying the row is out; still set at a claim: that request's answer was lost. */
+  sendingStartedAt: number | null;
 };
 
 // A damaged column must not make claimDue throw (that would stall every shop's delivery): it reads as
@@ -124,6 +129,9 @@ export function toDeliveryRow(record: DeliveryRecord): DeliveryRow {
     updatedAt: record.updated_at,
     sentAt: record.sent_at,
     orderKind: record.order_kind,
+    resends: Number(record.resends),
+    resentAt: record.resent_at === null ? null : Number(record.resent_at),
+    sendingStartedAt: record.sending_started_at === null ? null : Number(record.sending_started_at),
   };
 }
 

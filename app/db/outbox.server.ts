@@ -1,3 +1,4 @@
+import { sql } from "kysely";
 import type { Database } from "./connection.server.ts";
 import { claimDue, type ClaimOptions } from "./outbox-claim.server.ts";
 import { fanOutHeld } from "./outbox-held.server.ts";
@@ -66,6 +67,7 @@ export function createOutbox(database: Database) {
         updated_at: opts.nowMs,
         lease_owner: null,
         lease_until: null,
+        sending_started_at: null,
       }))
       .execute();
   }
@@ -84,6 +86,7 @@ export function createOutbox(database: Database) {
         updated_at: opts.nowMs,
         lease_owner: null,
         lease_until: null,
+        sending_started_at: null,
         ...(opts.nextAttemptAt !== undefined && { next_attempt_at: opts.nextAttemptAt }),
         ...(opts.fbtraceId !== undefined && { fbtrace_id: opts.fbtraceId }),
       }))
@@ -109,6 +112,23 @@ export function createOutbox(database: Database) {
     opts: { nowMs: number; reason: string; fbtraceId?: string | null },
   ): Promise<void> {
     await markFailed(ids, "needs_attention", opts);
+  }
+
+  /**
+   * A request carrying these rows is about to start (decision 0025). A row whose previous request left no
+   * recorded answer (its marker is still set: the worker died or its lease ran out while Meta answered) is
+   * being sent again: `resends` counts it. The outcome recorded from Meta's answer clears the marker;
+   * releasing a lease does not, since a released row's last request may have reached Meta.
+   */
+  async function markSending(ids: readonly number[], opts: { nowMs: number }): Promise<void> {
+    if (ids.length === 0) return;
+    await updateIds(ids)
+      .set({
+        resends: sql<number>`resends + case when sending_started_at is null then 0 else 1 end`,
+        resent_at: sql<number | null>`case when sending_started_at is null then resent_at else ${opts.nowMs} end`,
+        sending_started_at: opts.nowMs,
+      })
+      .execute();
   }
 
   /** Gives rows back without counting an attempt (e.g. the worker is shutting down). */
@@ -240,6 +260,7 @@ export function createOutbox(database: Database) {
     markRetry,
     markDead,
     markNeedsAttention,
+    markSending,
     releaseLease,
     resumeShop,
     shopsWithHeld,

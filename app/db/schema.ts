@@ -87,6 +87,8 @@ export type DeliveriesTable = {
   /** Claims after a claim that recorded no outcome (decision 0020): each may have repeated a request Meta got. */
   resends: Generated<number>;
   resent_at: number | null;
+  /** When the request now carrying the row to Meta started; null once its answer is recorded (migration 0010). */
+  sending_started_at: Generated<number | null>;
 };
 
 /**

@@ -43,6 +43,9 @@ export type ShopConfig = {
 
 export type ShopStore = ReturnType<typeof createShopStore>;
 
+/** A paused shop's next token re-check: when it falls due and how many came before (decision 0025). */
+export type TokenRecheck = { shop: string; recheckAt: number; rechecks: number };
+
 /** Configured = events can be sent: at least one pixel and a Conversions API token. */
 export function isShopConfigured(config: ShopConfig | null | undefined): config is ShopConfig {
   return config !== null && config !== undefined && config.pixelIds.length > 0 && config.hasAccessToken;
@@ -118,10 +121,19 @@ export function createShopStore(database: Database, keys: readonly Buffer[]) {
     return encrypted === null ? null : decryptSecret(encrypted, keys);
   }
 
-  async function markNeedsAttention(shop: string, reason: string, nowMs: number): Promise<void> {
+  /**
+   * Pauses the shop. `tokenRecheckAt`: the pause is a token Meta refused twice (decision 0025), so the worker
+   * asks Meta again from then on, with backoff, and lifts the pause itself once the token is accepted.
+   */
+  async function markNeedsAttention(shop: string, reason: string, nowMs: number, tokenRecheckAt?: number): Promise<void> {
     await db
       .updateTable("shops")
-      .set({ needs_attention_reason: reason, needs_attention_at: nowMs, updated_at: nowMs })
+      .set({
+        needs_attention_reason: reason,
+        needs_attention_at: nowMs,
+        updated_at: nowMs,
+        ...(tokenRecheckAt !== undefined && { token_error_at: nowMs, token_recheck_at: tokenRecheckAt, token_rechecks: 0 }),
+      })
       .where("shop", "=", shop)
       .execute();
     changed(shop);
@@ -130,10 +142,32 @@ export function createShopStore(database: Database, keys: readonly Buffer[]) {
   async function clearNeedsAttention(shop: string): Promise<void> {
     await db
       .updateTable("shops")
-      .set({ needs_attention_reason: null, needs_attention_at: null })
+      .set({ needs_attention_reason: null, needs_attention_at: null, token_error_at: null, token_recheck_at: null, token_rechecks: 0 })
       .where("shop", "=", shop)
       .execute();
     changed(shop);
+  }
+
+  /** Paused shops whose refused token is due to be asked about again (a handful of rows at most). */
+  async function dueTokenRechecks(nowMs: number): Promise<TokenRecheck[]> {
+    const rows = await db
+      .selectFrom("shops")
+      .select(["shop", "token_recheck_at", "token_rechecks"])
+      .where("needs_attention_reason", "is not", null)
+      .where("token_recheck_at", "<=", nowMs)
+      .execute();
+    return rows.map((row) => ({ shop: row.shop, recheckAt: Number(row.token_recheck_at), rechecks: Number(row.token_rechecks) }));
+  }
+
+  /** Takes one re-check and schedules the next; false when another worker took it first. */
+  async function claimTokenRecheck(due: TokenRecheck, nextAt: number): Promise<boolean> {
+    const result = await db
+      .updateTable("shops")
+      .set({ token_recheck_at: nextAt, token_rechecks: due.rechecks + 1 })
+      .where("shop", "=", due.shop)
+      .where("token_recheck_at", "=", due.recheckAt)
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) === 1;
   }
 
   /** The app is gone from the shop: forget the Meta token now; shop/redact deletes the rest later. */
@@ -163,6 +197,8 @@ export function createShopStore(database: Database, keys: readonly Buffer[]) {
     getAccessToken,
     markNeedsAttention,
     clearNeedsAttention,
+    dueTokenRechecks,
+    claimTokenRecheck,
     markUninstalled,
     deleteShop,
     listShops,

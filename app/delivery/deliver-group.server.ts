@@ -13,7 +13,7 @@ import {
   UNKNOWN_SHOP,
 } from "./outcome-reason";
 import { chunk, type DeliveryGroup } from "./plan-batches";
-import type { ClaimedDelivery, DeliveryLogger, DeliveryOutbox, DeliveryShops } from "./ports";
+import type { ClaimedDelivery, DeliveryCounters, DeliveryLogger, DeliveryOutbox, DeliveryShops } from "./ports";
 import { isTooOld, nextAttemptAt } from "./retry-policy";
 import { createRecorder, type Recorder } from "./recorder.server";
 import type { RunSummary } from "./run-summary";
@@ -27,6 +27,9 @@ export type DeliveryDeps = {
   random: () => number;
   batchSize: number;
   retry: { baseMs: number; capMs: number };
+  counters: DeliveryCounters;
+  /** When a shop paused for a refused token is first asked about again (decision 0025). */
+  tokenRecheckFirstMs: number;
 };
 
 type Item = { row: ClaimedDelivery; event: Record<string, unknown> };
@@ -119,6 +122,7 @@ async function sendBatch(
     return null;
   }
   rec.countRequest();
+  await rec.sending(items.map((i) => i.row));
   const result = await deps.client.sendEvents({
     pixelId: target.pixelId,
     accessToken: target.accessToken,
@@ -143,8 +147,15 @@ async function sendBatch(
       await rec.needsAttention(rows, reason, result.fbtraceId);
       return reason;
     }
+    // One refusal is not enough to stop a shop: Meta has reported valid tokens as 190 for a moment. One read
+    // with the same token decides (decision 0025).
+    if (!(await tokenRefusalConfirmed(target, deps))) {
+      deps.counters.recordTokenErrorUnconfirmed();
+      await scheduleRetry(rows, result, deps, rec, `${TOKEN_ERROR_UNCONFIRMED}: ${describeMetaFailure(result)}`);
+      return null;
+    }
     await rec.needsAttention(rows, cause, result.fbtraceId);
-    await deps.shops.markNeedsAttention(group.shop, cause, deps.now());
+    await deps.shops.markNeedsAttention(group.shop, cause, deps.now(), deps.now() + deps.tokenRecheckFirstMs);
     return cause;
   }
   if (items.length === 1) {
@@ -161,7 +172,23 @@ async function sendBatch(
   return sendBatch(items.slice(middle), target, group, deps, rec);
 }
 
-async function scheduleRetry(rows: ClaimedDelivery[], failure: MetaSendFailure, deps: DeliveryDeps, rec: Recorder) {
+const TOKEN_ERROR_UNCONFIRMED = "transient: Meta refused the access token once, and accepted it when asked again";
+
+// Asks Meta, with the token it just refused, to read the pixel. Only a second token refusal confirms: an
+// accepted token, a pixel Meta cannot load (the token was accepted before that) or no answer do not.
+async function tokenRefusalConfirmed(target: Target, deps: DeliveryDeps): Promise<boolean> {
+  if (deps.client.checkAccess === undefined) return true;
+  const answer = await deps.client.checkAccess({ pixelId: target.pixelId, accessToken: target.accessToken });
+  return !answer.ok && answer.errorClass === "configuration" && pauseScopeOf(answer) === PAUSE_SCOPE.token;
+}
+
+async function scheduleRetry(
+  rows: ClaimedDelivery[],
+  failure: MetaSendFailure,
+  deps: DeliveryDeps,
+  rec: Recorder,
+  reason = `transient: ${describeMetaFailure(failure)}`,
+) {
   const nowMs = deps.now();
   // One draw per batch: rows that failed together come back together, as one batch again.
   const draw = deps.random();
@@ -179,7 +206,6 @@ async function scheduleRetry(rows: ClaimedDelivery[], failure: MetaSendFailure, 
     if ("giveUp" in decision) giveUp.push(row);
     else byTime.set(decision.retryAt, [...(byTime.get(decision.retryAt) ?? []), row]);
   }
-  const reason = `transient: ${describeMetaFailure(failure)}`;
   for (const [retryAt, due] of byTime) await rec.retry(due, retryAt, reason);
   if (giveUp.length > 0) await rec.dead(giveUp, `${TOO_OLD_GAVE_UP}; last error: ${reason}`, failure.fbtraceId);
 }

@@ -11,6 +11,8 @@ export type ClaimedDelivery = {
   // The hashed CAPI event: an object, or its JSON text, or null after the retention purge.
   payload: unknown;
   attempts: number;
+  /** Set when a request carrying the row started and its answer was never recorded (decision 0025). */
+  sendingStartedAt?: number | null;
 };
 
 export type DeliveryOutbox = {
@@ -25,8 +27,20 @@ export type DeliveryOutbox = {
   markRetry(ids: number[], input: { nowMs: number; nextAttemptAt: number; reason: string }): Promise<unknown>;
   markDead(ids: number[], input: { nowMs: number; reason: string; fbtraceId?: string | null }): Promise<unknown>;
   markNeedsAttention(ids: number[], input: { nowMs: number; reason: string; fbtraceId?: string | null }): Promise<unknown>;
+  /** A request carrying these rows starts now; counts a re-send for rows whose last request has no answer. */
+  markSending(ids: number[], input: { nowMs: number }): Promise<unknown>;
   releaseLease(ids: number[]): Promise<unknown>;
+  /** The shop's pause was lifted: its needs-attention rows become due now. */
+  resumeShop(shop: string, nowMs: number): Promise<unknown>;
 };
+
+/** What the worker counts beyond the outbox and Meta's errors; the process registry or a thread's forwarder. */
+export type DeliveryCounters = {
+  recordResends(count: number): void;
+  recordTokenErrorUnconfirmed(): void;
+};
+
+export const NO_COUNTERS: DeliveryCounters = { recordResends() {}, recordTokenErrorUnconfirmed() {} };
 
 export type DeliveryShop = {
   shop: string;
@@ -37,7 +51,12 @@ export type DeliveryShops = {
   getShop(shop: string): Promise<DeliveryShop | null>;
   getAccessToken(shop: string): Promise<string | null>;
   /** Pauses the whole shop: its token is refused, so every destination would fail (the claim skips it). */
-  markNeedsAttention(shop: string, reason: string, nowMs: number): Promise<unknown>;
+  markNeedsAttention(shop: string, reason: string, nowMs: number, tokenRecheckAt?: number): Promise<unknown>;
+  clearNeedsAttention(shop: string): Promise<unknown>;
+  /** Paused shops whose refused token is due to be asked about again (decision 0025). */
+  dueTokenRechecks(nowMs: number): Promise<ReadonlyArray<{ shop: string; recheckAt: number; rechecks: number }>>;
+  /** Takes that re-check and schedules the next; false when another worker took it. */
+  claimTokenRecheck(due: { shop: string; recheckAt: number; rechecks: number }, nextAt: number): Promise<boolean>;
   /** Pauses one destination (pixel) of the shop; its rows wait as needs_attention, the others keep sending. */
   pauseDestination(shop: string, destination: string, reason: string, nowMs: number): Promise<unknown>;
   getDestinationPause(shop: string, destination: string): Promise<{ reason: string } | null>;

@@ -13,6 +13,9 @@ export type Recorder = ReturnType<typeof createRecorder>;
 
 export function createRecorder(group: DeliveryGroup, deps: DeliveryDeps, summary: RunSummary) {
   const open = new Set(group.rows.map((r) => r.id));
+  // Rows a request of this pass has carried: a split batch sends them again after a recorded answer (Meta's
+  // refusal of the whole batch), which is not a re-send after a lost answer.
+  const carried = new Set<number>();
   const base = { shop: group.shop, destination: group.destination };
   const { outbox, logger } = deps;
 
@@ -29,6 +32,18 @@ export function createRecorder(group: DeliveryGroup, deps: DeliveryDeps, summary
   return {
     countRequest() {
       summary.requests += 1;
+    },
+    /** Marks rows as on their way to Meta, counting those whose previous request's answer was lost. */
+    async sending(rows: readonly ClaimedDelivery[]) {
+      const first = rows.filter((r) => !carried.has(r.id));
+      if (first.length === 0) return;
+      await outbox.markSending(first.map((r) => r.id), { nowMs: deps.now() });
+      for (const r of first) carried.add(r.id);
+      const resent = first.filter((r) => r.sendingStartedAt != null);
+      if (resent.length === 0) return;
+      summary.resent += resent.length;
+      deps.counters.recordResends(resent.length);
+      logger.warn({ ...base, ...eventIds(resent) }, "sending again after a lost answer (Meta deduplicates by event_id)");
     },
     async sent(rows: readonly ClaimedDelivery[], fbtraceId: string | null, eventsReceived: number) {
       if (rows.length === 0) return;

@@ -9,8 +9,10 @@ export type RunSummary = {
   released: number;
   requests: number;
   errors: number;
+  /** Rows sent again after a request whose answer was lost (decision 0025). */
+  resent: number;
 };
 
 export function emptySummary(): RunSummary {
-  return { claimed: 0, sent: 0, retried: 0, dead: 0, needsAttention: 0, released: 0, requests: 0, errors: 0 };
+  return { claimed: 0, sent: 0, retried: 0, dead: 0, needsAttention: 0, released: 0, requests: 0, errors: 0, resent: 0 };
 }

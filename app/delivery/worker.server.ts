@@ -4,7 +4,8 @@ import { instrumentDeliveryOutbox } from "../observability/instrument-outbox.ser
 import { instrumentMetaClient } from "../observability/instrument-meta-client.server";
 import { deliverGroup, type DeliveryDeps } from "./deliver-group.server";
 import { groupByDestination } from "./plan-batches";
-import { SILENT_LOGGER, type DeliveryLogger, type DeliveryOutbox, type DeliveryShops } from "./ports";
+import { NO_COUNTERS, SILENT_LOGGER, type DeliveryLogger, type DeliveryOutbox, type DeliveryShops } from "./ports";
+import { recheckPausedTokens, TOKEN_RECHECK_CAP_MS, TOKEN_RECHECK_FIRST_MS } from "./token-recheck.server";
 import { DEFAULT_RETRY_BASE_MS, DEFAULT_RETRY_CAP_MS } from "./retry-policy";
 import { runBounded } from "./run-bounded";
 import { emptySummary, type RunSummary } from "./run-summary";
@@ -40,9 +41,14 @@ export type DeliveryWorkerOptions = {
    */
   metrics?: DeliveryMetrics | null;
   retry?: { baseMs?: number; capMs?: number };
+  /**
+   * Re-checks of shops paused for a refused token (decision 0025): the first after `firstMs` (default 5 min),
+   * doubling to `capMs` (default 6 h); due re-checks are looked for every `scanMs` (default 30 s).
+   */
+  tokenRecheck?: { firstMs?: number; capMs?: number; scanMs?: number };
 };
 
-export type DeliveryMetrics = Pick<Metrics, "recordDelivered" | "recordMetaError">;
+export type DeliveryMetrics = Pick<Metrics, "recordDelivered" | "recordMetaError" | "recordResends" | "recordTokenErrorUnconfirmed">;
 
 export type DeliveryWorker = {
   runOnce(): Promise<RunSummary>;
@@ -84,10 +90,26 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWo
       baseMs: options.retry?.baseMs ?? DEFAULT_RETRY_BASE_MS,
       capMs: options.retry?.capMs ?? DEFAULT_RETRY_CAP_MS,
     },
+    counters: metrics ?? NO_COUNTERS,
+    tokenRecheckFirstMs: options.tokenRecheck?.firstMs ?? TOKEN_RECHECK_FIRST_MS,
   };
+  const recheckSchedule = { firstMs: deps.tokenRecheckFirstMs, capMs: options.tokenRecheck?.capMs ?? TOKEN_RECHECK_CAP_MS };
+  const recheckScanMs = options.tokenRecheck?.scanMs ?? 30_000;
+  let nextRecheckScan = 0;
+
+  async function recheckTokensWhenDue(nowMs: number): Promise<void> {
+    if (nowMs < nextRecheckScan) return;
+    nextRecheckScan = nowMs + recheckScanMs;
+    try {
+      await recheckPausedTokens({ shops: options.shops, outbox, client: deps.client, logger, now, schedule: recheckSchedule });
+    } catch (error) {
+      logger.error({ err: error instanceof Error ? error.message : String(error) }, "token re-check failed");
+    }
+  }
 
   async function runOnce(): Promise<RunSummary> {
     const summary = emptySummary();
+    await recheckTokensWhenDue(now());
     const claimedAtMs = now();
     const rows = await outbox.claimDue({
       nowMs: claimedAtMs,

@@ -51,6 +51,16 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}) {
     registers: [registry],
   });
 
+  const resends = new Counter({
+    name: "tandem_delivery_resends_total",
+    help: "Events sent again after a request whose answer was lost (worker killed, lease ran out); Meta deduplicates them by event_id.",
+    registers: [registry],
+  });
+  const tokenErrorsUnconfirmed = new Counter({
+    name: "tandem_delivery_token_errors_unconfirmed_total",
+    help: "Token errors from Meta that a second check did not confirm: retried with backoff instead of pausing the shop.",
+    registers: [registry],
+  });
   const deliveryThreadExits = new Counter({
     name: "tandem_delivery_thread_exits_total",
     help: "Times the embedded web process's delivery thread ended unexpectedly (it is restarted with backoff).",
@@ -100,6 +110,12 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}) {
     recordDelivered(latenciesMs: readonly number[]): void {
       eventsSent.inc(latenciesMs.length);
       for (const ms of latenciesMs) deliveryLatency.observe(Math.max(0, ms) / 1000);
+    },
+    recordResends(count: number): void {
+      if (count > 0) resends.inc(count);
+    },
+    recordTokenErrorUnconfirmed(): void {
+      tokenErrorsUnconfirmed.inc();
     },
     recordMetaError({ errorClass, code, httpStatus }: MetaErrorLabels): void {
       metaErrors.inc({ class: errorClass, code: code === null ? "none" : String(code), http_status: httpStatus === null ? "none" : String(httpStatus) });

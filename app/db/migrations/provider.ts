@@ -8,6 +8,7 @@ import { destinationPausesMigration } from "./0005-destination-pauses.ts";
 import { maintenanceAndPrivacyMigration } from "./0006-maintenance-and-privacy.ts";
 import { alertLogMigration } from "./0007-alert-log.ts";
 import { orderAdjustmentsMigration } from "./0009-order-adjustments.ts";
+import { deliverySendingMarkerMigration } from "./0010-delivery-sending-marker.ts";
 
 // In-code provider: migrations ship inside the bundle, so nothing reads a folder at run time.
 // Names sort lexically; add new files as 0002-..., 0003-... and list them here.
@@ -23,6 +24,7 @@ export function createMigrationProvider(engine: Engine): MigrationProvider {
         "0006-maintenance-and-privacy": maintenanceAndPrivacyMigration(engine),
         "0007-alert-log": alertLogMigration(),
         "0009-order-adjustments": orderAdjustmentsMigration(engine),
+        "0010-delivery-sending-marker": deliverySendingMarkerMigration(),
       };
     },
   };

@@ -36,6 +36,12 @@ const metrics: DeliveryMetrics = {
   recordMetaError(labels) {
     post({ type: "meta-error", labels });
   },
+  recordResends(count) {
+    if (count > 0) post({ type: "resent", count });
+  },
+  recordTokenErrorUnconfirmed() {
+    post({ type: "token-error-unconfirmed" });
+  },
 };
 
 let database: Database;
@@ -64,6 +70,7 @@ try {
     coalesceMs: data.tuning.coalesceMs,
     leaseMs: data.tuning.leaseMs,
     retry: data.tuning.retry,
+    tokenRecheck: data.tuning.tokenRecheck,
   });
   // Retention and queued bulk jobs (decision 0020) run here as well, on this thread's connection: their
   // chunks never run on the event loop that answers Shopify, and they pause while webhooks are in flight.

@@ -24,7 +24,7 @@ export type DeliveryThreadOptions = {
   webhookPressure: SharedArrayBuffer;
   busyThreshold: number;
   logger: DeliveryLogger;
-  metrics: Pick<Metrics, "recordDelivered" | "recordMetaError" | "recordDeliveryThreadExit">;
+  metrics: Pick<Metrics, "recordDelivered" | "recordMetaError" | "recordResends" | "recordTokenErrorUnconfirmed" | "recordDeliveryThreadExit">;
   onShopChanged(shop: string): void;
   /** The compiled thread entry; default: build/node/delivery-thread.js under the app root. */
   entry?: string;
@@ -81,6 +81,12 @@ export function createDeliveryThread(options: DeliveryThreadOptions): DeliveryWo
         return;
       case "meta-error":
         options.metrics.recordMetaError(message.labels);
+        return;
+      case "resent":
+        options.metrics.recordResends(message.count);
+        return;
+      case "token-error-unconfirmed":
+        options.metrics.recordTokenErrorUnconfirmed();
         return;
       case "log":
         options.logger[message.level](message.fields, message.message);

@@ -14,6 +14,7 @@ export type DeliveryThreadTuning = {
   leaseMs?: number;
   retry?: { baseMs?: number; capMs?: number };
   clientTimeoutMs?: number;
+  tokenRecheck?: { firstMs?: number; capMs?: number; scanMs?: number };
 };
 
 export type DeliveryThreadData = {
@@ -38,6 +39,8 @@ export type FromThread =
   | { type: "failed-to-start"; message: string }
   | { type: "delivered"; latenciesMs: readonly number[] }
   | { type: "meta-error"; labels: MetaErrorLabels }
+  | { type: "resent"; count: number }
+  | { type: "token-error-unconfirmed" }
   | { type: "log"; level: LogLevel; fields: Record<string, unknown>; message: string }
   | { type: "shop-changed"; shop: string }
   | { type: "ran-once"; requestId: number; summary: RunSummary | null; error?: string };

@@ -1,3 +1,4 @@
+import { createMetaAccessCheck } from "./check-access.server";
 import { interpretResponse, networkFailure } from "./graph-response";
 import type { MetaGraphClient, MetaSendInput, MetaSendResult } from "./types";
 
@@ -49,7 +50,7 @@ export function createMetaGraphClient(options: MetaGraphClientOptions): MetaGrap
     return interpretResponse(response.status, parsed, response.headers.get("x-fb-trace-id"));
   }
 
-  return { sendEvents };
+  return { sendEvents, checkAccess: createMetaAccessCheck({ baseUrl, version, timeoutMs, fetchImpl: options.fetchImpl }) };
 }
 
 function isAbort(error: unknown): boolean {

@@ -48,4 +48,10 @@ export type MetaSendInput = {
 
 export type MetaGraphClient = {
   sendEvents(input: MetaSendInput): Promise<MetaSendResult>;
+  /**
+   * One read of the pixel with a token (GET /{pixel}): whether Meta accepts the token and it reaches the pixel.
+   * The worker uses it to confirm a token error before pausing a shop and to re-check a paused shop's token
+   * (decision 0025); settings and retry use the same read. A client without it pauses on the first refusal.
+   */
+  checkAccess?(input: { pixelId: string; accessToken: string }): Promise<{ ok: true } | MetaSendFailure>;
 };
