@@ -44,7 +44,7 @@ describe.each(MODES)("worker process faults (%s mode)", (mode) => {
 
     // WHEN a new worker starts (it reclaims the dead worker's rows once their lease expires)
     sim.setLatency(0);
-    start();
+    const second = start([...WORKER_ARGS, "--metrics-port", "0"]);
     await waitFor(async () => (await app!.statusCounts(SHOP)).sent === EVENTS, 20_000, "all sent after restart");
 
     // THEN every event reached Meta and none is counted twice. A batch Meta accepted just before the kill,
@@ -57,6 +57,19 @@ describe.each(MODES)("worker process faults (%s mode)", (mode) => {
     const resent = sim.duplicateDeliveries().length;
     expect(resent).toBeLessThanOrEqual(mode === "scale" ? 3 * 40 : 40);
     console.info(`[worker-kill ${mode}] events re-sent after SIGKILL (deduplicated by Meta): ${resent}`);
+
+    // AND each re-sent row says so (resends = 1, with when), and the new worker counted them. A row can also
+    // count one whose first request the kill stopped before Meta read it: no answer came back either way.
+    const rows = (await app.web.outbox.list({ shop: SHOP, limit: EVENTS })).rows;
+    const repeated = new Set(sim.duplicateDeliveries().map((entry) => entry.eventId));
+    expect(repeated.size).toBeGreaterThan(0);
+    const counted = rows.filter((row) => row.resends > 0);
+    for (const row of rows) expect(row.resends).toBeLessThanOrEqual(1);
+    for (const eventId of repeated) expect(counted.map((row) => row.eventId)).toContain(eventId);
+    for (const row of counted) expect(row.resentAt).not.toBeNull();
+    const { metricsPort } = await second.ready;
+    const scrape = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
+    expect(scrape).toMatch(new RegExp(`^tandem_delivery_resends_total ${counted.length}$`, "m"));
   });
 
   it("SIGTERM mid-batch: finishes and records the batch in flight, exits 0, and nothing is sent twice", async () => {
@@ -84,5 +97,8 @@ describe.each(MODES)("worker process faults (%s mode)", (mode) => {
     start();
     await waitFor(async () => (await app!.statusCounts(SHOP)).sent === 80, 20_000, "rest sent after restart");
     expect(sim.duplicateDeliveries()).toEqual([]);
+    // AND no row counts a re-send: every request's answer was recorded
+    const rows = (await app.web.outbox.list({ shop: SHOP, limit: 100 })).rows;
+    expect(rows.filter((row) => row.resends !== 0 || row.resentAt !== null)).toEqual([]);
   });
 });
