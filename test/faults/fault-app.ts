@@ -24,6 +24,8 @@ export const TOKEN = "EAAB-fault-token";
 export const OTHER_TOKEN = "EAAB-quiet-token";
 export const GRAPH_VERSION = "v26.0";
 const INGEST_CONCURRENCY = 20;
+// A paused shop's token is asked about again after 300 ms, doubling to 1 s (5 min to 6 h in production).
+const TOKEN_RECHECK = { firstMs: 300, capMs: 1_000, scanMs: 100 };
 
 export type FaultApp = {
   mode: Mode;
@@ -60,6 +62,7 @@ export async function startFaultApp(mode: Mode, options: FaultAppOptions = {}): 
     pollIntervalMs: options.pollIntervalMs ?? (mode === "scale" ? 250 : 100),
     leaseMs: 10_000,
     retry: { baseMs: 100, capMs: 400 },
+    tokenRecheck: TOKEN_RECHECK,
   });
   // Embedded mode delivers from the web process's delivery thread, as `npm start` does (decision 0010); the
   // same shortened timings reach it as plain numbers.
@@ -68,6 +71,7 @@ export async function startFaultApp(mode: Mode, options: FaultAppOptions = {}): 
     pollIntervalMs: options.pollIntervalMs ?? 100,
     leaseMs: 10_000,
     retry: { baseMs: 100, capMs: 400 },
+    tokenRecheck: TOKEN_RECHECK,
   };
   const web = await createAppContext(config, {
     startWorker: false,
