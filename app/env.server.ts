@@ -43,7 +43,13 @@ const EnvSchema = z.object({
   META_GRAPH_VERSION: z.string().regex(/^v\d+\.\d+$/, "must look like v26.0").default(DEFAULT_GRAPH_VERSION),
   WORKER: z.enum(["inline", "off"]).default("inline"),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
-  RETENTION_PAYLOAD_DAYS: z.coerce.number().int().min(1).default(30),
+  // Hashed payloads go 8 days after the event's row was created whatever this says (Meta's 7-day window plus a
+  // day, decision 0020): a smaller value purges sent, dead and skipped rows' payloads sooner; a larger one (30
+  // was the default before that window) still parses and changes nothing.
+  RETENTION_PAYLOAD_DAYS: z.coerce.number().int().min(1).default(8),
+  // Webhook receipts only short-cut Shopify's redeliveries (48 h). Unset, it follows an explicit
+  // RETENTION_PAYLOAD_DAYS, which set both before (parseEnv), else 30.
+  RETENTION_RECEIPT_DAYS: z.coerce.number().int().min(1).default(30),
   RETENTION_METADATA_DAYS: z.coerce.number().int().min(1).default(90),
   // Alert emails (docs/decisions/0021): off while SMTP_URL is unset. smtp:// (STARTTLS when offered) or smtps://.
   SMTP_URL: z.string().url().regex(/^smtps?:\/\//, "must look like smtp(s)://user:pass@host:port").optional(),
@@ -53,7 +59,7 @@ const EnvSchema = z.object({
 export type Env = z.infer<typeof EnvSchema>;
 
 export function parseEnv(source: Record<string, string | undefined>): Env {
-  const result = EnvSchema.safeParse(source);
+  const result = EnvSchema.safeParse(withRetentionAliases(source));
   if (result.success) return result.data;
   const issue = result.error.issues[0];
   const name = issue?.path.join(".") || "environment";
@@ -65,6 +71,13 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
 export class EnvError extends Error {}
 
 /** For process entry points: one clear line on stderr and exit 1 instead of a stack trace. */
+// Before RETENTION_RECEIPT_DAYS existed, RETENTION_PAYLOAD_DAYS set how long receipts were kept: a deployment
+// that set it keeps that period.
+function withRetentionAliases(source: Record<string, string | undefined>): Record<string, string | undefined> {
+  if (source.RETENTION_RECEIPT_DAYS !== undefined || source.RETENTION_PAYLOAD_DAYS === undefined) return source;
+  return { ...source, RETENTION_RECEIPT_DAYS: source.RETENTION_PAYLOAD_DAYS };
+}
+
 export function parseEnvOrExit(source: Record<string, string | undefined> = process.env): Env {
   try {
     return parseEnv(source);

@@ -19,20 +19,23 @@ import { createOrderAdjustments } from "../db/order-adjustments.server";
 // - The row itself (status, reason, fbtrace_id, order id — no personal data) answers "did this order reach
 //   Meta?" in Activity and goes after RETENTION_METADATA_DAYS, with the order claims and the recorded
 //   cancellations and refunds (decision 0024) of that age.
-// - Webhook receipts only short-cut Shopify's redeliveries (48 h): RETENTION_PAYLOAD_DAYS.
+// - Webhook receipts only short-cut Shopify's redeliveries (48 h): RETENTION_RECEIPT_DAYS.
 // Every step runs in bounded chunks (app/db/bulk-writes.server.ts), yielding between them.
 
 export const DAY_MS = 24 * 60 * 60 * 1000;
 /** Meta refuses events older than 7 days; one more day of margin for clocks and a worker that was down. */
 export const PRIVACY_WINDOW_MS = 8 * DAY_MS;
 
-export type RetentionPolicy = { payloadDays: number; metadataDays: number };
+/** `receiptDays`: webhook receipts; without it they follow `payloadDays`. */
+export type RetentionPolicy = { payloadDays: number; metadataDays: number; receiptDays?: number };
 export type RetentionResult = { payloadsPurged: number; rowsDeleted: number; receiptsDeleted: number; expired: number };
 export type PurgeDeps = { database: Database };
 export type Between = () => Promise<void>;
 
-export function retentionPolicyFrom(env: { RETENTION_PAYLOAD_DAYS: number; RETENTION_METADATA_DAYS: number }): RetentionPolicy {
-  return { payloadDays: env.RETENTION_PAYLOAD_DAYS, metadataDays: env.RETENTION_METADATA_DAYS };
+export function retentionPolicyFrom(
+  env: { RETENTION_PAYLOAD_DAYS: number; RETENTION_METADATA_DAYS: number; RETENTION_RECEIPT_DAYS: number },
+): RetentionPolicy {
+  return { payloadDays: env.RETENTION_PAYLOAD_DAYS, metadataDays: env.RETENTION_METADATA_DAYS, receiptDays: env.RETENTION_RECEIPT_DAYS };
 }
 
 const immediate: Between = () => new Promise((resolve) => setImmediate(resolve));
@@ -61,7 +64,7 @@ export async function purgeExpired(deps: PurgeDeps, policy: RetentionPolicy, now
   const adjustments = createOrderAdjustments(database);
   for (let n = -1; n !== 0; await between()) n = await adjustments.deleteOlderThanChunk(metadataCutoff, CHUNK_ROWS);
   for (let n = -1; n !== 0; await between()) {
-    n = await deleteOldReceiptsChunk(database, nowMs - policy.payloadDays * DAY_MS);
+    n = await deleteOldReceiptsChunk(database, nowMs - (policy.receiptDays ?? policy.payloadDays) * DAY_MS);
     result.receiptsDeleted += n;
   }
   await database.db.deleteFrom("data_requests").where("created_at", "<", nowMs - policy.metadataDays * DAY_MS).execute();

@@ -36,7 +36,7 @@ type Context = {
   shops: Pick<ShopStore, "getShop">;
   queue: Pick<DeliveryQueue, "notify">;
   logger: MaintenanceLogger;
-  env: Pick<Env, "RETENTION_PAYLOAD_DAYS" | "RETENTION_METADATA_DAYS">;
+  env: Pick<Env, "RETENTION_PAYLOAD_DAYS" | "RETENTION_METADATA_DAYS" | "RETENTION_RECEIPT_DAYS">;
 };
 
 /**

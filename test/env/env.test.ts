@@ -31,10 +31,20 @@ describe("parseEnv", () => {
       WORKER: "inline",
       SHOPIFY_APP_URL: "http://localhost:3000",
       BIND_ADDRESS: "127.0.0.1",
+      RETENTION_PAYLOAD_DAYS: 8,
+      RETENTION_RECEIPT_DAYS: 30,
+      RETENTION_METADATA_DAYS: 90,
     });
     expect(env.REDIS_URL).toBeUndefined();
     expect(env.METRICS_TOKEN).toBeUndefined();
     expect(env.METRICS_PORT).toBeUndefined();
+  });
+
+  it("keeps an old RETENTION_PAYLOAD_DAYS working: it still parses, and still sets the receipts' period unless RETENTION_RECEIPT_DAYS does", () => {
+    expect(parseEnv({ ...VALID, RETENTION_PAYLOAD_DAYS: "30" })).toMatchObject({ RETENTION_PAYLOAD_DAYS: 30, RETENTION_RECEIPT_DAYS: 30 });
+    expect(parseEnv({ ...VALID, RETENTION_PAYLOAD_DAYS: "3" })).toMatchObject({ RETENTION_PAYLOAD_DAYS: 3, RETENTION_RECEIPT_DAYS: 3 });
+    expect(parseEnv({ ...VALID, RETENTION_PAYLOAD_DAYS: "3", RETENTION_RECEIPT_DAYS: "2" })).toMatchObject({ RETENTION_PAYLOAD_DAYS: 3, RETENTION_RECEIPT_DAYS: 2 });
+    expect(() => parseEnv({ ...VALID, RETENTION_RECEIPT_DAYS: "0" })).toThrow(/RETENTION_RECEIPT_DAYS/);
   });
 
   it("takes a bind address as an IP address, and names a host name in one line", () => {

@@ -76,7 +76,7 @@ describe("retention", () => {
     expect(rows.find((r) => r.eventId === "paused-old")?.statusReason).toBe("too old: Meta's 7-day window closed while the event was needs attention");
     expect(rows.find((r) => r.eventId === "pending-old")).toMatchObject({ orderId: "pending-old", matchKeys: ["em"] });
     expect(await rowState(context, "sent-recent")).toEqual({ status: "sent", hasPayload: true });
-    // Receipts follow RETENTION_PAYLOAD_DAYS (30).
+    // Receipts follow RETENTION_RECEIPT_DAYS (30).
     expect(await context.receipts.has(SHOP, "orders/paid", "wh-old")).toBe(true);
   });
 
@@ -142,7 +142,7 @@ describe("retention", () => {
       expect(again).toEqual({ payloadsPurged: 0, rowsDeleted: 0, receiptsDeleted: 0, expired: 0 });
       expect(await rowState(context, "sent-old")).toBe("deleted");
       expect(await rowState(context, "sent-recent")).toEqual({ status: "sent", hasPayload: false });
-      expect(context.env.RETENTION_PAYLOAD_DAYS).toBe(30);
+      expect(context.env.RETENTION_RECEIPT_DAYS).toBe(30);
     } finally {
       await schedule.stop();
     }
