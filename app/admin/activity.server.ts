@@ -29,9 +29,11 @@ export type ActivityRow = {
   fbtraceId: string | null;
   eventsReceived: number | null;
   attempts: number;
-  /** Claims after a claim that recorded no outcome: each may have repeated a request Meta got (decision 0020). */
+  /** Sends after a request whose answer was lost (worker killed, lease ran out): Meta may have had it (decision 0025). */
   resends: number;
   resentAt: number | null;
+  /** The status line's words for such a row, null when it was never sent again. */
+  resendNote: string | null;
   createdAt: number;
   sentAt: number | null;
   /** The order's recorded cancellation and refunds, oldest first (decision 0024). */
@@ -130,6 +132,7 @@ export async function listActivity(deps: Deps, query: ActivityQuery): Promise<Ac
     attempts: record.attempts,
     resends: record.resends,
     resentAt: record.resent_at,
+    resendNote: Number(record.resends) > 0 ? "Sent again after a lost answer (Meta deduplicates by event_id)" : null,
     createdAt: record.created_at,
     sentAt: record.sent_at,
     adjustments: [],

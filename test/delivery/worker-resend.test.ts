@@ -1,7 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { listActivity } from "~/admin/activity.server";
 import type { MetaGraphClient } from "~/destinations/meta/types";
 import { createMetrics } from "~/observability/metrics.server";
-import { configureShop, enqueuePurchases, rowsOf, startHarness, type Harness } from "./harness";
+import { configureShop, enqueuePurchases, rowsOf, SHOP, startHarness, type Harness } from "./harness";
 
 // Decision 0025: at-least-once sends, deduplicated by Meta through event_id; a re-send after a lost answer is
 // counted on the row and in /metrics.
@@ -41,6 +42,11 @@ describe("delivery worker: re-sends after a lost answer", () => {
     );
     expect(await resendsMetric(metrics)).toBe(3);
     expect(h.logger.lines.some((line) => line.message.startsWith("sending again after a lost answer"))).toBe(true);
+    // AND Activity says so in words
+    const activity = await listActivity({ database: h.database }, { shop: SHOP });
+    expect(activity.rows.map((row) => [row.resends, row.resendNote])).toEqual(
+      Array.from({ length: 3 }, () => [1, "Sent again after a lost answer (Meta deduplicates by event_id)"]),
+    );
   });
 
   it("counts nothing for a normal send, nor for rows a dead worker claimed but never sent", async () => {
@@ -54,6 +60,7 @@ describe("delivery worker: re-sends after a lost answer", () => {
     expect(await h.worker({ metrics }).runOnce()).toMatchObject({ sent: 4, resent: 0 });
     expect((await rowsOf(h)).map((row) => [row.resends, row.resentAt])).toEqual(Array.from({ length: 4 }, () => [0, null]));
     expect(await resendsMetric(metrics)).toBe(0);
+    expect((await listActivity({ database: h.database }, { shop: SHOP })).rows.map((row) => row.resendNote)).toEqual([null, null, null, null]);
   });
 
   it("counts nothing when a retry follows Meta's recorded answer", async () => {
