@@ -107,9 +107,12 @@ describe("embedded admin pages in Chromium", () => {
     const page = await openAdmin("/app/settings");
     await shown(page.getByRole("heading", { name: "Settings" }));
 
-    // GIVEN a malformed pixel id and no token, WHEN saved, THEN each field shows its own error and nothing is stored.
+    // GIVEN a malformed pixel id and no token, WHEN saved from the contextual save bar, THEN each field shows
+    // its own error and nothing is stored.
+    const saveBar = page.getByRole("region", { name: "Unsaved changes" });
     await page.getByLabel("Meta pixel (dataset) IDs").fill("12ab");
-    await page.getByRole("button", { name: "Save" }).click();
+    await shown(saveBar);
+    await saveBar.getByRole("button", { name: "Save" }).click();
     await page.getByText("Some fields need fixing").waitFor();
     await shown(page.getByText("Each pixel (dataset) ID is 6 to 20 digits"));
     await shown(page.getByText("Paste a Conversions API access token"));
@@ -117,15 +120,16 @@ describe("embedded admin pages in Chromium", () => {
     const app = await server.appContext();
     expect((await app.shops.getShop(SHOP))?.pixelIds ?? []).toEqual([]);
 
-    // WHEN corrected and saved, THEN the token is stored (encrypted) and the web pixel gets the pixel id.
+    // WHEN corrected and saved, THEN Meta confirms the token (one read), it is stored (encrypted) and the web
+    // pixel gets the pixel id.
     await page.getByLabel("Meta pixel (dataset) IDs").fill(PIXEL);
     await page.getByLabel("Conversions API access token").fill(TOKEN);
-    await page.getByLabel("Test event code").fill("TEST4242");
     await page.getByLabel("Include tax").uncheck();
-    await shown(page.getByText("Test events are not dropped"));
-    await page.getByRole("button", { name: "Save" }).click();
+    await saveBar.getByRole("button", { name: "Save" }).click();
     await page.getByText("Settings saved").waitFor();
+    await shown(page.getByText("Meta accepted the new access token."));
     await shown(page.getByText("The web pixel was created with the new pixel IDs."));
+    expect(await saveBar.count()).toBe(0);
     // The pixel also gets the value rules and content id (decision 0018); the id is what this test checks.
     expect(JSON.parse(fakeAdmin.state.pixel?.settings ?? "{}")).toMatchObject({ pixelIds: PIXEL });
     expect(await app.shops.getAccessToken(SHOP)).toBe(TOKEN);
@@ -136,15 +140,19 @@ describe("embedded admin pages in Chromium", () => {
     expect(await page.content()).not.toContain(TOKEN);
     await shown(page.getByRole("button", { name: "Replace" }));
 
-    // WHEN "Send test event", THEN the simulator receives it with the test code and the page shows Meta's answer.
+    // WHEN "Send test event" with the card's own code, THEN the simulator receives it with that code, nothing is
+    // saved, and the page says it in one sentence with Meta's answer behind "details".
+    await page.getByLabel("Test event code").fill("TEST4242");
     await page.getByRole("button", { name: "Send test event" }).click();
-    await page.getByText("Meta accepted the test event").waitFor();
+    await page.getByText(`Meta received the test purchase for pixel ${PIXEL}.`).waitFor();
+    await page.getByText("Details from Meta").click();
     const answer = JSON.parse((await page.getByTestId("meta-answer").textContent()) ?? "{}") as Record<string, unknown>;
     expect(answer.events_received).toBe(1);
     expect(answer.fbtrace_id).toMatch(/\S+/);
     const received = sim.accepted.filter((entry) => entry.pixelId === PIXEL && String(entry.event.event_id).startsWith("test_"));
     expect(received).toHaveLength(1);
     expect(received[0]?.testEventCode).toBe("TEST4242");
+    expect((await app.shops.getShop(SHOP))?.testEventCode).toBeNull();
     await page.screenshot({ path: `${SHOTS}settings-test-event.png`, fullPage: true });
   });
 

@@ -210,3 +210,24 @@ describe("Home", () => {
     expect(await link.first().getAttribute("target")).toBe("_top");
   });
 });
+
+describe("the pause banner (decision 0022)", () => {
+  it("says the cause in plain words with its deadline, keeps Meta's text behind details, and offers no link to the page it is on", async () => {
+    const paused = byName("paused");
+    const home = await open(paused, "/app", WIDTHS[0]);
+    const banner = home.locator(".Polaris-Banner").filter({ hasText: "Purchases are not reaching Meta" }).first();
+    await banner.waitFor();
+    const text = (await banner.textContent()) ?? "";
+    expect(text).toContain("Meta no longer accepts the access token");
+    expect(text).toMatch(/Fix by \d{1,2} \w{3}, \d{2}:\d{2} UTC or \d+ purchases? can't be sent/);
+    expect(text).not.toContain("will be sent once this is fixed");
+    expect(await banner.getByText("Open settings").count()).toBe(1);
+
+    const settings = await open(paused, "/app/settings", WIDTHS[0]);
+    const onSettings = settings.locator(".Polaris-Banner").filter({ hasText: "Purchases are not reaching Meta" }).first();
+    await onSettings.waitFor();
+    expect(await onSettings.getByText("Open settings").count()).toBe(0);
+    await onSettings.getByText("Details from Meta").click();
+    await onSettings.getByText(/user changed their password/).waitFor();
+  });
+});
