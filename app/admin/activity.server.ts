@@ -2,7 +2,7 @@ import type { AppContext } from "../context.server";
 import { readActivity, selectActivity, type ActivityFilter } from "../db/activity-reads.server";
 import { createOrderAdjustments } from "../db/order-adjustments.server";
 import { ALL_DELIVERY_STATUSES, UNCONFIGURED_DESTINATION, type DeliveryStatus } from "../db/outbox-types";
-import { queueRedrive } from "../shops/redrive.server";
+import { queueRedriveOrRefuse } from "../shops/redrive.server";
 import type { ActivityAdjustment } from "./adjustment-words";
 import { nextCivilDayStart, parseZonedDate } from "./zoned-days";
 
@@ -164,14 +164,15 @@ export function parseRedrivable(value: unknown): RedrivableStatus | null {
 }
 
 /**
- * Queues the requeue of the shop's failed or needs-attention rows (lifting pixel pauses); the maintenance loop
- * does it in chunks (decision 0020). Returns how many rows it will requeue (counted up to 10,000).
+ * Queues the requeue of the shop's failed or needs-attention rows (lifting pixel pauses Meta now confirms); the
+ * maintenance loop does it in chunks (decision 0020). `queued` counts the rows it will requeue (up to 10,000);
+ * while the cause stands nothing moves and `refused` says why, in the merchant's words (decision 0022).
  */
 export async function redriveActivity(
-  deps: Pick<AppContext, "shops" | "database" | "queue">,
+  deps: Parameters<typeof queueRedriveOrRefuse>[0],
   shop: string,
   status: RedrivableStatus,
   nowMs: number,
-): Promise<number> {
-  return queueRedrive(deps, { shop, status, nowMs });
+): Promise<{ queued: number; refused: string | null }> {
+  return queueRedriveOrRefuse(deps, { shop, status, nowMs });
 }

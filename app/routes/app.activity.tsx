@@ -28,7 +28,9 @@ export async function action({ request }: ActionFunctionArgs) {
   const context = await getAppContext();
   const status = parseRedrivable((await request.formData()).get("status"));
   if (status === null) return { redriven: 0, error: "Only failed and needs-attention events can be sent again." };
-  return { redriven: await redriveActivity(context, session.shop, status, Date.now()), error: null };
+  // Refused while the pause's cause stands: the rows stay as they are, and the page says why.
+  const { queued, refused } = await redriveActivity(context, session.shop, status, Date.now());
+  return { redriven: queued, error: refused };
 }
 
 // "0" marks the first page in the trail (an empty segment would vanish when the trail is split).
@@ -63,11 +65,12 @@ export default function Activity() {
         <Layout.Section>
           <BlockStack gap="400">
             <AttentionBanner reason={attention.reason} paused={attention.paused} pixels={attention.pixels} />
-            {result ? (
-              <Banner
-                tone={result.error ? "critical" : "success"}
-                title={result.error ?? `${format.count(result.redriven, NOUN.event)} queued to send again`}
-              />
+            {result?.error ? (
+              <Banner tone="critical" title="Nothing was sent again">
+                <p data-retry-refused>{result.error}</p>
+              </Banner>
+            ) : result ? (
+              <Banner tone="success" title={`${format.count(result.redriven, NOUN.event)} queued to send again`} />
             ) : null}
             {exportError ? <Banner tone="critical" title={exportError} onDismiss={() => setExportError(null)} /> : null}
             <Card>

@@ -134,8 +134,9 @@ describe("the CSV export", () => {
 describe("redriveActivity", () => {
   it("requeues only the shop's failed rows and leaves others alone", async () => {
     // GIVEN the admin queues the redrive (a maintenance job, decision 0020), WHEN the maintenance loop runs it
-    const count = await redriveActivity(context, SHOP, "dead", START);
-    expect(count).toBe(100);
+    const { queued, refused } = await redriveActivity(context, SHOP, "dead", START);
+    expect(refused).toBeNull();
+    expect(queued).toBe(100);
     const maintenance = createMaintenance({ database: context.database, logger: { info: () => {}, warn: () => {} }, owner: "activity-test", gapMs: 0 });
     expect(await maintenance.runJobs()).toBe(1);
     // THEN the shop's failed rows are pending again, and nothing else moved
@@ -143,5 +144,44 @@ describe("redriveActivity", () => {
     expect(left.dead).toBe(0);
     expect(left.pending).toBe(100);
     expect(left.needs_attention).toBe(200);
+  });
+
+  it("refuses while the shop's token pause stands, saying why, and moves nothing", async () => {
+    // GIVEN a shop paused because Meta refused its token, with two purchases waiting
+    const paused = "paused-shop.myshopify.com";
+    await context.shops.configureShop(paused, { pixelIds: ["1234567890"], accessToken: "EAA-revoked" }, START);
+    await context.shops.markNeedsAttention(paused, "Meta error 190/460: the session has been invalidated", START);
+    await context.database.db
+      .insertInto("deliveries")
+      .values(
+        [0, 1].map((n) => ({
+          shop: paused,
+          destination: "meta:1234567890",
+          event_name: "Purchase",
+          event_id: `paused_${n}`,
+          provenance: "order_id",
+          order_id: `p${n}`,
+          order_name: `#p${n}`,
+          event_time: Math.floor(START / 1000),
+          payload: "{}",
+          match_keys: "[]",
+          status: "needs_attention",
+          status_reason: "Meta error 190/460: the session has been invalidated",
+          attempts: 1,
+          next_attempt_at: START,
+          created_at: START,
+          updated_at: START,
+        })) as never,
+      )
+      .execute();
+    // WHEN the merchant retries and Meta still refuses the token
+    const refuses = { ...context, checkAccess: async () => ({ ok: false as const, errorClass: "configuration" as const, httpStatus: 400, code: 190, subcode: 460, title: null, message: "invalidated", fbtraceId: null }) };
+    const result = await redriveActivity(refuses, paused, "needs_attention", START);
+    // THEN nothing is queued, the reason is in plain words, and the rows keep waiting with their reason
+    expect(result.queued).toBe(0);
+    expect(result.refused).toMatch(/^Meta no longer accepts the access token.*Paste a new access token in Settings\. Retry is not possible until then/);
+    const rows = await context.database.db.selectFrom("deliveries").select(["status", "status_reason"]).where("shop", "=", paused).execute();
+    expect(rows).toEqual([0, 1].map(() => ({ status: "needs_attention", status_reason: "Meta error 190/460: the session has been invalidated" })));
+    expect((await context.shops.getShop(paused))?.needsAttentionReason).toMatch(/^Meta error 190/);
   });
 });

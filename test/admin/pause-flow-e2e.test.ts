@@ -96,6 +96,9 @@ describe("pause, retry and test flows against the simulator", () => {
     const sentBefore = sim.requests.length;
     const retry = await post("/app/activity", { status: "needs_attention" });
     expect(retry.status).toBe(200);
+    const retryPage = await retry.text();
+    expect(retryPage).toContain("Nothing was sent again");
+    expect(retryPage).toMatch(/Meta no longer accepts the access token[^<]*Paste a new access token in Settings\. Retry is not possible until then/);
     const waiting = await rows();
     expect(waiting.map((row) => row.status)).toEqual(["needs_attention", "needs_attention", "needs_attention"]);
     expect(waiting.every((row) => row.status_reason?.startsWith("Meta error 190"))).toBe(true);
