@@ -4,6 +4,7 @@ import { createOrderAdjustments } from "../db/order-adjustments.server";
 import { ALL_DELIVERY_STATUSES, UNCONFIGURED_DESTINATION, type DeliveryStatus } from "../db/outbox-types";
 import { queueRedriveOrRefuse } from "../shops/redrive.server";
 import type { ActivityAdjustment } from "./adjustment-words";
+import type { Attention } from "./attention.server";
 import { nextCivilDayStart, parseZonedDate } from "./zoned-days";
 
 // The activity log: newest first, keyset-paginated on (created_at, id) — page 2,000 costs what page 1 costs —
@@ -38,7 +39,12 @@ export type ActivityRow = {
   sentAt: number | null;
   /** The order's recorded cancellation and refunds, oldest first (decision 0024). */
   adjustments: ActivityAdjustment[];
+  /** Set while the row waits behind a standing pause (the shop's token, or its own pixel): `markWaiting`. */
+  waitingFor: WaitingCause | null;
 };
+
+/** What a waiting row waits for; `waitingLabel` (pause-words) says it in words. */
+export type WaitingCause = { shopPaused: boolean; pixelId: string | null };
 
 export type ActivityPage = { rows: ActivityRow[]; nextCursor: string | null };
 
@@ -136,6 +142,7 @@ export async function listActivity(deps: Deps, query: ActivityQuery): Promise<Ac
     createdAt: record.created_at,
     sentAt: record.sent_at,
     adjustments: [],
+    waitingFor: null,
   }));
   // One more indexed read for the page's orders: their cancellations and refunds (decision 0024).
   const adjustments = await createOrderAdjustments(deps.database).listForOrders(query.shop, rows.flatMap((row) => (row.orderId ? [row.orderId] : [])));
@@ -154,6 +161,21 @@ export async function* allActivity(deps: Deps, query: ActivityQuery, pageSize = 
     if (page.rows.length > 0) yield page.rows;
     cursor = page.nextCursor;
   } while (cursor !== null);
+}
+
+// Statuses a pause holds back: the worker parks a paused shop's or pixel's rows as needs_attention, and rows
+// queued before it reaches them are as stuck.
+const HELD_BY_PAUSE: ReadonlySet<DeliveryStatus> = new Set(["needs_attention", "pending", "retrying"]);
+
+/** Marks the rows that wait behind a standing pause: the shop's (token) pause, else the row's own pixel's. */
+export function markWaiting(rows: ActivityRow[], attention: Pick<Attention, "reason" | "pixels">): ActivityRow[] {
+  const pausedPixels = new Set(attention.pixels.map((pixel) => pixel.pixelId));
+  return rows.map((row) => {
+    if (!HELD_BY_PAUSE.has(row.status)) return row;
+    if (attention.reason !== null) return { ...row, waitingFor: { shopPaused: true, pixelId: row.pixelId } };
+    if (row.pixelId !== null && pausedPixels.has(row.pixelId)) return { ...row, waitingFor: { shopPaused: false, pixelId: row.pixelId } };
+    return row;
+  });
 }
 
 export const REDRIVABLE = ["dead", "needs_attention"] as const;

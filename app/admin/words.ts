@@ -1,4 +1,5 @@
 import type { DeliveryStatus } from "../db/outbox-types";
+import { waitingLabel } from "./pause-words";
 
 // Plain words for what the database stores as codes: statuses, reasons, order kinds, provenance and match
 // keys. One table for every place that shows them (Activity, its CSV export, Health), no server imports.
@@ -60,6 +61,13 @@ export function reasonInWords(reason: string | null): string | null {
 
 export function statusInWords(status: DeliveryStatus): string {
   return STATUS_WORDS[status].label;
+}
+
+/** A row's status as Activity shows it: "Waiting — shop paused" while a pause holds it back. */
+export function rowStatusInWords(row: { status: DeliveryStatus; waitingFor: { shopPaused: boolean; pixelId: string | null } | null }): string {
+  if (row.waitingFor === null) return statusInWords(row.status);
+  const label = waitingLabel(row.waitingFor);
+  return label.charAt(0).toUpperCase() + label.slice(1);
 }
 
 export function matchKeysInWords(keys: string[]): string[] {

@@ -1,7 +1,7 @@
 import { BlockStack, Text } from "@shopify/polaris";
 import type { ActivityRow } from "../admin/activity.server";
 import { NOUN } from "../admin/format";
-import { ORDER_KIND_WORDS, PROVENANCE_WORDS, matchKeysInWords, reasonInWords } from "../admin/words";
+import { ORDER_KIND_WORDS, PROVENANCE_WORDS, matchKeysInWords, reasonInWords, rowStatusInWords } from "../admin/words";
 import { useFormat } from "./format-context";
 
 /** What Meta said about the event, in one sentence. */
@@ -40,6 +40,7 @@ export function ActivityDetail({ row, id }: { row: ActivityRow; id: string }) {
     const last = row.resentAt === null ? "" : `, last on ${format.dateTime(row.resentAt)}`;
     entries.push(["Sent again", `${format.count(row.resends, { one: "time", other: "times" })}${last} after an attempt whose outcome was not recorded; Meta counts one event id once`]);
   }
+  if (row.waitingFor !== null) entries.push(["Status", `${rowStatusInWords(row)}: sent once the pause lifts (see the banner above)`]);
   if (row.orderKind) entries.push(["Order kind", ORDER_KIND_WORDS[row.orderKind] ?? row.orderKind]);
   return (
     <div id={id} className="tandem-activity-detail" data-detail-for={row.id}>

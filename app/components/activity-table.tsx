@@ -2,7 +2,7 @@ import { useEffect, useState } from "react";
 import { Badge, Button, Text } from "@shopify/polaris";
 import type { ActivityRow } from "../admin/activity.server";
 import { adjustmentInWords } from "../admin/adjustment-words";
-import { ORDER_KIND_WORDS, STATUS_WORDS, reasonInWords } from "../admin/words";
+import { ORDER_KIND_WORDS, STATUS_WORDS, reasonInWords, rowStatusInWords } from "../admin/words";
 import { ActivityDetail } from "./activity-detail";
 import { useFormat } from "./format-context";
 
@@ -56,7 +56,7 @@ function StatusCell({ row }: { row: ActivityRow }) {
   const reason = reasonInWords(row.statusReason);
   return (
     <span data-status={row.status}>
-      <Badge tone={STATUS_WORDS[row.status].tone}>{STATUS_WORDS[row.status].label}</Badge>
+      <Badge tone={STATUS_WORDS[row.status].tone}>{rowStatusInWords(row)}</Badge>
       {reason ? (
         <Text as="p" tone="subdued" variant="bodySm" breakWord>
           {reason}

@@ -4,7 +4,7 @@ import { Form, useActionData, useLoaderData, useNavigation, useSearchParams } fr
 import { Banner, BlockStack, Button, Card, InlineStack, Layout, Page, Pagination, Spinner, Text } from "@shopify/polaris";
 import { getAppContext } from "../context.server";
 import { authenticate } from "../shopify.server";
-import { listActivity, parseActivityParams, parseRedrivable, redriveActivity, type ActivityFilterForm } from "../admin/activity.server";
+import { listActivity, markWaiting, parseActivityParams, parseRedrivable, redriveActivity, type ActivityFilterForm } from "../admin/activity.server";
 import { readAttention } from "../admin/attention.server";
 import { readShopTimeZone } from "../admin/shop-format.server";
 import { NOUN } from "../admin/format";
@@ -20,7 +20,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const timeZone = await readShopTimeZone(admin.graphql, session.shop, Date.now());
   const { query, form } = parseActivityParams(session.shop, new URL(request.url).searchParams, timeZone);
   const [page, attention] = await Promise.all([listActivity(context, query), readAttention(context, session.shop)]);
-  return { page, attention, filters: form, shop: session.shop };
+  return { page: { ...page, rows: markWaiting(page.rows, attention) }, attention, filters: form, shop: session.shop };
 }
 
 export async function action({ request }: ActionFunctionArgs) {

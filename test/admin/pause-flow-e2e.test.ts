@@ -98,6 +98,7 @@ describe("pause, retry and test flows against the simulator", () => {
     expect(retry.status).toBe(200);
     const retryPage = await retry.text();
     expect(retryPage).toContain("Nothing was sent again");
+    expect(retryPage.match(/Waiting — shop paused/g)?.length).toBeGreaterThanOrEqual(3);
     expect(retryPage).toMatch(/Meta no longer accepts the access token[^<]*Paste a new access token in Settings\. Retry is not possible until then/);
     const waiting = await rows();
     expect(waiting.map((row) => row.status)).toEqual(["needs_attention", "needs_attention", "needs_attention"]);
