@@ -38,6 +38,10 @@ describe.each(MODES)("worker process faults (%s mode)", (mode) => {
     // GIVEN a worker that has had one batch accepted and has the next in flight
     const first = start();
     await waitFor(() => sim.accepted.length >= 40, 20_000, "first batch accepted");
+    await waitFor(async () => {
+      const { rows } = await app!.web.outbox.list({ shop: SHOP, limit: EVENTS });
+      return rows.some((row) => row.status !== "sent" && row.sendingStartedAt !== null);
+    }, 20_000, "a request in flight");
     first.child.kill("SIGKILL");
     expect((await first.exited).signal).toBe("SIGKILL");
     expect((await app.statusCounts(SHOP)).sent ?? 0).toBeLessThan(EVENTS);
@@ -62,8 +66,8 @@ describe.each(MODES)("worker process faults (%s mode)", (mode) => {
     // count one whose first request the kill stopped before Meta read it: no answer came back either way.
     const rows = (await app.web.outbox.list({ shop: SHOP, limit: EVENTS })).rows;
     const repeated = new Set(sim.duplicateDeliveries().map((entry) => entry.eventId));
-    expect(repeated.size).toBeGreaterThan(0);
     const counted = rows.filter((row) => row.resends > 0);
+    expect(counted.length).toBeGreaterThan(0);
     for (const row of rows) expect(row.resends).toBeLessThanOrEqual(1);
     for (const eventId of repeated) expect(counted.map((row) => row.eventId)).toContain(eventId);
     for (const row of counted) expect(row.resentAt).not.toBeNull();
