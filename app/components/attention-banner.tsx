@@ -1,6 +1,7 @@
 import { Banner, BlockStack, List, Text } from "@shopify/polaris";
 import type { PauseDeadline } from "../admin/attention.server";
 import { plainPixelPause, plainShopPause } from "../admin/pause-words";
+import { useFormat } from "./format-context";
 
 export type AttentionBannerProps = {
   reason: string | null;
@@ -11,7 +12,7 @@ export type AttentionBannerProps = {
   deadline?: PauseDeadline | null;
   /** On the settings page itself the banner offers no link to it. */
   onSettingsPage?: boolean;
-  /** IANA time zone for the date (the shop's); UTC when unknown. */
+  /** IANA time zone for the date; by default the shop's, from the layout's FormatProvider (UTC when unknown). */
   timeZone?: string;
 };
 
@@ -19,9 +20,10 @@ function purchases(count: number): string {
   return `${new Intl.NumberFormat("en").format(count)} ${new Intl.PluralRules("en").select(count) === "one" ? "purchase" : "purchases"}`;
 }
 
+// The zone's short name rides along ("3 Dec, 12:00 UTC", "3 Dec, 07:00 GMT-5"): a deadline is only useful if
+// the merchant knows which clock it is on.
 function formatDate(ms: number, timeZone: string): string {
-  const text = new Intl.DateTimeFormat("en-GB", { day: "numeric", month: "short", hour: "2-digit", minute: "2-digit", timeZone }).format(ms);
-  return timeZone === "UTC" ? `${text} UTC` : text;
+  return new Intl.DateTimeFormat("en-GB", { day: "numeric", month: "short", hour: "2-digit", minute: "2-digit", timeZone, timeZoneName: "short" }).format(ms);
 }
 
 /** The promise and its deadline, or what is already lost; nothing when nothing waits. */
@@ -41,7 +43,9 @@ export function deadlineSentence(deadline: PauseDeadline | null | undefined, tim
 }
 
 /** Shown while Meta refuses the shop's configuration: what is wrong in plain words, and by when to fix it. */
-export function AttentionBanner({ reason, paused, pixels = [], deadline, onSettingsPage = false, timeZone = "UTC" }: AttentionBannerProps) {
+export function AttentionBanner({ reason, paused, pixels = [], deadline, onSettingsPage = false, timeZone: zoneOverride }: AttentionBannerProps) {
+  const shopZone = useFormat().settings.timeZone;
+  const timeZone = zoneOverride ?? shopZone;
   if (reason === null && paused === 0 && pixels.length === 0) return null;
   const action = onSettingsPage ? undefined : { content: "Open settings", url: "/app/settings" };
   const fallback = reason === null && pixels.length === 0 ? `${purchases(paused)} need attention: see Activity.` : null;

@@ -64,7 +64,7 @@ export default function Activity() {
       <Layout>
         <Layout.Section>
           <BlockStack gap="400">
-            <AttentionBanner reason={attention.reason} paused={attention.paused} pixels={attention.pixels} />
+            <AttentionBanner reason={attention.reason} paused={attention.paused} pixels={attention.pixels} deadline={attention.deadline} />
             {result?.error ? (
               <Banner tone="critical" title="Nothing was sent again">
                 <p data-retry-refused>{result.error}</p>

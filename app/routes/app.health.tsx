@@ -57,7 +57,7 @@ export default function Health() {
       <Layout>
         <Layout.Section>
           <BlockStack gap="400">
-            <AttentionBanner reason={attention.reason} paused={attention.paused} pixels={attention.pixels} />
+            <AttentionBanner reason={attention.reason} paused={attention.paused} pixels={attention.pixels} deadline={attention.deadline} />
             <InlineStack gap="200" blockAlign="center" wrap={false}>
               <Tabs
                 tabs={RANGES.map((range) => ({ id: `days-${range}`, content: `Last ${range} days`, panelID: "health-panel" }))}

@@ -229,5 +229,13 @@ describe("the pause banner (decision 0022)", () => {
     expect(await onSettings.getByText("Open settings").count()).toBe(0);
     await onSettings.getByText("Details from Meta").click();
     await onSettings.getByText(/user changed their password/).waitFor();
+
+    // Every page's banner carries the same deadline, on the shop's clock
+    for (const path of ["/app/activity", "/app/health"]) {
+      const other = await open(paused, path, WIDTHS[0]);
+      const otherBanner = other.locator(".Polaris-Banner").filter({ hasText: "Purchases are not reaching Meta" }).first();
+      await otherBanner.waitFor();
+      expect((await otherBanner.textContent()) ?? "", path).toMatch(/Fix by \d{1,2} \w{3}, \d{2}:\d{2} UTC or \d+ purchases? can't be sent/);
+    }
   });
 });
