@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { parseAlertEmail } from "../alerts/alert-email";
 import type { ShopConfigPatch } from "../db/shops.server";
 import { CONTENT_ID_FORMATS } from "../tracking/content-id";
 
@@ -16,6 +17,7 @@ export const SETTINGS_FIELD = {
   veryLatePayments: "veryLatePayments",
   contentId: "contentId",
   catalogCountry: "catalogCountry",
+  alertEmail: "alertEmail",
 } as const;
 export type SettingsField = (typeof SETTINGS_FIELD)[keyof typeof SETTINGS_FIELD];
 export type FieldErrors = Partial<Record<SettingsField, string>>;
@@ -109,6 +111,10 @@ export function validateSettingsForm(form: FormData, hasStoredToken: boolean): S
   if (!hasStoredToken && text(form, "accessToken").trim() === "" && errors.accessToken === undefined) {
     errors.accessToken = "Paste a Conversions API access token: server events cannot be sent without one.";
   }
+  // Alerts' address (decision 0023's alerts): a form without the field keeps what is stored; blank means the
+  // shop owner's email.
+  const alertEmail = form.has("alertEmail") ? parseAlertEmail(text(form, "alertEmail")) : null;
+  if (alertEmail !== null && !alertEmail.ok) errors.alertEmail = alertEmail.message;
   if (parsed.success && parsed.data.contentId === "shopify" && parsed.data.catalogCountry === "") {
     errors.catalogCountry = "Enter the country code your catalog's ids carry, e.g. US for shopify_US_… ids.";
   }
@@ -123,6 +129,7 @@ export function validateSettingsForm(form: FormData, hasStoredToken: boolean): S
       // The settings page has no test code field (the test card carries its own, decision 0022): a form
       // without one keeps what is stored.
       ...(form.has("testEventCode") && { testEventCode: data.testEventCode === "" ? null : data.testEventCode }),
+      ...(alertEmail?.ok === true && { alertEmail: alertEmail.email }),
       settings: {
         valueSource: data.valueSource,
         includeShipping: form.has("includeShipping"),

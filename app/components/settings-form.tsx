@@ -104,6 +104,7 @@ export function SettingsForm({ view, errors, saving, onDiscard }: SettingsFormPr
   const [veryLatePayments, setVeryLatePayments] = useState<string>(view.settings.veryLatePayments);
   const [contentId, setContentId] = useState<string>(view.settings.contentId);
   const [catalogCountry, setCatalogCountry] = useState(view.settings.catalogCountry);
+  const [alertEmail, setAlertEmail] = useState(view.alertEmail ?? "");
 
   const formRef = useRef<HTMLFormElement>(null);
   const initial = useRef<string | null>(null);
@@ -217,6 +218,18 @@ export function SettingsForm({ view, errors, saving, onDiscard }: SettingsFormPr
             value="on"
             checked={enabled}
             onChange={setEnabled}
+          />
+        </Section>
+        <Section title="Alerts" description="An email when purchases stop reaching Meta, or a day's deliveries fall well below Shopify's order count: at most one per cause a day.">
+          <TextField
+            label="Alert email"
+            name="alertEmail"
+            type="email"
+            value={alertEmail}
+            onChange={setAlertEmail}
+            autoComplete="email"
+            error={errors.alertEmail}
+            helpText="Leave blank to send alerts to the shop owner's email."
           />
         </Section>
         <InlineStack align="end">

@@ -179,6 +179,25 @@ describe("saveSettings", () => {
     expect(await saveSettings(context, SHOP, data, createFakeAdmin().graphql, Date.now())).toMatchObject({ ok: true });
     expect((await context.shops.getShop(SHOP))?.testEventCode).toBe("TEST42");
   });
+
+  it("saves the alert email with the other settings, clears it when blanked, and refuses a malformed one", async () => {
+    // GIVEN a configured shop WHEN the merchant types an address in the Alerts section and saves
+    const saved = await saveSettings(context, SHOP, form({ alertEmail: "  Ops@Example.com " }), createFakeAdmin().graphql, Date.now());
+    // THEN it is stored as typed (trimmed, lower case) and comes back to the page
+    expect(saved).toMatchObject({ ok: true, settings: { alertEmail: "ops@example.com" } });
+    expect((await context.shops.getShop(SHOP))?.alertEmail).toBe("ops@example.com");
+
+    // WHEN a later form carries a malformed address THEN nothing is saved and the field says why
+    const typo = await saveSettings(context, SHOP, form({ accessToken: "", alertEmail: "ops@", includeTax: "on" }), createFakeAdmin().graphql, Date.now());
+    expect(typo).toEqual({ ok: false, errors: { alertEmail: "Enter an email address, like you@example.com." } });
+    expect((await context.shops.getShop(SHOP))?.settings.includeTax).toBe(false);
+
+    // WHEN a form without the field is saved THEN the address stays; WHEN it is blanked THEN alerts go to the owner
+    await saveSettings(context, SHOP, form({ accessToken: "" }), createFakeAdmin().graphql, Date.now());
+    expect((await context.shops.getShop(SHOP))?.alertEmail).toBe("ops@example.com");
+    await saveSettings(context, SHOP, form({ accessToken: "", alertEmail: "" }), createFakeAdmin().graphql, Date.now());
+    expect((await context.shops.getShop(SHOP))?.alertEmail).toBeNull();
+  });
 });
 
 describe("saveSettings and pauses (decision 0022)", () => {
