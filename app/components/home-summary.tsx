@@ -1,16 +1,12 @@
 import { BlockStack, Button, Card, InlineStack, Text } from "@shopify/polaris";
+import { NOUN } from "../admin/format";
 import type { HomeSummary } from "../admin/home-summary.server";
+import { useFormat } from "./format-context";
 
-function count(n: number, one: string, many: string): string {
-  return `${new Intl.NumberFormat("en").format(n)} ${new Intl.PluralRules("en").select(n) === "one" ? one : many}`;
-}
-
-/** Home after setup: what has reached Meta, what waits, what failed, and where to look. */
-export function HomeSummaryCard({ summary, timeZone = "UTC" }: { summary: HomeSummary; timeZone?: string }) {
-  const last =
-    summary.lastSentAt === null
-      ? "Nothing has been sent yet."
-      : `Last event reached Meta ${new Intl.DateTimeFormat("en-GB", { dateStyle: "medium", timeStyle: "short", timeZone }).format(summary.lastSentAt)}${timeZone === "UTC" ? " UTC" : ""}.`;
+/** Home after setup: what has reached Meta, what waits, what failed, and where to look (shop's clock, admin's locale). */
+export function HomeSummaryCard({ summary }: { summary: HomeSummary }) {
+  const format = useFormat();
+  const last = summary.lastSentAt === null ? "Nothing has been sent yet." : `Last event reached Meta ${format.dateTime(summary.lastSentAt)}.`;
   return (
     <Card>
       <BlockStack gap="300">
@@ -19,8 +15,8 @@ export function HomeSummaryCard({ summary, timeZone = "UTC" }: { summary: HomeSu
         </Text>
         <Text as="p">{last}</Text>
         <Text as="p">
-          {count(summary.sent, "event sent", "events sent")}, {count(summary.skipped, "skipped on purpose", "skipped on purpose")},{" "}
-          {count(summary.waiting + summary.retrying, "waiting", "waiting")}, {count(summary.failed, "failed", "failed")}.
+          {`${format.count(summary.sent, NOUN.event)} sent, ${format.number(summary.skipped)} skipped on purpose, ` +
+            `${format.number(summary.waiting + summary.retrying)} waiting, ${format.number(summary.failed)} failed.`}
         </Text>
         <InlineStack gap="200">
           <Button url="/app/health">See health</Button>
