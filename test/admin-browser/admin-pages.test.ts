@@ -125,6 +125,7 @@ describe("embedded admin pages in Chromium", () => {
     await page.getByLabel("Meta pixel (dataset) IDs").fill(PIXEL);
     await page.getByLabel("Conversions API access token").fill(TOKEN);
     await page.getByLabel("Include tax").uncheck();
+    await page.getByLabel("Alert email").fill("alerts@example.com");
     await saveBar.getByRole("button", { name: "Save" }).click();
     await page.getByText("Settings saved").waitFor();
     await shown(page.getByText("Meta accepted the new access token."));
@@ -136,6 +137,9 @@ describe("embedded admin pages in Chromium", () => {
     const saved = await app.shops.getShop(SHOP);
     expect(saved?.settings).toMatchObject({ includeShipping: true, includeTax: false, valueSource: "presentment" });
     expect(saved?.enabled).toBe(true);
+    // The Alerts section's address is saved with the rest, and shown again after the save.
+    expect(saved?.alertEmail).toBe("alerts@example.com");
+    expect(await page.getByLabel("Alert email").inputValue()).toBe("alerts@example.com");
     // The token is never sent back to the page: the field is masked with a Replace button.
     expect(await page.content()).not.toContain(TOKEN);
     await shown(page.getByRole("button", { name: "Replace" }));
