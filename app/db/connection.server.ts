@@ -108,6 +108,10 @@ function openPostgres(url: string, poolMax: number): Kysely<Schema> {
           : pg.types.getTypeParser(oid, format ?? "text")) as typeof pg.types.getTypeParser,
     },
   });
+  // An idle client whose server connection ends (a restart, a failover, an administrator's terminate) is
+  // dropped by the pool and reported here; without a listener node would throw it and end the process. The
+  // next query opens a fresh connection, so a warning is all it needs (the message carries no credentials).
+  pool.on("error", (error) => process.emitWarning(`PostgreSQL idle connection lost: ${error.message}`));
   return new Kysely<Schema>({ dialect: new PostgresDialect({ pool }) });
 }
 

