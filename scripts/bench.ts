@@ -92,7 +92,8 @@ async function embedded(): Promise<void> {
       { section, label: "route ack p99 / baseline p99 @ 200/s", value: `${fmt(open200.p99 / baseOpen.p99, 2)}×` },
       { section, label: "app event-loop delay p99 / max @ 200/s", value: `${fmt(stall200.p99)} / ${fmt(stall200.max)} ms` },
       { section, label: `route sustained (closed, ${CONCURRENCY} conc.)`, value: perSec(closed.perSec, "webhooks"), budget: "≥ 1,000/s", pass: closed.perSec >= 1000 },
-      { section, label: "route sustained / baseline", value: `${fmt(ratio * 100, 0)} %`, budget: "≥ 40 %", pass: ratio >= 0.4 },
+      // Context only: the old "≥ 40 % of the HMAC-only baseline" budget is retired; budgets are absolute figures.
+      { section, label: "route sustained / baseline", value: `${fmt(ratio * 100, 0)} %` },
       { section, label: "route ack p50 @ 1000/s (open loop)", value: ms(open1000.p50) },
       { section, label: "baseline ack p50 / p99 @ 1000/s (open loop)", value: `${fmt(baseOpen1000.p50)} / ${fmt(baseOpen1000.p99)} ms` },
       { section, label: "route ack p99 @ 1000/s (open loop)", value: ms(open1000.p99), budget: "< 25 ms", pass: open1000.p99 < 25 },
