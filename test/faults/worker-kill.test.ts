@@ -38,9 +38,13 @@ describe.each(MODES)("worker process faults (%s mode)", (mode) => {
     // GIVEN a worker that has had one batch accepted and has the next in flight
     const first = start();
     await waitFor(() => sim.accepted.length >= 40, 20_000, "first batch accepted");
+    // Requests started from now on stay in flight 1.5 s (under the 2 s lease), so the kill lands inside one
+    // even on a loaded machine; a request that started earlier may already be answered when the kill comes.
+    const slowFrom = Date.now();
+    sim.setLatency(1500);
     await waitFor(async () => {
       const { rows } = await app!.web.outbox.list({ shop: SHOP, limit: EVENTS });
-      return rows.some((row) => row.status !== "sent" && row.sendingStartedAt !== null);
+      return rows.some((row) => row.status !== "sent" && row.sendingStartedAt !== null && row.sendingStartedAt >= slowFrom);
     }, 20_000, "a request in flight");
     first.child.kill("SIGKILL");
     expect((await first.exited).signal).toBe("SIGKILL");
