@@ -67,6 +67,11 @@ export function parseZonedDate(value: string | null | undefined, timeZone: strin
   return startOfCivilDay(civil, timeZone);
 }
 
+/** The hour (0–23) of the zone's wall clock at `ms`. */
+export function zonedHour(ms: number, timeZone: string): number {
+  return new Date(civilAt(ms, timeZone).wallMs).getUTCHours();
+}
+
 /** The calendar day holding `ms` in the zone, as "YYYY-MM-DD". */
 export function zonedDateString(ms: number, timeZone: string): string {
   const { year, month, day } = civilAt(ms, timeZone);

@@ -7,7 +7,7 @@ import type { GraphqlFn } from "../shopify/activate-web-pixel.server";
 import { countPaidOrders } from "../shopify/order-count.server";
 import { readShopContact, type ShopContact } from "../shopify/shop-contact.server";
 import { DELIVERIES_LOW, isDayLow, LOW_DAY_CHECK_FROM_HOUR, pixelPausedKey, type AlertCause, type PauseCause } from "./causes";
-import { dayBounds, localDay, localHour, previousDay } from "./days";
+import { zonedDateString, zonedDayBounds, zonedHour } from "../admin/zoned-days";
 import { composeAlertEmail } from "./message";
 import type { Mailer } from "./mailer.server";
 
@@ -105,9 +105,10 @@ export function createAlertChecker(deps: AlertCheckDeps): AlertChecker {
 
   /** Yesterday (shop time), once it is old enough to judge: Shopify's count against Tandem's. */
   async function lowDayCause(config: ShopConfig, contact: ShopContact, nowMs: number): Promise<{ cause: AlertCause; day: string } | null> {
-    if (localHour(nowMs, contact.timeZone) < LOW_DAY_CHECK_FROM_HOUR) return null;
-    const day = previousDay(localDay(nowMs, contact.timeZone));
-    const { fromMs, toMs } = dayBounds(day, contact.timeZone);
+    if (zonedHour(nowMs, contact.timeZone) < LOW_DAY_CHECK_FROM_HOUR) return null;
+    // Two days ending today: [yesterday's start, today's start, tomorrow's start).
+    const [fromMs, toMs] = zonedDayBounds(nowMs, 2, contact.timeZone);
+    const day = zonedDateString(fromMs, contact.timeZone);
     // Only days Tandem was installed and configured for from their start.
     if (config.installedAt === null || config.installedAt > fromMs || config.createdAt > fromMs) return null;
     if (await deps.alertLog.has(config.shop, DELIVERIES_LOW, day)) return null;
@@ -136,7 +137,7 @@ export function createAlertChecker(deps: AlertCheckDeps): AlertChecker {
       result.skippedShops += 1;
       return;
     }
-    const today = localDay(nowMs, contact.timeZone);
+    const today = zonedDateString(nowMs, contact.timeZone);
     const count = (outcome: "sent" | "already" | "failed") => {
       if (outcome === "sent") result.sent += 1;
       if (outcome === "failed") result.failed += 1;

@@ -1,14 +1,5 @@
 import type { Database } from "./connection.server.ts";
-
-/** One row of alert_log (migration 0007). Declared here: the table is this store's alone. */
-export type AlertLogTable = {
-  shop: string;
-  cause: string;
-  /** YYYY-MM-DD: the day the email went out, or the shop's day whose order count was checked. */
-  day: string;
-  status: AlertLogStatus;
-  at: number;
-};
+import type { AlertLogTable } from "./schema.ts";
 
 export const ALERT_LOG_STATUS = {
   /** Claimed by a process that is sending the email now. */
@@ -28,7 +19,7 @@ export type DayDeliveries = { received: number; accountedFor: number; delivered:
 // so a second check — in this process or another — finds it and sends nothing. A send that fails gives the
 // claim back, so the next check tries again.
 export function createAlertLog(database: Database) {
-  const db = database.db.withTables<{ alert_log: AlertLogTable }>();
+  const db = database.db;
 
   /** True when this caller now owns (shop, cause, day); false when it was already claimed, sent or checked. */
   async function claim(shop: string, cause: string, day: string, nowMs: number): Promise<boolean> {

@@ -1,4 +1,6 @@
+import type { Selectable } from "kysely";
 import type { Database } from "./connection.server.ts";
+import type { DataRequestsTable } from "./schema.ts";
 
 // customers/data_request records (decision 0020): the request as Shopify sent it, minus raw contact details
 // (the email and phone are kept only as the SHA-256 hashes the events carry), and once gathered, the report
@@ -86,18 +88,7 @@ export function createDataRequests(database: Database) {
     await db.updateTable("data_requests").set({ status: "ready", report: JSON.stringify(report), completed_at: nowMs }).where("id", "=", id).execute();
   }
 
-  function toRecord(row: {
-    id: number;
-    shop: string;
-    request_id: string | null;
-    customer_id: string | null;
-    orders_requested: string;
-    match_hashes: string;
-    status: string;
-    report: string | null;
-    created_at: number;
-    completed_at: number | null;
-  }): DataRequestRecord {
+  function toRecord(row: Selectable<DataRequestsTable>): DataRequestRecord {
     return {
       id: Number(row.id),
       shop: row.shop,

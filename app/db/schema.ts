@@ -173,6 +173,17 @@ export type OrderAdjustmentsTable = {
   created_at: number;
 };
 
+/** One row of alert_log (migration 0007): at most one alert email per (shop, cause, day). */
+export type AlertLogTable = {
+  shop: string;
+  cause: string;
+  /** YYYY-MM-DD: the day the email went out, or the shop's day whose order count was checked. */
+  day: string;
+  /** sending | sent | checked (app/db/alerts.server.ts, ALERT_LOG_STATUS). */
+  status: string;
+  at: number;
+};
+
 export type Schema = {
   sessions: SessionsTable;
   shops: ShopsTable;
@@ -183,6 +194,7 @@ export type Schema = {
   maintenance_jobs: MaintenanceJobsTable;
   data_requests: DataRequestsTable;
   order_adjustments: OrderAdjustmentsTable;
+  alert_log: AlertLogTable;
 };
 
 export type SessionRecord = Selectable<SessionsTable>;

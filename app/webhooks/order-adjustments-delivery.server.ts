@@ -1,10 +1,8 @@
-import { getAppContext, type AppContext } from "../context.server";
+import type { AppContext } from "../context.server";
 import { createOrderAdjustments } from "../db/order-adjustments.server";
-import { getMetrics } from "../observability/metrics.server";
-import { webhookRejectionResult } from "../observability/webhook-result";
 import { parseCancellation, parseRefund, type ParsedAdjustment } from "./order-adjustments";
-import { authenticateRawWebhook, WebhookRejected, type RawWebhook, type WebhookAnswer } from "./raw-webhook.server";
-import { countingWebhook } from "./webhook-pressure.server";
+import type { RawWebhook, WebhookAnswer } from "./raw-webhook.server";
+import { answerVerifiedWebhook } from "./verified-webhook.server";
 
 // orders/cancelled and refunds/create, from raw bytes to the answer (decision 0024). Meta has no refund or
 // cancellation event, so nothing is sent: the adjustment is recorded for Activity and Health, and an order
@@ -53,27 +51,18 @@ export async function ingestOrderAdjustment(deps: Deps, delivery: AdjustmentDeli
   return { outcome };
 }
 
-async function answerAdjustmentWebhook(raw: RawWebhook, topic: AdjustmentTopic): Promise<WebhookAnswer> {
-  const started = performance.now();
-  const metrics = getMetrics();
-  const context = await getAppContext();
-  let webhook;
-  try {
-    webhook = authenticateRawWebhook(raw, context.env.SHOPIFY_API_SECRET, topic);
-  } catch (error) {
-    if (!(error instanceof WebhookRejected)) throw error;
-    metrics.recordWebhook(topic, webhookRejectionResult(error.answer.status), (performance.now() - started) / 1000);
-    return error.answer;
-  }
-  const { outcome, reason } = await ingestOrderAdjustment(context, { shop: webhook.shop, topic, webhookId: webhook.webhookId, payload: webhook.payload, nowMs: Date.now() });
-  metrics.recordWebhook(topic, outcome, (performance.now() - started) / 1000);
-  return outcome === ADJUSTMENT_OUTCOME.invalid ? { status: 200, text: `not recorded: ${reason ?? "invalid payload"}` } : { status: 200 };
+function answerAdjustmentWebhook(raw: RawWebhook, topic: AdjustmentTopic): Promise<WebhookAnswer> {
+  return answerVerifiedWebhook(raw, topic, async (context, webhook) => {
+    const { outcome, reason } = await ingestOrderAdjustment(context, { shop: webhook.shop, topic, webhookId: webhook.webhookId, payload: webhook.payload, nowMs: Date.now() });
+    const answer = outcome === ADJUSTMENT_OUTCOME.invalid ? { status: 200, text: `not recorded: ${reason ?? "invalid payload"}` } : { status: 200 };
+    return { outcome, answer };
+  });
 }
 
 export function handleOrdersCancelledDelivery(raw: RawWebhook): Promise<WebhookAnswer> {
-  return countingWebhook(() => answerAdjustmentWebhook(raw, ORDERS_CANCELLED));
+  return answerAdjustmentWebhook(raw, ORDERS_CANCELLED);
 }
 
 export function handleRefundsCreateDelivery(raw: RawWebhook): Promise<WebhookAnswer> {
-  return countingWebhook(() => answerAdjustmentWebhook(raw, REFUNDS_CREATE));
+  return answerAdjustmentWebhook(raw, REFUNDS_CREATE);
 }

@@ -40,7 +40,7 @@ export function runAlertLogContract(name: string, open: () => Promise<TestDataba
     });
     beforeEach(async () => {
       if (current === undefined) throw new Error("test database not opened");
-      const db = current.database.db.withTables<{ alert_log: { shop: string } }>();
+      const db = current.database.db;
       await db.deleteFrom("alert_log").execute();
       await current.database.db.deleteFrom("deliveries").execute();
       log = createAlertLog(current.database);
