@@ -2,7 +2,7 @@ import { vitePlugin as remix } from "@remix-run/dev";
 import { defineConfig } from "vite";
 import { fileURLToPath } from "node:url";
 
-// Remix v2 on Vite. The server build is loaded by server.ts (plain Node http), not remix-serve, so the
+// Remix v2 on Vite. The server build is loaded by server/http-server.ts (plain Node http), not remix-serve, so the
 // same process can also run the delivery worker and shut both down gracefully.
 export default defineConfig({
   resolve: { alias: { "~": fileURLToPath(new URL("./app", import.meta.url)) } },

@@ -13,7 +13,7 @@ import { createMetaGraphClient } from "./destinations/meta/graph-client.server";
 import { createDeliveryWorker, type DeliveryWorker } from "./delivery/worker.server";
 import { createDeliveryThread, deliveryThreadEntry, type DeliveryThreadTuning } from "./delivery/thread/delivery-thread.server";
 import { getMetrics } from "./observability/metrics.server";
-import { startRetentionSchedule, type RetentionSchedule } from "./retention/schedule.server";
+import { startRetentionSchedule, type RetentionSchedule } from "./maintenance/schedule.server";
 import { hostname } from "node:os";
 import { randomBytes } from "node:crypto";
 import { createEmbeddedQueue, type DeliveryQueue } from "./delivery/queue";
@@ -57,14 +57,14 @@ export type AppContextOptions = {
   deliveryThread?: boolean | DeliveryThreadTuning;
   /**
    * Alert emails (docs/decisions/0021), checked periodically by web processes when SMTP_URL is set. `adminFor`
-   * gives a shop's Admin GraphQL (default: its offline session through app/shopify.server.ts); false: no check.
+   * gives a shop's Admin GraphQL (default: its offline session through app/shopify/app.server.ts); false: no check.
    */
   alerts?: false | { adminFor?: (shop: string) => Promise<GraphqlFn>; intervalMs?: number; firstDelayMs?: number };
 };
 
 /** A shop's Admin GraphQL through its offline session; loaded late, so scripts that never alert skip the Shopify app. */
 async function offlineAdmin(shop: string): Promise<GraphqlFn> {
-  const { unauthenticated } = await import("./shopify.server");
+  const { unauthenticated } = await import("./shopify/app.server");
   const { admin } = await unauthenticated.admin(shop);
   return (query, options) => admin.graphql(query, options);
 }
@@ -129,7 +129,7 @@ export async function createAppContext(config: Env, options: AppContextOptions =
     // Retention runs where the worker runs: hashed payloads after RETENTION_PAYLOAD_DAYS, rows after
     // RETENTION_METADATA_DAYS. Idempotent, so several worker hosts running it is harmless.
     // Queued bulk jobs (redactions, data requests, redrives) run here too, in chunks (decision 0020). With a
-    // delivery thread, the thread runs all of it on its own connection instead (delivery-thread.entry.ts).
+    // delivery thread, the thread runs all of it on its own connection instead (bin/delivery-thread.ts).
     if (!deliveryThreadMode) {
       retention = startRetentionSchedule({ database, outbox, logger, env: config, shops, queue }, { owner, yieldWhile: role === "web" ? busyWithWebhooks : undefined });
     }

@@ -3,13 +3,13 @@ import { renderToPipeableStream } from "react-dom/server";
 import { RemixServer } from "@remix-run/react";
 import { createReadableStreamFromReadable, type EntryContext } from "@remix-run/node";
 import { isbot } from "isbot";
-import { addDocumentResponseHeaders } from "./shopify.server";
+import { addDocumentResponseHeaders } from "./shopify/app.server";
 import { closeAppContext, getAppContext } from "./context.server";
 import { handleOrdersPaidDelivery } from "./webhooks/orders-paid-delivery.server";
 
 const ABORT_DELAY = 5_000;
 
-// server.ts reaches these through build.entry.module: they must live inside the server build so the
+// server/http-server.ts reaches these through build.entry.module: they must live inside the server build so the
 // web process and the inline worker share one app context (one database pool, one worker).
 export async function startBackground(): Promise<void> {
   await getAppContext();

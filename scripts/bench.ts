@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import pg from "pg";
-import { startMetaSimulator } from "../test/sim/meta-graph-sim";
+import { startMetaSimulator } from "../sim/meta-graph-sim";
 import { benchAppEnv, benchShops, endToEndLag, measureAcks, measureDelivery, waitForDrain } from "./bench/phases";
 import { forgedFloodScenario } from "./bench/forged-flood";
 import { startAppProcess, startWorkerProcess, type AppProcess } from "./bench/processes";

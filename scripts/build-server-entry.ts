@@ -1,6 +1,6 @@
-// Compiles the production entries — the web process (server/start.ts → build/node/server.js), its delivery
-// thread (app/delivery/thread/delivery-thread.entry.ts → build/node/delivery-thread.js) and the worker
-// process (scripts/worker.ts → build/node/worker.js) — to plain JavaScript, so `npm start` and `npm run worker`
+// Compiles the production entries — the web process (bin/web.ts → build/node/server.js), its delivery
+// thread (bin/delivery-thread.ts → build/node/delivery-thread.js) and the worker
+// process (bin/worker.ts → build/node/worker.js) — to plain JavaScript, so `npm start` and `npm run worker`
 // run on Node alone. Running TypeScript through tsx at runtime costs
 // every web process a module-loader thread and the compiler's memory (~16 MB RSS idle, more under load)
 // against a 300 MB per-process budget. Packages stay external: the same node_modules as the Remix build.
@@ -30,7 +30,7 @@ export async function buildNodeEntry(entry: string, outfile: string): Promise<vo
 
 const isMain = process.argv[1] !== undefined && resolve(process.argv[1]) === fileURLToPath(import.meta.url);
 if (isMain) {
-  await buildNodeEntry(resolve(ROOT, "server/start.ts"), SERVER_ENTRY_OUTFILE);
-  await buildNodeEntry(resolve(ROOT, "scripts/worker.ts"), WORKER_ENTRY_OUTFILE);
-  await buildNodeEntry(resolve(ROOT, "app/delivery/thread/delivery-thread.entry.ts"), DELIVERY_THREAD_OUTFILE);
+  await buildNodeEntry(resolve(ROOT, "bin/web.ts"), SERVER_ENTRY_OUTFILE);
+  await buildNodeEntry(resolve(ROOT, "bin/worker.ts"), WORKER_ENTRY_OUTFILE);
+  await buildNodeEntry(resolve(ROOT, "bin/delivery-thread.ts"), DELIVERY_THREAD_OUTFILE);
 }

@@ -5,9 +5,9 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { randomBytes } from "node:crypto";
-import { startMetaSimulator } from "../test/sim/meta-graph-sim";
-import { createWebhookClient } from "../test/sim/webhook-sender";
-import { numberedOrder, posOrder, withConsent, type OrderPayload } from "../test/fixtures/factories";
+import { startMetaSimulator } from "../sim/meta-graph-sim";
+import { createWebhookClient } from "../sim/webhook-sender";
+import { numberedOrder, posOrder, withConsent, type OrderPayload } from "../sim/fixtures/order-payloads";
 import { playJourney } from "./demo/shopper-journey";
 import { buildQuietly } from "./demo/quiet-build";
 
@@ -39,7 +39,7 @@ Object.assign(process.env, {
   LOG_LEVEL: process.env.LOG_LEVEL ?? "silent",
 });
 
-const { startServer } = await import("../server");
+const { startServer } = await import("../server/http-server");
 const { configureShop } = await import("../app/shops/configure-shop.server");
 const server = await startServer(0);
 const context = await server.appContext();

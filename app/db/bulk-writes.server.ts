@@ -5,7 +5,7 @@ import { UNCONFIGURED_DESTINATION } from "./outbox-types.ts";
 // Bulk deletes and updates in bounded chunks (decision 0020). Each call is one short statement that touches at
 // most `limit` rows (or one span of ids), so no shop's redaction, no retention pass and no redrive holds the
 // SQLite write lock — which every webhook commit needs — for longer than a chunk. Callers loop and yield
-// between chunks (app/retention/maintenance.server.ts). Every chunk is idempotent: a job that dies half-way is
+// between chunks (app/maintenance/bulk-jobs.server.ts). Every chunk is idempotent: a job that dies half-way is
 // simply run again.
 
 /** Rows per chunk on SQLite: small enough that a chunk holds the database's one write lock a few milliseconds. */

@@ -1,7 +1,7 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { AppContext } from "../context.server";
-import { checkHealth } from "../server/health.server";
+import { checkHealth } from "./health.server";
 import { getMetrics } from "./metrics.server";
 import { metricsAccess } from "./metrics-auth.server";
 import { outboxDepthOf } from "./outbox-depth.server";
@@ -11,7 +11,7 @@ import { renderMetrics } from "./render-metrics.server";
 // --metrics-port N`) has no web server, yet it is where delivery latency and Meta errors are recorded in scale
 // mode; a web process uses it when METRICS_PORT is set, to keep /metrics off the port the internet reaches.
 // With METRICS_TOKEN set, /metrics wants the bearer token here too; /healthz stays open (it names no
-// detail: app/server/health.server.ts).
+// detail: app/observability/health.server.ts).
 
 export type MetricsServer = { port: number; close(): Promise<void> };
 

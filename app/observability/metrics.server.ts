@@ -127,7 +127,7 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}) {
 }
 
 // Kept on globalThis: the web process loads this module twice — inside the Remix server build (routes, the
-// worker) and inside the compiled HTTP server (server.ts: intake refusals, aborted requests). One registry
+// worker) and inside the compiled HTTP server (server/http-server.ts: intake refusals, aborted requests). One registry
 // serves both, so /metrics has it all.
 const PROCESS_METRICS = Symbol.for("tandem.processMetrics");
 type Holder = { [PROCESS_METRICS]?: Metrics };

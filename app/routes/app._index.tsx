@@ -2,7 +2,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { Banner, BlockStack, Card, Layout, Page, Text } from "@shopify/polaris";
 import { getAppContext } from "../context.server";
-import { authenticate } from "../shopify.server";
+import { authenticate } from "../shopify/app.server";
 import { buildChecklist, FIX_INTENT } from "../admin/checklist.server";
 import { connectWebPixel } from "../shopify/connect-web-pixel.server";
 import { readAttention } from "../admin/attention.server";

@@ -1,6 +1,6 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { getAppContext } from "../context.server";
-import { authenticate } from "../shopify.server";
+import { authenticate } from "../shopify/app.server";
 import { allActivity, parseActivityParams } from "../admin/activity.server";
 import { activityCsvHeader, activityCsvLine } from "../admin/activity-csv";
 import { readShopTimeZone } from "../admin/shop-format.server";

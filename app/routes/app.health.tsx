@@ -2,7 +2,7 @@ import type { LoaderFunctionArgs } from "@remix-run/node";
 import { useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
 import { BlockStack, Card, InlineStack, Layout, Page, Spinner, Tabs, Text } from "@shopify/polaris";
 import { getAppContext } from "../context.server";
-import { authenticate } from "../shopify.server";
+import { authenticate } from "../shopify/app.server";
 import { healthSummary } from "../admin/health.server";
 import { CHARTED_MATCH_KEYS } from "../admin/health-metrics";
 import { readAttention } from "../admin/attention.server";

@@ -3,7 +3,7 @@ import { useState } from "react";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { Banner, BlockStack, Button, Card, Layout, Link, Page, Text, TextField } from "@shopify/polaris";
 import { getAppContext } from "../context.server";
-import { authenticate } from "../shopify.server";
+import { authenticate } from "../shopify/app.server";
 import { saveSettings, toSettingsView, type SaveSettingsResult } from "../admin/settings.server";
 import { sendTestEvent, type TestEventOutcome } from "../admin/test-event.server";
 import { SettingsForm } from "../components/settings-form";

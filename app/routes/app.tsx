@@ -4,7 +4,7 @@ import { Link, Outlet, useLoaderData, useRouteError, type ShouldRevalidateFuncti
 import { boundary } from "@shopify/shopify-app-remix/server";
 import { NavMenu } from "@shopify/app-bridge-react";
 import polarisStyles from "@shopify/polaris/build/esm/styles.css?url";
-import { authenticate } from "../shopify.server";
+import { authenticate } from "../shopify/app.server";
 import { installSessionTokenFallback } from "../admin/session-token-fallback";
 import { readFormatSettings } from "../admin/shop-format.server";
 import { EmbeddedAppProvider } from "../components/embedded-app-provider";

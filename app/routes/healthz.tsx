@@ -1,5 +1,5 @@
 import { getAppContext } from "../context.server";
-import { checkHealth } from "../server/health.server";
+import { checkHealth } from "../observability/health.server";
 
 export async function loader() {
   const report = await checkHealth(await getAppContext());

@@ -1,6 +1,6 @@
 import { LoginErrorType } from "@shopify/shopify-app-remix/server";
 
-// `login` from app/shopify.server.ts answers a bad shop field with an error code; the page shows it in words.
+// `login` from app/shopify/app.server.ts answers a bad shop field with an error code; the page shows it in words.
 
 export type LoginFieldErrors = { shop?: string };
 

@@ -4,7 +4,7 @@ import type { OrderClaim } from "../db/ingest-writes.server";
 import { outboxRowsFor, type MappedPurchase } from "./outbox-rows";
 import type { AppContext } from "../context.server";
 import { isShopConfigured } from "../db/shops.server";
-import { nodeSha256 } from "../server/node-sha256.server";
+import { nodeSha256 } from "../tracking/node-sha256.server";
 
 // orders/paid (and orders/create, for shops that send when the order is placed) → outbox rows. Runs inside the
 // webhook request, so it does only local work: map + hash → store rows with the webhook's receipt (a

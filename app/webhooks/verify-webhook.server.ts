@@ -1,4 +1,4 @@
-import { authenticate } from "../shopify.server";
+import { authenticate } from "../shopify/app.server";
 import { normalizeShopDomain } from "../shops/shop-domain";
 import { MAX_WEBHOOK_BYTES } from "./limits";
 import { sameTopic } from "./raw-webhook.server";

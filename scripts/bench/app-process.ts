@@ -5,7 +5,7 @@ import { startHmacBaselineServer } from "./hmac-baseline-server";
 // The app under test, in its own process (env comes from the bench): the real built server and, in the same
 // process, the HMAC-only baseline server. The bench drives it over IPC and loads it over loopback HTTP.
 
-const { startServer } = await import("../../server");
+const { startServer } = await import("../../server/http-server");
 const { configureShop } = await import("../../app/shops/configure-shop.server");
 const secret = process.env.SHOPIFY_API_SECRET ?? "";
 const server = await startServer(0);

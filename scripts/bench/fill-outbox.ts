@@ -3,7 +3,7 @@ import { createOutbox } from "../../app/db/outbox.server";
 import type { NewDelivery } from "../../app/db/outbox-types";
 import { buildPurchaseFromOrder, DEFAULT_PURCHASE_SETTINGS } from "../../app/tracking/purchase-from-order";
 import { outboxRowsFor } from "../../app/webhooks/outbox-rows";
-import { numberedOrder } from "../../test/fixtures/factories";
+import { numberedOrder } from "../../sim/fixtures/order-payloads";
 
 // The delivery benchmark's backlog, written by the BENCH process straight into the app's database (SQLite
 // lets two processes share the file): building 20,000 orders is set-up work, and doing it inside the app

@@ -3,7 +3,7 @@ import { connect } from "node:net";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { buildWebhookHeaders } from "../../test/sim/webhook-sender";
+import { buildWebhookHeaders } from "../../sim/webhook-sender";
 import { measureAcks, SECRET, waitForDrain, type BenchShop } from "./phases";
 import { peakRss, startAppProcess } from "./processes";
 import { ms, type Row } from "./report";
@@ -132,7 +132,7 @@ export async function forgedFloodScenario(options: FloodOptions): Promise<Row[]>
 // `npx tsx scripts/bench/forged-flood.ts [--quick]` (after `npm run build`): this scenario alone.
 const isMain = process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href;
 if (isMain) {
-  const { startMetaSimulator } = await import("../../test/sim/meta-graph-sim");
+  const { startMetaSimulator } = await import("../../sim/meta-graph-sim");
   const { benchAppEnv, benchShops } = await import("./phases");
   const { printReport } = await import("./report");
   const quick = process.argv.includes("--quick");

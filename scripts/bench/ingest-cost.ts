@@ -8,11 +8,11 @@ import { join } from "node:path";
 import { createAppContext } from "../../app/context.server";
 import { parseEnv } from "../../app/env.server";
 import { buildPurchaseFromOrder, DEFAULT_PURCHASE_SETTINGS } from "../../app/tracking/purchase-from-order";
-import { nodeSha256 } from "../../app/server/node-sha256.server";
+import { nodeSha256 } from "../../app/tracking/node-sha256.server";
 import { ingestPaidOrder } from "../../app/webhooks/ingest-paid-order.server";
 import { authenticateRawWebhook } from "../../app/webhooks/raw-webhook.server";
-import { numberedOrder } from "../../test/fixtures/factories";
-import { buildWebhookHeaders } from "../../test/sim/webhook-sender";
+import { numberedOrder } from "../../sim/fixtures/order-payloads";
+import { buildWebhookHeaders } from "../../sim/webhook-sender";
 
 const N = 4000;
 const CONCURRENCY = 32;

@@ -1,7 +1,7 @@
 import { Agent, request } from "node:http";
 import { parentPort, workerData } from "node:worker_threads";
-import { numberedOrder } from "../../test/fixtures/factories";
-import { buildWebhookHeaders } from "../../test/sim/webhook-sender";
+import { numberedOrder } from "../../sim/fixtures/order-payloads";
+import { buildWebhookHeaders } from "../../sim/webhook-sender";
 import type { LoadJob, LoadResult } from "./load-protocol";
 
 // Runs in a worker thread, so generating and signing load never competes with the server's event loop

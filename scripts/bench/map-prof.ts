@@ -1,6 +1,6 @@
 import { buildPurchaseFromOrder, DEFAULT_PURCHASE_SETTINGS } from "../../app/tracking/purchase-from-order";
-import { nodeSha256 } from "../../app/server/node-sha256.server";
-import { numberedOrder } from "../../test/fixtures/factories";
+import { nodeSha256 } from "../../app/tracking/node-sha256.server";
+import { numberedOrder } from "../../sim/fixtures/order-payloads";
 const now = new Date().toISOString();
 const N = 20000;
 const bodies = Array.from({ length: N }, (_, i) => JSON.stringify(numberedOrder(i, { processed_at: now })));

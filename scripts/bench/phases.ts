@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import type { MetaSimulator } from "../../test/sim/meta-graph-sim";
+import type { MetaSimulator } from "../../sim/meta-graph-sim";
 import type { LoadJob, LoadResult } from "./load-protocol";
 import { fillOutbox } from "./fill-outbox";
 import { runLoad, type AppProcess } from "./processes";

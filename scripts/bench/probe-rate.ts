@@ -7,7 +7,7 @@
 import { existsSync, mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { startMetaSimulator } from "../../test/sim/meta-graph-sim";
+import { startMetaSimulator } from "../../sim/meta-graph-sim";
 import { benchAppEnv, benchShops, measureAcks, waitForDrain } from "./phases";
 import { startAppProcess } from "./processes";
 import { fmt, mb } from "./stats";

@@ -1,6 +1,6 @@
 import { sql } from "kysely";
 import { openDatabase } from "../../app/db/connection.server";
-import { createWebhookClient } from "../../test/sim/webhook-sender";
+import { createWebhookClient } from "../../sim/webhook-sender";
 import { SECRET, measureAcks, type BenchShop } from "./phases";
 import type { AppProcess } from "./processes";
 import { ms } from "./report";

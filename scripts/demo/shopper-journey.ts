@@ -9,11 +9,11 @@ import { newCaptureMemory, runCapture } from "../../app/storefront-capture/run-c
 import type { CaptureEnv } from "../../app/storefront-capture/capture-env";
 import { trUrlsForEvent } from "../../app/tracking/pixel/pixel-event";
 import { createPurchaseIdLedger } from "../../app/tracking/pixel/purchase-id-ledger";
-import { buildOrder, type OrderPayload } from "../../test/fixtures/factories";
-import { createFakeCart } from "../../test/sim/fake-cart";
+import { buildOrder, type OrderPayload } from "../../sim/fixtures/order-payloads";
+import { createFakeCart } from "../../sim/fake-cart";
 
 const CHECKOUT_COMPLETED = JSON.parse(
-  readFileSync(new URL("../../test/fixtures/shopify/checkout-completed.json", import.meta.url), "utf8"),
+  readFileSync(new URL("../../sim/fixtures/shopify/checkout-completed.json", import.meta.url), "utf8"),
 ) as { id: string; timestamp: string; data: { checkout: Record<string, unknown> } };
 
 export type JourneyOptions = {

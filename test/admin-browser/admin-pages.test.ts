@@ -5,7 +5,7 @@ import { join } from "node:path";
 import type { Browser, BrowserContext, Locator, Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { launchChromium } from "../browser/chromium";
-import { startMetaSimulator, type MetaSimulator } from "../sim/meta-graph-sim";
+import { startMetaSimulator, type MetaSimulator } from "../../sim/meta-graph-sim";
 import { createFakeAdmin, settingsDataWithEmbed } from "../admin/fake-admin-graphql";
 import { embeddedQuery, mintSessionToken, storeOfflineSession } from "../admin/session-token";
 import type { AppContext } from "../../app/context.server";
@@ -65,7 +65,7 @@ beforeAll(async () => {
   process.env.META_GRAPH_URL = sim.url;
   process.env.WORKER = "off";
   globalThis.fetch = fakeAdmin.interceptFetch(SHOP, globalThis.fetch);
-  const { startServer } = await import("../../server");
+  const { startServer } = await import("../../server/http-server");
   server = await startServer(0, BUILD);
   const app = await server.appContext();
   await storeOfflineSession(app.sessionStorage, SHOP);

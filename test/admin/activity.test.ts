@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { activityPageQuery, allActivity, decodeCursor, listActivity, parseActivityParams, redriveActivity } from "../../app/admin/activity.server";
 import { activityCsvHeader, activityCsvLine } from "../../app/admin/activity-csv";
 import type { AppContext } from "../../app/context.server";
-import { createMaintenance } from "../../app/retention/maintenance.server";
+import { createMaintenance } from "../../app/maintenance/bulk-jobs.server";
 import { openTestApp } from "../support/app-context";
 
 const SHOP = "busy-shop.myshopify.com";

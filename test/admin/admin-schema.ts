@@ -16,7 +16,7 @@ import {
 // to the file for where it comes from. Every GraphQL document Tandem sends must validate against it.
 
 export const ADMIN_SCHEMA_VERSION = "2026-10";
-const FIXTURE = new URL(`../fixtures/shopify/admin-schema-${ADMIN_SCHEMA_VERSION}.json.gz`, import.meta.url);
+const FIXTURE = new URL(`../../sim/fixtures/shopify/admin-schema-${ADMIN_SCHEMA_VERSION}.json.gz`, import.meta.url);
 
 let schema: GraphQLSchema | undefined;
 

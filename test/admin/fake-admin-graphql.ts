@@ -5,7 +5,7 @@ import { realAdminGraphql, type AdminAnswer, type AdminHandler } from "./real-ad
 
 // A stand-in for Shopify's Admin GraphQL API, answering the operations Tandem sends (by operation name) with
 // the shapes Shopify documents. It refuses, as Shopify does, any document or variables that do not validate
-// against the published schema (test/fixtures/shopify/admin-schema-2026-10.json.gz).
+// against the published schema (sim/fixtures/shopify/admin-schema-2026-10.json.gz).
 //
 // `graphql` is the real `admin.graphql` of @shopify/shopify-app-remix talking HTTP to this fake on loopback
 // (real-admin-client.ts), so it throws what the library throws: GraphqlQueryError when an answer carries

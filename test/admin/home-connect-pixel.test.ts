@@ -23,7 +23,7 @@ beforeAll(async () => {
   process.env.DATABASE_URL = `file:${join(dir, "tandem.sqlite")}`;
   process.env.WORKER = "off";
   routeShopToHandler(SHOP, admin.handler);
-  const { startServer } = await import("../../server");
+  const { startServer } = await import("../../server/http-server");
   server = await startServer(0, BUILD);
   const app = await server.appContext();
   await storeOfflineSession(app.sessionStorage, SHOP);

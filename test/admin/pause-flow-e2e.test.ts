@@ -9,7 +9,7 @@ import { createOutbox } from "../../app/db/outbox.server";
 import { createShopStore } from "../../app/db/shops.server";
 import { encryptionKeys } from "../../app/env.server";
 import { purchaseEvent } from "../delivery/harness";
-import { startMetaSimulator, type MetaSimulator } from "../sim/meta-graph-sim";
+import { startMetaSimulator, type MetaSimulator } from "../../sim/meta-graph-sim";
 import { createFakeAdmin } from "./fake-admin-graphql";
 import { routeShopToHandler } from "./real-admin-client";
 import { embeddedQuery, mintSessionToken, storeOfflineSession } from "./session-token";
@@ -39,7 +39,7 @@ beforeAll(async () => {
   process.env.WORKER = "off";
   process.env.META_GRAPH_URL = sim.url;
   routeShopToHandler(SHOP, admin.handler);
-  const { startServer } = await import("../../server");
+  const { startServer } = await import("../../server/http-server");
   server = await startServer(0, BUILD);
   app = await server.appContext();
   await storeOfflineSession(app.sessionStorage, SHOP);

@@ -93,7 +93,7 @@ const shopify = shopifyApp({
   logger: { level: LogSeverity.Error, log: () => undefined },
 });
 
-/** Sends the library's requests for `shop` (any app's, including Tandem's own shopify.server.ts) to `handler`. */
+/** Sends the library's requests for `shop` (any app's, including Tandem's own app/shopify/app.server.ts) to `handler`. */
 export function routeShopToHandler(shop: string, handler: AdminHandler): void {
   handlers.set(shop, handler);
 }

@@ -2,7 +2,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { validateSettingsForm } from "../../app/admin/settings-form";
 import { saveSettings } from "../../app/admin/settings.server";
 import type { AppContext } from "../../app/context.server";
-import { startMetaSimulator, type MetaSimulator } from "../sim/meta-graph-sim";
+import { startMetaSimulator, type MetaSimulator } from "../../sim/meta-graph-sim";
 import { openTestApp } from "../support/app-context";
 import { createFakeAdmin } from "./fake-admin-graphql";
 

@@ -2,7 +2,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { sendTestEvent } from "../../app/admin/test-event.server";
 import { describeTestAnswer } from "../../app/admin/test-event-words";
 import type { AppContext } from "../../app/context.server";
-import { startMetaSimulator, type MetaSimulator } from "../sim/meta-graph-sim";
+import { startMetaSimulator, type MetaSimulator } from "../../sim/meta-graph-sim";
 import { openTestApp } from "../support/app-context";
 
 const SHOP = "test-event-shop.myshopify.com";

@@ -13,9 +13,9 @@ import {
   noAttributesBeforeCompletion,
   paidOrderFor,
   thankYouReloaded,
-} from "../fixtures/checkout-events";
-import type { CheckoutSequence } from "../fixtures/checkout-events";
-import { posOrder } from "../fixtures/factories";
+} from "../../sim/fixtures/checkout-events";
+import type { CheckoutSequence } from "../../sim/fixtures/checkout-events";
+import { posOrder } from "../../sim/fixtures/order-payloads";
 import { startHttpApp } from "../scale/http-app";
 import type { HttpApp } from "../scale/http-app";
 import { launchChromium } from "./chromium";

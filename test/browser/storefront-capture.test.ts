@@ -1,8 +1,8 @@
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { CAPTURE_OUTFILE } from "../../scripts/build-pixel";
-import { startFakeStorefront } from "../sim/fake-storefront";
-import type { FakeStorefront, FakeStorefrontOptions } from "../sim/fake-storefront";
+import { startFakeStorefront } from "../../sim/fake-storefront";
+import type { FakeStorefront, FakeStorefrontOptions } from "../../sim/fake-storefront";
 import { ARTIFACTS_DIR, launchChromium } from "./chromium";
 
 // The committed embed asset, in Debian's Chromium, on a loopback storefront that records cart writes.

@@ -12,7 +12,7 @@ const database = join(dir, "cli.sqlite");
 const env = { ...process.env, DATABASE_URL: `file:${database}`, LOG_LEVEL: "silent" };
 
 function tandem(...args: string[]) {
-  const result = spawnSync(process.execPath, ["--disable-warning=ExperimentalWarning", "--import", "tsx", "scripts/tandem.ts", ...args], {
+  const result = spawnSync(process.execPath, ["--disable-warning=ExperimentalWarning", "--import", "tsx", "bin/tandem.ts", ...args], {
     env,
     encoding: "utf8",
     timeout: 30_000,

@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createDestinationPauses } from "../../app/db/destination-pauses.server";
 import { withConnection } from "../db/support";
-import { startMetaSimulator, type MetaSimulator } from "../sim/meta-graph-sim";
+import { startMetaSimulator, type MetaSimulator } from "../../sim/meta-graph-sim";
 
 // The operator CLI as an operator runs it: a separate process on the pinned Node, against a real SQLite file.
 const dir = mkdtempSync(join(tmpdir(), "tandem-cli-"));
@@ -21,7 +21,7 @@ function tandemWith(processEnv: NodeJS.ProcessEnv, ...args: string[]): Promise<{
   return new Promise((resolve, reject) => {
     execFile(
       process.execPath,
-      ["--disable-warning=ExperimentalWarning", "--import", "tsx", "scripts/tandem.ts", ...args],
+      ["--disable-warning=ExperimentalWarning", "--import", "tsx", "bin/tandem.ts", ...args],
       { env: processEnv, encoding: "utf8", timeout: 30_000 },
       (error, stdout, stderr) => {
         const code = error === null ? 0 : typeof error.code === "number" ? error.code : null;

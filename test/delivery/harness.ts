@@ -8,7 +8,7 @@ import { createDeliveryWorker, type DeliveryWorkerOptions } from "~/delivery/wor
 import type { DeliveryLogger } from "~/delivery/ports";
 import type { CapiServerEvent } from "~/tracking/capi-types";
 import { openTestPostgres, openTestSqlite } from "../db/support";
-import { startMetaSimulator, type MetaSimulator } from "../sim/meta-graph-sim";
+import { startMetaSimulator, type MetaSimulator } from "../../sim/meta-graph-sim";
 
 // One real SQLite file, one real simulator on loopback, one clock both share. Only Meta is simulated.
 

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import type { ThrottleCode } from "../sim/graph-error";
+import type { ThrottleCode } from "../../sim/graph-error";
 import { configureShop, enqueuePurchases, rowsOf, SHOP, startHarness, type Harness } from "./harness";
 
 let h: Harness;

@@ -84,9 +84,9 @@ describe("parseEnv", () => {
 });
 
 describe("server start", () => {
-  // server/start.ts as developers run it, and build/node/server.js as `npm start` runs it (npm test builds it).
+  // bin/web.ts as developers run it, and build/node/server.js as `npm start` runs it (npm test builds it).
   it.each([
-    ["server/start.ts", ["--import", "tsx", "server/start.ts"]],
+    ["bin/web.ts", ["--import", "tsx", "bin/web.ts"]],
     ["build/node/server.js (npm start)", ["build/node/server.js"]],
   ])("%s stops with one clear line and a non-zero exit when a variable is missing", (_name, args) => {
     const { SHOPIFY_API_SECRET: _drop, ...env } = process.env;

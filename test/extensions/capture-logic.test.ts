@@ -14,7 +14,7 @@ import {
 import { clickIdsFromUrl, mergeClickIds } from "../../app/tracking/pixel/capture-click-ids";
 import { consentFromCustomerPrivacy } from "../../app/tracking/pixel/capture-consent";
 import { cookieDomainCandidates, decideFbc, decideFbp, subdomainIndexOf } from "../../app/tracking/pixel/capture-cookies";
-import { createFakeCart } from "../sim/fake-cart";
+import { createFakeCart } from "../../sim/fake-cart";
 
 const VARIANT = 45012345678901;
 
@@ -217,7 +217,7 @@ describe("runCapture", () => {
   });
 });
 
-describe("fake Ajax cart (test/sim/fake-cart.ts)", () => {
+describe("fake Ajax cart (sim/fake-cart.ts)", () => {
   it("churns an empty cart's token until the first item, then keeps it", () => {
     const cart = createFakeCart();
     const token = () => (cart.read().body as { token: string }).token;

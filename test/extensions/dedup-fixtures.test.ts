@@ -10,12 +10,12 @@ import {
   fullCheckout,
   noAttributesBeforeCompletion,
   thankYouReloaded,
-} from "../fixtures/checkout-events";
-import type { CheckoutSequence, PixelEvent } from "../fixtures/checkout-events";
-import { FIXTURE, buildOrder, posOrder, withNoteAttributes } from "../fixtures/factories";
-import type { OrderPayload } from "../fixtures/factories";
-import garbage from "../fixtures/shopify/checkout-completed-garbage-attributes.json";
-import started from "../fixtures/shopify/checkout-started.json";
+} from "../../sim/fixtures/checkout-events";
+import type { CheckoutSequence, PixelEvent } from "../../sim/fixtures/checkout-events";
+import { FIXTURE, buildOrder, posOrder, withNoteAttributes } from "../../sim/fixtures/order-payloads";
+import type { OrderPayload } from "../../sim/fixtures/order-payloads";
+import garbage from "../../sim/fixtures/shopify/checkout-completed-garbage-attributes.json";
+import started from "../../sim/fixtures/shopify/checkout-started.json";
 
 // One rule, both sides, live-shaped fixtures (issues 3 and 11): the browser Purchase the pixel sends after a
 // whole checkout sequence and the server Purchase built from the same order must share event_id, value,

@@ -3,8 +3,8 @@ import { parsePixelIds, trUrlsForEvent } from "../../app/tracking/pixel/pixel-ev
 import { parsePixelSettings, webPixelSettingsFor } from "../../app/tracking/pixel/pixel-settings";
 import { DEFAULT_PURCHASE_SETTINGS } from "../../app/tracking/purchase-settings";
 import type { PixelContext } from "../../app/tracking/pixel/pixel-event";
-import purchase from "../fixtures/shopify/checkout-completed.json";
-import started from "../fixtures/shopify/checkout-started.json";
+import purchase from "../../sim/fixtures/shopify/checkout-completed.json";
+import started from "../../sim/fixtures/shopify/checkout-started.json";
 
 const CTX: PixelContext = {
   pixelIds: ["1234567890123456"],

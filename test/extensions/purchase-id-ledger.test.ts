@@ -8,7 +8,7 @@ import {
   withEntry,
 } from "../../app/tracking/pixel/purchase-id-ledger";
 import type { AsyncKeyValueStorage, LedgerEntry } from "../../app/tracking/pixel/purchase-id-ledger";
-import { CHECKOUT_STEPS, checkoutEvent, checkoutIds, createMemoryStorage } from "../fixtures/checkout-events";
+import { CHECKOUT_STEPS, checkoutEvent, checkoutIds, createMemoryStorage } from "../../sim/fixtures/checkout-events";
 
 /** A live-shaped checkout event; `eventId` puts the Tandem attributes on it (completion included). */
 function checkEvent(name: string, ids: { token: string; orderId: number }, eventId?: string) {

@@ -1,8 +1,8 @@
 import { request } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { configureShop } from "~/shops/configure-shop.server";
-import { numberedOrder } from "../fixtures/factories";
-import { buildWebhookHeaders, signShopifyBody } from "../sim/webhook-sender";
+import { numberedOrder } from "../../sim/fixtures/order-payloads";
+import { buildWebhookHeaders, signShopifyBody } from "../../sim/webhook-sender";
 import { TEST_SECRET } from "../support/app-context";
 import { startHttpApp, type HttpApp } from "../scale/http-app";
 import { waitFor } from "../scale/wait-for";

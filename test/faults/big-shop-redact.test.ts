@@ -4,9 +4,9 @@ import { afterEach, describe, expect, it } from "vitest";
 import { setAppContext } from "~/context.server";
 import { action as ordersPaid } from "~/routes/webhooks.orders.paid";
 import { action as shopRedact } from "~/routes/webhooks.shop.redact";
-import { numberedOrder } from "../fixtures/factories";
+import { numberedOrder } from "../../sim/fixtures/order-payloads";
 import { waitFor } from "../scale/wait-for";
-import { buildWebhookRequest } from "../sim/webhook-sender";
+import { buildWebhookRequest } from "../../sim/webhook-sender";
 import { TEST_SECRET } from "../support/app-context";
 import { MODES, OTHER_SHOP, startFaultApp, type FaultApp } from "./fault-app";
 

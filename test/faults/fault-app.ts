@@ -3,9 +3,9 @@ import { parseEnv } from "~/env.server";
 import { createMetaGraphClient } from "~/destinations/meta/graph-client.server";
 import { configureShop } from "~/shops/configure-shop.server";
 import { ingestPaidOrder } from "~/webhooks/ingest-paid-order.server";
-import { numberedOrder } from "../fixtures/factories";
+import { numberedOrder } from "../../sim/fixtures/order-payloads";
 import { openTestPostgres, openTestSqlite, type TestDatabase } from "../db/support";
-import { startMetaSimulator, type MetaSimulator } from "../sim/meta-graph-sim";
+import { startMetaSimulator, type MetaSimulator } from "../../sim/meta-graph-sim";
 import { bullmqNamespace, TEST_REDIS_URL, type BullmqNamespace } from "../scale/bullmq-namespace";
 
 // The real app in either mode, with only Meta simulated:

@@ -23,7 +23,7 @@ export function spawnWorker(app: FaultApp, args: string[] = []): WorkerProcess {
   };
   if (app.namespace) env.REDIS_URL = app.web.env.REDIS_URL;
   else delete env.REDIS_URL;
-  const child = spawn(process.execPath, ["--import", "tsx", "scripts/worker.ts", ...namespaceArgs, ...args], {
+  const child = spawn(process.execPath, ["--import", "tsx", "bin/worker.ts", ...namespaceArgs, ...args], {
     cwd: ROOT,
     env,
     stdio: ["ignore", "ignore", "pipe", "ipc"],

@@ -3,7 +3,7 @@ import pg from "pg";
 import { afterAll, describe, expect, it } from "vitest";
 import type { Schema } from "../../app/db/schema";
 import { createLogger } from "../../app/logger.server";
-import { checkHealth } from "../../app/server/health.server";
+import { checkHealth } from "../../app/observability/health.server";
 import { captureLines } from "./support";
 
 // Finding (issue 13): /healthz answered anyone with the raw database error text (host names, users). It now

@@ -1,8 +1,8 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { AppContext } from "../../app/context.server";
 import { createLogger } from "../../app/logger.server";
-import { buildOrder, FIXTURE } from "../fixtures/factories";
-import { startMetaSimulator, type MetaSimulator } from "../sim/meta-graph-sim";
+import { buildOrder, FIXTURE } from "../../sim/fixtures/order-payloads";
+import { startMetaSimulator, type MetaSimulator } from "../../sim/meta-graph-sim";
 import { openTestApp } from "../support/app-context";
 import { captureLines, deliverPaidOrder, META_TOKEN, PIXEL, SHOP } from "./support";
 

@@ -3,8 +3,8 @@ import type { AppContext } from "../../app/context.server";
 import { createMetrics, getMetrics } from "../../app/observability/metrics.server";
 import { renderMetrics } from "../../app/observability/render-metrics.server";
 import { loader as metricsLoader } from "../../app/routes/metrics";
-import { numberedOrder } from "../fixtures/factories";
-import { startMetaSimulator, type MetaSimulator } from "../sim/meta-graph-sim";
+import { numberedOrder } from "../../sim/fixtures/order-payloads";
+import { startMetaSimulator, type MetaSimulator } from "../../sim/meta-graph-sim";
 import { openTestApp } from "../support/app-context";
 import { deliverPaidOrder, META_TOKEN, PIXEL, sample, SHOP } from "./support";
 

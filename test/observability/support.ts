@@ -1,6 +1,6 @@
 import { Writable } from "node:stream";
 import { action as ordersPaid } from "../../app/routes/webhooks.orders.paid";
-import { buildWebhookRequest } from "../sim/webhook-sender";
+import { buildWebhookRequest } from "../../sim/webhook-sender";
 import { TEST_SECRET } from "../support/app-context";
 
 export const SHOP = "observed-shop.myshopify.com";

@@ -2,11 +2,11 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { AppContext } from "~/context.server";
-import { startMetaSimulator, type MetaSimulator } from "../sim/meta-graph-sim";
-import { createWebhookClient, type WebhookClient } from "../sim/webhook-sender";
+import { startMetaSimulator, type MetaSimulator } from "../../sim/meta-graph-sim";
+import { createWebhookClient, type WebhookClient } from "../../sim/webhook-sender";
 import { TEST_SECRET } from "../support/app-context";
 
-// The production HTTP server (server.ts around the Remix build) on loopback, embedded mode on a fresh SQLite
+// The production HTTP server (server/http-server.ts around the Remix build) on loopback, embedded mode on a fresh SQLite
 // file, its inline worker sending to the Meta simulator. The build reads process.env once, so one file per
 // process (Vitest runs each test file in its own fork).
 
@@ -31,7 +31,7 @@ export async function startHttpApp(pixels: Record<string, string>): Promise<Http
     LOG_LEVEL: "silent",
   });
   delete process.env.REDIS_URL;
-  const { startServer } = await import("../../server");
+  const { startServer } = await import("../../server/http-server");
   const server = await startServer(0);
   const context = (await server.appContext()) as AppContext;
   const baseUrl = `http://127.0.0.1:${server.port}`;

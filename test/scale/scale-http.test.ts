@@ -5,9 +5,9 @@ import { DEFAULT_QUEUE_PREFIX, DELIVERY_QUEUE_NAME } from "~/delivery/bullmq-que
 import { parseEnv } from "~/env.server";
 import { configureShop } from "~/shops/configure-shop.server";
 import { openTestPostgres, type TestDatabase } from "../db/support";
-import { numberedOrder } from "../fixtures/factories";
-import { startMetaSimulator, type MetaSimulator } from "../sim/meta-graph-sim";
-import { createWebhookClient, type WebhookClient } from "../sim/webhook-sender";
+import { numberedOrder } from "../../sim/fixtures/order-payloads";
+import { startMetaSimulator, type MetaSimulator } from "../../sim/meta-graph-sim";
+import { createWebhookClient, type WebhookClient } from "../../sim/webhook-sender";
 import { TEST_SECRET } from "../support/app-context";
 import { inParallel } from "./http-app";
 import { sleep, waitFor } from "./wait-for";
@@ -35,7 +35,7 @@ beforeAll(async () => {
   db = await openTestPostgres();
   Object.assign(process.env, { DATABASE_URL: db.url, REDIS_URL, META_GRAPH_URL: sim.url, LOG_LEVEL: "silent" });
   delete process.env.WORKER;
-  const { startServer } = await import("../../server");
+  const { startServer } = await import("../../server/http-server");
   server = await startServer(0);
   web = (await server.appContext()) as AppContext;
   await configureShop(web, SHOP, { pixelIds: [PIXEL], accessToken: TOKEN }, Date.now());

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { configureShop } from "~/shops/configure-shop.server";
-import { numberedOrder } from "../fixtures/factories";
+import { numberedOrder } from "../../sim/fixtures/order-payloads";
 import { waitFor } from "./wait-for";
 import { inParallel, startHttpApp, type HttpApp } from "./http-app";
 

@@ -109,7 +109,7 @@ describe("connectWebPixel", () => {
   });
 });
 
-describe("install (afterAuth in app/shopify.server.ts) with the real library", () => {
+describe("install (afterAuth in app/shopify/app.server.ts) with the real library", () => {
   const SHOP = "install-shop.myshopify.com";
   let context: AppContext;
   let cleanup: () => Promise<void>;
@@ -131,7 +131,7 @@ describe("install (afterAuth in app/shopify.server.ts) with the real library", (
   }
 
   async function openAppFirstTime() {
-    const { authenticate } = await import("../../app/shopify.server");
+    const { authenticate } = await import("../../app/shopify/app.server");
     const token = mintSessionToken({ shop: SHOP, apiKey: "test-api-key", secret: "test-api-secret" });
     return authenticate.admin(new Request(`http://localhost:3000/app?${embeddedQuery(SHOP, token)}`));
   }

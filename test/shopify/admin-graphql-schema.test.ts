@@ -68,10 +68,10 @@ describe("GraphQL documents Tandem sends to the Admin API", () => {
 });
 
 describe("the API version", () => {
-  it("is the same in shopify.app.toml, app/shopify.server.ts and the schema fixture", async () => {
+  it("is the same in shopify.app.toml, app/shopify/app.server.ts and the schema fixture", async () => {
     const toml = readFileSync(join(ROOT, "shopify.app.toml"), "utf8");
     const tomlVersion = /^\s*api_version\s*=\s*"([^"]+)"/m.exec(toml)?.[1];
-    const { API_VERSION } = await import("../../app/shopify.server");
+    const { API_VERSION } = await import("../../app/shopify/app.server");
     expect(tomlVersion).toBe(ADMIN_SCHEMA_VERSION);
     expect(API_VERSION).toBe(ADMIN_SCHEMA_VERSION);
     expect(Object.values(ApiVersion)).toContain(ADMIN_SCHEMA_VERSION);

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { AppContext } from "../../app/context.server";
-import { authenticate } from "../../app/shopify.server";
+import { authenticate } from "../../app/shopify/app.server";
 import { embeddedQuery, mintSessionToken, storeOfflineSession } from "../admin/session-token";
 import { openTestApp } from "../support/app-context";
 

@@ -15,7 +15,7 @@ beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), "tandem-login-"));
   process.env.DATABASE_URL = `file:${join(dir, "tandem.sqlite")}`;
   process.env.WORKER = "off";
-  const { startServer } = await import("../../server");
+  const { startServer } = await import("../../server/http-server");
   server = await startServer(0, BUILD);
 }, 60_000);
 

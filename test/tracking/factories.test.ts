@@ -7,7 +7,7 @@ import {
   withConsent,
   withNoteAttributes,
   withoutNoteAttributes,
-} from "../fixtures/factories";
+} from "../../sim/fixtures/order-payloads";
 
 describe("order factories", () => {
   it("returns a fresh copy of the fixture each time", () => {

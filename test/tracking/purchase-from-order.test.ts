@@ -11,7 +11,7 @@ import {
   withEventIdAttribute,
   withNoteAttributes,
   withoutNoteAttributes,
-} from "../fixtures/factories";
+} from "../../sim/fixtures/order-payloads";
 
 // The fixture's browser_ip is a documentation address (203.0.113.0/24), which is never sent (decision 0016).
 const PUBLIC_IP = "81.2.69.142";

@@ -5,7 +5,7 @@ import { HASHED_USER_DATA_KEYS } from "~/tracking/capi-types";
 import { publicIpAddress } from "~/tracking/client-ip";
 import { DEFAULT_PURCHASE_SETTINGS, buildPurchaseFromOrder } from "~/tracking/purchase-from-order";
 import type { PurchaseSettings } from "~/tracking/purchase-from-order";
-import { FIXTURE, buildOrder, mergeOrder, withNoteAttributes } from "../fixtures/factories";
+import { FIXTURE, buildOrder, mergeOrder, withNoteAttributes } from "../../sim/fixtures/order-payloads";
 
 const HEX_64 = /^[0-9a-f]{64}$/;
 

@@ -9,8 +9,8 @@ import { trUrlsForEvent } from "~/tracking/pixel/pixel-event";
 import { MAX_BROWSER_CONTENTS } from "~/tracking/pixel/browser-custom-data";
 import { parsePixelSettings, webPixelSettingsFor } from "~/tracking/pixel/pixel-settings";
 import { buildPurchaseFromOrder, DEFAULT_PURCHASE_SETTINGS, type PurchaseSettings } from "~/tracking/purchase-from-order";
-import { FIXTURE, buildOrder } from "../fixtures/factories";
-import completed from "../fixtures/shopify/checkout-completed.json";
+import { FIXTURE, buildOrder } from "../../sim/fixtures/order-payloads";
+import completed from "../../sim/fixtures/shopify/checkout-completed.json";
 
 const PIXEL = "1234567890123456";
 

@@ -6,12 +6,12 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { AppContext } from "~/context.server";
 import { getMetrics } from "~/observability/metrics.server";
-import { numberedOrder } from "../fixtures/factories";
-import { startMetaSimulator, type MetaSimulator } from "../sim/meta-graph-sim";
-import { buildWebhookHeaders, createWebhookClient, type WebhookClient } from "../sim/webhook-sender";
+import { numberedOrder } from "../../sim/fixtures/order-payloads";
+import { startMetaSimulator, type MetaSimulator } from "../../sim/meta-graph-sim";
+import { buildWebhookHeaders, createWebhookClient, type WebhookClient } from "../../sim/webhook-sender";
 import { TEST_SECRET } from "../support/app-context";
 
-// Issue 13, item 1, over real HTTP on loopback against the production server (server.ts around the build).
+// Issue 13, item 1, over real HTTP on loopback against the production server (server/http-server.ts around the build).
 // The finding: 100 connections each sending a forged 5 MB body took the app from 171 MB to 675 MB RSS, because
 // every body was buffered whole before its signature was checked, with no limit on how many at once.
 
@@ -40,7 +40,7 @@ beforeAll(async () => {
     LOG_LEVEL: "silent",
   });
   delete process.env.REDIS_URL;
-  const { startServer } = await import("../../server");
+  const { startServer } = await import("../../server/http-server");
   const server = await startServer(0, { bodyDeadlineMs: BODY_DEADLINE_MS, headersTimeoutMs: HEADERS_TIMEOUT_MS, requestTimeoutMs: 20_000 });
   port = server.port;
   boundTo = server.server.address();

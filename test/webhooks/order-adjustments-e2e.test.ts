@@ -6,12 +6,12 @@ import { CANCELLED_BEFORE_SENDING } from "../../app/db/outbox-cancel.server";
 import { action as ordersCancelled } from "../../app/routes/webhooks.orders.cancelled";
 import { action as ordersCreate } from "../../app/routes/webhooks.orders.create";
 import { action as refundsCreate } from "../../app/routes/webhooks.refunds.create";
-import { numberedOrder } from "../fixtures/factories";
-import cancelledFixture from "../fixtures/shopify/orders-cancelled.json";
-import refundFixture from "../fixtures/shopify/refunds-create.json";
+import { numberedOrder } from "../../sim/fixtures/order-payloads";
+import cancelledFixture from "../../sim/fixtures/shopify/orders-cancelled.json";
+import refundFixture from "../../sim/fixtures/shopify/refunds-create.json";
 import { MODES, SHOP, startFaultApp, type FaultApp } from "../faults/fault-app";
 import { waitFor } from "../scale/wait-for";
-import { buildWebhookRequest } from "../sim/webhook-sender";
+import { buildWebhookRequest } from "../../sim/webhook-sender";
 
 // Cancellations and refunds end to end (decision 0024): signed webhooks through the real routes, the worker,
 // and what the Meta simulator records — SQLite with the delivery thread (embedded) and PostgreSQL + BullMQ

@@ -3,10 +3,10 @@ import { action as ordersCancelled } from "../../app/routes/webhooks.orders.canc
 import { action as refundsCreate } from "../../app/routes/webhooks.refunds.create";
 import { parseCancellation, parseRefund, refundedMoney, sumDecimals } from "../../app/webhooks/order-adjustments";
 import type { AppContext } from "../../app/context.server";
-import cancelledFixture from "../fixtures/shopify/orders-cancelled.json";
-import refundFixture from "../fixtures/shopify/refunds-create.json";
+import cancelledFixture from "../../sim/fixtures/shopify/orders-cancelled.json";
+import refundFixture from "../../sim/fixtures/shopify/refunds-create.json";
 import { openTestApp, TEST_SECRET } from "../support/app-context";
-import { buildWebhookRequest } from "../sim/webhook-sender";
+import { buildWebhookRequest } from "../../sim/webhook-sender";
 
 const SHOP = "demo-shop.myshopify.com";
 const NOW = Date.parse("2025-12-04T00:00:00Z");

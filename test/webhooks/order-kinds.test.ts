@@ -4,10 +4,10 @@ import { action as ordersCreate } from "../../app/routes/webhooks.orders.create"
 import { action as ordersPaid } from "../../app/routes/webhooks.orders.paid";
 import { listActivity } from "../../app/admin/activity.server";
 import { healthSummary } from "../../app/admin/health.server";
-import { buildOrder, numberedOrder, withConsent, withEventIdAttribute } from "../fixtures/factories";
+import { buildOrder, numberedOrder, withConsent, withEventIdAttribute } from "../../sim/fixtures/order-payloads";
 import { MODES, PIXEL, SHOP, startFaultApp, type FaultApp } from "../faults/fault-app";
 import { waitFor } from "../scale/wait-for";
-import { buildWebhookRequest } from "../sim/webhook-sender";
+import { buildWebhookRequest } from "../../sim/webhook-sender";
 
 // Every kind of order, end to end (decision 0015): a signed webhook through the real route, the worker, and
 // what the Meta simulator records — on SQLite (embedded) and PostgreSQL + BullMQ (scale).

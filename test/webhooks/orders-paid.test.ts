@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { action } from "../../app/routes/webhooks.orders.paid";
-import { buildWebhookRequest } from "../sim/webhook-sender";
-import { buildOrder, posOrder, withConsent, withoutNoteAttributes } from "../fixtures/factories";
+import { buildWebhookRequest } from "../../sim/webhook-sender";
+import { buildOrder, posOrder, withConsent, withoutNoteAttributes } from "../../sim/fixtures/order-payloads";
 import { openTestApp, TEST_SECRET } from "../support/app-context";
 import type { AppContext } from "../../app/context.server";
 

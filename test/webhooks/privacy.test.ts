@@ -5,10 +5,10 @@ import { action as customersRedact } from "../../app/routes/webhooks.customers.r
 import { action as dataRequest } from "../../app/routes/webhooks.customers.data_request";
 import { action as shopRedact } from "../../app/routes/webhooks.shop.redact";
 import type { AppContext } from "../../app/context.server";
-import { buildWebhookRequest } from "../sim/webhook-sender";
+import { buildWebhookRequest } from "../../sim/webhook-sender";
 import { openTestApp, TEST_SECRET } from "../support/app-context";
 import { storeOfflineSession } from "../admin/session-token";
-import { createMaintenance } from "../../app/retention/maintenance.server";
+import { createMaintenance } from "../../app/maintenance/bulk-jobs.server";
 import { createDataRequests } from "../../app/db/data-requests.server";
 import { createHash } from "node:crypto";
 

@@ -1,7 +1,7 @@
 import { createHmac } from "node:crypto";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { authenticate } from "../../app/shopify.server";
+import { authenticate } from "../../app/shopify/app.server";
 import { MAX_WEBHOOK_BYTES } from "../../app/webhooks/limits";
 import {
   authenticateRawWebhook,
@@ -11,8 +11,8 @@ import {
   WebhookRejected,
   type RawWebhook,
 } from "../../app/webhooks/raw-webhook.server";
-import { buildOrder } from "../fixtures/factories";
-import { buildWebhookHeaders, buildWebhookRequest } from "../sim/webhook-sender";
+import { buildOrder } from "../../sim/fixtures/order-payloads";
+import { buildWebhookHeaders, buildWebhookRequest } from "../../sim/webhook-sender";
 import { openTestApp, TEST_SECRET } from "../support/app-context";
 
 // Our raw-bytes check must give the same verdict as the library's `authenticate.webhook` for every delivery

@@ -1,6 +1,6 @@
 import { existsSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { appRoot } from "../../server/app-root.server";
+import { appRoot } from "../../app-root.server";
 import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
 import type { Env } from "../../env.server";
@@ -12,7 +12,7 @@ import type { DeliveryThreadData, DeliveryThreadTuning, FromThread, ToThread } f
 
 export type { DeliveryThreadTuning } from "./protocol";
 
-// The web process's side of its delivery thread (delivery-thread.entry.ts; decision 0010). It looks like any
+// The web process's side of its delivery thread (bin/delivery-thread.ts; decision 0010). It looks like any
 // DeliveryWorker to the rest of the app: start, wake, stop, runOnce. What crosses the thread boundary is
 // small: a "wake" per event-loop turn that inserted rows, and back, metrics, log lines and shop changes.
 

@@ -2,7 +2,7 @@ import type { Env } from "../../env.server";
 import type { MetaErrorLabels } from "../../observability/metrics.server";
 import type { RunSummary } from "../run-summary";
 
-// Messages between a web process and its delivery thread (delivery-thread.entry.ts). Everything that
+// Messages between a web process and its delivery thread (bin/delivery-thread.ts). Everything that
 // crosses is plain data: the thread opens its own database connection and Meta client from the same parsed
 // environment, and sends back only what the web process must own — metrics for /metrics, log lines for its
 // logger, and "this shop changed" for its shop-configuration cache.

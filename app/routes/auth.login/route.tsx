@@ -4,7 +4,7 @@ import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { AppProvider, Button, Card, FormLayout, Page, Text, TextField } from "@shopify/polaris";
 import englishI18n from "@shopify/polaris/locales/en.json";
 import polarisStyles from "@shopify/polaris/build/esm/styles.css?url";
-import { login } from "../../shopify.server";
+import { login } from "../../shopify/app.server";
 import { loginFieldErrors } from "../../shopify/login-errors";
 
 // Where the library sends a merchant who opens the app outside the Shopify admin, and where an app reviewer

@@ -4,19 +4,19 @@ import { extname, join, normalize } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { Readable } from "node:stream";
 import { createRequestHandler, type ServerBuild } from "@remix-run/node";
-import type { AppContext } from "./app/context.server";
-import { createWebhookLane } from "./server/webhook-lane";
-import { createWebhookIntake } from "./server/webhook-intake";
-import { createIntakeBudget, DEFAULT_INTAKE_BUDGET, type IntakeBudgetLimits } from "./server/intake-budget";
-import { writeResponse } from "./server/write-response";
-import { appRoot } from "./app/server/app-root.server";
-import { getMetrics } from "./app/observability/metrics.server";
-import { webhookRejectionResult } from "./app/observability/webhook-result";
+import type { AppContext } from "../app/context.server";
+import { createWebhookLane } from "./webhook-lane";
+import { createWebhookIntake } from "./webhook-intake";
+import { createIntakeBudget, DEFAULT_INTAKE_BUDGET, type IntakeBudgetLimits } from "./intake-budget";
+import { writeResponse } from "./write-response";
+import { appRoot } from "../app/app-root.server";
+import { getMetrics } from "../app/observability/metrics.server";
+import { webhookRejectionResult } from "../app/observability/webhook-result";
 
 // Production entry: a plain Node HTTP server around the Remix server build. It also owns the process
 // lifecycle — the inline delivery worker starts with it and SIGTERM stops both gracefully.
 
-// The app's root (where package.json is): this file runs as server.ts in development and tests, and
+// The app's root (where package.json is): this file runs as server/http-server.ts in development and tests, and
 // compiled as build/node/server.js in production (scripts/build-server-entry.ts).
 const ROOT = appRoot(fileURLToPath(new URL(".", import.meta.url)));
 const CLIENT_DIR = join(ROOT, "build/client");

@@ -1,8 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { AppContext } from "../../app/context.server";
 import type { NewDelivery } from "../../app/db/outbox-types";
-import { DAY_MS, purgeExpired } from "../../app/retention/purge.server";
-import { startRetentionSchedule } from "../../app/retention/schedule.server";
+import { DAY_MS, purgeExpired } from "../../app/maintenance/purge.server";
+import { startRetentionSchedule } from "../../app/maintenance/schedule.server";
 import { openTestApp } from "../support/app-context";
 
 const SHOP = "retention-shop.myshopify.com";

@@ -2,7 +2,7 @@ import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 
-const CLI = fileURLToPath(new URL("../sim/meta-graph-sim-cli.ts", import.meta.url));
+const CLI = fileURLToPath(new URL("../../sim/meta-graph-sim-cli.ts", import.meta.url));
 
 describe("meta-graph-sim-cli", () => {
   it("starts the simulator with the pixels given and serves its state until stopped", async () => {

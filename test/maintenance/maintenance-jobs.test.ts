@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { createDataRequests } from "~/db/data-requests.server";
 import { createMaintenanceJobs, JOB_KIND } from "~/db/maintenance-jobs.server";
-import { createMaintenance } from "~/retention/maintenance.server";
+import { createMaintenance } from "~/maintenance/bulk-jobs.server";
 import { openTestPostgres, openTestSqlite, type TestDatabase } from "../db/support";
 
 // The maintenance loop's jobs on both engines: each one done in chunks, idempotent, and a failing job kept

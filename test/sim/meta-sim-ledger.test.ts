@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { createDedupLedger, DEDUP_WINDOW_MS } from "../sim/meta-dedup-ledger.ts";
-import type { MetaSimulator } from "../sim/meta-graph-sim.ts";
+import { createDedupLedger, DEDUP_WINDOW_MS } from "../../sim/meta-dedup-ledger.ts";
+import type { MetaSimulator } from "../../sim/meta-graph-sim.ts";
 import { createClock, PIXEL, postEvents, START_MS, startTestSimulator, TOKEN, validPurchase } from "./sim-fixtures.ts";
 
 describe("createDedupLedger", () => {

@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { createLogger } from "../../app/logger.server";
 import { createOrderAdjustments } from "../../app/db/order-adjustments.server";
-import { createMaintenance } from "../../app/retention/maintenance.server";
-import { DAY_MS, purgeExpired } from "../../app/retention/purge.server";
+import { createMaintenance } from "../../app/maintenance/bulk-jobs.server";
+import { DAY_MS, purgeExpired } from "../../app/maintenance/purge.server";
 import { handleCustomersRedact, handleShopRedact } from "../../app/webhooks/privacy.server";
 import type { OrderAdjustmentInput } from "../../app/webhooks/order-adjustments";
 import { openTestPostgres, openTestSqlite, type TestDatabase } from "../db/support";

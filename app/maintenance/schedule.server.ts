@@ -4,7 +4,7 @@ import { releaseHeldForConfiguredShops } from "../delivery/release-held.server";
 import type { DeliveryQueue } from "../delivery/queue";
 import type { Outbox } from "../db/outbox.server";
 import type { ShopStore } from "../db/shops.server";
-import { createMaintenance, type Maintenance, type MaintenanceLogger } from "./maintenance.server";
+import { createMaintenance, type Maintenance, type MaintenanceLogger } from "./bulk-jobs.server";
 import { purgeExpired, retentionPolicyFrom, type RetentionResult } from "./purge.server";
 
 export const DEFAULT_RETENTION_INTERVAL_MS = 60 * 60 * 1000;

@@ -1,7 +1,7 @@
 import { parseArgs } from "node:util";
 import { startMetaSimulator } from "./meta-graph-sim.ts";
 
-// Manual use: npx tsx test/sim/meta-graph-sim-cli.ts --port 4010 --pixel 1234567890:test-token [--pixel ...]
+// Manual use: npx tsx sim/meta-graph-sim-cli.ts --port 4010 --pixel 1234567890:test-token [--pixel ...]
 // Then point META_GRAPH_URL at the printed URL and read GET /__sim/state.
 
 function main(): Promise<void> | void {

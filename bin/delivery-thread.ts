@@ -1,14 +1,14 @@
 import { parentPort, workerData } from "node:worker_threads";
-import { encryptionKeys } from "../../env.server";
-import { openDatabase, type Database } from "../../db/connection.server";
-import { createShopStore } from "../../db/shops.server";
-import { createOutbox } from "../../db/outbox.server";
-import { createMetaGraphClient } from "../../destinations/meta/graph-client.server";
-import { readWebhookPressure } from "../../webhooks/webhook-pressure.server";
-import { createDeliveryWorker, type DeliveryMetrics, type DeliveryWorker } from "../worker.server";
-import type { DeliveryLogger } from "../ports";
-import { startRetentionSchedule, type RetentionSchedule } from "../../retention/schedule.server";
-import type { DeliveryThreadData, FromThread, LogLevel, ToThread } from "./protocol";
+import { encryptionKeys } from "../app/env.server";
+import { openDatabase, type Database } from "../app/db/connection.server";
+import { createShopStore } from "../app/db/shops.server";
+import { createOutbox } from "../app/db/outbox.server";
+import { createMetaGraphClient } from "../app/destinations/meta/graph-client.server";
+import { readWebhookPressure } from "../app/webhooks/webhook-pressure.server";
+import { createDeliveryWorker, type DeliveryMetrics, type DeliveryWorker } from "../app/delivery/worker.server";
+import type { DeliveryLogger } from "../app/delivery/ports";
+import { startRetentionSchedule, type RetentionSchedule } from "../app/maintenance/schedule.server";
+import type { DeliveryThreadData, FromThread, LogLevel, ToThread } from "../app/delivery/thread/protocol";
 
 // The embedded web process's delivery worker, on a thread of its own (compiled to build/node/delivery-thread.js;
 // decision 0010). Claiming, building Meta batches, holding payloads while Meta answers and recording the
@@ -16,7 +16,7 @@ import type { DeliveryThreadData, FromThread, LogLevel, ToThread } from "./proto
 // the event loop that acknowledges Shopify's webhooks. The row in the database stays the truth: this thread
 // can die at any moment and its leased rows come back to whoever claims next.
 
-if (!parentPort) throw new Error("delivery-thread.entry runs as a worker thread");
+if (!parentPort) throw new Error("bin/delivery-thread runs as a worker thread");
 const port = parentPort;
 const data = workerData as DeliveryThreadData;
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import type { MetaSimulator } from "../sim/meta-graph-sim.ts";
+import type { MetaSimulator } from "../../sim/meta-graph-sim.ts";
 import { createClock, PIXEL, sha256, START_MS, startTestSimulator } from "./sim-fixtures.ts";
 
 const clock = createClock();

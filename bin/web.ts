@@ -1,6 +1,6 @@
 import { parseEnvOrExit } from "../app/env.server";
 import { startMetricsServer, type MetricsServer } from "../app/observability/metrics-server.server";
-import { startServer } from "../server";
+import { startServer } from "../server/http-server";
 
 // `npm start`: the production web process (compiled to build/node/server.js by npm run build). Parses the
 // environment first (one clear line and exit 1 on a bad variable), serves, and on SIGTERM/SIGINT stops

@@ -1,9 +1,9 @@
 import "@shopify/shopify-app-remix/adapters/node";
 import { ApiVersion, AppDistribution, LogSeverity, shopifyApp } from "@shopify/shopify-app-remix/server";
-import { env } from "./env.server";
-import { getAppContext } from "./context.server";
-import { LazySessionStorage } from "./db/lazy-session-storage.server";
-import { connectWebPixel } from "./shopify/connect-web-pixel.server";
+import { env } from "../env.server";
+import { getAppContext } from "../context.server";
+import { LazySessionStorage } from "../db/lazy-session-storage.server";
+import { connectWebPixel } from "./connect-web-pixel.server";
 
 // The only place the Shopify app is configured. Webhook subscriptions are declared in shopify.app.toml,
 // never here: declaring them in both places makes Shopify deliver every event twice.
