@@ -1,7 +1,8 @@
 import { isIP } from "node:net";
 import { z } from "zod";
 
-// The environment is parsed once, here; everything else reads the parsed object (DESIGN §9).
+// The environment is parsed once, here; everything else reads the parsed object (the variables: README.md,
+// Configuration).
 // A missing or malformed variable stops the start with one clear line naming it.
 
 const DEFAULT_GRAPH_VERSION = "v26.0";

@@ -1,4 +1,4 @@
-// Operator CLI (DESIGN §10): `npm run tandem -- <command> [--flags]`.
+// Operator CLI (README.md, Operating it): `npm run tandem -- <command> [--flags]`.
 // Exit code 0 on success (and for help); 2 for a command line that is wrong, 1 for anything else — each with
 // one clear line. Arguments are checked before the environment is read or the database opened.
 import { parseArgs } from "node:util";

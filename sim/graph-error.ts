@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 
-// The Graph API error envelope (reference/meta-capi.md §1). `is_transient` is observed in real responses.
+// The Graph API error envelope (docs/meta-capi-facts.md, "Which Graph API errors are retried"). `is_transient` is
+// observed in real responses.
 export type GraphError = {
   message: string;
   type: string;

@@ -48,7 +48,8 @@ function isId(value: unknown): boolean {
   return isNonEmptyString(value) || (typeof value === "number" && Number.isFinite(value));
 }
 
-// §8: ["LDU"] needs a country (1 = USA, 0 = geolocate) and, once a country is set, a state (1000 = CA, 0).
+// "Limited Data Use": ["LDU"] needs a country (1 = USA, 0 = geolocate) and, once a country is set, a state (1000 =
+// CA, 0).
 export function checkDataProcessing(event: Record<string, unknown>): string | null {
   const options = event.data_processing_options;
   const country = event.data_processing_options_country;

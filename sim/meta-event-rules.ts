@@ -10,12 +10,12 @@ export const FUTURE_SKEW_MS = 60_000;
 // Unix seconds stay below 1e11 until the year 5138; anything larger is a millisecond timestamp.
 const MAX_PLAUSIBLE_SECONDS = 99_999_999_999;
 
-// reference/meta-capi.md §2.
+// docs/meta-capi-facts.md, "Server event fields".
 export const ACTION_SOURCES = new Set([
   "email", "website", "app", "phone_call", "chat", "physical_store", "system_generated", "business_messaging", "other",
 ]);
 
-// Checks one server event; the first problem found rejects the whole request (§1 "reject the entire batch").
+// Checks one server event; the first problem found rejects the whole request ("The events endpoint": one invalid event rejects the batch).
 export function checkServerEvent(event: unknown, index: number, nowMs: number): GraphErrorSpec | null {
   const fail = (detail: string, extra: Partial<GraphErrorSpec> = {}) => invalidParameter(index, detail, extra);
   if (!isRecord(event)) return fail("each entry of data must be an object");
@@ -65,7 +65,7 @@ function checkEventTime(eventTime: unknown, nowMs: number, index: number): Graph
   }
   const eventMs = eventTime * 1000;
   if (nowMs - eventMs > SEVEN_DAYS_MS) {
-    // Observed shape (reference §1, [RUDDER]): subcode 2804003, whole request rejected.
+    // Observed shape ("Which Graph API errors are retried", observed): subcode 2804003, whole request rejected.
     return invalidParameter(index, "The timestamp for this event is older than 7 days.", {
       error_subcode: 2804003,
       error_user_title: "Event Timestamp Too Old",

@@ -10,7 +10,8 @@ export type EventsRequest = {
 
 export type ParsedBody = { ok: true; request: EventsRequest } | { ok: false; error: GraphErrorSpec };
 
-// Meta documents form fields with `data` as a JSON string; its Node SDK posts JSON (reference §1). Accept both.
+// Meta documents form fields with `data` as a JSON string; its Node SDK posts JSON (docs/meta-capi-facts.md, "The
+// events endpoint"). Accept both.
 export function parseEventsBody(raw: string, contentType: string, query: URLSearchParams): ParsedBody {
   const fields = contentType.includes("application/json") ? parseJsonFields(raw) : parseFormFields(raw);
   if (fields === null) return { ok: false, error: invalidParameter(null, "request body could not be parsed") };

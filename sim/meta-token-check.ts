@@ -3,7 +3,8 @@ import { tokenError, unsupportedPost, type GraphErrorSpec } from "./graph-error.
 export type PixelRecord = { token: string; expired: boolean };
 
 // Order follows the Graph API: the token is parsed and validated before the object it targets is loaded, and a
-// valid token that cannot reach the pixel gets 100/33 (reference §1, observed [RUDDER]), not 190.
+// valid token that cannot reach the pixel gets 100/33 (docs/meta-capi-facts.md, "Graph API errors and what they
+// stop"; observed), not 190.
 export function checkAccess(
   pixels: ReadonlyMap<string, PixelRecord>,
   pixelId: string,

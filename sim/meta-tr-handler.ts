@@ -13,7 +13,8 @@ const PIXEL_GIF = Buffer.from("R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAA
 
 export type TrOutcome = { status: number; contentType: string; body: string | Buffer; event: BrowserEvent | null };
 
-// fbevents.js switches to POST /tr/ for long URLs (reference §7): the form body adds to the query.
+// fbevents.js switches to POST /tr/ for long URLs (docs/meta-capi-facts.md, "The browser endpoint /tr"; observed):
+// the form body adds to the query.
 export function handleTrRequest(
   query: URLSearchParams,
   rawBody: string,

@@ -1,7 +1,7 @@
 import { isAbsoluteHttpUrl, isCookieValue, isCurrencyCode, isHashedValue } from "./meta-formats.ts";
 
-// The browser endpoint's parameters (reference/meta-capi.md §7). Meta's real /tr answers almost anything
-// with a gif; the simulator answers 400 instead so a malformed pixel request fails a test.
+// The browser endpoint's parameters (docs/meta-capi-facts.md, "The browser endpoint /tr"). Meta's real /tr answers
+// almost anything with a gif; the simulator answers 400 instead so a malformed pixel request fails a test.
 
 export type BrowserEvent = {
   pixelId: string;
@@ -94,7 +94,7 @@ function checkTrCustomData(eventName: string, customData: Record<string, string>
   return null;
 }
 
-// §8: `dpo=` (none) or `dpo=LDU&dpoco=<0|1>&dpost=<state>`.
+// "Limited Data Use": `dpo=` (none) or `dpo=LDU&dpoco=<0|1>&dpost=<state>`.
 function checkTrDataProcessing(flat: Record<string, string>): string | null {
   const dpo = flat.dpo;
   if (dpo === undefined || dpo === "") return null;

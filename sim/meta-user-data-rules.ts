@@ -1,13 +1,14 @@
 import { isCookieValue, isHashedValue, isIpAddress, isNonEmptyString, isRecord } from "./meta-formats.ts";
 
-// reference/meta-capi.md §3: these accept a string or a list of strings and must arrive hashed.
-// external_id: Meta only *recommends* hashing it; Tandem hashes it on both channels (DESIGN §5), so the
+// docs/meta-capi-facts.md, "user_data: normalise, then hash once": these accept a string or a list of strings and
+// must arrive hashed.
+// external_id: Meta only *recommends* hashing it; Tandem hashes it on both channels (docs/decisions/0018), so the
 // simulator demands the hash to catch a raw Shopify customer id leaking through.
 export const HASHED_USER_DATA_KEYS = [
   "em", "ph", "fn", "ln", "ct", "st", "zp", "country", "external_id", "db", "ge",
 ] as const;
 
-// §3 "Never hash" list: plain strings.
+// The "never hashed" keys: plain strings.
 const PLAIN_USER_DATA_KEYS = [
   "client_ip_address", "client_user_agent", "fbc", "fbp", "subscription_id", "fb_login_id", "lead_id", "anon_id",
   "madid", "page_id", "page_scoped_user_id", "ctwa_clid", "ig_account_id", "ig_sid",
@@ -16,7 +17,7 @@ const PLAIN_USER_DATA_KEYS = [
 const HASHED_SET = new Set<string>(HASHED_USER_DATA_KEYS);
 const PLAIN_SET = new Set<string>(PLAIN_USER_DATA_KEYS);
 
-// §2 baseline matching (v13.0+): user_data that is only a subset of one of these sets is invalid.
+// "Server event fields", baseline matching (v13.0+): user_data that is only a subset of one of these sets is invalid.
 const BASELINE_INVALID_SETS: ReadonlyArray<ReadonlySet<string>> = [
   new Set(["ct", "country", "st", "zp", "ge", "client_user_agent"]),
   new Set(["db", "client_user_agent"]),

@@ -1,8 +1,8 @@
 import { createHmac, randomUUID } from "node:crypto";
 import { Agent, request as httpRequest } from "node:http";
 
-// Shopify-style webhook deliveries (reference/shopify-platform.md §4.2): HMAC-SHA256 of the RAW body, keyed
-// with the app's client secret, base64 in X-Shopify-Hmac-Sha256.
+// Shopify-style webhook deliveries (docs/shopify-platform-facts.md, "Webhook deliveries"): HMAC-SHA256 of the RAW
+// body, keyed with the app's client secret, base64 in X-Shopify-Hmac-Sha256.
 
 export const DEFAULT_WEBHOOK_API_VERSION = "2025-10";
 

@@ -3,7 +3,8 @@ import { isRecord, readGraphql } from "./graphql-read.server";
 
 // Is the storefront embed on? The published theme's config/settings_data.json lists app embeds as blocks of
 // type shopify://apps/<app>/blocks/<handle>/<id> with disabled: true|false once the merchant has touched them
-// (reference/shopify-platform.md §3). Needs the read_themes scope.
+// (docs/shopify-platform-facts.md, "App embeds are off until the merchant turns them on"). Needs the read_themes
+// scope.
 
 export type EmbedState =
   | { kind: "enabled"; themeName: string }

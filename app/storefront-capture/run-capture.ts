@@ -1,6 +1,6 @@
-// One pass of the storefront capture (DESIGN §1, §4; docs/decisions/0012): consent → cookies → /cart.js →
-// nothing while the cart is empty → the cart's own event id, else one minted once → one /cart/update.js
-// with only the attributes that differ from the cart's. Never throws; returns what it did.
+// One pass of the storefront capture (docs/decisions/0012; the attributes: app/tracking/attributes.ts): consent →
+// cookies → /cart.js → nothing while the cart is empty → the cart's own event id, else one minted once →
+// one /cart/update.js with only the attributes that differ from the cart's. Never throws; returns what it did.
 import { isValidFbc, isValidFbp } from "../tracking/fbp-fbc";
 import { captureAttributes, encodeEventId } from "../tracking/pixel/capture-attributes";
 import { attributesToWrite, cartEventId, readCart } from "../tracking/pixel/capture-cart";
@@ -16,7 +16,7 @@ import {
 } from "../tracking/pixel/capture-cookies";
 import type { CaptureEnv } from "./capture-env";
 
-/** localStorage key of the click ids seen in this browser (DESIGN §4 `_tandem_click_ids`). */
+/** localStorage key of the click ids seen in this browser (`_tandem_click_ids`, app/tracking/attributes.ts). */
 export const CLICK_IDS_STORAGE = "_tandem_cids";
 
 /** What one page remembers between passes and checkout submits. */

@@ -2,7 +2,7 @@ import { ACTION_SOURCE } from "./capi-types";
 import type { ActionSource } from "./capi-types";
 
 /**
- * Meta's action_source for a Shopify `source_name` (reference/meta-capi.md §2):
+ * Meta's action_source for a Shopify `source_name` (docs/meta-capi-facts.md, "Server event fields"):
  * - `web` (or none: the online store is the default channel) → website;
  * - `pos` → physical_store;
  * - `subscription_contract*` (recurring billing, no shopper present) → system_generated;

@@ -1,4 +1,5 @@
-// Cart / note attribute keys shared by the storefront embed, the Web Pixel and the server (DESIGN §4).
+// Cart / note attribute keys shared by the storefront embed, the Web Pixel and the server (docs/CONTRACTS.md, "Cart
+// attribute keys").
 export const TANDEM_ATTRIBUTE = {
   eventId: "_tandem_event_id",
   fbp: "_tandem_fbp",

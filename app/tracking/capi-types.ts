@@ -1,4 +1,4 @@
-// Conversions API server event shapes (reference/meta-capi.md §2–§4, §8). Types only: safe for the pixel.
+// Conversions API server event shapes (docs/meta-capi-facts.md). Types only: safe for the pixel.
 
 export const ACTION_SOURCE = {
   website: "website",

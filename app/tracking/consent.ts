@@ -1,4 +1,4 @@
-// Compact consent snapshot carried in `_tandem_consent` (DESIGN §4): `m1;a1;s1` = marketing, analytics,
+// Compact consent snapshot carried in `_tandem_consent` (attributes.ts): `m1;a1;s1` = marketing, analytics,
 // sale of data; `1` allowed, `0` denied, `u` unknown. Order does not matter; anything unreadable is unknown.
 export const CONSENT = { granted: "granted", denied: "denied", unknown: "unknown" } as const;
 

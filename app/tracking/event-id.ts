@@ -1,7 +1,7 @@
 import { TANDEM_ATTRIBUTE, readAttribute } from "./attributes";
 import { orderIdDigits } from "./ids";
 
-// Where the purchase event id came from (DESIGN §3). The admin reports the share of each.
+// Where the purchase event id came from (docs/decisions/0011, 0015). The admin reports the share of each.
 export const EVENT_ID_PROVENANCE = {
   noteAttribute: "note_attribute",
   checkoutToken: "checkout_token",
@@ -23,7 +23,7 @@ export function isWellFormedTandemEventId(value: unknown): value is string {
 }
 
 /**
- * The one rule both the pixel and the server apply to name a purchase (DESIGN §3):
+ * The one rule both the pixel and the server apply to name a purchase (docs/decisions/0011):
  * note attribute → "ck_" + checkout token → "order_" + order id. Returns null only when none of the three
  * is usable (no browser or server twin can then be named consistently).
  */

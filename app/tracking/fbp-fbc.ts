@@ -1,4 +1,5 @@
-// Meta browser ids (reference/meta-capi.md §6). Values are forwarded verbatim: never re-cased or rebuilt.
+// Meta browser ids (docs/meta-capi-facts.md, "fbp and fbc"). Values are forwarded verbatim: never re-cased or
+// rebuilt.
 // Accepts the classic 4-segment form and the Parameter Builder's 5-segment form with an appendix.
 const FB_COOKIE = /^fb\.\d+\.\d+\.[^.\s]+(?:\.(?:[A-Za-z0-9_-]{2}|[A-Za-z0-9_-]{8}))?$/;
 // Real cookies are well under 300 characters; the cap stops an attribute written by another app from
@@ -45,7 +46,7 @@ export function fbclidFromUrl(url: unknown): string | null {
 
 /**
  * The click id inside an fbc: segment 4. With the 5-segment form the last segment is the appendix, so
- * "after the last dot" would be wrong (reference/meta-capi.md §10).
+ * "after the last dot" would be wrong (docs/meta-capi-facts.md, "fbp and fbc").
  */
 export function clickIdFromFbc(fbc: unknown): string | null {
   if (!isValidFbc(fbc)) return null;

@@ -3,7 +3,7 @@ import { sha256Hex, type Sha256 } from "./sha256";
 
 /**
  * Normalise then hash one user_data value. A value that is already a SHA-256 digest passes through
- * (canonicalised), never hashed twice (reference/meta-capi.md §3, §10).
+ * (canonicalised), never hashed twice (docs/meta-capi-facts.md, "user_data: normalise, then hash once").
  */
 export async function hashUserDataValue(
   raw: unknown,

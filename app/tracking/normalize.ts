@@ -1,4 +1,4 @@
-// Normalisation of user_data before SHA-256, per Meta's written rules (reference/meta-capi.md §3, §10).
+// Normalisation of user_data before SHA-256, per Meta's written rules (docs/meta-capi-facts.md).
 // Every function returns the normalised plaintext, or null when the input is unusable (the key is dropped).
 // Browser-reachable: no libraries here. Phone parsing with libphonenumber lives in phone.ts (server only).
 import { customerIdDigits } from "./ids";

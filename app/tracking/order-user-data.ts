@@ -1,4 +1,5 @@
-// user_data for a Purchase built from an order (DESIGN §5). Server-only: uses libphonenumber via phone.ts.
+// user_data for a Purchase built from an order (docs/meta-capi-facts.md, "user_data: normalise, then hash once").
+// Server-only: uses libphonenumber via phone.ts.
 import { TANDEM_ATTRIBUTE, readAttribute } from "./attributes";
 import type { CapiUserData } from "./capi-types";
 import { publicIpAddress } from "./client-ip";

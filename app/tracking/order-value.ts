@@ -1,4 +1,5 @@
-// custom_data money and contents for a Purchase (DESIGN §5). Server-only; no I/O.
+// custom_data money and contents for a Purchase (docs/meta-capi-facts.md, "custom_data of every event").
+// Server-only; no I/O.
 import type { CapiContent } from "./capi-types";
 import { catalogContentId, type CatalogIdSettings } from "./content-id";
 import { lineItemSchema } from "./order-schema";

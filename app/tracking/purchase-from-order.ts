@@ -1,4 +1,4 @@
-// orders/paid REST payload → CAPI Purchase server event (DESIGN §5). Server-only (zod, libphonenumber).
+// orders/paid REST payload → CAPI Purchase server event (docs/decisions/0015). Server-only (zod, libphonenumber).
 // Never throws: an unmappable payload is returned as { kind: 'invalid', reason }.
 import { actionSourceFor, eventSourceUrl, hasNoShopper } from "./action-source";
 import { ACTION_SOURCE } from "./capi-types";
@@ -40,7 +40,7 @@ export const ORDER_KIND = { noShopper: "no_shopper", latePayment: "late_payment"
 export type OrderKind = (typeof ORDER_KIND)[keyof typeof ORDER_KIND];
 
 const HOUR_MS = 3_600_000;
-/** Meta pairs a browser and a server event only within 48 h of the first (reference/meta-capi.md §5). */
+/** Browser and server twins pair only within 48 h of the first (docs/meta-capi-facts.md, "How Meta deduplicates"). */
 export const DEDUP_WINDOW_MS = 48 * HOUR_MS;
 /** Meta refuses a request holding an event_time older than 7 days; an hour is left for the worker to send it. */
 export const SENDABLE_AGE_MS = 7 * 24 * HOUR_MS - HOUR_MS;
@@ -172,7 +172,7 @@ async function mapOrder(payload: unknown, ctx: PurchaseContext): Promise<Purchas
     },
   };
   if (consent.saleOfData === CONSENT.denied) {
-    // Limited Data Use with geolocation by Meta (reference/meta-capi.md §8).
+    // Limited Data Use with geolocation by Meta (docs/meta-capi-facts.md, "Limited Data Use").
     event.data_processing_options = ["LDU"];
     event.data_processing_options_country = 0;
     event.data_processing_options_state = 0;

@@ -1,5 +1,5 @@
-// Per-shop choices for how a paid order becomes a Purchase (DESIGN §5). Browser-safe: the value rules and the
-// content-id choice also reach the Web Pixel, as non-secret pixel settings (decision 0018).
+// Per-shop choices for how a paid order becomes a Purchase (docs/decisions/0015, 0018). Browser-safe: the value
+// rules and the content-id choice also reach the Web Pixel, as non-secret pixel settings (decision 0018).
 import type { ContentIdFormat } from "./content-id";
 
 export type PurchaseSettings = {

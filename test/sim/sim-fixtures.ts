@@ -22,7 +22,7 @@ export function startTestSimulator(clock: TestClock): Promise<MetaSimulator> {
   return startMetaSimulator({ now: clock.now, pixels: { [PIXEL]: TOKEN, [OTHER_PIXEL]: OTHER_TOKEN } });
 }
 
-// A website Purchase that satisfies every rule in reference/meta-capi.md; tests break one thing at a time.
+// A website Purchase that satisfies every rule in docs/meta-capi-facts.md; tests break one thing at a time.
 export function validPurchase(nowMs: number, overrides: Record<string, unknown> = {}): Record<string, unknown> {
   return {
     event_name: "Purchase",

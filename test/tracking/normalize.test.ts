@@ -16,7 +16,7 @@ import {
 import { normalizePhone } from "~/tracking/phone";
 import { sha256Hex } from "~/tracking/sha256";
 
-describe("Meta's published example hashes (reference/meta-capi.md §3)", () => {
+describe("Meta's published example hashes (docs/meta-capi-facts.md)", () => {
   const cases: [string, (raw: unknown) => string | null, string, string, string][] = [
     ["email", normalizeEmail, "John_Smith@gmail.com", "john_smith@gmail.com", "62a14e44f765419d10fea99367361a727c12365e2520f32218d505ed9aa0f62f"],
     ["phone", (raw) => normalizePhone(raw, "US"), "(650)555-1212", "16505551212", "e323ec626319ca94ee8bff2e4c87cf613be6ea19919ed1364124e16807ab3176"],

@@ -1,4 +1,4 @@
-// The cart attributes the embed writes (DESIGN §4), and the event id it mints for a cart (DESIGN §3).
+// The cart attributes the embed writes (attributes.ts), and the event id it mints for a cart (event-id.ts).
 import { TANDEM_ATTRIBUTE } from "../attributes";
 import type { ClickIds } from "./capture-click-ids";
 

@@ -1,4 +1,4 @@
-// Click ids of other ad networks, kept for future destinations (DESIGN §4 `_tandem_click_ids`).
+// Click ids of other ad networks, kept for future destinations (`_tandem_click_ids`, attributes.ts).
 export const CLICK_ID_PARAMS = [
   "gclid",
   "gbraid",

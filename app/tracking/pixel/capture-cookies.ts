@@ -1,4 +1,4 @@
-// Decisions about Meta's first-party cookies (reference/meta-capi.md §6). The embed does the cookie I/O;
+// Decisions about Meta's first-party cookies (docs/meta-capi-facts.md, "fbp and fbc"). The embed does the cookie I/O;
 // these functions only decide, so the rules are testable without a browser.
 import { buildFbc, clickIdFromFbc, isValidFbp } from "../fbp-fbc";
 

@@ -63,7 +63,8 @@ export function withEntry(entries: readonly LedgerEntry[], entry: LedgerEntry): 
 
 /**
  * The Purchase's id: the id already sent for this checkout (a reloaded thank-you page) → the event's own
- * attribute → the id an earlier checkout event carried → DESIGN §3's fallbacks (`ck_<token>`, `order_<id>`).
+ * attribute → the id an earlier checkout event carried → purchaseEventId's fallbacks (`ck_<token>`, `order_<id>`;
+ * event-id.ts).
  */
 export function decidePurchaseEventId(checkout: unknown, entry?: LedgerEntry): string | null {
   if (entry && entry[2] === 1) return entry[1];

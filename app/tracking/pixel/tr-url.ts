@@ -1,5 +1,6 @@
-// Meta's browser endpoint takes everything in the query string (reference/meta-capi.md §7). A strict
-// sandbox pixel cannot run fbevents.js, so it builds the same URL fbevents.js would and fetches it.
+// Meta's browser endpoint takes everything in the query string (docs/meta-capi-facts.md, "The browser
+// endpoint /tr"). A strict sandbox pixel cannot run fbevents.js, so it builds the same URL fbevents.js would
+// and fetches it.
 import type { BrowserCustomData } from "./browser-custom-data";
 import type { BrowserUserData } from "./browser-user-data";
 

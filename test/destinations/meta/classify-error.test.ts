@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { classifyMetaError, isTooOldError } from "~/destinations/meta/classify-error";
 
-// Every row of shared/reference/meta-capi.md §1's error table, plus the HTTP-level cases.
+// Every row of the table in docs/meta-capi-facts.md, "Which Graph API errors are retried", plus the HTTP-level cases.
 function classify(code: number | null, subcode: number | null = null, httpStatus: number | null = 400) {
   return classifyMetaError({ httpStatus, code, subcode, isTransient: null });
 }
