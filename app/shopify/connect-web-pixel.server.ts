@@ -1,5 +1,5 @@
 import type { Logger } from "../logger.server";
-import { activateWebPixel, type GraphqlFn, type PixelActivationResult } from "./activate-web-pixel.server";
+import { activateWebPixel, collectorUrlFor, type GraphqlFn, type PixelActivationResult } from "./activate-web-pixel.server";
 
 // Activation where a failure must not stop what called it: install (afterAuth) and the checklist's
 // "Connect the web pixel" button. Whatever happens is logged — shop and reason only, never a token — and the
@@ -9,6 +9,8 @@ import { activateWebPixel, type GraphqlFn, type PixelActivationResult } from "./
 export type ConnectWebPixelDeps = {
   shops: { getShop(shop: string): Promise<{ pixelIds: string[] } | null> };
   logger: Pick<Logger, "info" | "warn">;
+  /** The app's public URL: the pixel's collector is served under it. */
+  env: { SHOPIFY_APP_URL: string };
 };
 
 export type ConnectTrigger = "install" | "checklist";
@@ -16,7 +18,7 @@ export type ConnectTrigger = "install" | "checklist";
 export async function connectWebPixel(deps: ConnectWebPixelDeps, shop: string, graphql: GraphqlFn, trigger: ConnectTrigger): Promise<PixelActivationResult> {
   let result: PixelActivationResult;
   try {
-    result = await activateWebPixel(graphql, await deps.shops.getShop(shop));
+    result = await activateWebPixel(graphql, await deps.shops.getShop(shop), collectorUrlFor(deps.env.SHOPIFY_APP_URL));
   } catch (error) {
     // On the home page, the library's "authenticate again" Response must reach Remix. At install nothing may
     // fail the request: that Response, or a bug, counts as "not activated" (the library has already dropped

@@ -20,16 +20,21 @@ export const DEFAULT_BROWSER_MAPPING_SETTINGS: BrowserMappingSettings = {
 
 export type PixelSettings = { pixelIds: string[] } & BrowserMappingSettings;
 
-/** The settings JSON the server gives Shopify for the shop's pixel. */
-export function webPixelSettingsFor(pixelIds: readonly string[], settings: PurchaseSettings): Record<string, string> {
+/**
+ * The settings JSON the server gives Shopify for the shop's pixel. Without a collector URL the field is left
+ * out (not written empty), and the pixel then posts nothing to the collector.
+ */
+export function webPixelSettingsFor(pixelIds: readonly string[], settings: PurchaseSettings, collectorUrl?: string): Record<string, string> {
   const contentId = settings.contentId || "variant";
-  return {
+  const written: Record<string, string> = {
     pixelIds: pixelIds.join(","),
     includeShipping: String(settings.includeShipping),
     includeTax: String(settings.includeTax),
     // One field for the format and its country: `shopify_US`. No field is ever empty.
     contentId: contentId === "shopify" ? `shopify_${settings.catalogCountry || ""}` : contentId,
   };
+  if (collectorUrl) written.collectorUrl = collectorUrl;
+  return written;
 }
 
 const PIXEL_ID = /^\d{5,20}$/;
@@ -47,4 +52,14 @@ export function parsePixelSettings(raw: unknown): PixelSettings {
     contentId: shopify ? "shopify" : /^(product|sku)$/.test(format) ? (format as ContentIdFormat) : "variant",
     catalogCountry: shopify ? String(shopify[1]) : "",
   };
+}
+
+/**
+ * Where the pixel posts each mapped event for the server (decision 0027); "" (settings written before the
+ * field existed, or anything but an absolute http(s) URL) means no collector calls. Relative URLs are refused:
+ * in the pixel's worker they would resolve against Shopify's script origin, not the shop or the app.
+ */
+export function parseCollectorUrl(raw: unknown): string {
+  const url = String(field(raw, "collectorUrl") || "");
+  return /^https?:\/\//.test(url) ? url : "";
 }

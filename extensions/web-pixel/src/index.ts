@@ -1,8 +1,10 @@
 // Thin adapter between Shopify's Web Pixel runtime and the pure mapping in app/tracking/pixel.
 import { register } from "@shopify/web-pixels-extension";
+import { collectorBody } from "../../../app/tracking/pixel/collector-body";
 import { trUrlsForEvent } from "../../../app/tracking/pixel/pixel-event";
-import { parsePixelSettings } from "../../../app/tracking/pixel/pixel-settings";
+import { parseCollectorUrl, parsePixelSettings } from "../../../app/tracking/pixel/pixel-settings";
 import { createPurchaseIdLedger } from "../../../app/tracking/pixel/purchase-id-ledger";
+import { stringAt } from "../../../app/tracking/pixel/read-shape";
 import { trEndpoint } from "./endpoint";
 
 register(({ analytics, browser, init, settings, customerPrivacy }) => {
@@ -10,6 +12,9 @@ register(({ analytics, browser, init, settings, customerPrivacy }) => {
   const mapping = parsePixelSettings(settings);
   const pixelIds = mapping.pixelIds;
   if (pixelIds.length === 0) return;
+  // Tandem's collector (decision 0027): absent in settings written before it existed, and then not called.
+  const collector = parseCollectorUrl(settings);
+  const shop = stringAt(init, "data", "shop", "myshopifyDomain");
   let privacy = init.customerPrivacy;
   // Consent can change mid-session; Shopify stops loading the pixel without marketing consent, but an
   // already-running pixel must stop on its own.
@@ -43,6 +48,12 @@ register(({ analytics, browser, init, settings, customerPrivacy }) => {
     });
     // Best effort: a blocked or failed request must never surface in the shop's console.
     for (const url of urls) fetch(url, { mode: "no-cors", keepalive: true }).catch(() => undefined);
+    // One collector call per event, not per pixel: the server fans it out to the shop's own pixel ids. A string
+    // body goes as text/plain (CORS-safelisted, no preflight); keepalive lets it outlive a page being left.
+    if (collector && shop && urls[0]) {
+      const body = collectorBody(urls[0], shop, stringAt(event, "data", "checkout", "token"));
+      fetch(collector, { method: "POST", body, mode: "no-cors", keepalive: true }).catch(() => undefined);
+    }
   }
 
   analytics.subscribe("all_standard_events", (event) => {
