@@ -1,6 +1,9 @@
 import { isCurrencyCode, isNonEmptyString, isRecord } from "./meta-formats.ts";
 
-// reference/meta-capi.md §4: Purchase needs value (number) + currency (ISO 4217).
+// docs/meta-capi-facts.md ("custom_data of every event"): Purchase needs value (number) + currency
+// (ISO 4217); every event's standard properties must have their documented types, whatever the event name
+// (ViewContent, Search, AddToCart, InitiateCheckout, AddPaymentInfo and PageView pass the same checks).
+// What only catalog ads need is a diagnostic, not a rejection (meta-event-diagnostics.ts).
 export function checkCustomData(eventName: string, customData: unknown): string | null {
   if (customData === undefined || customData === null) {
     return eventName === "Purchase" ? "custom_data.value and custom_data.currency are required for Purchase" : null;
@@ -25,6 +28,10 @@ export function checkCustomData(eventName: string, customData: unknown): string 
   }
   if (numItems !== undefined && !(typeof numItems === "number" && Number.isInteger(numItems) && numItems >= 0)) {
     return "custom_data.num_items must be a non-negative integer";
+  }
+  for (const key of ["content_type", "content_name", "content_category", "search_string", "order_id"] as const) {
+    const text = customData[key];
+    if (text !== undefined && typeof text !== "string") return `custom_data.${key} must be a string`;
   }
   return null;
 }

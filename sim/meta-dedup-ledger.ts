@@ -1,17 +1,26 @@
-// What Meta would count, per (pixel, event_name, event_id).
+import {
+  createBrowserSightings, NO_MATCH_IDS, type MatchIds,
+} from "./meta-dedup-fallback.ts";
+import { countEntries, type EventNameCounts, type PixelCounts } from "./meta-dedup-counts.ts";
+
+// What Meta would count, per (pixel, event_name, event_id), for every event name (docs/meta-capi-facts.md,
+// "How Meta deduplicates").
 //
-// Choice, from reference/meta-capi.md §5: event_id deduplication is keyed on event_name + event_id within one
-// pixel, and a receipt is dropped when it arrives within 48 h of the FIRST receipt with that key ("we only
-// consider the first one"). Nothing there limits this to browser/server pairs — "never dedups within one source"
-// is said of the fallback (fbp/external_id) method only. So a same-source repeat inside 48 h is NOT double
-// counted by Meta; it is still reported by `duplicateDeliveries()` because Tandem's outbox promises to send each
-// event once. A repeat more than 48 h after the first receipt opens a new window and IS counted again.
-// Events without event_id cannot be deduplicated at all; they are counted as `unkeyed`.
+// event_id deduplication is keyed on event_name + event_id within one pixel, and a receipt is dropped when it
+// arrives within 48 h of the FIRST receipt with that key ("only the first one is considered"). Nothing limits
+// this to browser/server pairs — "never dedups within one source" is said of the fallback method only. So a
+// same-source repeat inside 48 h is NOT double counted by Meta; it is still reported by `duplicateDeliveries()`
+// because Tandem's outbox promises to send each event once. A repeat more than 48 h after the first receipt
+// opens a new window and IS counted again.
+// The fallback (meta-dedup-fallback.ts) drops a server event whose key no browser event shares when a browser
+// event of the same name and person (external_id, else fbp) came first, within 48 h; events without event_id
+// can only be deduplicated that way (they are counted as `unkeyed`).
 
 export const DEDUP_WINDOW_MS = 48 * 60 * 60 * 1000;
 
 export type ReceiptSource = "server" | "browser";
-export type Receipt = { source: ReceiptSource; atMs: number };
+/** `fallbackMatch`: a server receipt that a browser event of the same name and person preceded within 48 h. */
+export type Receipt = { source: ReceiptSource; atMs: number; fallbackMatch: boolean };
 
 export type LedgerEntry = {
   pixelId: string;
@@ -20,53 +29,62 @@ export type LedgerEntry = {
   server: number;
   browser: number;
   receipts: Receipt[];
-  // How many times Meta would count this key (1 = deduplicated correctly).
+  // How many times Meta would count this key (1 = deduplicated correctly; 0 = dropped by the fallback).
   countedByMeta: number;
+  dedupedByFallback: number;
 };
 
-export type PixelCounts = {
-  server: number;
-  browser: number;
-  unkeyed: number;
-  keys: number;
-  // Keys seen from both the browser and the server: the pairs dedup exists for.
-  pairedKeys: number;
-  doubleCountedKeys: number;
-  duplicateDeliveryKeys: number;
-  // Conversions Meta would report for this pixel after deduplication.
-  countedByMeta: number;
-};
+export type UnkeyedCounts = { server: number; browser: number; dedupedByFallback: number };
+
+export type { EventNameCounts, PixelCounts };
 
 export type DedupLedger = {
-  record(pixelId: string, eventName: string, eventId: string | undefined, source: ReceiptSource, atMs: number): void;
+  record(
+    pixelId: string, eventName: string, eventId: string | undefined, source: ReceiptSource, atMs: number,
+    matchIds?: MatchIds,
+  ): void;
   entries(): LedgerEntry[];
   doubleCounted(): LedgerEntry[];
   duplicateDeliveries(): LedgerEntry[];
   countsBy(pixelId: string): PixelCounts;
+  /** The same figures per event name: browser-only, server-only and paired keys, and what Meta counts. */
+  countsByEvent(pixelId: string): Record<string, EventNameCounts>;
   clear(): void;
 };
 
-type MutableEntry = Omit<LedgerEntry, "server" | "browser" | "countedByMeta">;
+type MutableEntry = Pick<LedgerEntry, "pixelId" | "eventName" | "eventId" | "receipts">;
 
 export function createDedupLedger(): DedupLedger {
   const byKey = new Map<string, MutableEntry>();
-  const unkeyed = new Map<string, { server: number; browser: number }>();
+  // pixel → event name → receipts without event_id.
+  const unkeyed = new Map<string, Map<string, UnkeyedCounts>>();
+  const sightings = createBrowserSightings();
 
   function entries(): LedgerEntry[] {
     return [...byKey.values()].map(summarize);
   }
 
+  function unkeyedOf(pixelId: string): Map<string, UnkeyedCounts> {
+    return unkeyed.get(pixelId) ?? new Map();
+  }
+
   return {
-    record(pixelId, eventName, eventId, source, atMs) {
+    record(pixelId, eventName, eventId, source, atMs, matchIds = NO_MATCH_IDS) {
+      // Judged on arrival: the fallback only looks back at browser events that came before.
+      const fallbackMatch = source === "server" && sightings.precedes(pixelId, eventName, atMs, matchIds, DEDUP_WINDOW_MS);
+      if (source === "browser") sightings.add(pixelId, eventName, atMs, matchIds);
       if (eventId === undefined || eventId === "") {
-        const counts = unkeyed.get(pixelId) ?? { server: 0, browser: 0 };
+        const names = unkeyedOf(pixelId);
+        const counts = names.get(eventName) ?? { server: 0, browser: 0, dedupedByFallback: 0 };
         counts[source] += 1;
-        unkeyed.set(pixelId, counts);
+        if (fallbackMatch) counts.dedupedByFallback += 1;
+        names.set(eventName, counts);
+        unkeyed.set(pixelId, names);
         return;
       }
       const key = JSON.stringify([pixelId, eventName, eventId]);
       const entry = byKey.get(key) ?? { pixelId, eventName, eventId, receipts: [] };
-      entry.receipts.push({ source, atMs });
+      entry.receipts.push({ source, atMs, fallbackMatch });
       byKey.set(key, entry);
     },
     entries,
@@ -74,41 +92,45 @@ export function createDedupLedger(): DedupLedger {
     duplicateDeliveries: () => entries().filter((entry) => entry.server > 1 || entry.browser > 1),
     countsBy(pixelId) {
       const mine = entries().filter((entry) => entry.pixelId === pixelId);
-      const loose = unkeyed.get(pixelId) ?? { server: 0, browser: 0 };
-      const looseTotal = loose.server + loose.browser;
-      return {
-        server: mine.reduce((sum, entry) => sum + entry.server, loose.server),
-        browser: mine.reduce((sum, entry) => sum + entry.browser, loose.browser),
-        unkeyed: looseTotal,
-        keys: mine.length,
-        pairedKeys: mine.filter((entry) => entry.server > 0 && entry.browser > 0).length,
-        doubleCountedKeys: mine.filter((entry) => entry.countedByMeta > 1).length,
-        duplicateDeliveryKeys: mine.filter((entry) => entry.server > 1 || entry.browser > 1).length,
-        countedByMeta: mine.reduce((sum, entry) => sum + entry.countedByMeta, looseTotal),
-      };
+      return countEntries(mine, [...unkeyedOf(pixelId).values()]);
+    },
+    countsByEvent(pixelId) {
+      const mine = entries().filter((entry) => entry.pixelId === pixelId);
+      const names = unkeyedOf(pixelId);
+      const result: Record<string, EventNameCounts> = {};
+      for (const name of new Set([...mine.map((entry) => entry.eventName), ...names.keys()])) {
+        const loose = names.get(name);
+        result[name] = countEntries(mine.filter((entry) => entry.eventName === name), loose === undefined ? [] : [loose]);
+      }
+      return result;
     },
     clear() {
       byKey.clear();
       unkeyed.clear();
+      sightings.clear();
     },
   };
 }
 
 function summarize(entry: MutableEntry): LedgerEntry {
   const receipts = [...entry.receipts].sort((a, b) => a.atMs - b.atMs);
+  const browser = receipts.filter((receipt) => receipt.source === "browser").length;
   let windowStart = Number.NEGATIVE_INFINITY;
   let counted = 0;
+  let dedupedByFallback = 0;
   for (const receipt of receipts) {
-    if (receipt.atMs - windowStart > DEDUP_WINDOW_MS) {
-      counted += 1;
-      windowStart = receipt.atMs;
-    }
+    if (receipt.atMs - windowStart <= DEDUP_WINDOW_MS) continue;
+    windowStart = receipt.atMs;
+    // A key the browser never sent is still matched by name + person when the browser event came first.
+    if (browser === 0 && receipt.fallbackMatch) dedupedByFallback += 1;
+    else counted += 1;
   }
   return {
     ...entry,
     receipts,
-    server: receipts.filter((receipt) => receipt.source === "server").length,
-    browser: receipts.filter((receipt) => receipt.source === "browser").length,
+    server: receipts.length - browser,
+    browser,
     countedByMeta: counted,
+    dedupedByFallback,
   };
 }

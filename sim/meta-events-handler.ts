@@ -1,7 +1,9 @@
 import {
   graphErrorBody, makeFbtraceId, tokenError, throttleError, type GraphErrorBody, type GraphErrorSpec,
 } from "./graph-error.ts";
+import { matchIdsOfUserData } from "./meta-dedup-fallback.ts";
 import type { DedupLedger } from "./meta-dedup-ledger.ts";
+import { diagnoseCustomData, type EventDiagnostic } from "./meta-event-diagnostics.ts";
 import { checkServerEvent, MAX_EVENTS_PER_REQUEST } from "./meta-event-rules.ts";
 import type { FailureInjection, FailureKind } from "./meta-failure-plan.ts";
 import { isRecord } from "./meta-formats.ts";
@@ -31,6 +33,7 @@ export type GraphRequestLog = {
 export type EventsState = {
   pixels: ReadonlyMap<string, PixelRecord>;
   accepted: AcceptedEvent[];
+  diagnostics: EventDiagnostic[];
   requests: GraphRequestLog[];
   ledger: DedupLedger;
 };
@@ -86,7 +89,17 @@ export function handleEventsRequest(state: EventsState, input: EventsInput): Eve
       testEventCode: request.testEventCode,
       partnerAgent: request.partnerAgent,
     });
-    state.ledger.record(input.pixelId, String(event.event_name), eventIdOf(event) ?? undefined, "server", input.nowMs);
+    state.ledger.record(
+      input.pixelId, String(event.event_name), eventIdOf(event) ?? undefined, "server", input.nowMs,
+      matchIdsOfUserData(event.user_data),
+    );
+    const customData = isRecord(event.custom_data) ? event.custom_data : undefined;
+    for (const problem of diagnoseCustomData(String(event.event_name), customData)) {
+      state.diagnostics.push({
+        source: "server", pixelId: input.pixelId, eventName: String(event.event_name),
+        eventId: eventIdOf(event) ?? undefined, problem,
+      });
+    }
   }
   log.status = 200;
   return json(200, { events_received: events.length, messages: [], fbtrace_id: makeFbtraceId() });

@@ -1,7 +1,8 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { createDedupLedger, type LedgerEntry, type PixelCounts } from "./meta-dedup-ledger.ts";
+import { createDedupLedger, type EventNameCounts, type LedgerEntry, type PixelCounts } from "./meta-dedup-ledger.ts";
 import { handleEventsRequest, type AcceptedEvent, type GraphRequestLog } from "./meta-events-handler.ts";
+import { diagnoseCustomData, type EventDiagnostic } from "./meta-event-diagnostics.ts";
 import { createFailurePlan, type FailureInjection } from "./meta-failure-plan.ts";
 import type { PixelRecord } from "./meta-token-check.ts";
 import { handleTrRequest, TR_CORS_HEADERS } from "./meta-tr-handler.ts";
@@ -10,7 +11,7 @@ import { graphErrorBody } from "./graph-error.ts";
 import { handleObjectRead, tokenFromRequest, type ObjectReadLog } from "./meta-object-read.ts";
 
 // A local stand-in for graph.facebook.com (/{version}/{pixel}/events) and www.facebook.com/tr that enforces
-// reference/meta-capi.md. Independent of app/ on purpose: it checks the app instead of mirroring it.
+// docs/meta-capi-facts.md. Independent of app/ on purpose: it checks the app instead of mirroring it.
 
 export type MetaSimulatorOptions = {
   port?: number;
@@ -28,8 +29,12 @@ export type SimState = {
   doubleCounted: LedgerEntry[];
   duplicateDeliveries: LedgerEntry[];
   countsByPixel: Record<string, PixelCounts>;
+  /** Per pixel, per event name: browser-only, server-only and paired keys, and what Meta counts. */
+  countsByEvent: Record<string, Record<string, EventNameCounts>>;
   acceptedEvents: AcceptedEvent[];
   browserEventList: BrowserEvent[];
+  /** Accepted events Events Manager would flag (missing catalog ids, value without currency). */
+  diagnostics: EventDiagnostic[];
 };
 
 export type MetaSimulator = {
@@ -40,10 +45,12 @@ export type MetaSimulator = {
   readonly requests: readonly GraphRequestLog[];
   /** Every GET /{version}/{pixel} (a token check), with its outcome. */
   readonly reads: readonly ObjectReadLog[];
+  readonly diagnostics: readonly EventDiagnostic[];
   ledger(): LedgerEntry[];
   doubleCounted(): LedgerEntry[];
   duplicateDeliveries(): LedgerEntry[];
   countsBy(pixelId: string): PixelCounts;
+  countsByEvent(pixelId: string): Record<string, EventNameCounts>;
   state(): SimState;
   injectFailures(injection: FailureInjection): void;
   clearFailures(): void;
@@ -67,6 +74,7 @@ export async function startMetaSimulator(options: MetaSimulatorOptions = {}): Pr
   let browserEvents: BrowserEvent[] = [];
   let requests: GraphRequestLog[] = [];
   let reads: ObjectReadLog[] = [];
+  let diagnostics: EventDiagnostic[] = [];
   let latencyMs = 0;
   const holds = new Set<NodeJS.Timeout>();
 
@@ -74,7 +82,11 @@ export async function startMetaSimulator(options: MetaSimulatorOptions = {}): Pr
     const acceptedByPixel: Record<string, number> = {};
     for (const item of accepted) acceptedByPixel[item.pixelId] = (acceptedByPixel[item.pixelId] ?? 0) + 1;
     const countsByPixel: Record<string, PixelCounts> = {};
-    for (const pixelId of pixels.keys()) countsByPixel[pixelId] = ledger.countsBy(pixelId);
+    const countsByEvent: Record<string, Record<string, EventNameCounts>> = {};
+    for (const pixelId of pixels.keys()) {
+      countsByPixel[pixelId] = ledger.countsBy(pixelId);
+      countsByEvent[pixelId] = ledger.countsByEvent(pixelId);
+    }
     return {
       accepted: accepted.length,
       acceptedByPixel,
@@ -84,8 +96,10 @@ export async function startMetaSimulator(options: MetaSimulatorOptions = {}): Pr
       doubleCounted: ledger.doubleCounted(),
       duplicateDeliveries: ledger.duplicateDeliveries(),
       countsByPixel,
+      countsByEvent,
       acceptedEvents: accepted,
       browserEventList: browserEvents,
+      diagnostics,
     };
   }
 
@@ -97,7 +111,7 @@ export async function startMetaSimulator(options: MetaSimulatorOptions = {}): Pr
     if (eventsMatch !== null && req.method === "POST") {
       const [, version, pixelId] = eventsMatch;
       const outcome = handleEventsRequest(
-        { pixels, accepted, requests, ledger },
+        { pixels, accepted, diagnostics, requests, ledger },
         {
           pixelId,
           version,
@@ -137,7 +151,12 @@ export async function startMetaSimulator(options: MetaSimulatorOptions = {}): Pr
         (id) => pixels.has(id), now());
       if (outcome.event !== null) {
         browserEvents.push(outcome.event);
-        ledger.record(outcome.event.pixelId, outcome.event.eventName, outcome.event.eventId, "browser", now());
+        const { pixelId, eventName, eventId, userData, fbp } = outcome.event;
+        const externalIds = userData.external_id === undefined ? [] : [userData.external_id];
+        ledger.record(pixelId, eventName, eventId, "browser", now(), { externalIds, fbp });
+        for (const problem of diagnoseCustomData(eventName, outcome.event.customData)) {
+          diagnostics.push({ source: "browser", pixelId, eventName, eventId, problem });
+        }
       }
       return send(res, outcome.status, { ...TR_CORS_HEADERS, "content-type": outcome.contentType }, outcome.body);
     }
@@ -168,10 +187,12 @@ export async function startMetaSimulator(options: MetaSimulatorOptions = {}): Pr
     get browserEvents() { return browserEvents; },
     get requests() { return requests; },
     get reads() { return reads; },
+    get diagnostics() { return diagnostics; },
     ledger: () => ledger.entries(),
     doubleCounted: () => ledger.doubleCounted(),
     duplicateDeliveries: () => ledger.duplicateDeliveries(),
     countsBy: (pixelId) => ledger.countsBy(pixelId),
+    countsByEvent: (pixelId) => ledger.countsByEvent(pixelId),
     state,
     injectFailures: (injection) => failures.add(injection),
     clearFailures: () => failures.clear(),
@@ -187,6 +208,7 @@ export async function startMetaSimulator(options: MetaSimulatorOptions = {}): Pr
       browserEvents = [];
       requests = [];
       reads = [];
+      diagnostics = [];
       ledger.clear();
       failures.clear();
       latencyMs = 0;

@@ -91,6 +91,14 @@ function checkTrCustomData(eventName: string, customData: Record<string, string>
   if (customData.contents !== undefined && !isJsonArray(customData.contents)) {
     return "cd[contents] must be a JSON array";
   }
+  // fbevents.js sends a list as JSON text; a single id may stand alone.
+  const ids = customData.content_ids;
+  if (ids !== undefined && (ids === "" || (ids.startsWith("[") && !isJsonArray(ids)))) {
+    return "cd[content_ids] must be an id or a JSON array of ids";
+  }
+  if (customData.num_items !== undefined && !/^\d+$/.test(customData.num_items)) {
+    return "cd[num_items] must be a non-negative integer";
+  }
   return null;
 }
 
