@@ -4,7 +4,7 @@ import { DEFAULT_STORED_PURCHASE_SETTINGS } from "../db/shop-settings";
 import { configureShop } from "../shops/configure-shop.server";
 import { accessCheckFromEnv, verifyCredentials, type CredentialCheck } from "../shops/verify-credentials.server";
 import type { MetaAccessCheck } from "../destinations/meta/check-access.server";
-import { activateWebPixel, webPixelSettingsJson, type GraphqlFn, type PixelActivationResult } from "../shopify/activate-web-pixel.server";
+import { activateWebPixel, collectorUrlFor, webPixelSettingsJson, type GraphqlFn, type PixelActivationResult } from "../shopify/activate-web-pixel.server";
 import { validateSettingsForm, type FieldErrors } from "./settings-form";
 
 type Deps = Pick<AppContext, "shops" | "outbox" | "queue" | "logger" | "env"> & {
@@ -76,7 +76,8 @@ export async function saveSettings(
   let webPixel: WebPixelSync = { ok: true, action: "unchanged" };
   if (pixelsChanged) {
     try {
-      webPixel = describeActivation(await activateWebPixel(graphql, after));
+      // The collector URL rides along, or a settings save would drop what install wrote (decision 0027).
+      webPixel = describeActivation(await activateWebPixel(graphql, after, collectorUrlFor(deps.env.SHOPIFY_APP_URL)));
     } catch (error) {
       webPixel = { ok: false, detail: error instanceof Error ? error.message : "Shopify could not be reached" };
     }

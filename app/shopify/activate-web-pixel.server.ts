@@ -4,8 +4,8 @@ import { webPixelSettingsFor } from "../tracking/pixel/pixel-settings";
 import { DEFAULT_PURCHASE_SETTINGS, type PurchaseSettings } from "../tracking/purchase-settings";
 
 // Activates (or refreshes) this app's web pixel on a shop. The pixel's settings hold pixel ids, the value
-// rules and the catalog id choice (app/tracking/pixel/pixel-settings.ts) — never a secret — and must match the
-// [settings] schema in extensions/web-pixel/shopify.extension.toml.
+// rules, the catalog id choice and the collector's URL (app/tracking/pixel/pixel-settings.ts) — never a
+// secret — and must match the [settings] schema in extensions/web-pixel/shopify.extension.toml.
 // Shopify's failures (GraphQL errors, userErrors, no connection) come back as a result, not thrown; only the
 // library's "authenticate again" Response, or a bug, is thrown. Callers in install (afterAuth) catch even those.
 
@@ -71,19 +71,29 @@ function outcome(payload: MutationPayload, action: "created" | "updated"): Pixel
   return { ok: true, webPixelId: id, action };
 }
 
-/** The settings JSON string Shopify stores for the shop's pixel; settings.server.ts compares it to decide an update. */
-export function webPixelSettingsJson(shop: { pixelIds: string[]; settings?: PurchaseSettings }): string {
-  return JSON.stringify(webPixelSettingsFor(shop.pixelIds, shop.settings ?? DEFAULT_PURCHASE_SETTINGS));
+/**
+ * The collector the pixel posts its events to: the app's own URL (decision 0027 says why not the App Proxy).
+ * A path in SHOPIFY_APP_URL is kept, so an app served under a prefix gets `<prefix>/collect`.
+ */
+export function collectorUrlFor(appUrl: string): string {
+  return `${appUrl.replace(/\/+$/, "")}/collect`;
 }
 
+/** The settings JSON string Shopify stores for the shop's pixel; settings.server.ts compares it to decide an update. */
+export function webPixelSettingsJson(shop: { pixelIds: string[]; settings?: PurchaseSettings }, collectorUrl?: string): string {
+  return JSON.stringify(webPixelSettingsFor(shop.pixelIds, shop.settings ?? DEFAULT_PURCHASE_SETTINGS, collectorUrl));
+}
+
+/** `collectorUrl` (from collectorUrlFor) is written into the settings; without it the pixel calls no collector. */
 export async function activateWebPixel(
   graphql: GraphqlFn,
   shop: { pixelIds: string[]; settings?: PurchaseSettings } | null,
+  collectorUrl?: string,
 ): Promise<PixelActivationResult> {
   const pixelIds = shop?.pixelIds ?? [];
   // Shopify validates settings against the toml; an empty id list would fail that validation.
   if (shop === null || pixelIds.length === 0) return { ok: false, reason: PIXEL_ACTIVATION_FAILURE.noPixelIds, detail: "no pixel id yet" };
-  const webPixel = { settings: webPixelSettingsJson(shop) };
+  const webPixel = { settings: webPixelSettingsJson(shop, collectorUrl) };
 
   const existing = await currentPixelId(graphql);
   if ("ok" in existing) return existing;

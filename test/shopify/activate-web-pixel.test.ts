@@ -3,8 +3,10 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { buildChecklist } from "../../app/admin/checklist.server";
 import type { AppContext } from "../../app/context.server";
 import { createLogger } from "../../app/logger.server";
-import { activateWebPixel } from "../../app/shopify/activate-web-pixel.server";
+import { saveSettings } from "../../app/admin/settings.server";
+import { activateWebPixel, collectorUrlFor } from "../../app/shopify/activate-web-pixel.server";
 import { connectWebPixel } from "../../app/shopify/connect-web-pixel.server";
+import { parseCollectorUrl } from "../../app/tracking/pixel/pixel-settings";
 import { DEFAULT_PURCHASE_SETTINGS } from "../../app/tracking/purchase-settings";
 import { createFakeAdmin } from "../admin/fake-admin-graphql";
 import { routeShopToHandler, type AdminHandler } from "../admin/real-admin-client";
@@ -59,6 +61,20 @@ describe("activateWebPixel", () => {
     expect(await activateWebPixel(admin.graphql, null)).toMatchObject({ ok: false, reason: "no_pixel_ids" });
     expect(admin.state.calls).toEqual([]);
   });
+
+  it("writes the collector URL it is given into the settings, which Shopify's toml schema accepts", async () => {
+    const admin = createFakeAdmin();
+    expect(await activateWebPixel(admin.graphql, SHOP_CONFIG, collectorUrlFor("https://tandem.example.com/"))).toMatchObject({ ok: true });
+    const written = JSON.parse(admin.state.pixel?.settings ?? "null");
+    expect(written).toMatchObject({ pixelIds: "1234567890,222333444555", collectorUrl: "https://tandem.example.com/collect" });
+    // AND the pixel reads it back; settings written without it (older activations) read as no collector
+    expect(parseCollectorUrl(written)).toBe("https://tandem.example.com/collect");
+    expect(parseCollectorUrl({ pixelIds: "1234567890" })).toBe("");
+  });
+
+  it("keeps a path in the app URL: an app served under a prefix collects under it", () => {
+    expect(collectorUrlFor("https://apps.example.com/tandem")).toBe("https://apps.example.com/tandem/collect");
+  });
 });
 
 describe("activateWebPixel when Shopify fails (errors as the real library throws them)", () => {
@@ -93,14 +109,15 @@ describe("connectWebPixel", () => {
   it("never throws at install: a failure is logged with shop and reason only", async () => {
     const { lines, logger } = captureLogs();
     const shops = { getShop: async () => SHOP_CONFIG };
-    const result = await connectWebPixel({ shops, logger }, "a.myshopify.com", createFakeAdmin({ outage: "network" }).graphql, "install");
+    const env = { SHOPIFY_APP_URL: "https://tandem.example.com" };
+    const result = await connectWebPixel({ shops, logger, env }, "a.myshopify.com", createFakeAdmin({ outage: "network" }).graphql, "install");
     expect(result).toMatchObject({ ok: false, reason: "unreachable" });
     const throwing = async () => {
       throw new Response(null, { status: 401 });
     };
-    expect(await connectWebPixel({ shops, logger }, "a.myshopify.com", throwing, "install")).toEqual({ ok: false, reason: "unreachable", detail: "Shopify answered HTTP 401" });
+    expect(await connectWebPixel({ shops, logger, env }, "a.myshopify.com", throwing, "install")).toEqual({ ok: false, reason: "unreachable", detail: "Shopify answered HTTP 401" });
     // From the home page's button, the library's "authenticate again" answer goes on to Remix instead.
-    await expect(connectWebPixel({ shops, logger }, "a.myshopify.com", throwing, "checklist")).rejects.toBeInstanceOf(Response);
+    await expect(connectWebPixel({ shops, logger, env }, "a.myshopify.com", throwing, "checklist")).rejects.toBeInstanceOf(Response);
     expect(lines.map((line) => [line.msg, line.shop, line.reason, line.trigger])).toEqual([
       ["web pixel not activated", "a.myshopify.com", "unreachable", "install"],
       ["web pixel not activated", "a.myshopify.com", "unreachable", "install"],
@@ -174,5 +191,21 @@ describe("install (afterAuth in app/shopify/app.server.ts) with the real library
     await openAppFirstTime();
     expect(JSON.parse(admin.state.pixel?.settings ?? "null")).toMatchObject({ pixelIds: "1234567890", contentId: "variant" });
     expect(logs.lines.find((line) => line.msg === "web pixel activated")).toMatchObject({ shop: SHOP, trigger: "install", action: "created" });
+  });
+
+  it("writes the collector under SHOPIFY_APP_URL at install, and a settings save keeps it", async () => {
+    // GIVEN a shop with a pixel id and a token, installed with the app at the test environment's SHOPIFY_APP_URL
+    await context.shops.configureShop(SHOP, { pixelIds: ["1234567890"], accessToken: "EAA-stored-token" }, Date.now());
+    const admin = createFakeAdmin();
+    routeShopToHandler(SHOP, shopifyFor(admin));
+    await openAppFirstTime();
+    const collectorUrl = `${context.env.SHOPIFY_APP_URL}/collect`;
+    expect(JSON.parse(admin.state.pixel?.settings ?? "null")).toMatchObject({ pixelIds: "1234567890", collectorUrl });
+
+    // WHEN the merchant changes a value rule (same token and pixel, so Meta is not asked), THEN the update keeps it
+    const form = new FormData();
+    for (const [key, value] of Object.entries({ pixelIds: "1234567890", accessToken: "", testEventCode: "", valueSource: "presentment", unknownConsent: "send", includeShipping: "on" })) form.set(key, value);
+    expect(await saveSettings(context, SHOP, form, admin.graphql, Date.now())).toMatchObject({ ok: true, webPixel: { ok: true, action: "updated" } });
+    expect(JSON.parse(admin.state.pixel?.settings ?? "null")).toMatchObject({ includeTax: "false", collectorUrl });
   });
 });
