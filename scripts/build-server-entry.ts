@@ -2,7 +2,7 @@
 // thread (bin/delivery-thread.ts → build/node/delivery-thread.js) and the worker
 // process (bin/worker.ts → build/node/worker.js) — to plain JavaScript, so `npm start` and `npm run worker`
 // run on Node alone. Running TypeScript through tsx at runtime costs
-// every web process a module-loader thread and the compiler's memory (~16 MB RSS idle, more under load)
+// every web process a module-loader thread and the compiler's memory (docs/decisions/0008, Measurements)
 // against a 300 MB per-process budget. Packages stay external: the same node_modules as the Remix build.
 import { build } from "esbuild";
 import { dirname, resolve } from "node:path";

@@ -1,7 +1,7 @@
 // Buffers for webhook bodies. A large body (a forged 5 MB one, say) is read into one of a few kept buffers of
 // the maximum size instead of a fresh allocation: under a flood of large bodies, fresh multi-megabyte
-// allocations are external memory V8 answers with a full garbage collection every ~100 ms (seen with
-// --trace-gc in the bench), on the thread that answers Shopify. Small bodies take a fresh buffer.
+// allocations are external memory V8 answers with frequent full garbage collections (measured with
+// --trace-gc: docs/decisions/0019), on the thread that answers Shopify. Small bodies take a fresh buffer.
 
 export type BodyBuffers = { take(size: number): Buffer; give(buffer: Buffer): void };
 

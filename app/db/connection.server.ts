@@ -63,8 +63,8 @@ function openSqlite(url: string, checkpointThread: boolean): Opened {
   raw.exec("PRAGMA journal_mode = WAL");
   raw.exec("PRAGMA synchronous = NORMAL");
   // 8 MB of page cache (default 2 MB): the outbox's indexes outgrow 2 MB within hours of a busy shop, and
-  // every page that misses the cache is a read syscall on the webhook path (~15 % of its CPU in profiles).
-  // Not more: it counts against the web process's 300 MB memory budget.
+  // every page that misses the cache is a read syscall on the webhook path (what that cost: docs/decisions/0008,
+  // Measurements). Not more: it counts against the web process's 300 MB memory budget.
   raw.exec("PRAGMA cache_size = -8000");
   raw.exec("PRAGMA foreign_keys = ON");
   // Deleted rows are overwritten with zeros, so redacted and purged data does not survive in free pages

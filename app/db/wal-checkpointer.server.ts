@@ -2,7 +2,7 @@ import { Worker } from "node:worker_threads";
 
 // WAL checkpoints off the event loop. node:sqlite is synchronous: with SQLite's automatic checkpoint, every
 // ~1,000th commit copies the WAL into the database file and fsyncs it inside that commit, on the thread that
-// answers Shopify — 5–18 ms stalls at 1,000 webhooks/s (docs/decisions/0009-wal-checkpoints-off-the-event-loop.md).
+// answers Shopify — a stall at 1,000 webhooks/s (measured in docs/decisions/0009-wal-checkpoints-off-the-event-loop.md).
 // Here the process's own connection never checkpoints (wal_autocheckpoint=0) and a worker thread with a second
 // connection runs PASSIVE checkpoints on a timer. PASSIVE never waits for, nor blocks, a reader or a writer:
 // commits keep appending to the WAL while the copy runs, and SQLite restarts the WAL from its start once a

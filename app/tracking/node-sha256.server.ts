@@ -2,6 +2,7 @@ import { hash } from "node:crypto";
 import type { Sha256 } from "./sha256";
 
 // Same digest as the tracking core's WebCrypto default, computed synchronously: on the webhook path the
-// async WebCrypto round trip cost ~30 µs per field, ten fields per order. `crypto.hash` is the one-shot
-// form (no Hash object per field), about twice as fast as createHash().update().digest() for short text.
+// async WebCrypto round trip cost more than the digest, ten fields per order. `crypto.hash` is the one-shot
+// form (no Hash object per field), faster than createHash().update().digest() for short text. The figures:
+// docs/decisions/0008, Measurements.
 export const nodeSha256: Sha256 = (text) => hash("sha256", text, "hex");
