@@ -12,8 +12,9 @@ import { buildWebhookHeaders, createWebhookClient, type WebhookClient } from "..
 import { TEST_SECRET } from "../support/app-context";
 
 // Issue 13, item 1, over real HTTP on loopback against the production server (server/http-server.ts around the build).
-// The finding: 100 connections each sending a forged 5 MB body took the app from 171 MB to 675 MB RSS, because
-// every body was buffered whole before its signature was checked, with no limit on how many at once.
+// The finding: 100 connections each sending a forged 5 MB body took the app's RSS far past its 300 MB budget
+// (docs/decisions/0019 has the figures), because every body was buffered whole before its signature was
+// checked, with no limit on how many at once.
 
 const SHOP = "intake-shop.myshopify.com";
 const PIXEL = "7778889990001";
