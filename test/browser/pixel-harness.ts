@@ -11,6 +11,8 @@ export type HarnessInit = {
   settings: Record<string, string>;
   cookies: Record<string, string>;
   customerPrivacy: Record<string, boolean>;
+  /** `init.data` as Shopify hands it to the pixel (e.g. `shop.myshopifyDomain`); {} when absent. */
+  data?: Record<string, unknown>;
   /** "failing": every storage call rejects (storage blocked, quota exceeded, private mode). */
   storage?: "working" | "failing";
 };
@@ -65,7 +67,7 @@ self.shopify = {
     if (point !== "WebPixel::Render") throw new Error("unexpected extension point " + point);
     extend({
       settings: INIT.settings,
-      init: { customerPrivacy: INIT.customerPrivacy, data: {}, context: {} },
+      init: { customerPrivacy: INIT.customerPrivacy, data: INIT.data || {}, context: {} },
       analytics: { subscribe(name, cb) { (subscribers[name] ||= []).push(cb); return () => true; } },
       browser: {
         cookie: { get: async (name) => INIT.cookies[name] ?? "" },

@@ -1,0 +1,153 @@
+import { mkdtemp } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { Browser } from "playwright-core";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { webPixelSettingsFor } from "../../app/tracking/pixel/pixel-settings";
+import { DEFAULT_PURCHASE_SETTINGS } from "../../app/tracking/purchase-settings";
+import { buildPixel } from "../../scripts/build-pixel";
+import { FIXTURE } from "../../sim/fixtures/order-payloads";
+import purchase from "../../sim/fixtures/shopify/checkout-completed.json";
+import started from "../../sim/fixtures/shopify/checkout-started.json";
+import { startMetaSimulator, type MetaSimulator } from "../../sim/meta-graph-sim";
+import { launchChromium } from "./chromium";
+import type { HarnessInit } from "./pixel-harness";
+import { openPixelPage, startHarnessServer, type HarnessServer } from "./pixel-page";
+import { startRecordingCollector, type RecordingCollector } from "./web-pixel-collector";
+
+// The built pixel in a real Chromium Web Worker, with both destinations on loopback: Meta's /tr (the simulator)
+// and Tandem's collector (a recorder on another origin, as the app's URL is to the shop's pages).
+const PIXELS = ["1234567890123456", "6543210987654321"];
+const SHOP = "tandem-demo.myshopify.com";
+let browser: Browser;
+let sim: MetaSimulator;
+let harness: HarnessServer;
+let collector: RecordingCollector;
+let bundle: string;
+
+beforeAll(async () => {
+  sim = await startMetaSimulator();
+  for (const pixel of PIXELS) sim.registerPixel(pixel, "test-token");
+  collector = await startRecordingCollector();
+  const dir = await mkdtemp(join(tmpdir(), "tandem-pixel-collector-"));
+  bundle = await buildPixel({ outfile: join(dir, "web-pixel.js"), trEndpoint: `${sim.url}/tr` });
+  harness = await startHarnessServer();
+  browser = await launchChromium();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await harness?.close();
+  await collector?.close();
+  await sim?.close();
+});
+
+beforeEach(() => {
+  sim.reset();
+  collector.reset();
+});
+
+function event(name: string, id: string, data: unknown) {
+  return {
+    id,
+    name,
+    type: "standard",
+    timestamp: "2025-11-04T15:10:00.000Z",
+    context: { document: { location: { href: "https://tandem-demo.example.com/products/linen-shirt" }, referrer: "" } },
+    data,
+  };
+}
+
+function init(overrides: Partial<HarnessInit> = {}): HarnessInit {
+  return {
+    settings: webPixelSettingsFor(PIXELS, DEFAULT_PURCHASE_SETTINGS, collector.url),
+    cookies: { _fbp: "fb.1.1762268000123.1234567890" },
+    customerPrivacy: { marketingAllowed: true, analyticsProcessingAllowed: true, saleOfDataAllowed: true },
+    data: { shop: { myshopifyDomain: SHOP } },
+    ...overrides,
+  };
+}
+
+/** Lets requests still in flight land, so "exactly" and "none" are not judged too early. */
+async function settle(): Promise<void> {
+  await new Promise((resolve) => setTimeout(resolve, 750));
+}
+
+describe("web pixel → Tandem's collector, in a Chromium Web Worker", () => {
+  it("posts each mapped event once (not once per pixel) with its /tr request's event id, as text/plain without a preflight", async () => {
+    // GIVEN a shop with two Meta pixels, a shopper whose sale of data is denied, and a live-shaped checkout
+    const pixel = await openPixelPage(browser, harness, bundle, init({ customerPrivacy: { marketingAllowed: true, analyticsProcessingAllowed: true, saleOfDataAllowed: false } }));
+    await pixel.load();
+    await pixel.emit([
+      event("page_viewed", "sh-1", {}),
+      event("product_viewed", "sh-2", { productVariant: purchase.data.checkout.lineItems[0]?.variant }),
+      event("cart_viewed", "sh-3", {}),
+      started,
+      purchase,
+    ]);
+
+    // THEN Meta gets one /tr per pixel for each of the four mapped events, and the collector one POST per event
+    await expect.poll(() => sim.browserEvents.length, { timeout: 10_000 }).toBe(8);
+    await expect.poll(() => collector.calls.length, { timeout: 10_000 }).toBe(4);
+    await settle();
+    expect(collector.calls).toHaveLength(4);
+    expect(await pixel.errors()).toEqual([]);
+
+    const trIds = new Set(sim.browserEvents.map((e) => `${e.eventName} ${e.eventId}`));
+    expect(trIds.size).toBe(4);
+    for (const call of collector.calls) {
+      expect([call.method, call.contentType]).toEqual(["POST", "text/plain;charset=UTF-8"]);
+      expect(call.params.get("shop")).toBe(SHOP);
+      expect(call.params.has("id")).toBe(false);
+      expect(trIds.has(`${call.params.get("ev")} ${call.params.get("eid")}`)).toBe(true);
+      // The consent flags are the /tr request's: sale of data denied → Limited Data Use
+      expect(call.params.get("dpo")).toBe("LDU");
+    }
+    const byName = Object.fromEntries(collector.calls.map((call) => [call.params.get("ev"), call.params]));
+    expect(Object.keys(byName).sort()).toEqual(["InitiateCheckout", "PageView", "Purchase", "ViewContent"]);
+    expect(byName.Purchase?.get("eid")).toBe(FIXTURE.eventId);
+    expect(byName.Purchase?.get("ck")).toBe(purchase.data.checkout.token);
+    expect(byName.InitiateCheckout?.get("ck")).toBe(started.data.checkout.token);
+    expect(byName.PageView?.get("ck")).toBe("");
+    expect(byName.Purchase?.get("ud[em]")).toMatch(/^[0-9a-f]{64}$/);
+    // No CORS preflight: a text/plain POST is a simple request
+    expect(collector.calls.some((call) => call.method === "OPTIONS")).toBe(false);
+    await pixel.close();
+  });
+
+  it("sends nothing, to Meta or the collector, without marketing consent", async () => {
+    const pixel = await openPixelPage(browser, harness, bundle, init({ customerPrivacy: { marketingAllowed: false, analyticsProcessingAllowed: true, saleOfDataAllowed: true } }));
+    await pixel.load();
+    await pixel.emit([event("page_viewed", "sh-1", {}), started, purchase]);
+    await settle();
+    expect(sim.browserEvents).toEqual([]);
+    expect(collector.calls).toEqual([]);
+    expect(await pixel.errors()).toEqual([]);
+    await pixel.close();
+  });
+
+  it("flags nothing when the sale of data is allowed, as /tr does", async () => {
+    const pixel = await openPixelPage(browser, harness, bundle, init());
+    await pixel.load();
+    await pixel.emit([event("page_viewed", "sh-9", {})]);
+    await expect.poll(() => collector.calls.length, { timeout: 10_000 }).toBe(1);
+    expect(collector.calls[0]?.params.get("eid")).toBe("sh-9");
+    expect(collector.calls[0]?.params.has("dpo")).toBe(false);
+    expect(sim.browserEvents.every((e) => !e.ldu)).toBe(true);
+    await pixel.close();
+  });
+
+  it("makes no collector call when its settings predate the field, or Shopify gave no shop domain; /tr goes on", async () => {
+    for (const overrides of [{ settings: webPixelSettingsFor(PIXELS, DEFAULT_PURCHASE_SETTINGS) }, { data: {} }]) {
+      sim.reset();
+      const pixel = await openPixelPage(browser, harness, bundle, init(overrides));
+      await pixel.load();
+      await pixel.emit([event("page_viewed", "sh-1", {})]);
+      await expect.poll(() => sim.browserEvents.length, { timeout: 10_000 }).toBe(2);
+      await settle();
+      expect(collector.calls).toEqual([]);
+      expect(await pixel.errors()).toEqual([]);
+      await pixel.close();
+    }
+  });
+});
