@@ -28,6 +28,13 @@ const EnvSchema = z.object({
   // Set: GET /metrics on the app's port wants `Authorization: Bearer <token>`. Unset: /metrics is not served
   // there at all (404); METRICS_PORT serves it on a port of its own instead (docs/decisions/0019).
   METRICS_TOKEN: z.string().min(16, "must be at least 16 characters").optional(),
+  // How many proxies in front of the app append to X-Forwarded-For (true = 1). The collector takes the
+  // shopper's address from that header only when this says so; 0 (default): the socket's peer, header ignored.
+  TRUST_PROXY: z
+    .string()
+    .default("0")
+    .pipe(z.string().regex(/^(true|false|\d)$/, "must be true, false or a number of proxies (0-9)"))
+    .transform((value) => (value === "true" ? 1 : value === "false" ? 0 : Number(value))),
   METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
   DATABASE_URL: z
     .string()

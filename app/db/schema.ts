@@ -184,6 +184,14 @@ export type AlertLogTable = {
   at: number;
 };
 
+/** The event id a shopper's browser sent its Purchase under, per checkout: the first one reported (migration 0011). */
+export type BrowserPurchaseIdsTable = {
+  shop: string;
+  checkout_token: string;
+  event_id: string;
+  created_at: number;
+};
+
 export type Schema = {
   sessions: SessionsTable;
   shops: ShopsTable;
@@ -195,6 +203,7 @@ export type Schema = {
   data_requests: DataRequestsTable;
   order_adjustments: OrderAdjustmentsTable;
   alert_log: AlertLogTable;
+  browser_purchase_ids: BrowserPurchaseIdsTable;
 };
 
 export type SessionRecord = Selectable<SessionsTable>;

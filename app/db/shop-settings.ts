@@ -1,6 +1,7 @@
 import { z } from "zod";
 
 import { CONTENT_ID_FORMATS } from "../tracking/content-id";
+import { FUNNEL_EVENT_NAMES } from "../tracking/funnel-events";
 import { DEFAULT_PURCHASE_SETTINGS, type PurchaseSettings } from "../tracking/purchase-settings";
 
 // The stored settings are the tracking core's PurchaseSettings; the JSON is validated on read so unknown
@@ -18,6 +19,7 @@ const storedSettingsSchema = z.object({
   veryLatePayments: z.enum(["payment_time", "skip"]).optional(),
   contentId: z.enum(CONTENT_ID_FORMATS).optional(),
   catalogCountry: z.string().regex(/^([A-Z]{2})?$/).optional(),
+  funnelEvents: z.array(z.enum(FUNNEL_EVENT_NAMES)).optional(),
 });
 
 function parseJson(text: string): unknown {

@@ -9,6 +9,7 @@ import { maintenanceAndPrivacyMigration } from "./0006-maintenance-and-privacy.t
 import { alertLogMigration } from "./0007-alert-log.ts";
 import { orderAdjustmentsMigration } from "./0009-order-adjustments.ts";
 import { deliverySendingMarkerMigration } from "./0010-delivery-sending-marker.ts";
+import { collectorMigration } from "./0011-collector.ts";
 
 // In-code provider: migrations ship inside the bundle, so nothing reads a folder at run time.
 // Names sort lexically; add new files as 0002-..., 0003-... and list them here.
@@ -25,6 +26,7 @@ export function createMigrationProvider(engine: Engine): MigrationProvider {
         "0007-alert-log": alertLogMigration(),
         "0009-order-adjustments": orderAdjustmentsMigration(engine),
         "0010-delivery-sending-marker": deliverySendingMarkerMigration(),
+        "0011-collector": collectorMigration(),
       };
     },
   };
