@@ -1,16 +1,18 @@
-import type { AppContext } from "../context.server";
-import { readActivity, selectActivity, type ActivityFilter } from "../db/activity-reads.server";
+import type { Services } from "../services";
+import { decodeDeliveryCursor, encodeDeliveryCursor, readDeliveryPage, selectDeliveryPage, type DeliveryFilter } from "../db/delivery-pages.server";
 import { createOrderAdjustments } from "../db/order-adjustments.server";
-import { ALL_DELIVERY_STATUSES, UNCONFIGURED_DESTINATION, type DeliveryStatus } from "../db/outbox-types";
+import { ALL_DELIVERY_STATUSES, type DeliveryStatus } from "../db/outbox-types";
+import { pixelIdOf } from "../destinations/destination-key";
 import { queueRedriveOrRefuse } from "../shops/redrive.server";
 import type { ActivityAdjustment } from "./adjustment-words";
 import type { Attention } from "./attention.server";
 import { nextCivilDayStart, parseZonedDate } from "./zoned-days";
 
 // The activity log: newest first, keyset-paginated on (created_at, id) — page 2,000 costs what page 1 costs —
-// filtered by status, order and day (days in the shop's time zone). The SQL lives in app/db/activity-reads.
+// filtered by status, order and day (days in the shop's time zone). The paging is the one every reader of
+// deliveries shares, the CLI's `deliveries:list` included (app/db/delivery-pages).
 
-type Deps = Pick<AppContext, "database">;
+type Deps = Pick<Services, "database">;
 
 export type ActivityRow = {
   id: number;
@@ -55,16 +57,9 @@ export type ActivityFilterForm = { status: string; order: string; from: string; 
 
 export const ACTIVITY_PAGE_SIZE = 25;
 
-/** Opaque to the page; `<created_at>_<id>` of the last row shown. */
-export function encodeCursor(row: { createdAt: number; id: number }): string {
-  return `${row.createdAt}_${row.id}`;
-}
-
-export function decodeCursor(cursor: string | null | undefined): { createdAt: number; id: number } | null {
-  const match = /^(\d{1,16})_(\d{1,16})$/.exec(cursor ?? "");
-  if (!match) return null;
-  return { createdAt: Number(match[1]), id: Number(match[2]) };
-}
+/** Opaque to the page; `<created_at>_<id>` of the last row shown (the shared delivery cursor). */
+export const encodeCursor = encodeDeliveryCursor;
+export const decodeCursor = decodeDeliveryCursor;
 
 export function parseStatus(value: string | null): DeliveryStatus | undefined {
   return ALL_DELIVERY_STATUSES.find((status) => status === value);
@@ -84,63 +79,48 @@ export function parseActivityParams(shop: string, params: URLSearchParams, timeZ
   };
 }
 
-function parseKeys(text: string): string[] {
-  try {
-    const value: unknown = JSON.parse(text);
-    return Array.isArray(value) ? value.filter((key): key is string => typeof key === "string") : [];
-  } catch {
-    return [];
-  }
-}
-
 /** custom_data.value and currency from the stored (hashed) CAPI event; nothing else of it leaves this function. */
-function parseValue(payload: string | null): ActivityRow["value"] {
-  if (payload === null) return null;
-  try {
-    const event: unknown = JSON.parse(payload);
-    const custom = typeof event === "object" && event !== null ? (event as { custom_data?: unknown }).custom_data : undefined;
-    if (typeof custom !== "object" || custom === null) return null;
-    const { value, currency } = custom as { value?: unknown; currency?: unknown };
-    return typeof value === "number" && Number.isFinite(value) && typeof currency === "string" && /^[A-Za-z]{3}$/.test(currency)
-      ? { amount: value, currency: currency.toUpperCase() }
-      : null;
-  } catch {
-    return null;
-  }
+function valueOf(event: Record<string, unknown> | null): ActivityRow["value"] {
+  const custom = event?.custom_data;
+  if (typeof custom !== "object" || custom === null) return null;
+  const { value, currency } = custom as { value?: unknown; currency?: unknown };
+  return typeof value === "number" && Number.isFinite(value) && typeof currency === "string" && /^[A-Za-z]{3}$/.test(currency)
+    ? { amount: value, currency: currency.toUpperCase() }
+    : null;
 }
 
-function filterOf(query: ActivityQuery): ActivityFilter {
+function filterOf(query: ActivityQuery): DeliveryFilter {
   return { shop: query.shop, status: query.status, order: query.order, fromMs: query.fromMs, toMs: query.toMs };
 }
 
 export function activityPageQuery(deps: Deps, query: ActivityQuery) {
-  return selectActivity(deps.database, filterOf(query), decodeCursor(query.cursor), (query.limit ?? ACTIVITY_PAGE_SIZE) + 1);
+  return selectDeliveryPage(deps.database, filterOf(query), decodeCursor(query.cursor), (query.limit ?? ACTIVITY_PAGE_SIZE) + 1);
 }
 
 export async function listActivity(deps: Deps, query: ActivityQuery): Promise<ActivityPage> {
   const limit = query.limit ?? ACTIVITY_PAGE_SIZE;
-  const records = await readActivity(deps.database, filterOf(query), decodeCursor(query.cursor), limit + 1);
-  const rows: ActivityRow[] = records.slice(0, limit).map((record) => ({
+  const page = await readDeliveryPage(deps.database, filterOf(query), decodeCursor(query.cursor), limit);
+  const rows: ActivityRow[] = page.rows.map((record) => ({
     id: record.id,
-    status: parseStatus(record.status) ?? "pending",
-    statusReason: record.status_reason,
-    eventName: record.event_name,
-    eventId: record.event_id,
+    status: record.status,
+    statusReason: record.statusReason,
+    eventName: record.eventName,
+    eventId: record.eventId,
     provenance: record.provenance,
-    orderKind: record.order_kind,
-    orderId: record.order_id,
-    orderName: record.order_name,
-    pixelId: record.destination.startsWith("meta:") && record.destination !== UNCONFIGURED_DESTINATION ? record.destination.slice(5) : null,
-    matchKeys: parseKeys(record.match_keys),
-    value: parseValue(record.payload),
-    fbtraceId: record.fbtrace_id,
-    eventsReceived: record.events_received,
-    attempts: record.attempts,
+    orderKind: record.orderKind,
+    orderId: record.orderId,
+    orderName: record.orderName,
+    pixelId: pixelIdOf(record.destination),
+    matchKeys: record.matchKeys,
+    value: valueOf(record.payload),
+    fbtraceId: record.fbtraceId,
+    eventsReceived: record.eventsReceived === null ? null : Number(record.eventsReceived),
+    attempts: Number(record.attempts),
     resends: record.resends,
-    resentAt: record.resent_at,
-    resendNote: Number(record.resends) > 0 ? "Sent again after a lost answer (Meta deduplicates by event_id)" : null,
-    createdAt: record.created_at,
-    sentAt: record.sent_at,
+    resentAt: record.resentAt,
+    resendNote: record.resends > 0 ? "Sent again after a lost answer (Meta deduplicates by event_id)" : null,
+    createdAt: Number(record.createdAt),
+    sentAt: record.sentAt === null ? null : Number(record.sentAt),
     adjustments: [],
     waitingFor: null,
   }));
@@ -149,8 +129,7 @@ export async function listActivity(deps: Deps, query: ActivityQuery): Promise<Ac
   for (const row of rows) {
     row.adjustments = (adjustments.get(row.orderId ?? "") ?? []).map(({ kind, amount, currency, reason, occurredAt, purchase }) => ({ kind, amount, currency, reason, occurredAt, purchase }));
   }
-  const last = rows.at(-1);
-  return { rows, nextCursor: records.length > limit && last !== undefined ? encodeCursor(last) : null };
+  return { rows, nextCursor: page.nextCursor };
 }
 
 /** Every row the filters match, page by page (the export walks the same keyset). */

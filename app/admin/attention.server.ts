@@ -1,6 +1,7 @@
-import type { AppContext } from "../context.server";
-import { metaDestination } from "../db/outbox-types";
+import type { Services } from "../services";
+import { withPixelIds } from "../destinations/destination-key";
 import { META_EVENT_WINDOW_MS } from "../delivery/retry-policy";
+import { countWaiting } from "../db/delivery-reads.server";
 
 /**
  * By when the waiting events must go out: Meta takes an event up to 7 days after it happened, so the oldest
@@ -22,9 +23,8 @@ export type Attention = {
   pixels: PixelPause[];
 };
 
-type Deps = Pick<AppContext, "shops" | "outbox" | "database">;
+type Deps = Pick<Services, "shops" | "outbox" | "database">;
 
-const META_PREFIX = "meta:";
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 /**
@@ -38,13 +38,10 @@ export async function readAttention(deps: Deps, shop: string, nowMs = Date.now()
     deps.shops.listDestinationPauses(shop),
   ]);
   const pixels = await Promise.all(
-    pauses
-      .filter((pause) => pause.destination.startsWith(META_PREFIX))
-      .map(async (pause) => {
-        const pixelId = pause.destination.slice(META_PREFIX.length);
-        const deadline = await readDeadline(deps, shop, pause.pausedAt, nowMs, metaDestination(pixelId));
-        return { pixelId, reason: pause.reason, pausedAt: pause.pausedAt, deadline };
-      }),
+    withPixelIds(pauses).map(async ({ pixelId, destination, reason, pausedAt }) => {
+      const deadline = await readDeadline(deps, shop, pausedAt, nowMs, destination);
+      return { pixelId, reason, pausedAt, deadline };
+    }),
   );
   const reason = config?.needsAttentionReason ?? null;
   const pausedAt = config?.needsAttentionAt ?? null;
@@ -53,26 +50,10 @@ export async function readAttention(deps: Deps, shop: string, nowMs = Date.now()
 }
 
 async function readDeadline(deps: Deps, shop: string, pausedAt: number, nowMs: number, destination?: string): Promise<PauseDeadline> {
-  const scope = () => {
-    const base = deps.database.db.selectFrom("deliveries").where("shop", "=", shop).where("status", "=", "needs_attention");
-    return destination === undefined ? base : base.where("destination", "=", destination);
-  };
   const windowOpenFrom = Math.floor((nowMs - META_EVENT_WINDOW_MS) / 1000);
-  const [all, sendable] = await Promise.all([
-    scope().select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirst(),
-    scope()
-      .where("event_time", ">=", windowOpenFrom)
-      .select((eb) => [eb.fn.min<number>("event_time").as("oldest"), eb.fn.countAll<number>().as("n")])
-      .executeTakeFirst(),
-  ]);
-  const waiting = Number(all?.n ?? 0);
-  const oldest = sendable?.oldest;
-  const sendBy = (oldest === null || oldest === undefined ? pausedAt : Number(oldest) * 1000) + META_EVENT_WINDOW_MS;
-  const riskBefore = Math.floor((sendBy - META_EVENT_WINDOW_MS + DAY_MS) / 1000);
-  const risky = await scope()
-    .where("event_time", ">=", windowOpenFrom)
-    .where("event_time", "<", riskBefore)
-    .select((eb) => eb.fn.countAll<number>().as("n"))
-    .executeTakeFirst();
-  return { sendBy, atRisk: Number(risky?.n ?? 0), waiting, expired: waiting - Number(sendable?.n ?? 0) };
+  const sendByOf = (oldest: number | null) => (oldest === null ? pausedAt : oldest * 1000) + META_EVENT_WINDOW_MS;
+  const counts = await countWaiting(deps.database, { shop, destination }, windowOpenFrom, (oldest) =>
+    Math.floor((sendByOf(oldest) - META_EVENT_WINDOW_MS + DAY_MS) / 1000),
+  );
+  return { sendBy: sendByOf(counts.oldestSendable), atRisk: counts.atRisk, waiting: counts.waiting, expired: counts.waiting - counts.sendable };
 }

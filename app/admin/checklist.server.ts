@@ -1,5 +1,6 @@
-import type { AppContext } from "../context.server";
-import type { GraphqlFn } from "../shopify/activate-web-pixel.server";
+import type { Services } from "../services";
+import { readAnyPurchaseSentAt } from "../db/delivery-reads.server";
+import type { GraphqlFn } from "../shopify/graphql-fn";
 import { WHERE_PIXEL_ID, WHERE_TOKEN } from "./meta-help";
 import { plainShopPause } from "./pause-words";
 import { detectEmbed, type EmbedState } from "./theme-embed.server";
@@ -7,7 +8,7 @@ import { readWebPixel, type WebPixelState } from "./web-pixel-state.server";
 
 // The home page's setup checklist: four facts, each with the one thing that fixes it.
 
-type Deps = Pick<AppContext, "shops" | "database" | "env">;
+type Deps = Pick<Services, "shops" | "database" | "env">;
 
 export const EMBED_HANDLE = "tandem-capture";
 
@@ -68,15 +69,7 @@ function embedItem(state: EmbedState, shop: string, apiKey: string): ChecklistIt
 }
 
 async function lastSent(deps: Deps, shop: string): Promise<number | null> {
-  const row = await deps.database.db
-    .selectFrom("deliveries")
-    .select("sent_at")
-    .where("shop", "=", shop)
-    .where("status", "=", "sent")
-    .where("event_name", "=", "Purchase")
-    .limit(1)
-    .executeTakeFirst();
-  return row?.sent_at === undefined || row.sent_at === null ? null : Number(row.sent_at);
+  return readAnyPurchaseSentAt(deps.database, shop);
 }
 
 export async function buildChecklist(deps: Deps, shop: string, graphql: GraphqlFn): Promise<Checklist> {

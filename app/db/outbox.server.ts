@@ -2,30 +2,23 @@ import { sql } from "kysely";
 import type { Database } from "./connection.server.ts";
 import { claimDue, type ClaimOptions } from "./outbox-claim.server.ts";
 import { fanOutHeld } from "./outbox-held.server.ts";
+import { readDeliveryPage, type DeliveryCursor, type DeliveryPage } from "./delivery-pages.server.ts";
 import {
   ALL_DELIVERY_STATUSES,
   toDeliveryRow,
   toNewRecord,
-  UNCONFIGURED_DESTINATION,
   type DeliveryRow,
   type DeliveryStatus,
   type NewDelivery,
 } from "./outbox-types.ts";
+import { UNCONFIGURED_DESTINATION } from "../destinations/destination-key.ts";
+import { chunk } from "../lib/chunk.ts";
 
 export type Outbox = ReturnType<typeof createOutbox>;
-export type ListDeliveriesOptions = { shop?: string; status?: DeliveryStatus; limit: number; beforeId?: number };
-export type DeliveryPage = { rows: DeliveryRow[]; nextBeforeId: number | null };
+export type ListDeliveriesOptions = { shop?: string; status?: DeliveryStatus; limit: number; after?: DeliveryCursor | null };
 
 // 22 columns per row keeps a chunk far below SQLite's 32,766 bound-parameter limit.
 const INSERT_CHUNK = 500;
-/** Rows that will never be attempted again; only these lose their payload or get deleted by retention. */
-const TERMINAL_STATUSES: DeliveryStatus[] = ["sent", "dead", "skipped"];
-
-function chunk<T>(items: readonly T[], size: number): T[][] {
-  const chunks: T[][] = [];
-  for (let start = 0; start < items.length; start += size) chunks.push(items.slice(start, start + size));
-  return chunks;
-}
 
 /**
  * The outbox: one row per (shop, destination, event_name, event_id). Every mark* call is made after a send
@@ -137,7 +130,6 @@ export function createOutbox(database: Database) {
     await updateIds(ids).set({ lease_owner: null, lease_until: null }).execute();
   }
 
-  /** The merchant fixed the configuration: paused rows become due now. Returns how many. */
   /** Shops with events still held for a configuration (status 'held' leads the due index, so this is cheap). */
   async function shopsWithHeld(): Promise<string[]> {
     const rows = await db
@@ -150,6 +142,7 @@ export function createOutbox(database: Database) {
     return rows.map((row) => row.shop);
   }
 
+  /** The merchant fixed the configuration: paused rows become due now. Returns how many. */
   async function resumeShop(shop: string, nowMs: number): Promise<number> {
     const result = await db
       .updateTable("deliveries")
@@ -160,48 +153,14 @@ export function createOutbox(database: Database) {
     return Number(result.numUpdatedRows);
   }
 
-  /** Newest first; pass the returned nextBeforeId to get the next page (null = no more). */
+  /** Newest first, one page: the keyset paging every reader of deliveries shares (delivery-pages). */
   async function list(opts: ListDeliveriesOptions): Promise<DeliveryPage> {
-    let query = db.selectFrom("deliveries").selectAll().orderBy("id", "desc").limit(opts.limit + 1);
-    if (opts.shop !== undefined) query = query.where("shop", "=", opts.shop);
-    if (opts.status !== undefined) query = query.where("status", "=", opts.status);
-    if (opts.beforeId !== undefined) query = query.where("id", "<", opts.beforeId);
-    const records = await query.execute();
-    const rows = records.slice(0, opts.limit).map(toDeliveryRow);
-    const last = rows.at(-1);
-    return { rows, nextBeforeId: records.length > opts.limit && last !== undefined ? last.id : null };
+    return readDeliveryPage(database, { shop: opts.shop, status: opts.status }, opts.after ?? null, opts.limit);
   }
 
   async function get(id: number): Promise<DeliveryRow | null> {
     const record = await db.selectFrom("deliveries").selectAll().where("id", "=", id).executeTakeFirst();
     return record === undefined ? null : toDeliveryRow(record);
-  }
-
-  /**
-   * Puts dead or needs-attention rows back in the queue, due now. Rows whose payload was purged, and rows that
-   * never had a pixel, cannot be sent and are left alone. Returns how many were requeued.
-   */
-  async function redrive(opts: {
-    shop?: string;
-    status: "dead" | "needs_attention";
-    nowMs: number;
-  }): Promise<number> {
-    let query = db
-      .updateTable("deliveries")
-      .set({
-        status: "pending",
-        status_reason: null,
-        next_attempt_at: opts.nowMs,
-        updated_at: opts.nowMs,
-        lease_owner: null,
-        lease_until: null,
-      })
-      .where("status", "=", opts.status)
-      .where("payload", "is not", null)
-      .where("destination", "!=", UNCONFIGURED_DESTINATION);
-    if (opts.shop !== undefined) query = query.where("shop", "=", opts.shop);
-    const result = await query.executeTakeFirst();
-    return Number(result.numUpdatedRows);
   }
 
   async function countByStatus(shop?: string): Promise<Record<DeliveryStatus, number>> {
@@ -221,38 +180,6 @@ export function createOutbox(database: Database) {
     return counts;
   }
 
-  async function deleteForShop(shop: string): Promise<number> {
-    await db.deleteFrom("order_events").where("shop", "=", shop).execute();
-    const result = await db.deleteFrom("deliveries").where("shop", "=", shop).executeTakeFirst();
-    return Number(result.numDeletedRows);
-  }
-
-  /** Retention step 1: drop the hashed payload of finished rows created before the cutoff. */
-  async function purgePayloads(opts: { olderThanMs: number }): Promise<number> {
-    const result = await db
-      .updateTable("deliveries")
-      .set({ payload: null })
-      .where("created_at", "<", opts.olderThanMs)
-      .where("status", "in", TERMINAL_STATUSES)
-      .where("payload", "is not", null)
-      .executeTakeFirst();
-    return Number(result.numUpdatedRows);
-  }
-
-  /**
-   * Retention step 2: delete finished rows created before the cutoff, and the order claims of that age
-   * (decision 0015): by then no webhook of the order is retried any more.
-   */
-  async function purgeMetadata(opts: { olderThanMs: number }): Promise<number> {
-    await db.deleteFrom("order_events").where("created_at", "<", opts.olderThanMs).execute();
-    const result = await db
-      .deleteFrom("deliveries")
-      .where("created_at", "<", opts.olderThanMs)
-      .where("status", "in", TERMINAL_STATUSES)
-      .executeTakeFirst();
-    return Number(result.numDeletedRows);
-  }
-
   return {
     enqueue,
     claimDue: (opts: ClaimOptions) => claimDue(database, opts),
@@ -268,10 +195,6 @@ export function createOutbox(database: Database) {
       fanOutHeld(database, shop, pixelIds, nowMs),
     list,
     get,
-    redrive,
     countByStatus,
-    deleteForShop,
-    purgePayloads,
-    purgeMetadata,
   };
 }

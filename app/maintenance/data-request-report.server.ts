@@ -1,5 +1,5 @@
-import { sql } from "kysely";
 import type { Database } from "../db/connection.server";
+import { readShopDeliveriesOldestFirst, type DeliveryCursor } from "../db/delivery-pages.server";
 import { createDataRequests, type DataRequestReport, type HeldEvent, type MatchHashes } from "../db/data-requests.server";
 import type { MaintenanceJob } from "../db/maintenance-jobs.server";
 
@@ -93,14 +93,9 @@ export async function gatherDataRequest(
   const orders = new Set(request.ordersRequested);
   const events: HeldEvent[] = [];
   let truncated = false;
-  let cursor: { createdAt: number; id: number } = { createdAt: -1, id: -1 };
+  let cursor: DeliveryCursor | null = null;
   for (;;) {
-    const rows = (await sql<Row>`
-      select id, order_id, order_name, event_name, event_id, destination, status, created_at, sent_at, match_keys, payload
-      from deliveries
-      where shop = ${request.shop} and (created_at > ${cursor.createdAt} or (created_at = ${cursor.createdAt} and id > ${cursor.id}))
-      order by created_at, id
-      limit ${SCAN_CHUNK}`.execute(deps.database.db)).rows;
+    const rows: Row[] = await readShopDeliveriesOldestFirst(deps.database, request.shop, cursor, SCAN_CHUNK);
     for (const row of rows) {
       const by = matches(row, orders, request.matchHashes);
       if (by.length === 0) continue;

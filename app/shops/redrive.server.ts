@@ -1,7 +1,8 @@
-import type { AppContext } from "../context.server";
+import type { Services } from "../services";
 import { forEachSpan, redriveSpan } from "../db/bulk-writes.server";
+import { countRedrivable } from "../db/delivery-reads.server";
 import { createMaintenanceJobs, JOB_KIND } from "../db/maintenance-jobs.server";
-import { metaDestination, UNCONFIGURED_DESTINATION } from "../db/outbox-types";
+import { metaDestination, withPixelIds } from "../destinations/destination-key";
 import type { MetaAccessCheck } from "../destinations/meta/check-access.server";
 import { plainShopPause } from "../admin/pause-words";
 import { env, type Env } from "../env.server";
@@ -16,7 +17,7 @@ import { accessCheckFromEnv, verifyCredentials } from "./verify-credentials.serv
 // A redrive can touch a million rows: it runs in bounded chunks (decision 0020) — inline for the CLI, which
 // is its own process, and as a queued maintenance job for the admin, whose request must answer at once.
 
-type Deps = Pick<AppContext, "shops" | "database" | "queue"> & {
+type Deps = Pick<Services, "shops" | "database" | "queue"> & {
   /** Where Meta is asked; by default the parsed environment's Graph API. */
   env?: Pick<Env, "META_GRAPH_URL" | "META_GRAPH_VERSION">;
   checkAccess?: MetaAccessCheck;
@@ -33,7 +34,7 @@ const KEEP_WAITING = "Retry is not possible until then; the waiting events stay 
  */
 export async function openRedrive(deps: Deps, shop: string, status: RedriveInput["status"]): Promise<RedriveGate> {
   const config = await deps.shops.getShop(shop);
-  const pixelPauses = (await deps.shops.listDestinationPauses(shop)).filter((pause) => pause.destination.startsWith("meta:"));
+  const pixelPauses = withPixelIds(await deps.shops.listDestinationPauses(shop));
   const shopReason = config?.needsAttentionReason ?? null;
   if (shopReason === null && (status === "dead" || pixelPauses.length === 0)) return { ok: true };
 
@@ -52,8 +53,7 @@ export async function openRedrive(deps: Deps, shop: string, status: RedriveInput
     await deps.shops.clearNeedsAttention(shop);
   }
   let stillPaused = 0;
-  for (const pause of pixelPauses) {
-    const pixelId = pause.destination.slice("meta:".length);
+  for (const { pixelId } of pixelPauses) {
     // A pixel no longer in the settings has nothing to confirm: its rows are marked so when tried.
     if (check.confirmedPixels.includes(pixelId) || !config.pixelIds.includes(pixelId)) {
       await deps.shops.resumeDestination(shop, metaDestination(pixelId));
@@ -73,78 +73,71 @@ export async function openRedrive(deps: Deps, shop: string, status: RedriveInput
 
 export type RedriveInput = { shop?: string; status: "dead" | "needs_attention"; nowMs: number };
 
-const yieldTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+/**
+ * Where the rows move: `now`, chunk by chunk in this process (the CLI, which is a process of its own and
+ * reports what moved), or `queued` as a maintenance job (the admin, whose request must answer at once; the
+ * count is then the rows it will requeue, up to REDRIVE_COUNT_CAP).
+ */
+export type RedriveRun = "now" | "queued";
 
-/** Requeues matching rows now, chunk by chunk (CLI), shop by shop; a shop whose cause stands is left alone. */
-export async function redriveWithReasons(
-  deps: Deps,
-  input: RedriveInput,
-): Promise<{ redriven: number; refused: Array<{ shop: string; reason: string }> }> {
-  const shops = input.shop !== undefined ? [input.shop] : (await deps.shops.listShops()).map((config) => config.shop);
-  let redriven = 0;
-  const refused: Array<{ shop: string; reason: string }> = [];
-  for (const shop of shops) {
-    const gate = await openRedrive(deps, shop, input.status);
-    if (!gate.ok) {
-      refused.push({ shop, reason: gate.reason });
-      continue;
-    }
-    let count = 0;
-    await forEachSpan(
-      deps.database,
-      async (span) => {
-        count += await redriveSpan(deps.database, span, { status: input.status, shop }, input.nowMs);
-        return true;
-      },
-      yieldTurn,
-    );
-    if (count > 0) await deps.queue.notify(shop, []);
-    redriven += count;
-  }
-  return { redriven, refused };
-}
-
-/** Requeues matching rows now (CLI). Returns how many; shops whose cause stands are skipped. */
-export async function redriveDeliveries(deps: Deps, input: RedriveInput): Promise<number> {
-  return (await redriveWithReasons(deps, input)).redriven;
-}
+export type RedriveOutcome = { redriven: number; refused: Array<{ shop: string; reason: string }> };
 
 /** The most rows a queued redrive reports up front (a bounded count, read through the shop's status index). */
 export const REDRIVE_COUNT_CAP = 10_000;
 
-/**
- * Queues a redrive of one shop's rows (admin). Returns how many rows it will requeue, counted up to
- * REDRIVE_COUNT_CAP; the maintenance loop requeues them within a second or two. Nothing moves (0) while the
- * cause stands: `queueRedriveOrRefuse` says why.
- */
-export async function queueRedrive(deps: Deps, input: RedriveInput & { shop: string }): Promise<number> {
-  const gate = await openRedrive(deps, input.shop, input.status);
-  if (!gate.ok) return 0;
-  const counted = await deps.database.db
-    .selectFrom((eb) =>
-      eb
-        .selectFrom("deliveries")
-        .select("id")
-        .where("shop", "=", input.shop)
-        .where("status", "=", input.status)
-        .where("payload", "is not", null)
-        .where("destination", "!=", UNCONFIGURED_DESTINATION)
-        .limit(REDRIVE_COUNT_CAP)
-        .as("candidates"),
-    )
-    .select((eb) => eb.fn.countAll<number>().as("n"))
-    .executeTakeFirst();
-  const count = Number(counted?.n ?? 0);
-  if (count > 0) await createMaintenanceJobs(deps.database).enqueue(JOB_KIND.redrive, input.shop, { status: input.status }, input.nowMs);
+const yieldTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+async function moveNow(deps: Deps, shop: string, input: RedriveInput): Promise<number> {
+  let count = 0;
+  await forEachSpan(
+    deps.database,
+    async (span) => {
+      count += await redriveSpan(deps.database, span, { status: input.status, shop }, input.nowMs);
+      return true;
+    },
+    yieldTurn,
+  );
+  if (count > 0) await deps.queue.notify(shop);
   return count;
 }
 
-/** The admin's retry: queued, or refused with the reason while its cause stands. */
+async function moveQueued(deps: Deps, shop: string, input: RedriveInput): Promise<number> {
+  const count = await countRedrivable(deps.database, shop, input.status, REDRIVE_COUNT_CAP);
+  if (count > 0) await createMaintenanceJobs(deps.database).enqueue(JOB_KIND.redrive, shop, { status: input.status }, input.nowMs);
+  return count;
+}
+
+/**
+ * The one "send again" use case, for the CLI and the admin alike: shop by shop (every shop without one), the
+ * gate first; a shop whose cause stands is left alone and listed with the reason, the others' rows move.
+ */
+export async function redrive(deps: Deps, input: RedriveInput, run: RedriveRun): Promise<RedriveOutcome> {
+  const shops = input.shop !== undefined ? [input.shop] : (await deps.shops.listShops()).map((config) => config.shop);
+  let redriven = 0;
+  const refused: RedriveOutcome["refused"] = [];
+  for (const shop of shops) {
+    const gate = await openRedrive(deps, shop, input.status);
+    if (!gate.ok) refused.push({ shop, reason: gate.reason });
+    else redriven += await (run === "now" ? moveNow : moveQueued)(deps, shop, input);
+  }
+  return { redriven, refused };
+}
+
+/** Requeues matching rows now, chunk by chunk (CLI), shop by shop; a shop whose cause stands is left alone. */
+export async function redriveWithReasons(deps: Deps, input: RedriveInput): Promise<RedriveOutcome> {
+  return redrive(deps, input, "now");
+}
+
+/** Requeues matching rows now. Returns how many; shops whose cause stands are skipped. */
+export async function redriveDeliveries(deps: Deps, input: RedriveInput): Promise<number> {
+  return (await redrive(deps, input, "now")).redriven;
+}
+
+/** The admin's retry of one shop: queued, or refused with the reason while its cause stands. */
 export async function queueRedriveOrRefuse(
   deps: Deps,
   input: RedriveInput & { shop: string },
 ): Promise<{ queued: number; refused: string | null }> {
-  const gate = await openRedrive(deps, input.shop, input.status);
-  if (!gate.ok) return { queued: 0, refused: gate.reason };
-  return { queued: await queueRedrive(deps, input), refused: null };
+  const { redriven, refused } = await redrive(deps, input, "queued");
+  return { queued: redriven, refused: refused[0]?.reason ?? null };
 }

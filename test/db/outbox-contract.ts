@@ -1,5 +1,7 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import { openDatabase } from "../../app/db/connection.server.ts";
+import { deleteFinishedSpan, deleteShopChunk, forEachSpan, purgeFinishedPayloadSpan, redriveSpan, type RedriveFilter, type Span } from "../../app/db/bulk-writes.server.ts";
+import { decodeDeliveryCursor } from "../../app/db/delivery-pages.server.ts";
 import { createOutbox, type Outbox } from "../../app/db/outbox.server.ts";
 import { META_MAX_EVENT_AGE_MS } from "../../app/db/outbox-held.server.ts";
 import type { NewDelivery } from "../../app/db/outbox-types.ts";
@@ -43,6 +45,17 @@ export function outboxContract(get: GetTestDatabase): void {
       await shops.configureShop(SHOP_A, { pixelIds: ["111"] }, NOW);
       await shops.configureShop(SHOP_B, { pixelIds: ["222"] }, NOW);
     });
+
+    // The bulk passes the maintenance loop runs (app/db/bulk-writes), over every span of ids.
+    async function overSpans(work: (span: Span) => Promise<number>): Promise<number> {
+      let total = 0;
+      await forEachSpan(get().database, async (span) => ((total += await work(span)), true), async () => {});
+      return total;
+    }
+
+    function redriveAll(filter: RedriveFilter, nowMs: number): Promise<number> {
+      return overSpans((span) => redriveSpan(get().database, span, filter, nowMs));
+    }
 
     async function claim(limit = 10, nowMs = NOW, owner = "worker-1", perShopLimit?: number) {
       return outbox.claimDue({ nowMs, limit, owner, leaseMs: 30_000, perShopLimit });
@@ -246,9 +259,9 @@ export function outboxContract(get: GetTestDatabase): void {
       const first = await outbox.list({ shop: SHOP_A, status: "pending", limit: 2 });
       expect(first.rows).toHaveLength(2);
       expect(first.rows[0]?.id).toBeGreaterThan(first.rows[1]?.id ?? Infinity);
-      const second = await outbox.list({ shop: SHOP_A, status: "pending", limit: 2, beforeId: first.nextBeforeId ?? undefined });
-      const third = await outbox.list({ shop: SHOP_A, status: "pending", limit: 2, beforeId: second.nextBeforeId ?? undefined });
-      expect(third.nextBeforeId).toBeNull();
+      const second = await outbox.list({ shop: SHOP_A, status: "pending", limit: 2, after: decodeDeliveryCursor(first.nextCursor) });
+      const third = await outbox.list({ shop: SHOP_A, status: "pending", limit: 2, after: decodeDeliveryCursor(second.nextCursor) });
+      expect(third.nextCursor).toBeNull();
       const ids = [...first.rows, ...second.rows, ...third.rows].map((row) => row.id);
       expect(ids).toHaveLength(5);
       expect(new Set(ids).size).toBe(5);
@@ -264,11 +277,11 @@ export function outboxContract(get: GetTestDatabase): void {
         ],
         NOW,
       );
-      await expect(outbox.redrive({ shop: SHOP_A, status: "dead", nowMs: NOW + 5 })).resolves.toBe(1);
+      await expect(redriveAll({ shop: SHOP_A, status: "dead" }, NOW + 5)).resolves.toBe(1);
       const counts = await outbox.countByStatus();
       expect(counts).toMatchObject({ dead: 2, pending: 1 });
       expect((await claim(10, NOW + 5)).map((row) => row.eventId)).toEqual(["dead-a"]);
-      await expect(outbox.redrive({ status: "dead", nowMs: NOW + 6 })).resolves.toBe(1);
+      await expect(redriveAll({ status: "dead" }, NOW + 6)).resolves.toBe(1);
     });
 
     it("counts rows by status with zeros for absent statuses", async () => {
@@ -280,17 +293,18 @@ export function outboxContract(get: GetTestDatabase): void {
     });
 
     it("purges payloads then metadata of finished rows only, and deletes a shop's rows", async () => {
+      const database = get().database;
       await outbox.enqueue([delivery({ eventId: "old-sent", status: "skipped" }), delivery({ eventId: "old-pending" })], NOW - 100_000);
       await outbox.enqueue([delivery({ eventId: "new-skipped", status: "skipped" })], NOW);
-      await expect(outbox.purgePayloads({ olderThanMs: NOW - 1 })).resolves.toBe(1);
+      await expect(overSpans((span) => purgeFinishedPayloadSpan(database, span, NOW - 1))).resolves.toBe(1);
       const rows = (await outbox.list({ limit: 10 })).rows;
       expect(rows.find((row) => row.eventId === "old-sent")?.payload).toBeNull();
       expect(rows.find((row) => row.eventId === "old-pending")?.payload).not.toBeNull();
       expect(rows.find((row) => row.eventId === "new-skipped")?.payload).not.toBeNull();
-      await expect(outbox.purgeMetadata({ olderThanMs: NOW - 1 })).resolves.toBe(1);
+      await expect(overSpans((span) => deleteFinishedSpan(database, span, NOW - 1))).resolves.toBe(1);
       expect((await outbox.list({ limit: 10 })).rows.map((row) => row.eventId).sort()).toEqual(["new-skipped", "old-pending"]);
       await outbox.enqueue([delivery({ shop: SHOP_B, eventId: "b" })], NOW);
-      await expect(outbox.deleteForShop(SHOP_A)).resolves.toBe(2);
+      await expect(deleteShopChunk(database, "deliveries", SHOP_A)).resolves.toBe(2);
       expect((await outbox.list({ limit: 10 })).rows.map((row) => row.shop)).toEqual([SHOP_B]);
     });
   });
