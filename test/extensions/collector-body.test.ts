@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { parseCollectBody } from "../../app/collector/collect-body";
 import { collectorBody } from "../../app/tracking/pixel/collector-body";
 import { trUrlsForEvent, type PixelContext } from "../../app/tracking/pixel/pixel-event";
 import { parseCollectorUrl } from "../../app/tracking/pixel/pixel-settings";
@@ -54,6 +55,26 @@ describe("collectorBody", () => {
   it("sends an empty checkout token outside checkout, and encodes what it is given", () => {
     const body = collectorBody("https://www.facebook.com/tr?id=1234567890123456&ev=PageView&eid=sh-1&ts=1", "a&b.myshopify.com", null);
     expect(body).toBe("shop=a%26b.myshopify.com&ck=&ev=PageView&eid=sh-1&ts=1");
+  });
+});
+
+describe("the pixel's body and the collector's parser", () => {
+  it("agree: every mapped event the pixel posts parses on the server with the same name, id, token and consent", async () => {
+    for (const ctx of [CTX, { ...CTX, saleOfDataAllowed: false }]) {
+      for (const event of [started, purchase]) {
+        const { tr, raw } = await bodyFor(event, ctx);
+        const parsed = parseCollectBody(raw, Date.parse(event.timestamp) + 1000);
+        if (!parsed.ok) throw new Error(`refused: ${parsed.reason}`);
+        expect(parsed.event).toMatchObject({
+          shop: SHOP,
+          checkoutToken: event.data.checkout.token,
+          eventName: tr.get("ev"),
+          eventId: tr.get("eid"),
+          limitedDataUse: ctx.saleOfDataAllowed === false,
+          droppedUserData: 0,
+        });
+      }
+    }
   });
 });
 
