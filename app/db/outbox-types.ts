@@ -1,5 +1,6 @@
 import type { OrderKind } from "../tracking/purchase-from-order";
 import type { DeliveryRecord, NewDeliveryRecord } from "./schema.ts";
+import type { DestinationKey } from "../destinations/destination-key.ts";
 
 export const DELIVERY_STATUS = {
   pending: "pending",
@@ -13,19 +14,12 @@ export const DELIVERY_STATUS = {
 export type DeliveryStatus = (typeof DELIVERY_STATUS)[keyof typeof DELIVERY_STATUS];
 export const ALL_DELIVERY_STATUSES: readonly DeliveryStatus[] = Object.values(DELIVERY_STATUS);
 
-/** Destination of events that arrived before the shop had a pixel: held until fanOutHeld. */
-export const UNCONFIGURED_DESTINATION = "meta:unconfigured";
-
-export function metaDestination(pixelId: string): string {
-  return `meta:${pixelId}`;
-}
-
 /** Where the event id came from; `collision`: the order's own id, because its id belonged to another order. */
 export type DeliveryProvenance = "note_attribute" | "checkout_token" | "order_id" | "collision";
 
 export type NewDelivery = {
   shop: string;
-  destination: string;
+  destination: DestinationKey;
   eventName: string;
   eventId: string;
   provenance: DeliveryProvenance;
@@ -46,7 +40,7 @@ export type NewDelivery = {
 export type DeliveryRow = {
   id: number;
   shop: string;
-  destination: string;
+  destination: DestinationKey;
   eventName: string;
   eventId: string;
   provenance: string;
