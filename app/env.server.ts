@@ -1,5 +1,6 @@
 import { isIP } from "node:net";
 import { z } from "zod";
+import { errorMessage } from "./lib/error-message";
 
 // The environment is parsed once, here; everything else reads the parsed object (the variables: README.md,
 // Configuration).
@@ -90,7 +91,7 @@ export function parseEnvOrExit(source: Record<string, string | undefined> = proc
   try {
     return parseEnv(source);
   } catch (error) {
-    console.error(error instanceof Error ? error.message : String(error));
+    console.error(errorMessage(error));
     process.exit(1);
   }
 }

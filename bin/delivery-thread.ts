@@ -9,6 +9,7 @@ import { createDeliveryWorker, type DeliveryMetrics, type DeliveryWorker } from 
 import type { DeliveryLogger } from "../app/delivery/ports";
 import { startRetentionSchedule, type RetentionSchedule } from "../app/maintenance/schedule.server";
 import type { DeliveryThreadData, FromThread, LogLevel, ToThread } from "../app/delivery/thread/protocol";
+import { errorMessage } from "../app/lib/error-message";
 
 // The embedded web process's delivery worker, on a thread of its own (compiled to build/node/delivery-thread.js;
 // decision 0010). Claiming, building Meta batches, holding payloads while Meta answers and recording the
@@ -80,7 +81,7 @@ try {
     { owner: data.owner, yieldWhile: readWebhookPressure(data.webhookPressure, data.busyThreshold) },
   );
 } catch (error) {
-  post({ type: "failed-to-start", message: error instanceof Error ? error.message : String(error) });
+  post({ type: "failed-to-start", message: errorMessage(error) });
   process.exit(1);
 }
 

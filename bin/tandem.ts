@@ -11,6 +11,7 @@ import { normalizeShopDomain } from "../app/shops/shop-domain";
 import { validateSettingsForm } from "../app/admin/settings-form";
 import { parseAlertEmail } from "../app/alerts/alert-email";
 import { ALL_DELIVERY_STATUSES, type DeliveryStatus } from "../app/db/outbox-types";
+import { errorMessage } from "../app/lib/error-message";
 
 const REDRIVE_STATUSES = ["dead", "needs_attention"] as const;
 const MAX_LIST_LIMIT = 1000;
@@ -254,7 +255,7 @@ async function main(): Promise<number> {
 main().then(
   (code) => process.exit(code),
   (error: unknown) => {
-    console.error(`tandem: ${error instanceof Error ? error.message : String(error)}`);
+    console.error(`tandem: ${errorMessage(error)}`);
     process.exit(1);
   },
 );

@@ -2,7 +2,7 @@ import type { Logger } from "../logger.server";
 import type { AlertLog } from "../db/alerts.server";
 import type { ShopConfig } from "../db/shops.server";
 import type { DestinationPause } from "../db/destination-pauses.server";
-import { metaDestination } from "../db/outbox-types";
+import { withPixelIds } from "../destinations/destination-key";
 import type { GraphqlFn } from "../shopify/activate-web-pixel.server";
 import { countPaidOrders } from "../shopify/order-count.server";
 import { readShopContact, type ShopContact } from "../shopify/shop-contact.server";
@@ -10,12 +10,12 @@ import { DELIVERIES_LOW, isDayLow, LOW_DAY_CHECK_FROM_HOUR, pixelPausedKey, type
 import { zonedDateString, zonedDayBounds, zonedHour } from "../admin/zoned-days";
 import { composeAlertEmail } from "./message";
 import type { Mailer } from "./mailer.server";
+import { errorMessage } from "../lib/error-message";
 
 // One pass over every installed shop: a pause (the shop's token, or one pixel) and a day whose deliveries fell
 // well below Shopify's order count each become an email, at most once per cause per day (alert_log). Every
 // failure is logged and left for the next pass; nothing here throws into the caller.
 
-const META_PREFIX = "meta:";
 /** The shop's email and time zone are asked again after this long. */
 const CONTACT_TTL_MS = 6 * 60 * 60 * 1000;
 /** alert_log rows older than this are deleted. */
@@ -40,10 +40,6 @@ export type AlertCheckDeps = {
 export type AlertCheckResult = { sent: number; failed: number; skippedShops: number };
 
 export type AlertChecker = { run(nowMs: number): Promise<AlertCheckResult> };
-
-function errorText(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
 
 async function whileBusy(busy: (() => boolean) | undefined): Promise<void> {
   for (let waited = 0; busy?.() && waited < 50; waited += 1) await new Promise((resolve) => setTimeout(resolve, 100));
@@ -77,10 +73,8 @@ export function createAlertChecker(deps: AlertCheckDeps): AlertChecker {
         oldestWaitingMs: oldest === null ? null : oldest * 1000,
       });
     }
-    for (const pause of await deps.shops.listDestinationPauses(config.shop)) {
-      if (!pause.destination.startsWith(META_PREFIX)) continue;
-      const pixelId = pause.destination.slice(META_PREFIX.length);
-      const oldest = await deps.alertLog.oldestWaiting(config.shop, metaDestination(pixelId));
+    for (const { pixelId, ...pause } of withPixelIds(await deps.shops.listDestinationPauses(config.shop))) {
+      const oldest = await deps.alertLog.oldestWaiting(config.shop, pause.destination);
       causes.push({ kind: "pixel_paused", key: pixelPausedKey(pixelId), pixelId, reason: pause.reason, pausedAt: pause.pausedAt, oldestWaitingMs: oldest === null ? null : oldest * 1000 });
     }
     return causes;
@@ -95,7 +89,7 @@ export function createAlertChecker(deps: AlertCheckDeps): AlertChecker {
       await deps.mailer.send({ to: config.alertEmail ?? contact.email, ...email });
     } catch (error) {
       await alertLog.release(config.shop, cause.key, day);
-      deps.logger.warn({ shop: config.shop, cause: cause.key, err: errorText(error) }, "alerts: sending the email failed; the next check tries again");
+      deps.logger.warn({ shop: config.shop, cause: cause.key, err: errorMessage(error) }, "alerts: sending the email failed; the next check tries again");
       return "failed";
     }
     await alertLog.finish(config.shop, cause.key, day, "sent", nowMs);
@@ -162,11 +156,11 @@ export function createAlertChecker(deps: AlertCheckDeps): AlertChecker {
             await checkShop(config, nowMs, result);
           } catch (error) {
             result.skippedShops += 1;
-            deps.logger.warn({ shop: config.shop, err: errorText(error) }, "alerts: checking the shop failed");
+            deps.logger.warn({ shop: config.shop, err: errorMessage(error) }, "alerts: checking the shop failed");
           }
         }
       } catch (error) {
-        deps.logger.warn({ err: errorText(error) }, "alerts: the check failed");
+        deps.logger.warn({ err: errorMessage(error) }, "alerts: the check failed");
       }
       return result;
     },

@@ -1,5 +1,6 @@
 import type { Logger } from "../logger.server";
 import type { AlertChecker, AlertCheckResult } from "./check.server";
+import { errorMessage } from "../lib/error-message";
 
 export const DEFAULT_ALERT_INTERVAL_MS = 30 * 60 * 1000;
 /** The first check waits a little: a process that just started has webhooks and the worker to get going. */
@@ -23,7 +24,7 @@ export function startAlertSchedule(checker: AlertChecker, logger: Logger, option
     inFlight ??= checker
       .run(now())
       .catch((error: unknown) => {
-        logger.warn({ err: error instanceof Error ? error.message : String(error) }, "alerts: the check failed");
+        logger.warn({ err: errorMessage(error) }, "alerts: the check failed");
         return null;
       })
       .finally(() => {

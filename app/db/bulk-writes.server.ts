@@ -1,6 +1,6 @@
 import { sql } from "kysely";
 import type { Database } from "./connection.server.ts";
-import { UNCONFIGURED_DESTINATION } from "./outbox-types.ts";
+import { UNCONFIGURED_DESTINATION } from "../destinations/destination-key.ts";
 
 // Bulk deletes and updates in bounded chunks (decision 0020). Each call is one short statement that touches at
 // most `limit` rows (or one span of ids), so no shop's redaction, no retention pass and no redrive holds the

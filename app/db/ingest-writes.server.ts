@@ -3,6 +3,7 @@ import type { Database, Engine } from "./connection.server.ts";
 import { toNewRecord, type NewDelivery } from "./outbox-types.ts";
 import type { NewDeliveryRecord, Schema } from "./schema.ts";
 import { withWriteTransaction } from "./write-transaction.server.ts";
+import { chunk } from "../lib/chunk.ts";
 
 // What one accepted webhook stores: its receipt (X-Shopify-Webhook-Id) and the outbox rows it maps to.
 // Many webhooks are written in ONE transaction (see app/webhooks/ingest-batcher.server.ts): a commit, not a
@@ -22,12 +23,6 @@ export const COLLISION_PROVENANCE = "collision";
 
 // Receipts have 4 columns, claims 7, deliveries 17: both far below SQLite's 32,766 bound parameters at this size.
 const CHUNK = 500;
-
-function chunks<T>(items: readonly T[], size: number): T[][] {
-  const parts: T[][] = [];
-  for (let start = 0; start < items.length; start += size) parts.push(items.slice(start, start + size));
-  return parts;
-}
 
 const receiptKey = (write: { shop: string; topic: string; webhookId: string }) => `${write.shop}\n${write.topic}\n${write.webhookId}`;
 
@@ -51,7 +46,7 @@ export async function writeIngests(database: Database, writes: readonly IngestWr
   if (database.engine === "postgres") return writeIngestsInOneStatement(database, writes, candidates, firstOfKey, nowMs);
   return withWriteTransaction(database, async (db) => {
     const inserted = new Set<string>();
-    for (const part of chunks(candidates, CHUNK)) {
+    for (const part of chunk(candidates, CHUNK)) {
       const stored = await db.executeQuery<{ shop: string; topic: string; webhook_id: string }>(
         insertReceipts(database.engine, part, nowMs),
       );
@@ -61,7 +56,7 @@ export async function writeIngests(database: Database, writes: readonly IngestWr
     const freshWrites = writes.filter((_, index) => fresh[index]);
     const owned = await claimOrderEvents(db, database.engine, freshWrites, nowMs);
     const rows = freshWrites.flatMap((write) => rowsToStore(write, owned.get(receiptKey(write))).map((row) => toNewRecord(row, nowMs)));
-    for (const part of chunks(rows, CHUNK)) await insertDeliveries(db, database.engine, part);
+    for (const part of chunk(rows, CHUNK)) await insertDeliveries(db, database.engine, part);
     return fresh;
   });
 }
@@ -109,12 +104,12 @@ function insertClaims(
 async function claimOrderEvents(db: Kysely<Schema>, engine: Engine, writes: readonly IngestWrite[], nowMs: number): Promise<Map<string, Owned>> {
   const owned = new Map<string, Owned>();
   const claiming = writes.filter((write) => write.claim);
-  for (const part of chunks(claiming, CHUNK)) {
+  for (const part of chunk(claiming, CHUNK)) {
     const won = await db.executeQuery(insertClaims(engine, part, (claim) => claim.eventId, nowMs));
     for (const row of won.rows) owned.set(receiptKey({ shop: row.shop, topic: row.topic, webhookId: row.webhook_id }), { eventId: "", collision: false });
   }
   const losers = claiming.filter((write) => !owned.has(receiptKey(write)));
-  for (const part of chunks(losers, CHUNK)) {
+  for (const part of chunk(losers, CHUNK)) {
     const fell = await db.executeQuery(insertClaims(engine, part, (claim) => claim.fallbackEventId, nowMs));
     for (const row of fell.rows) owned.set(receiptKey({ shop: row.shop, topic: row.topic, webhookId: row.webhook_id }), { eventId: "", collision: true });
   }
@@ -172,7 +167,7 @@ async function writeIngestsInOneStatement(
   if (candidates.length > CHUNK) {
     // Far beyond what arrives together in practice; keep each statement's parameter count bounded.
     const results: boolean[] = [];
-    for (const part of chunks(writes, CHUNK)) results.push(...(await writeIngests(database, part, nowMs)));
+    for (const part of chunk(writes, CHUNK)) results.push(...(await writeIngests(database, part, nowMs)));
     return results;
   }
   const params: unknown[] = [];

@@ -1,5 +1,5 @@
 import type { Database } from "./connection.server.ts";
-import { metaDestination, UNCONFIGURED_DESTINATION } from "./outbox-types.ts";
+import { metaDestination, UNCONFIGURED_DESTINATION } from "../destinations/destination-key.ts";
 import { withWriteTransaction } from "./write-transaction.server.ts";
 
 /** Meta rejects events whose event_time is more than 7 days old. */

@@ -1,6 +1,7 @@
 import { Queue } from "bullmq";
 import { SILENT_LOGGER, type DeliveryLogger } from "./ports";
 import type { DeliveryQueue } from "./queue";
+import { errorMessage } from "../lib/error-message";
 
 // Scale mode's producer side: a webhook that inserted rows adds a "shop has work" job to BullMQ, and some
 // worker process picks it up. The job is only a nudge — the outbox row is the truth, workers claim rows
@@ -73,7 +74,7 @@ export function createBullmqQueue(options: BullmqQueueOptions): BullmqDeliveryQu
       } catch (error) {
         // The rows are committed; a worker's sweep delivers them without the nudge. Failing the webhook
         // here would only make Shopify resend an order we already hold.
-        logger.warn({ shop, err: error instanceof Error ? error.message : String(error) }, "delivery nudge not queued");
+        logger.warn({ shop, err: errorMessage(error) }, "delivery nudge not queued");
       } finally {
         inFlight.delete(shop);
       }

@@ -12,7 +12,9 @@ import {
   TOO_OLD_GAVE_UP,
   UNKNOWN_SHOP,
 } from "./outcome-reason";
-import { chunk, type DeliveryGroup } from "./plan-batches";
+import type { DeliveryGroup } from "./plan-batches";
+import { chunk } from "../lib/chunk";
+import { errorMessage } from "../lib/error-message";
 import type { ClaimedDelivery, DeliveryCounters, DeliveryLogger, DeliveryOutbox, DeliveryShops } from "./ports";
 import { isTooOld, nextAttemptAt } from "./retry-policy";
 import { createRecorder, type Recorder } from "./recorder.server";
@@ -208,8 +210,4 @@ async function scheduleRetry(
   }
   for (const [retryAt, due] of byTime) await rec.retry(due, retryAt, reason);
   if (giveUp.length > 0) await rec.dead(giveUp, `${TOO_OLD_GAVE_UP}; last error: ${reason}`, failure.fbtraceId);
-}
-
-function errorMessage(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

@@ -1,4 +1,5 @@
 import { SILENT_LOGGER, type DeliveryLogger } from "./ports";
+import { errorMessage } from "../lib/error-message";
 
 // SIGTERM (deploys, autoscalers) and SIGINT (Ctrl-C): stop claiming, let in-flight sends finish and be
 // recorded, then exit 0. A stop that hangs past the deadline exits 1; leases make its rows come back.
@@ -38,7 +39,7 @@ export function installGracefulShutdown(options: ShutdownOptions): () => void {
       },
       (error: unknown) => {
         clearTimeout(deadline);
-        logger.error({ err: error instanceof Error ? error.message : String(error) }, "shutdown failed");
+        logger.error({ err: errorMessage(error) }, "shutdown failed");
         exit(1);
       },
     );

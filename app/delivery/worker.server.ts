@@ -9,6 +9,7 @@ import { recheckPausedTokens, TOKEN_RECHECK_CAP_MS, TOKEN_RECHECK_FIRST_MS } fro
 import { DEFAULT_RETRY_BASE_MS, DEFAULT_RETRY_CAP_MS } from "./retry-policy";
 import { runBounded } from "./run-bounded";
 import { emptySummary, type RunSummary } from "./run-summary";
+import { errorMessage } from "../lib/error-message";
 
 export type DeliveryWorkerOptions = {
   outbox: DeliveryOutbox;
@@ -103,7 +104,7 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWo
     try {
       await recheckPausedTokens({ shops: options.shops, outbox, client: deps.client, logger, now, schedule: recheckSchedule });
     } catch (error) {
-      logger.error({ err: error instanceof Error ? error.message : String(error) }, "token re-check failed");
+      logger.error({ err: errorMessage(error) }, "token re-check failed");
     }
   }
 
@@ -177,7 +178,7 @@ function createLoop({ runOnce, pollIntervalMs, coalesceMs, claimLimit, logger, y
         claimed = (await runOnce()).claimed;
       } catch (error) {
         // Usually the database is briefly unavailable: wait a poll interval and try again.
-        logger.error({ err: error instanceof Error ? error.message : String(error) }, "delivery pass failed");
+        logger.error({ err: errorMessage(error) }, "delivery pass failed");
       }
       if (stopping || claimed >= claimLimit) continue;
       await sleep(claimed > 0 || woken ? coalesceMs : pollIntervalMs);

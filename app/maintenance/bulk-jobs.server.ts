@@ -3,6 +3,7 @@ import { CHUNK_ROWS, chunkRowsFor, deleteOrdersChunk, deleteShopChunk, forEachSp
 import { createMaintenanceJobs, JOB_KIND, type MaintenanceJob, type MaintenanceJobs } from "../db/maintenance-jobs.server";
 import { gatherDataRequest } from "./data-request-report.server";
 import { createOrderAdjustments } from "../db/order-adjustments.server";
+import { errorMessage } from "../lib/error-message";
 
 // Carries out queued bulk work (decision 0020) in chunks of at most CHUNK_ROWS rows, one short statement
 // each, yielding between chunks — and waiting while the process (or its web process) has webhooks in
@@ -153,7 +154,7 @@ export function createMaintenance(options: MaintenanceOptions): Maintenance {
         else await jobs.finish(job.id, now());
         logger.info({ job: job.id, kind: job.kind, shop: job.shop, ...outcome }, "maintenance job done");
       } catch (error) {
-        const message = error instanceof Error ? error.message : String(error);
+        const message = errorMessage(error);
         logger.warn({ job: job.id, kind: job.kind, shop: job.shop, err: message }, "maintenance job failed; it will run again");
         await jobs.fail(job.id, message, now(), now() + RETRY_FAILED_JOB_MS).catch(() => {});
       }

@@ -6,6 +6,7 @@ import type { Outbox } from "../db/outbox.server";
 import type { ShopStore } from "../db/shops.server";
 import { createMaintenance, type Maintenance, type MaintenanceLogger } from "./bulk-jobs.server";
 import { purgeExpired, retentionPolicyFrom, type RetentionResult } from "./purge.server";
+import { errorMessage } from "../lib/error-message";
 
 export const DEFAULT_RETENTION_INTERVAL_MS = 60 * 60 * 1000;
 export const DEFAULT_JOB_POLL_MS = 1_000;
@@ -66,7 +67,7 @@ export function startRetentionSchedule(context: Context, options: RetentionSched
       // The same periodic pass also releases orders held past their shop's configuration (a race, rare).
       await releaseHeldForConfiguredShops(context, now());
     } catch (error) {
-      context.logger.warn({ err: error instanceof Error ? error.message : String(error) }, "releasing held events failed");
+      context.logger.warn({ err: errorMessage(error) }, "releasing held events failed");
     }
     try {
       const result = await purgeExpired(context, policy, now(), maintenance.between);
@@ -75,7 +76,7 @@ export function startRetentionSchedule(context: Context, options: RetentionSched
       }
       return result;
     } catch (error) {
-      context.logger.warn({ err: error instanceof Error ? error.message : String(error) }, "retention purge failed");
+      context.logger.warn({ err: errorMessage(error) }, "retention purge failed");
       return null;
     }
   }
@@ -92,7 +93,7 @@ export function startRetentionSchedule(context: Context, options: RetentionSched
     jobsRunning ??= maintenance
       .runJobs(() => stopped)
       .catch((error: unknown) => {
-        context.logger.warn({ err: error instanceof Error ? error.message : String(error) }, "maintenance jobs failed");
+        context.logger.warn({ err: errorMessage(error) }, "maintenance jobs failed");
         return 0;
       })
       .finally(() => {

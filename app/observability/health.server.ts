@@ -1,6 +1,7 @@
 import { sql } from "kysely";
 import type { AppContext } from "../context.server";
 import type { Logger } from "../logger.server";
+import { errorMessage } from "../lib/error-message";
 
 // /healthz answers anyone, so it says WHAT is down in generic words and never why: a database error's text
 // names hosts, users and file paths. The detail goes to the log (docs/decisions/0019) — once per component
@@ -24,24 +25,20 @@ function logDetail(logger: Logger | undefined, component: string, detail: string
   logger.warn({ component, detail }, `health: ${component} ${UNAVAILABLE}`);
 }
 
-function describe(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
-
 export async function checkHealth(context: Checked): Promise<HealthReport> {
   let database: HealthReport["database"] = "ok";
   try {
     await sql`select 1`.execute(context.database.db);
   } catch (error) {
     database = UNAVAILABLE;
-    logDetail(context.logger, "database", describe(error));
+    logDetail(context.logger, "database", errorMessage(error));
   }
   let queue: HealthReport["queue"] = "ok";
   try {
     await context.queue.ping?.();
   } catch (error) {
     queue = UNAVAILABLE;
-    logDetail(context.logger, "queue", describe(error));
+    logDetail(context.logger, "queue", errorMessage(error));
   }
   // Only a worker that can fail apart from the process reports here (the embedded delivery thread); a worker
   // on the process's own event loop is as healthy as the process answering this request.

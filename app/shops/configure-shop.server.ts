@@ -1,5 +1,5 @@
 import type { AppContext } from "../context.server";
-import { metaDestination } from "../db/outbox-types";
+import { metaDestination, withPixelIds } from "../destinations/destination-key";
 import { isShopConfigured, type ShopConfig, type ShopConfigPatch } from "../db/shops.server";
 import { MISSING_PIXEL } from "../delivery/outcome-reason";
 import { accessCheckFromEnv, verifyCredentials, type CredentialCheck } from "./verify-credentials.server";
@@ -54,16 +54,15 @@ async function liftConfirmedPauses(
   const tokenChanged = patch.accessToken !== undefined;
   const pixelsChanged = !samePixels(before?.pixelIds ?? [], after.pixelIds);
   const shopReason = after.needsAttentionReason;
-  const pixelPauses = (await deps.shops.listDestinationPauses(after.shop)).filter((pause) => pause.destination.startsWith("meta:"));
+  const pixelPauses = withPixelIds(await deps.shops.listDestinationPauses(after.shop));
 
   let lifted = false;
   // A paused pixel that is no longer configured has nothing left to confirm.
   for (const pause of pixelPauses) {
-    const pixelId = pause.destination.slice("meta:".length);
-    if (!after.pixelIds.includes(pixelId)) lifted = (await deps.shops.resumeDestination(after.shop, pause.destination)) || lifted;
+    if (!after.pixelIds.includes(pause.pixelId)) lifted = (await deps.shops.resumeDestination(after.shop, pause.destination)) || lifted;
   }
   const shopPauseAnswered = shopReason !== null && (tokenChanged || (shopReason === MISSING_PIXEL && pixelsChanged));
-  const pixelPausesAnswered = tokenChanged && pixelPauses.some((pause) => after.pixelIds.includes(pause.destination.slice(5)));
+  const pixelPausesAnswered = tokenChanged && pixelPauses.some((pause) => after.pixelIds.includes(pause.pixelId));
   if (!shopPauseAnswered && !pixelPausesAnswered) return lifted;
 
   const check = checked ?? (await askMeta(deps, after));

@@ -16,6 +16,7 @@ import { orderUserData } from "./order-user-data";
 import { orderContents, orderValue } from "./order-value";
 import { DEFAULT_PURCHASE_SETTINGS, type PurchaseSettings } from "./purchase-settings";
 import type { Sha256 } from "./sha256";
+import { errorMessage } from "../lib/error-message";
 
 export { DEFAULT_PURCHASE_SETTINGS } from "./purchase-settings";
 export type { PurchaseSettings } from "./purchase-settings";
@@ -83,7 +84,7 @@ export async function buildPurchaseFromOrder(payload: unknown, ctx: PurchaseCont
     return await mapOrder(payload, ctx);
   } catch (error) {
     // Only a bug can land here; report it as an invalid mapping rather than failing the webhook.
-    const message = error instanceof Error ? error.message : String(error);
+    const message = errorMessage(error);
     return { kind: "invalid", reason: `unexpected mapping error: ${message}`, orderId: null };
   }
 }

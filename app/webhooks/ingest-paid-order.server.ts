@@ -5,12 +5,12 @@ import { outboxRowsFor, type MappedPurchase } from "./outbox-rows";
 import type { AppContext } from "../context.server";
 import { isShopConfigured } from "../db/shops.server";
 import { nodeSha256 } from "../tracking/node-sha256.server";
+import { metaDestination, UNCONFIGURED_DESTINATION } from "../destinations/destination-key";
 
 // orders/paid (and orders/create, for shops that send when the order is placed) → outbox rows. Runs inside the
 // webhook request, so it does only local work: map + hash → store rows with the webhook's receipt (a
 // re-delivery stores nothing). Meta is called later by the worker, never here.
 
-export const UNCONFIGURED_DESTINATION = "meta:unconfigured";
 export const ORDERS_PAID = "orders/paid";
 export const ORDERS_CREATE = "orders/create";
 export type OrderTopic = typeof ORDERS_PAID | typeof ORDERS_CREATE;
@@ -48,7 +48,7 @@ export async function ingestPaidOrder(deps: Deps, delivery: PaidOrderDelivery): 
     sha256: nodeSha256,
   });
   const configured = isShopConfigured(config);
-  const destinations = configured ? config.pixelIds.map((id) => `meta:${id}`) : [UNCONFIGURED_DESTINATION];
+  const destinations = configured ? config.pixelIds.map(metaDestination) : [UNCONFIGURED_DESTINATION];
 
   let outcome: IngestOutcome;
   let rows: NewDelivery[];

@@ -1,6 +1,7 @@
 import { openDatabase } from "../../app/db/connection.server";
 import { createOutbox } from "../../app/db/outbox.server";
 import type { NewDelivery } from "../../app/db/outbox-types";
+import { metaDestination } from "../../app/destinations/destination-key";
 import { buildPurchaseFromOrder, DEFAULT_PURCHASE_SETTINGS } from "../../app/tracking/purchase-from-order";
 import { outboxRowsFor } from "../../app/webhooks/outbox-rows";
 import { numberedOrder } from "../../sim/fixtures/order-payloads";
@@ -30,7 +31,7 @@ export async function fillOutbox(
           storefrontUrl: `https://${target.shop}`,
         });
         if (mapping.kind !== "event") throw new Error(`bench order ${n} did not map: ${mapping.kind}`);
-        rows.push(...outboxRowsFor(mapping, { shop: target.shop, destinations: [`meta:${target.pixelId}`], status: "pending", nowMs }));
+        rows.push(...outboxRowsFor(mapping, { shop: target.shop, destinations: [metaDestination(target.pixelId)], status: "pending", nowMs }));
         if (rows.length === 500) {
           total += (await outbox.enqueue(rows, nowMs)).inserted;
           rows = [];

@@ -1,5 +1,6 @@
 import { sql } from "kysely";
 import { openDatabase } from "../../app/db/connection.server";
+import { metaDestination } from "../../app/destinations/destination-key";
 import { createWebhookClient } from "../../sim/webhook-sender";
 import { SECRET, measureAcks, type BenchShop } from "./phases";
 import type { AppProcess } from "./processes";
@@ -23,7 +24,7 @@ async function seedBigShop(databaseUrl: string, rows: number): Promise<void> {
     await sql`
       insert into deliveries (shop, destination, event_name, event_id, provenance, order_id, order_name, event_time, payload,
                               match_keys, status, attempts, next_attempt_at, created_at, updated_at)
-      select ${BIG_SHOP}, 'meta:999', 'Purchase', 'evt_' || i, 'order_id', 'o' || i, '#' || i, ${sql.lit(Math.floor(now / 1000))}, ${payload},
+      select ${BIG_SHOP}, ${metaDestination("999")}, 'Purchase', 'evt_' || i, 'order_id', 'o' || i, '#' || i, ${sql.lit(Math.floor(now / 1000))}, ${payload},
              '["em"]', 'sent', 1, 0, ${sql.lit(now - rows)} + i, ${sql.lit(now)}
       from (with recursive s(i) as (select 1 union all select i + 1 from s where i < ${sql.lit(rows)}) select i from s)`.execute(database.db);
   } finally {

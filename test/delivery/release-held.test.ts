@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { AppContext } from "../../app/context.server";
-import { UNCONFIGURED_DESTINATION, type NewDelivery } from "../../app/db/outbox-types";
+import type { NewDelivery } from "../../app/db/outbox-types";
+import { UNCONFIGURED_DESTINATION } from "../../app/destinations/destination-key";
 import { releaseHeldForConfiguredShops } from "../../app/delivery/release-held.server";
 import { startRetentionSchedule } from "../../app/maintenance/schedule.server";
 import { configureShop } from "../../app/shops/configure-shop.server";

@@ -1,0 +1,103 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { writeCollected, type CollectorWrite } from "../../app/db/collector-writes.server.ts";
+import type { NewDeliveryRecord } from "../../app/db/schema.ts";
+import { createBatcher } from "../../app/webhooks/ingest-batcher.server.ts";
+import type { TestDatabase } from "../db/support.ts";
+
+const NOW = 1_800_000_000_000;
+const SHOP = "collector-shop.myshopify.com";
+
+function row(eventId: string, destination = "meta:111", eventName = "AddToCart"): NewDeliveryRecord {
+  return {
+    shop: SHOP,
+    destination,
+    event_name: eventName,
+    event_id: eventId,
+    provenance: "collector",
+    order_id: null,
+    order_name: null,
+    event_time: Math.floor(NOW / 1000),
+    payload: JSON.stringify({ event_name: eventName, event_id: eventId }),
+    match_keys: "[]",
+    status: "pending",
+    status_reason: null,
+    attempts: 0,
+    next_attempt_at: NOW,
+    created_at: NOW,
+    updated_at: NOW,
+    order_kind: null,
+  };
+}
+
+const funnel = (eventId: string, destinations = ["meta:111"], eventName = "AddToCart"): CollectorWrite => ({
+  kind: "funnel",
+  rows: destinations.map((destination) => row(eventId, destination, eventName)),
+});
+const purchaseId = (checkoutToken: string, eventId: string): CollectorWrite => ({ kind: "purchase_id", shop: SHOP, checkoutToken, eventId });
+
+/** writeCollected on one engine: only ever adds, and says per write whether it added anything. */
+export function runCollectorWritesContract(name: string, open: () => Promise<TestDatabase>): void {
+  describe(`collector writes: ${name}`, () => {
+    let current: TestDatabase | undefined;
+    const database = () => {
+      if (current === undefined) throw new Error("test database not opened");
+      return current.database;
+    };
+    const deliveries = () => database().db.selectFrom("deliveries").selectAll().orderBy("event_id").orderBy("destination").execute();
+    const ledger = () => database().db.selectFrom("browser_purchase_ids").selectAll().orderBy("checkout_token").execute();
+
+    beforeAll(async () => {
+      current = await open();
+    });
+    afterAll(async () => {
+      await current?.cleanup();
+    });
+    beforeEach(async () => {
+      await database().db.deleteFrom("deliveries").execute();
+      await database().db.deleteFrom("browser_purchase_ids").execute();
+    });
+
+    it("runs on the engine it names", () => {
+      expect(database().engine).toBe(name);
+    });
+
+    it("stores one row per destination and answers true for a new event", async () => {
+      expect(await writeCollected(database(), [funnel("e1", ["meta:111", "meta:222"])], NOW)).toEqual([true]);
+      const rows = await deliveries();
+      expect(rows.map((r) => [r.event_id, r.destination, r.provenance, r.status, r.order_id])).toEqual([
+        ["e1", "meta:111", "collector", "pending", null],
+        ["e1", "meta:222", "collector", "pending", null],
+      ]);
+    });
+
+    it("a replayed event stores nothing and answers false, also within one batch", async () => {
+      await writeCollected(database(), [funnel("e1")], NOW);
+      expect(await writeCollected(database(), [funnel("e1"), funnel("e2"), funnel("e2")], NOW + 1)).toEqual([false, true, false]);
+      const rows = await deliveries();
+      expect(rows.map((r) => r.event_id)).toEqual(["e1", "e2"]);
+      // The first write of e1 is untouched by its replay.
+      expect(rows[0]?.created_at).toBe(NOW);
+    });
+
+    it("the same event id under another event name is another event", async () => {
+      expect(await writeCollected(database(), [funnel("e1"), funnel("e1", ["meta:111"], "ViewContent")], NOW)).toEqual([true, true]);
+      expect((await deliveries()).length).toBe(2);
+    });
+
+    it("keeps the first purchase id a checkout reported: a later or concurrent one never replaces it", async () => {
+      expect(await writeCollected(database(), [purchaseId("ck1", "first")], NOW)).toEqual([true]);
+      expect(await writeCollected(database(), [purchaseId("ck1", "second"), purchaseId("ck2", "a"), purchaseId("ck2", "b")], NOW + 5)).toEqual([false, true, false]);
+      expect((await ledger()).map((r) => [r.checkout_token, r.event_id, r.created_at])).toEqual([
+        ["ck1", "first", NOW],
+        ["ck2", "a", NOW + 5],
+      ]);
+    });
+
+    it("group-commits through the batcher: many submitters, one answer each", async () => {
+      const batcher = createBatcher((writes: readonly CollectorWrite[]) => writeCollected(database(), writes, NOW));
+      const answers = await Promise.all(Array.from({ length: 50 }, (_, i) => batcher.submit(funnel(`b${i % 25}`))));
+      expect(answers.filter(Boolean).length).toBe(25);
+      expect((await deliveries()).length).toBe(25);
+    });
+  });
+}

@@ -1,0 +1,4 @@
+import { openTestPostgres } from "../db/support.ts";
+import { runCollectorWritesContract } from "./collector-writes-contract.ts";
+
+runCollectorWritesContract("postgres", openTestPostgres);
