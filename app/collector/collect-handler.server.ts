@@ -3,6 +3,7 @@ import type { ShopConfigReader } from "../shops/shop-config-cache.server";
 import { isShopConfigured } from "../db/shops.server";
 import type { CollectorWrite } from "../db/collector-writes.server";
 import { DEFAULT_FUNNEL_EVENTS } from "../tracking/funnel-events";
+import { normalizeShopDomain } from "../shops/shop-domain";
 import { verifyAppProxyQuery } from "./app-proxy-signature";
 import { clientAddress } from "./client-address";
 import { parseCollectBody } from "./collect-body";
@@ -83,15 +84,19 @@ export function createCollectHandler(deps: CollectorDeps): (request: CollectRequ
 
   return async function handleCollect(request) {
     const nowMs = now();
-    const address = clientAddress(request.socketAddress, request.header("x-forwarded-for"), deps.trustedProxies);
-    if (!clients.take(address ?? "unknown", nowMs)) return answer(429, COLLECT_OUTCOME.rejected, "rate_limited_client");
-
+    const proxied = request.path === PROXY_PATH;
     let signedShop: string | null = null;
-    if (request.path === PROXY_PATH) {
+    if (proxied) {
+      // Checked first (one HMAC): only a request Shopify signed may name the shopper in X-Forwarded-For.
       const check = verifyAppProxyQuery(new URLSearchParams(request.query), deps.appSecret);
       if (!check.valid) return answer(401, COLLECT_OUTCOME.rejected, check.reason);
-      signedShop = check.shop;
+      signedShop = normalizeShopDomain(check.shop);
     }
+    // Through the App Proxy the socket is Shopify's, one hop more than the operator's own proxies: the shopper
+    // is the entry Shopify appended (docs/decisions/0027).
+    const hops = deps.trustedProxies + (proxied ? 1 : 0);
+    const address = clientAddress(request.socketAddress, request.header("x-forwarded-for"), hops);
+    if (!clients.take(address ?? "unknown", nowMs)) return answer(429, COLLECT_OUTCOME.rejected, "rate_limited_client");
     const userAgent = request.header("user-agent");
     // Crawlers run the pixel too; their page views are not shoppers' and must not train the ads.
     if (userAgent === undefined || userAgent.trim() === "" || isbot(userAgent)) return answer(204, COLLECT_OUTCOME.ignored, "bot");
@@ -101,7 +106,7 @@ export function createCollectHandler(deps: CollectorDeps): (request: CollectRequ
     const event = parsed.event;
     deps.metrics.droppedUserData(event.droppedUserData);
     // Through the proxy, Shopify vouches for the shop in the query; a body naming another shop is forged.
-    if (signedShop !== null && signedShop !== event.shop) return answer(401, COLLECT_OUTCOME.rejected, "shop_mismatch");
+    if (proxied && signedShop !== event.shop) return answer(401, COLLECT_OUTCOME.rejected, "shop_mismatch");
     if (!shops.take(event.shop, nowMs)) return answer(429, COLLECT_OUTCOME.rejected, "rate_limited_shop");
 
     const config = await configuredShop(event.shop, nowMs);

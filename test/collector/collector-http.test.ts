@@ -262,9 +262,13 @@ describe("POST /collect", () => {
 });
 
 describe("POST /proxy/collect (Shopify App Proxy)", () => {
-  it("stores an event whose query Shopify signed", async () => {
-    expect((await post(collectBody({ eventId: "evt_proxy_ok" }), { path: `/proxy/collect?${proxyQuery(SHOP)}` })).status).toBe(204);
-    expect((await rowsFor("evt_proxy_ok")).length).toBe(PIXELS.length);
+  it("stores an event whose query Shopify signed, with the shopper's address as Shopify forwarded it", async () => {
+    // Shopper → Shopify's proxy (appends the shopper) → the operator's proxy (TRUST_PROXY=1, appends Shopify) → app.
+    const address = "6.6.6.6, 81.2.69.201, 23.227.38.65";
+    expect((await post(collectBody({ eventId: "evt_proxy_ok" }), { path: `/proxy/collect?${proxyQuery(SHOP)}`, address })).status).toBe(204);
+    const rows = await rowsFor("evt_proxy_ok");
+    expect(rows.length).toBe(PIXELS.length);
+    expect(JSON.parse(rows[0]?.payload ?? "null").user_data.client_ip_address).toBe("81.2.69.201");
   });
 
   it("refuses a bad signature with 401 and stores nothing", async () => {
