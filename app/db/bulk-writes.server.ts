@@ -21,7 +21,7 @@ export const ID_SPAN = 2_000;
 
 const TERMINAL = sql`('sent', 'dead', 'skipped')`;
 
-export type ShopTable = "deliveries" | "order_events" | "webhook_receipts" | "data_requests";
+export type ShopTable = "deliveries" | "order_events" | "webhook_receipts" | "data_requests" | "browser_purchase_ids";
 
 /**
  * Deletes up to `limit` rows of `table` matching `where`, by the engine's physical row id (SQLite rowid,
@@ -100,6 +100,11 @@ export async function deleteFinishedSpan(database: Database, span: Span, cutoffM
 /** Order claims older than the cutoff, a chunk at a time (order_events_created_idx). */
 export async function deleteOldClaimsChunk(database: Database, cutoffMs: number, limit = CHUNK_ROWS): Promise<number> {
   return deleteChunkWhere(database, "order_events", sql`created_at < ${cutoffMs}`, limit);
+}
+
+/** Browser purchase ids (migration 0011) older than the cutoff, a chunk at a time (browser_purchase_ids_created_idx). */
+export async function deleteOldBrowserPurchaseIdsChunk(database: Database, cutoffMs: number, limit = CHUNK_ROWS): Promise<number> {
+  return deleteChunkWhere(database, "browser_purchase_ids", sql`created_at < ${cutoffMs}`, limit);
 }
 
 /** Webhook receipts older than the cutoff, a chunk at a time (webhook_receipts_received_at_idx). */

@@ -72,7 +72,7 @@ export function createMaintenance(options: MaintenanceOptions): Maintenance {
     await db.deleteFrom("destination_pauses").where("shop", "=", shop).execute();
     await db.deleteFrom("shops").where("shop", "=", shop).execute();
     const deleted: Record<string, number> = {};
-    for (const table of ["deliveries", "order_events", "webhook_receipts", "data_requests"] as const) {
+    for (const table of ["deliveries", "order_events", "webhook_receipts", "data_requests", "browser_purchase_ids"] as const) {
       deleted[table] = await drainShopTable(job, table, shop);
     }
     // Cancellations and refunds recorded for the shop's orders (decision 0024).

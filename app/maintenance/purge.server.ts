@@ -2,6 +2,7 @@ import type { Database } from "../db/connection.server";
 import {
   CHUNK_ROWS,
   deleteFinishedSpan,
+  deleteOldBrowserPurchaseIdsChunk,
   deleteOldClaimsChunk,
   deleteOldReceiptsChunk,
   expireSpan,
@@ -18,7 +19,7 @@ import { createOrderAdjustments } from "../db/order-adjustments.server";
 // - The hashed payload of a finished row goes sooner if RETENTION_PAYLOAD_DAYS is shorter than that window.
 // - The row itself (status, reason, fbtrace_id, order id — no personal data) answers "did this order reach
 //   Meta?" in Activity and goes after RETENTION_METADATA_DAYS, with the order claims and the recorded
-//   cancellations and refunds (decision 0024) of that age.
+//   cancellations and refunds (decision 0024) of that age, and the checkouts' browser purchase ids (issue 16).
 // - Webhook receipts only short-cut Shopify's redeliveries (48 h): RETENTION_RECEIPT_DAYS.
 // Every step runs in bounded chunks (app/db/bulk-writes.server.ts), yielding between them.
 
@@ -61,6 +62,7 @@ export async function purgeExpired(deps: PurgeDeps, policy: RetentionPolicy, now
     between,
   );
   for (let n = -1; n !== 0; await between()) n = await deleteOldClaimsChunk(database, metadataCutoff);
+  for (let n = -1; n !== 0; await between()) n = await deleteOldBrowserPurchaseIdsChunk(database, metadataCutoff);
   const adjustments = createOrderAdjustments(database);
   for (let n = -1; n !== 0; await between()) n = await adjustments.deleteOlderThanChunk(metadataCutoff, CHUNK_ROWS);
   for (let n = -1; n !== 0; await between()) {
