@@ -1,4 +1,5 @@
-// `npm run bench` (`-- --quick` for a short run; `--no-scale` / `--only-scale` for one mode): ingest and delivery figures with budgets, from one run.
+// `npm run bench` (`-- --quick` for a short run; `--no-scale` / `--only-scale` for one mode; `--collector-only` for the
+// collector's phases alone): ingest and delivery figures with budgets, from one run.
 // The app runs in its own process (real built server + an HMAC-only baseline server in the same process);
 // load comes from a worker thread here; Meta is the local simulator with 100 ms injected latency.
 // Scale mode (PostgreSQL + BullMQ) runs 1, 2 and 4 `npm run worker` processes. Loopback only.
@@ -14,23 +15,29 @@ import { startAppProcess, startWorkerProcess, type AppProcess } from "./bench/pr
 import { ms, perSec, printReport, type Row } from "./bench/report";
 import { fmt, mb } from "./bench/stats";
 import { measureRedaction } from "./bench/redaction";
+import { collectorScenario } from "./bench/collector-phases";
 
 const quick = process.argv.includes("--quick");
 const skipScale = process.argv.includes("--no-scale");
+const collectorOnly = process.argv.includes("--collector-only");
 const skipEmbedded = process.argv.includes("--only-scale");
 const SECONDS = quick ? 3 : 10;
 const DURATION = SECONDS * 1000;
 const WARMUP = Math.min(DURATION, 5_000);
 const CONCURRENCY = 32;
 const DELIVERY_PER_SHOP = quick ? 1_000 : 5_000;
+const FUNNEL_EVENTS = quick ? 20_000 : 50_000;
 const META_LATENCY_MS = 100;
 const RSS_BUDGET = 300 * 1024 * 1024;
 const POSTGRES_ADMIN_URL = process.env.BENCH_POSTGRES_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
 const REDIS_URL = process.env.BENCH_REDIS_URL ?? "redis://127.0.0.1:6379/9";
 
 const shops = benchShops(4);
+// The collector's shops (the first four are the webhook shops): each shop's own rate limit is 1,000 events/s
+// (app/collector/collect-handler.server.ts), so 5,000 events/s takes more than four shops, as it would in life.
+const collectorShops = benchShops(16);
 const sim = await startMetaSimulator();
-for (const s of shops) sim.registerPixel(s.pixelId, s.token);
+for (const s of collectorShops) sim.registerPixel(s.pixelId, s.token);
 sim.setLatency(META_LATENCY_MS);
 const rows: Row[] = [];
 const baseEnv = benchAppEnv(sim.url);
@@ -81,6 +88,7 @@ async function embedded(): Promise<void> {
     const delivery = await measureDelivery(app, sim, databaseUrl, shops, DELIVERY_PER_SHOP, 120_000);
     // Issue 13: one shop's acks while another shop of 1,000,000 rows is redacted (scripts/bench/redaction.ts).
     const redaction = await measureRedaction(app, databaseUrl, shops[0] ?? shops.at(-1)!, { rows: quick ? 200_000 : 1_000_000, durationMs: DURATION, section: "embedded: shop/redact of a big shop under load", progress });
+    rows.push(...(await runCollector(app, databaseUrl)));
     const ratio = closed.perSec / baseClosed.perSec;
     const failures = open200.failed + open1000.failed + closed.failed;
     rows.push(
@@ -107,6 +115,29 @@ async function embedded(): Promise<void> {
   } finally {
     const rss = await app.stop();
     rows.push({ section: "embedded (SQLite, delivery thread) vs HMAC-only baseline, same process", label: "peak RSS, app process", value: mb(rss), budget: "< 300 MB", pass: rss > 0 && rss < RSS_BUDGET });
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function runCollector(app: AppProcess, databaseUrl: string) {
+  return app.call({ type: "configure", shops: collectorShops }).then(() =>
+    collectorScenario({
+      app, sim, databaseUrl, shops: collectorShops, purchaseShops: shops, durationMs: DURATION, warmupMs: WARMUP,
+      funnelEvents: FUNNEL_EVENTS, metaLatencyMs: META_LATENCY_MS, progress,
+    }),
+  );
+}
+
+/** `--collector-only`: a fresh app process, the collector's phases, its peak RSS. */
+async function collectorAlone(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), "tandem-bench-"));
+  const databaseUrl = `file:${join(dir, "tandem.sqlite")}`;
+  const app = await startAppProcess({ ...baseEnv, DATABASE_URL: databaseUrl, WORKER: "inline" });
+  try {
+    rows.push(...(await runCollector(app, databaseUrl)));
+  } finally {
+    const rss = await app.stop();
+    rows.push({ section: "collector (POST /collect) vs JSON-only baseline, same process", label: "peak RSS, app process", value: mb(rss), budget: "< 300 MB", pass: rss > 0 && rss < RSS_BUDGET });
     rmSync(dir, { recursive: true, force: true });
   }
 }
@@ -177,9 +208,10 @@ async function scale(): Promise<void> {
 
 const started = performance.now();
 try {
-  if (!skipEmbedded) await embedded();
-  if (!skipEmbedded) rows.push(...(await forgedFloodScenario({ shops, env: baseEnv, durationMs: DURATION, warmupMs: WARMUP, progress })));
-  if (!skipScale) await scale();
+  if (collectorOnly) await collectorAlone();
+  if (!skipEmbedded && !collectorOnly) await embedded();
+  if (!skipEmbedded && !collectorOnly) rows.push(...(await forgedFloodScenario({ shops, env: baseEnv, durationMs: DURATION, warmupMs: WARMUP, progress })));
+  if (!skipScale && !collectorOnly) await scale();
 } finally {
   await sim.close();
 }

@@ -1,6 +1,7 @@
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import type { AppCommand, AppReady, AppReply } from "./app-protocol";
 import { startHmacBaselineServer } from "./hmac-baseline-server";
+import { startJsonBaselineServer } from "./json-baseline-server";
 
 // The app under test, in its own process (env comes from the bench): the real built server and, in the same
 // process, the HMAC-only baseline server. The bench drives it over IPC and loads it over loopback HTTP.
@@ -10,6 +11,7 @@ const { configureShop } = await import("../../app/shops/configure-shop.server");
 const secret = process.env.SHOPIFY_API_SECRET ?? "";
 const server = await startServer(0);
 const baseline = await startHmacBaselineServer(secret);
+const collectBaseline = await startJsonBaselineServer();
 const context = await server.appContext();
 // Event-loop delay in the app process, reset per phase: tells a stall inside the app from one elsewhere.
 const loopDelay = monitorEventLoopDelay({ resolution: 5 });
@@ -54,6 +56,6 @@ process.on("message", (message: AppCommand) => {
   );
 });
 process.on("SIGTERM", () => {
-  void Promise.all([baseline.close(), server.stop()]).finally(() => process.exit(0));
+  void Promise.all([baseline.close(), collectBaseline.close(), server.stop()]).finally(() => process.exit(0));
 });
-process.send?.({ type: "ready", port: server.port, baselinePort: baseline.port } satisfies AppReady);
+process.send?.({ type: "ready", port: server.port, baselinePort: baseline.port, collectBaselinePort: collectBaseline.port } satisfies AppReady);

@@ -12,4 +12,4 @@ export type AppCommand =
 
 export type AppReply = { id: number; ok: true; value: unknown } | { id: number; ok: false; error: string };
 
-export type AppReady = { type: "ready"; port: number; baselinePort: number };
+export type AppReady = { type: "ready"; port: number; baselinePort: number; collectBaselinePort: number };

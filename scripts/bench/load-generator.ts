@@ -2,7 +2,8 @@ import { Agent, request } from "node:http";
 import { parentPort, workerData } from "node:worker_threads";
 import { numberedOrder } from "../../sim/fixtures/order-payloads";
 import { buildWebhookHeaders } from "../../sim/webhook-sender";
-import type { LoadJob, LoadResult } from "./load-protocol";
+import { closedLoop, openLoop } from "./load-loops";
+import type { LoadJob } from "./load-protocol";
 
 // Runs in a worker thread, so generating and signing load never competes with the server's event loop
 // inside one thread. Loopback only; bounded by count and time.
@@ -44,62 +45,8 @@ function post(index: number, sentAt: Array<[string, number]>): Promise<boolean> 
   });
 }
 
-async function openLoop(ratePerSec: number): Promise<LoadResult> {
-  const result: LoadResult = { sent: 0, ok: 0, failed: 0, elapsedMs: 0, latenciesMs: [], sentAt: [] };
-  const count = Math.min(job.maxCount, Math.floor((ratePerSec * job.durationMs) / 1000));
-  const intervalMs = 1000 / ratePerSec;
-  const start = performance.now();
-  const inFlight: Promise<void>[] = [];
-  let next = 0;
-  await new Promise<void>((resolve) => {
-    function tick() {
-      const now = performance.now();
-      // Fire everything whose slot has come, timed from the slot: a stalled server shows as latency.
-      while (next < count && start + next * intervalMs <= now) {
-        const scheduled = start + next * intervalMs;
-        const index = next;
-        next += 1;
-        result.sent += 1;
-        inFlight.push(
-          post(index, result.sentAt).then((ok) => {
-            result.latenciesMs.push(performance.now() - scheduled);
-            if (ok) result.ok += 1;
-            else result.failed += 1;
-          }),
-        );
-      }
-      if (next >= count) return resolve();
-      setTimeout(tick, Math.max(0, start + next * intervalMs - performance.now()));
-    }
-    tick();
-  });
-  await Promise.all(inFlight);
-  result.elapsedMs = performance.now() - start;
-  return result;
-}
-
-async function closedLoop(concurrency: number): Promise<LoadResult> {
-  const result: LoadResult = { sent: 0, ok: 0, failed: 0, elapsedMs: 0, latenciesMs: [], sentAt: [] };
-  const start = performance.now();
-  const deadline = start + job.durationMs;
-  let next = 0;
-  async function lane() {
-    while (performance.now() < deadline && next < job.maxCount) {
-      const index = next;
-      next += 1;
-      result.sent += 1;
-      const began = performance.now();
-      const ok = await post(index, result.sentAt);
-      result.latenciesMs.push(performance.now() - began);
-      if (ok) result.ok += 1;
-      else result.failed += 1;
-    }
-  }
-  await Promise.all(Array.from({ length: concurrency }, lane));
-  result.elapsedMs = performance.now() - start;
-  return result;
-}
-
-const result = job.mode === "open" ? await openLoop(job.ratePerSec) : await closedLoop(job.concurrency);
+const result = job.mode === "open"
+  ? await openLoop(post, job.ratePerSec, job.durationMs, job.maxCount)
+  : await closedLoop(post, job.concurrency, job.durationMs, job.maxCount);
 agent.destroy();
 parentPort?.postMessage(result);

@@ -1,4 +1,6 @@
-// Messages between the bench and its load-generator thread.
+// Messages between the bench and its load-generator threads.
+
+type LoadShape = { durationMs: number; maxCount: number } & ({ mode: "open"; ratePerSec: number } | { mode: "closed"; concurrency: number });
 
 export type LoadJob = {
   baseUrl: string;
@@ -7,9 +9,17 @@ export type LoadJob = {
   shops: readonly string[];
   /** Order numbers used are firstOrder .. firstOrder + count - 1 (unique across runs, so every order is new). */
   firstOrder: number;
-  durationMs: number;
-  maxCount: number;
-} & ({ mode: "open"; ratePerSec: number } | { mode: "closed"; concurrency: number });
+} & LoadShape;
+
+/** Collector load (collect-load-generator.ts): shopper journeys, `firstShopper` on (unique across a run). */
+export type CollectLoadJob = {
+  baseUrl: string;
+  path: string;
+  shops: readonly string[];
+  firstShopper: number;
+  /** Send each event as a JSON object (the baseline server) instead of the pixel's text/plain query string. */
+  json: boolean;
+} & LoadShape;
 
 export type LoadResult = {
   sent: number;

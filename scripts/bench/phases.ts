@@ -28,6 +28,9 @@ export function benchAppEnv(metaGraphUrl: string): Record<string, string> {
     TOKEN_ENCRYPTION_KEY: randomBytes(32).toString("base64"),
     META_GRAPH_URL: metaGraphUrl,
     LOG_LEVEL: "silent",
+    // One proxy in front, as behind a load balancer: the collector load gives each shopper its own address in
+    // X-Forwarded-For, so the per-client limit sees shoppers, not the one loopback address.
+    TRUST_PROXY: "1",
   };
 }
 

@@ -4,7 +4,7 @@ import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
 import { buildNodeEntry } from "../build-server-entry";
 import type { AppCommand, AppReady, AppReply } from "./app-protocol";
-import type { LoadJob, LoadResult } from "./load-protocol";
+import type { CollectLoadJob, LoadJob, LoadResult } from "./load-protocol";
 
 // Starting and talking to the bench's other processes and threads.
 
@@ -19,6 +19,8 @@ type Command = AppCommand extends infer C ? (C extends { id: number } ? Omit<C, 
 export type AppProcess = {
   port: number;
   baselinePort: number;
+  /** The collector's baseline (json-baseline-server.ts), in the app's process. */
+  collectBaselinePort: number;
   pid: number;
   call(command: Command): Promise<unknown>;
   stop(): Promise<number>;
@@ -51,6 +53,7 @@ export async function startAppProcess(env: Record<string, string>): Promise<AppP
   return {
     port: ready.port,
     baselinePort: ready.baselinePort,
+    collectBaselinePort: ready.collectBaselinePort,
     pid: child.pid ?? 0,
     call(command) {
       const id = nextId++;
@@ -115,7 +118,15 @@ function terminate(child: ChildProcess): Promise<number> {
 }
 
 export function runLoad(job: LoadJob): Promise<LoadResult> {
-  const worker = new Worker(new URL("load-generator.ts", HERE), { workerData: job, execArgv: TSX });
+  return runGenerator("load-generator.ts", job);
+}
+
+export function runCollectLoad(job: CollectLoadJob): Promise<LoadResult> {
+  return runGenerator("collect-load-generator.ts", job);
+}
+
+function runGenerator(script: string, job: LoadJob | CollectLoadJob): Promise<LoadResult> {
+  const worker = new Worker(new URL(script, HERE), { workerData: job, execArgv: TSX });
   return new Promise((resolve, reject) => {
     worker.once("message", (result: LoadResult) => {
       resolve(result);
