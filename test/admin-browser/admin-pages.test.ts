@@ -9,6 +9,7 @@ import { startMetaSimulator, type MetaSimulator } from "../../sim/meta-graph-sim
 import { createFakeAdmin, settingsDataWithEmbed } from "../admin/fake-admin-graphql";
 import { embeddedQuery, mintSessionToken, storeOfflineSession } from "../admin/session-token";
 import type { AppContext } from "../../app/context.server";
+import { deliveryRow, insertDeliveryRows } from "../support/rows";
 
 // The embedded admin pages in Debian's Chromium against the REAL server build, with App Bridge's CDN blocked:
 // the pages must render and work from the id_token Shopify puts in the URL. Shopify's Admin GraphQL is faked
@@ -33,27 +34,28 @@ const pageErrors: string[] = [];
 async function seedDeliveries(app: AppContext): Promise<void> {
   const now = Date.now();
   const statuses = ["sent", "sent", "sent", "dead", "skipped", "sent", "needs_attention", "sent"] as const;
-  const rows = Array.from({ length: 60 }, (_, index) => ({
-    shop: SHOP,
-    destination: `meta:${PIXEL}`,
-    event_name: "Purchase",
-    event_id: `evt_seed_${String(index).padStart(3, "0")}`,
-    provenance: index % 5 === 0 ? "order_id" : "note_attribute",
-    order_id: String(5000 + index),
-    order_name: `#${1000 + index}`,
-    event_time: Math.floor((now - (index % 7) * DAY) / 1000),
-    payload: "{}",
-    match_keys: JSON.stringify(index % 3 === 0 ? ["em", "client_user_agent"] : ["em", "ph", "fbp", "client_ip_address", "client_user_agent"]),
-    status: statuses[index % statuses.length] ?? "sent",
-    status_reason: index % statuses.length === 3 ? "Meta error 100/2804019: Invalid parameter (fbtrace_id Aseed)" : null,
-    attempts: 1,
-    next_attempt_at: now,
-    fbtrace_id: index % 2 === 0 ? `Atrace${index}` : null,
-    created_at: now - (index % 7) * DAY - index * 1000,
-    updated_at: now,
-    sent_at: now,
-  }));
-  await app.database.db.insertInto("deliveries").values(rows).execute();
+  const rows = Array.from({ length: 60 }, (_, index) =>
+    deliveryRow({
+      shop: SHOP,
+      destination: `meta:${PIXEL}`,
+      event_id: `evt_seed_${String(index).padStart(3, "0")}`,
+      provenance: index % 5 === 0 ? "order_id" : "note_attribute",
+      order_id: String(5000 + index),
+      order_name: `#${1000 + index}`,
+      event_time: Math.floor((now - (index % 7) * DAY) / 1000),
+      payload: "{}",
+      match_keys: JSON.stringify(index % 3 === 0 ? ["em", "client_user_agent"] : ["em", "ph", "fbp", "client_ip_address", "client_user_agent"]),
+      status: statuses[index % statuses.length] ?? "sent",
+      status_reason: index % statuses.length === 3 ? "Meta error 100/2804019: Invalid parameter (fbtrace_id Aseed)" : null,
+      attempts: 1,
+      next_attempt_at: now,
+      fbtrace_id: index % 2 === 0 ? `Atrace${index}` : null,
+      created_at: now - (index % 7) * DAY - index * 1000,
+      updated_at: now,
+      sent_at: now,
+    }),
+  );
+  await insertDeliveryRows(app.database.db, rows);
 }
 
 beforeAll(async () => {

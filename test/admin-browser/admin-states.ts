@@ -1,6 +1,7 @@
 import type { AppContext } from "../../app/context.server";
 import { adminRequestErrors } from "../admin/admin-schema";
 import { createFakeAdmin, settingsDataWithEmbed } from "../admin/fake-admin-graphql";
+import { deliveryRow, insertDeliveryRows } from "../support/rows";
 
 // The shop states the admin is looked at in (issue 14): each state is its own shop in one server, seeded
 // through the app's own stores. To add a state, add an entry to STATES; every page and width picks it up.
@@ -34,29 +35,30 @@ export function shopifyCount(state: AdminState, search: string, now: number): nu
 
 async function insertRows(app: AppContext, shop: string, now: number, rows: Row[]): Promise<void> {
   PLACED.set(shop, [...(PLACED.get(shop) ?? []), ...rows.filter((row) => row.reason !== "test_order").map((row) => now - row.ageMs)]);
-  const values = rows.map((row) => ({
-    shop,
-    destination: `meta:${row.pixel ?? PIXEL}`,
-    event_name: "Purchase",
-    event_id: `evt_${shop.slice(0, 6)}_${row.order}`,
-    provenance: row.provenance ?? (row.order % 5 === 0 ? "order_id" : "note_attribute"),
-    order_id: String(7_000_000 + row.order),
-    order_name: `#${1000 + row.order}`,
-    event_time: Math.floor((now - row.ageMs) / 1000),
-    payload: row.status === "skipped" ? null : JSON.stringify({ event_name: "Purchase", custom_data: { value: 20 + (row.order % 50), currency: "EUR" } }),
-    match_keys: JSON.stringify(row.keys ?? (row.order % 3 === 0 ? ["em", "client_user_agent"] : ["em", "ph", "fbp", "fbc", "client_ip_address", "client_user_agent"])),
-    status: row.status,
-    status_reason: row.reason ?? null,
-    attempts: row.status === "pending" ? 0 : 1,
-    next_attempt_at: now,
-    fbtrace_id: row.status === "sent" || row.status === "dead" ? `Atrace${row.order}` : null,
-    events_received: row.status === "sent" ? 1 : null,
-    created_at: now - row.ageMs,
-    updated_at: now,
-    sent_at: row.status === "sent" ? now - row.ageMs + 2_000 : null,
-    order_kind: row.kind ?? null,
-  }));
-  for (let start = 0; start < values.length; start += 200) await app.database.db.insertInto("deliveries").values(values.slice(start, start + 200)).execute();
+  const values = rows.map((row) =>
+    deliveryRow({
+      shop,
+      destination: `meta:${row.pixel ?? PIXEL}`,
+      event_id: `evt_${shop.slice(0, 6)}_${row.order}`,
+      provenance: row.provenance ?? (row.order % 5 === 0 ? "order_id" : "note_attribute"),
+      order_id: String(7_000_000 + row.order),
+      order_name: `#${1000 + row.order}`,
+      event_time: Math.floor((now - row.ageMs) / 1000),
+      payload: row.status === "skipped" ? null : JSON.stringify({ event_name: "Purchase", custom_data: { value: 20 + (row.order % 50), currency: "EUR" } }),
+      match_keys: JSON.stringify(row.keys ?? (row.order % 3 === 0 ? ["em", "client_user_agent"] : ["em", "ph", "fbp", "fbc", "client_ip_address", "client_user_agent"])),
+      status: row.status,
+      status_reason: row.reason ?? null,
+      attempts: row.status === "pending" ? 0 : 1,
+      next_attempt_at: now,
+      fbtrace_id: row.status === "sent" || row.status === "dead" ? `Atrace${row.order}` : null,
+      events_received: row.status === "sent" ? 1 : null,
+      created_at: now - row.ageMs,
+      updated_at: now,
+      sent_at: row.status === "sent" ? now - row.ageMs + 2_000 : null,
+      order_kind: row.kind ?? null,
+    }),
+  );
+  await insertDeliveryRows(app.database.db, values);
 }
 
 async function configure(app: AppContext, shop: string, now: number): Promise<void> {

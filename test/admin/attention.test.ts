@@ -1,9 +1,8 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { readAttention } from "../../app/admin/attention.server";
 import { plainPixelPause, plainShopPause, waitingLabel } from "../../app/admin/pause-words";
 import { deadlineSentence } from "../../app/components/attention-banner";
-import type { AppContext } from "../../app/context.server";
-import { openTestApp } from "../support/app-context";
+import { useTestApp } from "../support/app";
 
 const SHOP = "attention-shop.myshopify.com";
 const DAY = 24 * 60 * 60 * 1000;
@@ -22,30 +21,23 @@ describe("pause words", () => {
 });
 
 describe("readAttention", () => {
-  let context: AppContext;
-  let cleanup: () => Promise<void>;
-  beforeEach(async () => {
-    ({ context, cleanup } = await openTestApp());
-  });
-  afterEach(async () => {
-    await cleanup();
-  });
+  const app = useTestApp();
 
   async function waiting(eventTimesMs: number[], destination = "meta:1234567890") {
-    await context.outbox.enqueue(
+    await app.context.outbox.enqueue(
       eventTimesMs.map((ms, n) => ({ shop: SHOP, destination, eventName: "Purchase", eventId: `${destination}_${n}`, provenance: "order_id" as const, orderId: `${n}`, orderName: `#${n}`, eventTime: Math.floor(ms / 1000), payload: { event_name: "Purchase" }, matchKeys: [], status: "pending" as const, nextAttemptAt: ms })),
       NOW,
     );
-    await context.database.db.updateTable("deliveries").set({ status: "needs_attention" }).where("destination", "=", destination).execute();
+    await app.context.database.db.updateTable("deliveries").set({ status: "needs_attention" }).where("destination", "=", destination).execute();
   }
 
   it("dates the promise from the oldest waiting purchase and counts what that day would lose", async () => {
-    await context.shops.configureShop(SHOP, { pixelIds: ["1234567890"], accessToken: "EAA" }, NOW - 3 * DAY);
-    await context.shops.markNeedsAttention(SHOP, "Meta error 190/467: invalid", NOW - 3 * DAY);
+    await app.context.shops.configureShop(SHOP, { pixelIds: ["1234567890"], accessToken: "EAA" }, NOW - 3 * DAY);
+    await app.context.shops.markNeedsAttention(SHOP, "Meta error 190/467: invalid", NOW - 3 * DAY);
     // GIVEN purchases from 4 days ago (two, an hour apart), 2 days ago, and 9 days ago (past the window)
     await waiting([NOW - 4 * DAY, NOW - 4 * DAY + 3_600_000, NOW - 2 * DAY, NOW - 9 * DAY]);
 
-    const attention = await readAttention(context, SHOP, NOW);
+    const attention = await readAttention(app.context, SHOP, NOW);
 
     expect(attention).toMatchObject({ reason: "Meta error 190/467: invalid", pausedAt: NOW - 3 * DAY, paused: 4 });
     expect(attention.deadline).toEqual({ sendBy: NOW + 3 * DAY, atRisk: 2, waiting: 4, expired: 1 });
@@ -56,18 +48,18 @@ describe("readAttention", () => {
   });
 
   it("with nothing waiting, dates the deadline from the pause and promises nothing", async () => {
-    await context.shops.configureShop(SHOP, { pixelIds: ["1234567890"], accessToken: "EAA" }, NOW);
-    await context.shops.markNeedsAttention(SHOP, "Meta error 190/467: invalid", NOW - DAY);
-    const attention = await readAttention(context, SHOP, NOW);
+    await app.context.shops.configureShop(SHOP, { pixelIds: ["1234567890"], accessToken: "EAA" }, NOW);
+    await app.context.shops.markNeedsAttention(SHOP, "Meta error 190/467: invalid", NOW - DAY);
+    const attention = await readAttention(app.context, SHOP, NOW);
     expect(attention.deadline).toEqual({ sendBy: NOW + 6 * DAY, atRisk: 0, waiting: 0, expired: 0 });
     expect(deadlineSentence(attention.deadline)).toBeNull();
   });
 
   it("gives each paused pixel its own deadline; a shop that is not paused has none", async () => {
-    await context.shops.configureShop(SHOP, { pixelIds: ["1234567890", "5555555555"], accessToken: "EAA" }, NOW);
-    await context.shops.pauseDestination(SHOP, "meta:5555555555", "Meta error 100/33: Unsupported post request.", NOW - DAY);
+    await app.context.shops.configureShop(SHOP, { pixelIds: ["1234567890", "5555555555"], accessToken: "EAA" }, NOW);
+    await app.context.shops.pauseDestination(SHOP, "meta:5555555555", "Meta error 100/33: Unsupported post request.", NOW - DAY);
     await waiting([NOW - 5 * DAY], "meta:5555555555");
-    const attention = await readAttention(context, SHOP, NOW);
+    const attention = await readAttention(app.context, SHOP, NOW);
     expect(attention.deadline).toBeNull();
     expect(attention.pixels).toEqual([
       { pixelId: "5555555555", reason: "Meta error 100/33: Unsupported post request.", pausedAt: NOW - DAY, deadline: { sendBy: NOW + 2 * DAY, atRisk: 1, waiting: 1, expired: 0 } },

@@ -1,10 +1,10 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { buildChecklist, embedDeepLink } from "../../app/admin/checklist.server";
 import { embedStateFromSettings, parseSettingsData } from "../../app/admin/theme-embed.server";
-import type { AppContext } from "../../app/context.server";
 import type { GraphqlFn } from "../../app/shopify/activate-web-pixel.server";
-import { openTestApp } from "../support/app-context";
+import { useTestApp } from "../support/app";
 import { createFakeAdmin, settingsDataWithEmbed } from "./fake-admin-graphql";
+import { deliveryRow, insertDeliveryRows } from "../support/rows";
 
 const SHOP = "check-shop.myshopify.com";
 
@@ -27,20 +27,13 @@ describe("theme embed detection", () => {
 });
 
 describe("buildChecklist", () => {
-  let context: AppContext;
-  let cleanup: () => Promise<void>;
-  beforeEach(async () => {
-    ({ context, cleanup } = await openTestApp());
-  });
-  afterEach(async () => {
-    await cleanup();
-  });
+  const app = useTestApp();
 
   const states = async (graphql: GraphqlFn) =>
-    Object.fromEntries((await buildChecklist(context, SHOP, graphql)).items.map((item) => [item.id, item.state]));
+    Object.fromEntries((await buildChecklist(app.context, SHOP, graphql)).items.map((item) => [item.id, item.state]));
 
   it("starts with every step to do, each with its fix", async () => {
-    const checklist = await buildChecklist(context, SHOP, createFakeAdmin().graphql);
+    const checklist = await buildChecklist(app.context, SHOP, createFakeAdmin().graphql);
     expect(checklist.complete).toBe(false);
     expect(checklist.items.map((item) => [item.id, item.state])).toEqual([
       ["web_pixel", "todo"],
@@ -60,18 +53,15 @@ describe("buildChecklist", () => {
   });
 
   it("is complete once the pixel matches, the embed is on, the token works and a purchase was sent", async () => {
-    await context.shops.configureShop(SHOP, { pixelIds: ["1234567890"], accessToken: "EAA-token" }, Date.now());
+    await app.context.shops.configureShop(SHOP, { pixelIds: ["1234567890"], accessToken: "EAA-token" }, Date.now());
     const admin = createFakeAdmin({ pixel: { id: "gid://shopify/WebPixel/1", settings: JSON.stringify({ pixelIds: "1234567890" }) }, settingsData: settingsDataWithEmbed({ disabled: false }) });
     expect(await states(admin.graphql)).toMatchObject({ web_pixel: "done", storefront_embed: "done", token: "done", first_purchase: "todo" });
-    await context.database.db
-      .insertInto("deliveries")
-      .values({ shop: SHOP, destination: "meta:1234567890", event_name: "Purchase", event_id: "e1", provenance: "order_id", event_time: 0, match_keys: "[]", status: "sent", attempts: 1, next_attempt_at: 0, created_at: 0, updated_at: 0, sent_at: 1 })
-      .execute();
-    expect((await buildChecklist(context, SHOP, admin.graphql)).complete).toBe(true);
+    await insertDeliveryRows(app.context.database.db, [deliveryRow({ shop: SHOP, event_id: "e1", status: "sent", attempts: 1, sent_at: 1 })]);
+    expect((await buildChecklist(app.context, SHOP, admin.graphql)).complete).toBe(true);
 
     // WHEN Meta refuses the token, THEN the token step is to do again and the checklist surfaces the reason.
-    await context.shops.markNeedsAttention(SHOP, "Meta error 190: token expired", Date.now());
-    const checklist = await buildChecklist(context, SHOP, admin.graphql);
+    await app.context.shops.markNeedsAttention(SHOP, "Meta error 190: token expired", Date.now());
+    const checklist = await buildChecklist(app.context, SHOP, admin.graphql);
     expect(checklist.attention).toBe("Meta error 190: token expired");
     expect(checklist.items.find((item) => item.id === "token")).toMatchObject({
       state: "todo",
@@ -82,9 +72,9 @@ describe("buildChecklist", () => {
   it("shows a shop without the app's pixel as not activated, with a button that activates it — not as an error", async () => {
     // GIVEN saved pixel ids and Shopify answering "No web pixel was found for this app." (the library throws
     // GraphqlQueryError for it)
-    await context.shops.configureShop(SHOP, { pixelIds: ["1234567890"] }, Date.now());
+    await app.context.shops.configureShop(SHOP, { pixelIds: ["1234567890"] }, Date.now());
     const admin = createFakeAdmin();
-    const pixel = (await buildChecklist(context, SHOP, admin.graphql)).items.find((item) => item.id === "web_pixel");
+    const pixel = (await buildChecklist(app.context, SHOP, admin.graphql)).items.find((item) => item.id === "web_pixel");
     expect(pixel).toEqual({
       id: "web_pixel",
       state: "todo",
@@ -94,7 +84,7 @@ describe("buildChecklist", () => {
   });
 
   it("before any pixel id, points to Settings, where saving the id activates the pixel", async () => {
-    const pixel = (await buildChecklist(context, SHOP, createFakeAdmin().graphql)).items.find((item) => item.id === "web_pixel");
+    const pixel = (await buildChecklist(app.context, SHOP, createFakeAdmin().graphql)).items.find((item) => item.id === "web_pixel");
     expect(pixel).toMatchObject({ state: "todo", fix: { url: "/app/settings" } });
   });
 
@@ -105,7 +95,7 @@ describe("buildChecklist", () => {
 
   it("shows a GraphQL error other than 'no pixel' as could-not-check, with Shopify's words", async () => {
     const admin = createFakeAdmin({ pixelQueryError: "Access denied for webPixel field. Required access: `read_pixels` access scope." });
-    const pixel = (await buildChecklist(context, SHOP, admin.graphql)).items.find((item) => item.id === "web_pixel");
+    const pixel = (await buildChecklist(app.context, SHOP, admin.graphql)).items.find((item) => item.id === "web_pixel");
     expect(pixel?.state).toBe("unknown");
     expect(pixel?.detail).toBe("Could not check the web pixel: Shopify answered: Access denied for webPixel field. Required access: `read_pixels` access scope.");
   });

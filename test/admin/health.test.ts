@@ -1,27 +1,20 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { DAY_MS, healthSummary, type ReferenceCount } from "../../app/admin/health.server";
-import type { AppContext } from "../../app/context.server";
-import { openTestApp } from "../support/app-context";
+import { useTestApp } from "../support/app";
+import { deliveryRow, insertDeliveryRows } from "../support/rows";
 
 const SHOP = "health-shop.myshopify.com";
 const NOW = Date.UTC(2026, 2, 10, 15, 0, 0);
 
-let context: AppContext;
-let cleanup: () => Promise<void>;
-beforeEach(async () => {
-  ({ context, cleanup } = await openTestApp());
-});
-afterEach(async () => {
-  await cleanup();
-});
+const app = useTestApp();
 
 type Seed = { order: string; pixel?: string; status: string; provenance: string; keys: string[]; ageDays: number; eventName?: string; reason?: string; atMs?: number };
 
 async function seed(rows: Seed[]): Promise<void> {
-  await context.database.db
-    .insertInto("deliveries")
-    .values(
-      rows.map((row, index) => ({
+  await insertDeliveryRows(
+    app.context.database.db,
+    rows.map((row, index) =>
+      deliveryRow({
         shop: SHOP,
         destination: `meta:${row.pixel ?? "111111"}`,
         event_name: row.eventName ?? "Purchase",
@@ -29,18 +22,13 @@ async function seed(rows: Seed[]): Promise<void> {
         provenance: row.provenance,
         order_id: row.order,
         order_name: `#${row.order}`,
-        event_time: 0,
-        payload: null,
         match_keys: JSON.stringify(row.keys),
         status: row.status,
         status_reason: row.reason ?? null,
-        attempts: 0,
-        next_attempt_at: 0,
         created_at: row.atMs ?? NOW - row.ageDays * DAY_MS - index,
-        updated_at: 0,
-      })),
-    )
-    .execute();
+      }),
+    ),
+  );
 }
 
 describe("healthSummary", () => {
@@ -58,7 +46,7 @@ describe("healthSummary", () => {
       { order: "6", status: "sent", provenance: "note_attribute", keys: ["em"], ageDays: 9 },
       { order: "7", status: "sent", provenance: "note_attribute", keys: ["em"], ageDays: 0, eventName: "Lead" },
     ]);
-    const summary = await healthSummary(context, SHOP, 7, NOW);
+    const summary = await healthSummary(app.context, SHOP, 7, NOW);
     expect(summary.days).toHaveLength(7);
     const today = summary.days[6];
     expect(today?.dayStartMs).toBe(Date.UTC(2026, 2, 10));
@@ -67,7 +55,7 @@ describe("healthSummary", () => {
     expect(summary.days[4]).toMatchObject({ paidOrders: 1, delivered: 1, withBrowserTwin: 1 });
     expect(summary.days[4]?.matchKeys).toMatchObject({ fbc: 1, client_ip_address: 1 });
     expect(summary.totals).toMatchObject({ paidOrders: 5, delivered: 3, withBrowserTwin: 4 });
-    const month = await healthSummary(context, SHOP, 30, NOW);
+    const month = await healthSummary(app.context, SHOP, 30, NOW);
     expect(month.days).toHaveLength(30);
     expect(month.totals.paidOrders).toBe(6);
   });
@@ -89,14 +77,14 @@ describe("healthSummary", () => {
       asked.push([fromMs, toMs]);
       return { kind: "count", count: 8, exact: true };
     };
-    const summary = await healthSummary(context, SHOP, 7, NOW, { countPaidOrders });
+    const summary = await healthSummary(app.context, SHOP, 7, NOW, { countPaidOrders });
     expect(asked).toEqual([[Date.UTC(2026, 2, 4), Date.UTC(2026, 2, 11)]]);
     expect(summary.totals).toMatchObject({ paidOrders: 6, delivered: 2, onTheWay: 1, failed: 1, testOrders: 1 });
     expect(summary.totals.skipped).toMatchObject({ no_consent: 1, test_order: 1 });
     // THEN the consent skip counts as accounted for, the test order is outside Shopify's count, 3 are missing
     expect(summary.reconciliation).toEqual({ reference: 8, source: "shopify", shopifyDetail: null, received: 5, accountedFor: 3, notReceived: 3 });
 
-    const unavailable = await healthSummary(context, SHOP, 7, NOW, { countPaidOrders: async () => ({ kind: "unavailable", detail: "HTTP 503" }) });
+    const unavailable = await healthSummary(app.context, SHOP, 7, NOW, { countPaidOrders: async () => ({ kind: "unavailable", detail: "HTTP 503" }) });
     expect(unavailable.reconciliation).toMatchObject({ reference: 5, source: "received", shopifyDetail: "HTTP 503", notReceived: 0 });
   });
 
@@ -108,7 +96,7 @@ describe("healthSummary", () => {
       { order: "b", status: "sent", provenance: "note_attribute", keys: [], ageDays: 0, atMs: Date.UTC(2026, 2, 10, 4, 30) }, // Mar 10, 00:30
       { order: "c", status: "sent", provenance: "note_attribute", keys: [], ageDays: 0, atMs: Date.UTC(2026, 2, 8, 4, 30) }, // Mar 7, 23:30 EST
     ]);
-    const summary = await healthSummary(context, SHOP, 7, now, { timeZone: "America/New_York" });
+    const summary = await healthSummary(app.context, SHOP, 7, now, { timeZone: "America/New_York" });
     expect(summary.days.map((day) => new Date(day.dayStartMs).toISOString().slice(0, 16))).toEqual([
       "2026-03-04T05:00",
       "2026-03-05T05:00",
@@ -122,7 +110,7 @@ describe("healthSummary", () => {
   });
 
   it("is empty, not 0 of 0, for a shop without orders", async () => {
-    const summary = await healthSummary(context, SHOP, 30, NOW, { countPaidOrders: async () => ({ kind: "count", count: 0, exact: true }) });
+    const summary = await healthSummary(app.context, SHOP, 30, NOW, { countPaidOrders: async () => ({ kind: "count", count: 0, exact: true }) });
     expect(summary.days).toHaveLength(30);
     expect(summary.totals.paidOrders).toBe(0);
     expect(summary.reconciliation).toMatchObject({ reference: 0, accountedFor: 0, notReceived: 0 });

@@ -1,14 +1,11 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { sendTestEvent } from "../../app/admin/test-event.server";
 import { describeTestAnswer } from "../../app/admin/test-event-words";
-import type { AppContext } from "../../app/context.server";
 import { startMetaSimulator, type MetaSimulator } from "../../sim/meta-graph-sim";
-import { openTestApp } from "../support/app-context";
+import { useTestApp } from "../support/app";
 
 const SHOP = "test-event-shop.myshopify.com";
 let sim: MetaSimulator;
-let context: AppContext;
-let cleanup: () => Promise<void>;
 
 beforeAll(async () => {
   sim = await startMetaSimulator({ pixels: { "1234567890": "EAA-good-token" } });
@@ -16,18 +13,15 @@ beforeAll(async () => {
 afterAll(async () => {
   await sim.close();
 });
+const app = useTestApp({ env: () => ({ META_GRAPH_URL: sim.url }) });
 beforeEach(async () => {
-  ({ context, cleanup } = await openTestApp({ META_GRAPH_URL: sim.url }));
   sim.reset();
-});
-afterEach(async () => {
-  await cleanup();
 });
 
 describe("sendTestEvent", () => {
   it("sends a valid website Purchase with the test code and returns Meta's events_received and fbtrace_id", async () => {
-    await context.shops.configureShop(SHOP, { pixelIds: ["1234567890"], accessToken: "EAA-good-token", testEventCode: "TEST777" }, Date.now());
-    const outcome = await sendTestEvent(context, SHOP, Date.now());
+    await app.context.shops.configureShop(SHOP, { pixelIds: ["1234567890"], accessToken: "EAA-good-token", testEventCode: "TEST777" }, Date.now());
+    const outcome = await sendTestEvent(app.context, SHOP, Date.now());
     expect(outcome.sent).toBe(true);
     if (!outcome.sent) return;
     expect(outcome.answers).toEqual([{ pixelId: "1234567890", ok: true, events_received: 1, fbtrace_id: expect.any(String), messages: [] }]);
@@ -38,8 +32,8 @@ describe("sendTestEvent", () => {
   });
 
   it("shows Meta's error title, code and fbtrace_id when the token is refused", async () => {
-    await context.shops.configureShop(SHOP, { pixelIds: ["1234567890"], accessToken: "EAA-wrong-token", testEventCode: "TEST777" }, Date.now());
-    const outcome = await sendTestEvent(context, SHOP, Date.now());
+    await app.context.shops.configureShop(SHOP, { pixelIds: ["1234567890"], accessToken: "EAA-wrong-token", testEventCode: "TEST777" }, Date.now());
+    const outcome = await sendTestEvent(app.context, SHOP, Date.now());
     if (!outcome.sent) throw new Error("expected a send");
     const [answer] = outcome.answers;
     expect(answer?.ok).toBe(false);
@@ -51,34 +45,34 @@ describe("sendTestEvent", () => {
   });
 
   it("refuses to send without a test event code, so no real Purchase is counted", async () => {
-    await context.shops.configureShop(SHOP, { pixelIds: ["1234567890"], accessToken: "EAA-good-token" }, Date.now());
-    expect(await sendTestEvent(context, SHOP, Date.now())).toMatchObject({ sent: false, problem: "no_test_code" });
-    expect(await sendTestEvent(context, "unknown.myshopify.com", Date.now())).toMatchObject({ sent: false, problem: "not_configured" });
+    await app.context.shops.configureShop(SHOP, { pixelIds: ["1234567890"], accessToken: "EAA-good-token" }, Date.now());
+    expect(await sendTestEvent(app.context, SHOP, Date.now())).toMatchObject({ sent: false, problem: "no_test_code" });
+    expect(await sendTestEvent(app.context, "unknown.myshopify.com", Date.now())).toMatchObject({ sent: false, problem: "not_configured" });
     expect(sim.requests).toHaveLength(0);
   });
 
   it("sends with the code typed on the test card, saves nothing, and says the result in one sentence", async () => {
-    await context.shops.configureShop(SHOP, { pixelIds: ["1234567890"], accessToken: "EAA-good-token" }, Date.now());
-    const outcome = await sendTestEvent(context, SHOP, Date.now(), " TEST4242 ");
+    await app.context.shops.configureShop(SHOP, { pixelIds: ["1234567890"], accessToken: "EAA-good-token" }, Date.now());
+    const outcome = await sendTestEvent(app.context, SHOP, Date.now(), " TEST4242 ");
     if (!outcome.sent) throw new Error("expected a send");
     expect(sim.accepted.map((item) => item.testEventCode)).toEqual(["TEST4242"]);
-    expect((await context.shops.getShop(SHOP))?.testEventCode).toBeNull();
+    expect((await app.context.shops.getShop(SHOP))?.testEventCode).toBeNull();
     const [answer] = outcome.answers;
     if (answer === undefined) throw new Error("expected an answer");
     expect(describeTestAnswer(answer)).toBe("Meta received the test purchase for pixel 1234567890. It shows in Events Manager → Test events within a minute.");
   });
 
   it("a typed code wins over a saved one, and a malformed code is refused before Meta is asked", async () => {
-    await context.shops.configureShop(SHOP, { pixelIds: ["1234567890"], accessToken: "EAA-good-token", testEventCode: "TESTSAVED" }, Date.now());
-    await sendTestEvent(context, SHOP, Date.now(), "TESTTYPED");
+    await app.context.shops.configureShop(SHOP, { pixelIds: ["1234567890"], accessToken: "EAA-good-token", testEventCode: "TESTSAVED" }, Date.now());
+    await sendTestEvent(app.context, SHOP, Date.now(), "TESTTYPED");
     expect(sim.accepted.map((item) => item.testEventCode)).toEqual(["TESTTYPED"]);
-    expect(await sendTestEvent(context, SHOP, Date.now(), "has space")).toMatchObject({ sent: false, problem: "bad_test_code" });
+    expect(await sendTestEvent(app.context, SHOP, Date.now(), "has space")).toMatchObject({ sent: false, problem: "bad_test_code" });
     expect(sim.requests).toHaveLength(1);
   });
 
   it("says a refused token in plain words", async () => {
-    await context.shops.configureShop(SHOP, { pixelIds: ["1234567890"], accessToken: "EAA-wrong-token" }, Date.now());
-    const outcome = await sendTestEvent(context, SHOP, Date.now(), "TEST1");
+    await app.context.shops.configureShop(SHOP, { pixelIds: ["1234567890"], accessToken: "EAA-wrong-token" }, Date.now());
+    const outcome = await sendTestEvent(app.context, SHOP, Date.now(), "TEST1");
     if (!outcome.sent || outcome.answers[0] === undefined) throw new Error("expected an answer");
     expect(describeTestAnswer(outcome.answers[0])).toBe("Meta refused the access token for pixel 1234567890: paste a new token in Settings.");
   });

@@ -1,23 +1,15 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import type { AppContext } from "../../app/context.server";
+import { describe, expect, it } from "vitest";
 import type { NewDelivery } from "../../app/db/outbox-types";
 import { UNCONFIGURED_DESTINATION } from "../../app/destinations/destination-key";
 import { releaseHeldForConfiguredShops } from "../../app/delivery/release-held.server";
 import { startRetentionSchedule } from "../../app/maintenance/schedule.server";
 import { configureShop } from "../../app/shops/configure-shop.server";
-import { openTestApp } from "../support/app-context";
+import { useTestApp } from "../support/app";
 
 const SHOP = "late-held.myshopify.com";
 const OTHER = "still-unconfigured.myshopify.com";
 
-let context: AppContext;
-let cleanup: () => Promise<void>;
-beforeEach(async () => {
-  ({ context, cleanup } = await openTestApp());
-});
-afterEach(async () => {
-  await cleanup();
-});
+const app = useTestApp();
 
 function held(shop: string, eventId: string, nowMs: number): NewDelivery {
   return {
@@ -37,7 +29,7 @@ function held(shop: string, eventId: string, nowMs: number): NewDelivery {
 }
 
 async function statusOf(shop: string) {
-  const { rows } = await context.outbox.list({ shop, limit: 100 });
+  const { rows } = await app.context.outbox.list({ shop, limit: 100 });
   return rows.map((row) => [row.destination, row.status]).sort();
 }
 
@@ -45,13 +37,13 @@ describe("events held past their shop's configuration", () => {
   it("are released by the sweep: a webhook that read 'not configured' just before configuring committed", async () => {
     const now = Date.now();
     // GIVEN the shop is configured (its fan-out found nothing held) ...
-    await configureShop(context, SHOP, { pixelIds: ["111", "222"], accessToken: "EAAtoken" }, now);
+    await configureShop(app.context, SHOP, { pixelIds: ["111", "222"], accessToken: "EAAtoken" }, now);
     // ... and THEN the racing webhook's held row lands, plus one for a shop that is still unconfigured
-    await context.outbox.enqueue([held(SHOP, "late", now), held(OTHER, "waiting", now)], now);
-    expect(await context.outbox.shopsWithHeld()).toEqual(expect.arrayContaining([SHOP, OTHER]));
+    await app.context.outbox.enqueue([held(SHOP, "late", now), held(OTHER, "waiting", now)], now);
+    expect(await app.context.outbox.shopsWithHeld()).toEqual(expect.arrayContaining([SHOP, OTHER]));
 
     // WHEN the sweep runs
-    const result = await releaseHeldForConfiguredShops(context, now);
+    const result = await releaseHeldForConfiguredShops(app.context, now);
 
     // THEN the configured shop's event goes to each pixel (two rows released); the unconfigured shop's stays held
     expect(result).toEqual({ shops: 1, released: 2 });
@@ -60,15 +52,15 @@ describe("events held past their shop's configuration", () => {
       ["meta:222", "pending"],
     ]);
     expect(await statusOf(OTHER)).toEqual([[UNCONFIGURED_DESTINATION, "held"]]);
-    expect(await context.outbox.shopsWithHeld()).toEqual([OTHER]);
+    expect(await app.context.outbox.shopsWithHeld()).toEqual([OTHER]);
   });
 
   it("run with the periodic maintenance pass where the worker runs", async () => {
     const now = Date.now();
-    await configureShop(context, SHOP, { pixelIds: ["111"], accessToken: "EAAtoken" }, now);
-    await context.outbox.enqueue([held(SHOP, "late", now)], now);
+    await configureShop(app.context, SHOP, { pixelIds: ["111"], accessToken: "EAAtoken" }, now);
+    await app.context.outbox.enqueue([held(SHOP, "late", now)], now);
 
-    const schedule = startRetentionSchedule(context, { now: () => now, intervalMs: 60_000 });
+    const schedule = startRetentionSchedule(app.context, { now: () => now, intervalMs: 60_000 });
     await schedule.runNow();
     await schedule.stop();
 
@@ -76,6 +68,6 @@ describe("events held past their shop's configuration", () => {
   });
 
   it("does nothing when nothing is held", async () => {
-    expect(await releaseHeldForConfiguredShops(context, Date.now())).toEqual({ shops: 0, released: 0 });
+    expect(await releaseHeldForConfiguredShops(app.context, Date.now())).toEqual({ shops: 0, released: 0 });
   });
 });

@@ -5,7 +5,7 @@ import { numberedOrder } from "../../sim/fixtures/order-payloads";
 import { buildWebhookHeaders, signShopifyBody } from "../../sim/webhook-sender";
 import { TEST_SECRET } from "../support/app-context";
 import { startHttpApp, type HttpApp } from "../scale/http-app";
-import { waitFor } from "../scale/wait-for";
+import { waitFor } from "../support/wait";
 
 // Hostile and broken orders/paid requests against the real HTTP server: each gets a clear 4xx (or, for a
 // well-formed request whose order cannot be mapped, a 200 and a recorded failure), the server stays up, and

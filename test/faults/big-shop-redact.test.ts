@@ -5,10 +5,11 @@ import { setAppContext } from "~/context.server";
 import { action as ordersPaid } from "~/routes/webhooks.orders.paid";
 import { action as shopRedact } from "~/routes/webhooks.shop.redact";
 import { numberedOrder } from "../../sim/fixtures/order-payloads";
-import { waitFor } from "../scale/wait-for";
+import { waitFor } from "../support/wait";
 import { buildWebhookRequest } from "../../sim/webhook-sender";
 import { TEST_SECRET } from "../support/app-context";
 import { MODES, OTHER_SHOP, startFaultApp, type FaultApp } from "./fault-app";
+import { responseOf } from "../support/thrown-response";
 
 // Issue 13: shop/redact of a big shop held every other shop's webhooks while one DELETE ran on the web
 // thread. Now the webhook only queues the job and the maintenance loop (the delivery thread in embedded mode,
@@ -28,12 +29,7 @@ afterEach(async () => {
 });
 
 async function handle(action: (args: ActionFunctionArgs) => Promise<Response>, request: Request): Promise<number> {
-  try {
-    return (await action({ request, params: {}, context: {} })).status;
-  } catch (thrown) {
-    if (thrown instanceof Response) return thrown.status;
-    throw thrown;
-  }
+  return (await responseOf(action({ request, params: {}, context: {} }))).status;
 }
 
 /** 1,000,000 delivery rows (and 100,000 claims and receipts) for one shop, in three set-based statements. */

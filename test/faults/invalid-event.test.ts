@@ -1,6 +1,6 @@
 import { sql } from "kysely";
 import { afterEach, describe, expect, it } from "vitest";
-import { waitFor } from "../scale/wait-for";
+import { waitFor } from "../support/wait";
 import { MODES, SHOP, startFaultApp, type FaultApp } from "./fault-app";
 
 let app: FaultApp | undefined;

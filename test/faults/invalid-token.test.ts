@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { configureShop } from "~/shops/configure-shop.server";
-import { sleep, waitFor } from "../scale/wait-for";
+import { sleep, waitFor } from "../support/wait";
 import { MODES, OTHER_SHOP, PIXEL, SHOP, startFaultApp, TOKEN, type FaultApp } from "./fault-app";
 
 let app: FaultApp | undefined;

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { configureShop } from "~/shops/configure-shop.server";
-import { sleep, waitFor } from "../scale/wait-for";
+import { sleep, waitFor } from "../support/wait";
 import { MODES, PIXEL, SHOP, TOKEN, startFaultApp, type FaultApp } from "./fault-app";
 
 // Decision 0016: a pixel Meta does not know (100/33) pauses that pixel only.

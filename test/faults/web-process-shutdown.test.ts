@@ -12,7 +12,7 @@ import { numberedOrder } from "../../sim/fixtures/order-payloads";
 import { startMetaSimulator, type MetaSimulator } from "../../sim/meta-graph-sim";
 import { createWebhookClient } from "../../sim/webhook-sender";
 import { TEST_SECRET } from "../support/app-context";
-import { waitFor } from "../scale/wait-for";
+import { waitFor } from "../support/wait";
 import { withConnection } from "../db/support";
 
 // `npm start` as a real process (build/node/server.js, which npm test builds): embedded mode, delivering from

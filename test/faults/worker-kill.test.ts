@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { waitFor } from "../scale/wait-for";
+import { waitFor } from "../support/wait";
 import { MODES, SHOP, startFaultApp, type FaultApp } from "./fault-app";
 import { spawnWorker, type WorkerProcess } from "./worker-process";
 

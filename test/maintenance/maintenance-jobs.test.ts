@@ -3,6 +3,7 @@ import { createDataRequests } from "~/db/data-requests.server";
 import { createMaintenanceJobs, JOB_KIND } from "~/db/maintenance-jobs.server";
 import { createMaintenance } from "~/maintenance/bulk-jobs.server";
 import { openTestPostgres, openTestSqlite, type TestDatabase } from "../db/support";
+import { deliveryRow, insertDeliveryRows } from "../support/rows";
 
 // The maintenance loop's jobs on both engines: each one done in chunks, idempotent, and a failing job kept
 // for another try with its error recorded.
@@ -25,27 +26,23 @@ async function seed(db: TestDatabase["database"]["db"], shop: string, count: num
 async function seedPart(db: TestDatabase["database"]["db"], shop: string, from: number, to: number): Promise<void> {
   const now = Date.now();
   const count = to - from;
-  await db
-    .insertInto("deliveries")
-    .values(
-      Array.from({ length: count }, (_, k) => from + k).map((i) => ({
+  await insertDeliveryRows(
+    db,
+    Array.from({ length: count }, (_, k) => from + k).map((i) =>
+      deliveryRow({
         shop,
         destination: "meta:1",
-        event_name: "Purchase",
         event_id: `e${i}`,
-        provenance: "order_id",
         order_id: `${i}`,
-        event_time: 0,
         payload: "{}",
-        match_keys: "[]",
         status: i % 3 === 0 ? "dead" : "sent",
         attempts: 1,
-        next_attempt_at: 0,
         created_at: now,
         updated_at: now,
-      })),
-    )
-    .execute();
+      }),
+    ),
+    400,
+  );
   await db
     .insertInto("order_events")
     .values(Array.from({ length: count }, (_, k) => from + k).map((i) => ({ shop, event_name: "Purchase", event_id: `e${i}`, order_id: `${i}`, created_at: now })))

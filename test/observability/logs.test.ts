@@ -1,15 +1,13 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import type { AppContext } from "../../app/context.server";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createLogger } from "../../app/logger.server";
 import { buildOrder, FIXTURE } from "../../sim/fixtures/order-payloads";
 import { startMetaSimulator, type MetaSimulator } from "../../sim/meta-graph-sim";
-import { openTestApp } from "../support/app-context";
+import { useTestApp } from "../support/app";
 import { captureLines, deliverPaidOrder, META_TOKEN, PIXEL, SHOP } from "./support";
 
 describe("structured logs", () => {
   let sim: MetaSimulator;
-  let context: AppContext;
-  let cleanup: () => Promise<void>;
+  let capture: ReturnType<typeof captureLines>;
   let lines: string[];
 
   beforeAll(async () => {
@@ -19,23 +17,24 @@ describe("structured logs", () => {
   beforeEach(async () => {
     sim.reset();
     sim.registerPixel(PIXEL, META_TOKEN);
-    const capture = captureLines();
+    capture = captureLines();
     lines = capture.lines;
-    ({ context, cleanup } = await openTestApp({ META_GRAPH_URL: sim.url }, { logger: createLogger("trace", capture.stream) }));
-    await context.shops.configureShop(SHOP, { pixelIds: [PIXEL], accessToken: META_TOKEN }, Date.now());
   });
-  afterEach(() => cleanup());
+  const app = useTestApp({ env: () => ({ META_GRAPH_URL: sim.url }), options: () => ({ logger: createLogger("trace", capture.stream) }) });
+  beforeEach(async () => {
+    await app.context.shops.configureShop(SHOP, { pixelIds: [PIXEL], accessToken: META_TOKEN }, Date.now());
+  });
 
   it("a webhook and its delivery log shop and event ids, and no PII or token", async () => {
     // GIVEN an order full of PII, delivered once, then a Meta failure on a second order
     const now = new Date().toISOString();
     const order = buildOrder({ processed_at: now, created_at: now });
     expect((await deliverPaidOrder(order, { webhookId: "wh-logs-1" })).status).toBe(200);
-    expect((await context.worker.runOnce()).sent).toBe(1);
+    expect((await app.context.worker.runOnce()).sent).toBe(1);
     sim.injectFailures({ kind: "http500", count: 1 });
     const second = buildOrder({ id: 5812345678999, processed_at: now, created_at: now, note_attributes: [], checkout_token: "c".repeat(32) });
     await deliverPaidOrder(second, { webhookId: "wh-logs-2" });
-    expect((await context.worker.runOnce()).retried).toBe(1);
+    expect((await app.context.worker.runOnce()).retried).toBe(1);
 
     const records = lines.map((line) => JSON.parse(line) as Record<string, unknown>);
     const ingested = records.find((r) => r.msg === "orders/paid ingested");

@@ -1,11 +1,10 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import type { AppContext } from "../../app/context.server";
-import { createMetrics, getMetrics } from "../../app/observability/metrics.server";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { createMetrics } from "../../app/observability/metrics.server";
 import { renderMetrics } from "../../app/observability/render-metrics.server";
 import { loader as metricsLoader } from "../../app/routes/metrics";
 import { numberedOrder } from "../../sim/fixtures/order-payloads";
 import { startMetaSimulator, type MetaSimulator } from "../../sim/meta-graph-sim";
-import { openTestApp } from "../support/app-context";
+import { useTestApp } from "../support/app";
 import { deliverPaidOrder, META_TOKEN, PIXEL, sample, SHOP } from "./support";
 
 const QUEUED = 'tandem_webhooks_total{topic="orders/paid",result="queued"}';
@@ -30,8 +29,6 @@ async function scrape(): Promise<string> {
 
 describe("/metrics", () => {
   let sim: MetaSimulator;
-  let context: AppContext;
-  let cleanup: () => Promise<void>;
 
   beforeAll(async () => {
     sim = await startMetaSimulator();
@@ -40,10 +37,11 @@ describe("/metrics", () => {
   beforeEach(async () => {
     sim.reset();
     sim.registerPixel(PIXEL, META_TOKEN);
-    ({ context, cleanup } = await openTestApp({ META_GRAPH_URL: sim.url, METRICS_TOKEN }));
-    await context.shops.configureShop(SHOP, { pixelIds: [PIXEL], accessToken: META_TOKEN }, Date.now());
   });
-  afterEach(() => cleanup());
+  const app = useTestApp({ env: () => ({ META_GRAPH_URL: sim.url, METRICS_TOKEN }) });
+  beforeEach(async () => {
+    await app.context.shops.configureShop(SHOP, { pixelIds: [PIXEL], accessToken: META_TOKEN }, Date.now());
+  });
 
   it("counts webhooks by result, including duplicates and forged signatures", async () => {
     const before = await scrape();
@@ -63,7 +61,7 @@ describe("/metrics", () => {
     let text = await scrape();
     expect(sample(text, 'tandem_outbox_depth{status="pending"}')).toBe(2);
     expect(sample(text, 'tandem_outbox_depth{status="sent"}')).toBe(0);
-    await context.worker.runOnce();
+    await app.context.worker.runOnce();
     text = await scrape();
     expect(sample(text, 'tandem_outbox_depth{status="pending"}')).toBe(0);
     expect(sample(text, 'tandem_outbox_depth{status="sent"}')).toBe(2);
@@ -72,7 +70,7 @@ describe("/metrics", () => {
   it("observes delivery latency from row creation to Meta's acceptance", async () => {
     const metrics = createMetrics({ defaultMetrics: false });
     const { createDeliveryWorker } = await import("../../app/delivery/worker.server");
-    const worker = createDeliveryWorker({ outbox: context.outbox, shops: context.shops, client: context.client, owner: "t", metrics });
+    const worker = createDeliveryWorker({ outbox: app.context.outbox, shops: app.context.shops, client: app.context.client, owner: "t", metrics });
     await deliverPaidOrder(freshOrder(5));
     await deliverPaidOrder(freshOrder(6));
     // GIVEN the rows waited ~150 ms and Meta answers after 100 ms
@@ -81,7 +79,7 @@ describe("/metrics", () => {
     const summary = await worker.runOnce();
     sim.setLatency(0);
     expect(summary.sent).toBe(2);
-    const text = await renderMetrics(metrics, context.outbox);
+    const text = await renderMetrics(metrics, app.context.outbox);
     expect(sample(text.body, "tandem_delivery_latency_seconds_count")).toBe(2);
     expect(sample(text.body, "tandem_events_sent_total")).toBe(2);
     // THEN none is below 0.25 s (150 ms waiting + 100 ms at Meta): the clock starts when the row is created.
@@ -93,14 +91,18 @@ describe("/metrics", () => {
     const before = await scrape();
     sim.expireToken(PIXEL);
     await deliverPaidOrder(freshOrder(7));
-    const summary = await context.worker.runOnce();
+    const summary = await app.context.worker.runOnce();
     expect(summary.needsAttention).toBe(1);
     const after = await scrape();
     expect(sample(after, TOKEN_ERRORS) - sample(before, TOKEN_ERRORS)).toBe(1);
   });
 
-  it("the route and the worker share one process registry", () => {
-    expect(getMetrics()).toBe(getMetrics());
-    expect(getMetrics().registry.getSingleMetric("tandem_webhooks_total")).toBeDefined();
+  it("the route and the worker share one process registry", async () => {
+    // The composition root builds it (Services.metrics); the route renders it and the webhook path records in it.
+    expect(app.context.metrics.registry.getSingleMetric("tandem_webhooks_total")).toBeDefined();
+    expect((await deliverPaidOrder(freshOrder(8))).status).toBe(200);
+    const recorded = sample(await app.context.metrics.registry.metrics(), QUEUED);
+    expect(recorded).toBeGreaterThan(0);
+    expect(sample(await scrape(), QUEUED)).toBe(recorded);
   });
 });

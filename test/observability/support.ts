@@ -2,6 +2,7 @@ import { Writable } from "node:stream";
 import { action as ordersPaid } from "../../app/routes/webhooks.orders.paid";
 import { buildWebhookRequest } from "../../sim/webhook-sender";
 import { TEST_SECRET } from "../support/app-context";
+import { responseOf } from "../support/thrown-response";
 
 export const SHOP = "observed-shop.myshopify.com";
 export const PIXEL = "4445556667778";
@@ -18,12 +19,7 @@ export async function deliverPaidOrder(body: object, opts: { webhookId?: string;
     webhookId: opts.webhookId,
     forgeHmac: opts.forgeHmac,
   });
-  try {
-    return await ordersPaid({ request, params: {}, context: {} });
-  } catch (thrown) {
-    if (thrown instanceof Response) return thrown;
-    throw thrown;
-  }
+  return responseOf(ordersPaid({ request, params: {}, context: {} }));
 }
 
 /** A pino destination that keeps every line, for asserting on what the app logs. */

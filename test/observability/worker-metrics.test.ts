@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startFaultApp, OTHER_PIXEL, OTHER_SHOP, SHOP, type FaultApp } from "../faults/fault-app";
 import { spawnWorker, type WorkerProcess } from "../faults/worker-process";
-import { waitFor } from "../scale/wait-for";
+import { waitFor } from "../support/wait";
 import { sample } from "./support";
 
 // Scale mode records delivery latency and Meta errors in `npm run worker` processes, which have no web

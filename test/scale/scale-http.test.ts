@@ -10,7 +10,7 @@ import { startMetaSimulator, type MetaSimulator } from "../../sim/meta-graph-sim
 import { createWebhookClient, type WebhookClient } from "../../sim/webhook-sender";
 import { TEST_SECRET } from "../support/app-context";
 import { inParallel } from "./http-app";
-import { sleep, waitFor } from "./wait-for";
+import { sleep, waitFor } from "../support/wait";
 
 // Scale mode end to end: the real HTTP server with DATABASE_URL=postgres and REDIS_URL set (so, by default,
 // no worker in the web process), webhooks with repeats and redeliveries, then a separate worker context (as

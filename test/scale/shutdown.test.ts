@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { installGracefulShutdown } from "~/delivery/shutdown.server";
-import { sleep } from "./wait-for";
+import { sleep } from "../support/wait";
 
 // The signal handling `npm run worker` installs. A real SIGTERM to a worker process is covered in
 // test/faults/worker-kill.test.ts; here the edge cases, with a signal the test runner does not use.

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { configureShop } from "~/shops/configure-shop.server";
 import { numberedOrder } from "../../sim/fixtures/order-payloads";
-import { waitFor } from "./wait-for";
+import { waitFor } from "../support/wait";
 import { inParallel, startHttpApp, type HttpApp } from "./http-app";
 
 // 10,000 orders/paid deliveries through the real HTTP server: 7,000 orders, 2,000 repeats of a delivery

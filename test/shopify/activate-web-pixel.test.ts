@@ -1,7 +1,6 @@
 import { Writable } from "node:stream";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import { buildChecklist } from "../../app/admin/checklist.server";
-import type { AppContext } from "../../app/context.server";
 import { createLogger } from "../../app/logger.server";
 import { saveSettings } from "../../app/admin/settings.server";
 import { activateWebPixel, collectorUrlFor } from "../../app/shopify/activate-web-pixel.server";
@@ -11,7 +10,7 @@ import { DEFAULT_PURCHASE_SETTINGS } from "../../app/tracking/purchase-settings"
 import { createFakeAdmin } from "../admin/fake-admin-graphql";
 import { routeShopToHandler, type AdminHandler } from "../admin/real-admin-client";
 import { embeddedQuery, mintSessionToken } from "../admin/session-token";
-import { openTestApp } from "../support/app-context";
+import { useTestApp } from "../support/app";
 
 const SHOP_CONFIG = { pixelIds: ["1234567890", "222333444555"] };
 
@@ -128,16 +127,11 @@ describe("connectWebPixel", () => {
 
 describe("install (afterAuth in app/shopify/app.server.ts) with the real library", () => {
   const SHOP = "install-shop.myshopify.com";
-  let context: AppContext;
-  let cleanup: () => Promise<void>;
   let logs: ReturnType<typeof captureLogs>;
   beforeEach(async () => {
     logs = captureLogs();
-    ({ context, cleanup } = await openTestApp({}, { logger: logs.logger }));
   });
-  afterEach(async () => {
-    await cleanup();
-  });
+  const app = useTestApp({ options: () => ({ logger: logs.logger }) });
 
   /** Shopify for SHOP: token exchange answers a fresh offline token; Admin GraphQL is the fake. */
   function shopifyFor(admin: ReturnType<typeof createFakeAdmin>): AdminHandler {
@@ -155,28 +149,28 @@ describe("install (afterAuth in app/shopify/app.server.ts) with the real library
 
   it("completes when activating the pixel throws GraphqlQueryError or loses the connection, and the checklist offers the fix", async () => {
     // GIVEN a shop re-authenticating with pixel ids saved, whose Admin API refuses the pixel query
-    await context.shops.configureShop(SHOP, { pixelIds: ["1234567890"] }, Date.now());
+    await app.context.shops.configureShop(SHOP, { pixelIds: ["1234567890"] }, Date.now());
     const admin = createFakeAdmin({ pixelQueryError: "Internal error. Looks like something went wrong on our end." });
     routeShopToHandler(SHOP, shopifyFor(admin));
 
     // WHEN the merchant opens the app (token exchange, then afterAuth), THEN authentication succeeds
     const { session } = await openAppFirstTime();
     expect(session.shop).toBe(SHOP);
-    expect(await context.sessionStorage.loadSession(`offline_${SHOP}`)).toMatchObject({ accessToken: "shpat_install_token" });
+    expect(await app.context.sessionStorage.loadSession(`offline_${SHOP}`)).toMatchObject({ accessToken: "shpat_install_token" });
     expect(logs.lines.find((line) => line.msg === "web pixel not activated")).toMatchObject({ shop: SHOP, reason: "graphql_error", trigger: "install" });
     expect(JSON.stringify(logs.lines)).not.toContain("shpat_install_token");
 
     // AND the home page shows the pixel as not activated, with the button that activates it
     admin.state.pixelQueryError = null;
-    const pixel = (await buildChecklist(context, SHOP, admin.graphql)).items.find((item) => item.id === "web_pixel");
+    const pixel = (await buildChecklist(app.context, SHOP, admin.graphql)).items.find((item) => item.id === "web_pixel");
     expect(pixel).toMatchObject({ state: "todo", fix: { intent: "connect_web_pixel" } });
     // WHEN the merchant presses it, THEN the pixel is created and the step is done
-    expect(await connectWebPixel(context, SHOP, admin.graphql, "checklist")).toMatchObject({ ok: true, action: "created" });
-    expect((await buildChecklist(context, SHOP, admin.graphql)).items.find((item) => item.id === "web_pixel")?.state).toBe("done");
+    expect(await connectWebPixel(app.context, SHOP, admin.graphql, "checklist")).toMatchObject({ ok: true, action: "created" });
+    expect((await buildChecklist(app.context, SHOP, admin.graphql)).items.find((item) => item.id === "web_pixel")?.state).toBe("done");
   });
 
   it("completes when Shopify's Admin API cannot be reached during activation", async () => {
-    await context.shops.configureShop(SHOP, { pixelIds: ["1234567890"] }, Date.now());
+    await app.context.shops.configureShop(SHOP, { pixelIds: ["1234567890"] }, Date.now());
     const admin = createFakeAdmin();
     const shopify = shopifyFor(admin);
     routeShopToHandler(SHOP, (request) => (request.path.endsWith("/graphql.json") ? { drop: true } : shopify(request)));
@@ -185,7 +179,7 @@ describe("install (afterAuth in app/shopify/app.server.ts) with the real library
   });
 
   it("activates the pixel at install when the shop already has pixel ids and Shopify answers", async () => {
-    await context.shops.configureShop(SHOP, { pixelIds: ["1234567890"] }, Date.now());
+    await app.context.shops.configureShop(SHOP, { pixelIds: ["1234567890"] }, Date.now());
     const admin = createFakeAdmin();
     routeShopToHandler(SHOP, shopifyFor(admin));
     await openAppFirstTime();
@@ -195,17 +189,17 @@ describe("install (afterAuth in app/shopify/app.server.ts) with the real library
 
   it("writes the collector under SHOPIFY_APP_URL at install, and a settings save keeps it", async () => {
     // GIVEN a shop with a pixel id and a token, installed with the app at the test environment's SHOPIFY_APP_URL
-    await context.shops.configureShop(SHOP, { pixelIds: ["1234567890"], accessToken: "EAA-stored-token" }, Date.now());
+    await app.context.shops.configureShop(SHOP, { pixelIds: ["1234567890"], accessToken: "EAA-stored-token" }, Date.now());
     const admin = createFakeAdmin();
     routeShopToHandler(SHOP, shopifyFor(admin));
     await openAppFirstTime();
-    const collectorUrl = `${context.env.SHOPIFY_APP_URL}/collect`;
+    const collectorUrl = `${app.context.env.SHOPIFY_APP_URL}/collect`;
     expect(JSON.parse(admin.state.pixel?.settings ?? "null")).toMatchObject({ pixelIds: "1234567890", collectorUrl });
 
     // WHEN the merchant changes a value rule (same token and pixel, so Meta is not asked), THEN the update keeps it
     const form = new FormData();
     for (const [key, value] of Object.entries({ pixelIds: "1234567890", accessToken: "", testEventCode: "", valueSource: "presentment", unknownConsent: "send", includeShipping: "on" })) form.set(key, value);
-    expect(await saveSettings(context, SHOP, form, admin.graphql, Date.now())).toMatchObject({ ok: true, webPixel: { ok: true, action: "updated" } });
+    expect(await saveSettings(app.context, SHOP, form, admin.graphql, Date.now())).toMatchObject({ ok: true, webPixel: { ok: true, action: "updated" } });
     expect(JSON.parse(admin.state.pixel?.settings ?? "null")).toMatchObject({ includeTax: "false", collectorUrl });
   });
 });

@@ -1,8 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { AppContext } from "../../app/context.server";
+import { beforeAll, describe, expect, it } from "vitest";
 import { authenticate } from "../../app/shopify/app.server";
 import { embeddedQuery, mintSessionToken, storeOfflineSession } from "../admin/session-token";
-import { openTestApp } from "../support/app-context";
+import { useTestApp } from "../support/app";
+import { thrownResponse } from "../support/thrown-response";
 
 // Issue 13: one shop must not become two through letter case. The admin's edge is the library's
 // authenticate.admin: the shop comes from the session token's `dest`, a URL whose host name is lower-cased
@@ -13,13 +13,10 @@ const SHOP = "admin-case.myshopify.com";
 const SPELLED = "Admin-Case.myshopify.com";
 const BROWSER = { "User-Agent": "Mozilla/5.0 (X11; Linux x86_64) Chrome/130.0.0.0 Safari/537.36" };
 
-let context: AppContext;
-let cleanup: () => Promise<void>;
+const app = useTestApp({ per: "file" });
 beforeAll(async () => {
-  ({ context, cleanup } = await openTestApp());
-  await storeOfflineSession(context.sessionStorage, SHOP);
+  await storeOfflineSession(app.context.sessionStorage, SHOP);
 });
-afterAll(() => cleanup());
 
 describe("the admin session's shop", () => {
   it("is the shop's lower-case domain however the admin URL and the token spell it", async () => {
@@ -40,12 +37,9 @@ describe("the admin session's shop", () => {
     const spelled = "Admin-Case.MyShopify.COM";
     const token = mintSessionToken({ shop: spelled, apiKey: "test-api-key", secret: "test-api-secret" });
     const request = new Request(`http://localhost:3000/app?${embeddedQuery(spelled, token)}`, { headers: BROWSER });
-    const answer = await authenticate.admin(request).then(
-      () => null,
-      (thrown: unknown) => (thrown instanceof Response ? thrown : Promise.reject(thrown)),
-    );
+    const answer = await thrownResponse(authenticate.admin(request));
     expect(answer?.status).toBe(302);
     expect(answer?.headers.get("location")).toMatch(/^\/auth\/login/);
-    expect(await context.sessionStorage.findSessionsByShop(spelled)).toEqual([]);
+    expect(await app.context.sessionStorage.findSessionsByShop(spelled)).toEqual([]);
   });
 });

@@ -1,9 +1,8 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import type { AppContext } from "../../app/context.server";
+import { describe, expect, it } from "vitest";
 import { DEFAULT_STORED_PURCHASE_SETTINGS } from "../../app/db/shop-settings";
 import type { ShopConfig } from "../../app/db/shops.server";
 import { createShopConfigCache, SHOP_CONFIG_TTL_MS } from "../../app/shops/shop-config-cache.server";
-import { openTestApp } from "../support/app-context";
+import { useTestApp } from "../support/app";
 
 const SHOP = "cache-shop.myshopify.com";
 const OTHER = "other-shop.myshopify.com";
@@ -162,53 +161,46 @@ describe("createShopConfigCache", () => {
 });
 
 describe("the app context's shop config cache", () => {
-  let context: AppContext;
-  let cleanup: () => Promise<void>;
-  beforeEach(async () => {
-    ({ context, cleanup } = await openTestApp());
-  });
-  afterEach(async () => {
-    await cleanup();
-  });
+  const app = useTestApp();
 
   it("sees every write through the shop store at once", async () => {
     // GIVEN a configured shop whose configuration the webhook path has cached
-    await context.shops.configureShop(SHOP, { pixelIds: ["111"], accessToken: "EAA-token" }, Date.now());
-    expect((await context.shopConfigs.getShop(SHOP))?.pixelIds).toEqual(["111"]);
+    await app.context.shops.configureShop(SHOP, { pixelIds: ["111"], accessToken: "EAA-token" }, Date.now());
+    expect((await app.context.shopConfigs.getShop(SHOP))?.pixelIds).toEqual(["111"]);
     // (a write that bypasses the store is not seen: the cache really is in use)
-    await context.database.db.updateTable("shops").set({ pixel_ids: '["bypass"]' }).where("shop", "=", SHOP).execute();
-    expect((await context.shopConfigs.getShop(SHOP))?.pixelIds).toEqual(["111"]);
+    await app.context.database.db.updateTable("shops").set({ pixel_ids: '["bypass"]' }).where("shop", "=", SHOP).execute();
+    expect((await app.context.shopConfigs.getShop(SHOP))?.pixelIds).toEqual(["111"]);
 
     // WHEN the store changes the pixel ids THEN the next read has them
-    await context.shops.configureShop(SHOP, { pixelIds: ["222", "333"] }, Date.now());
-    expect((await context.shopConfigs.getShop(SHOP))?.pixelIds).toEqual(["222", "333"]);
+    await app.context.shops.configureShop(SHOP, { pixelIds: ["222", "333"] }, Date.now());
+    expect((await app.context.shopConfigs.getShop(SHOP))?.pixelIds).toEqual(["222", "333"]);
 
-    await context.shops.markUninstalled(SHOP, Date.now());
-    expect((await context.shopConfigs.getShop(SHOP))?.hasAccessToken).toBe(false);
+    await app.context.shops.markUninstalled(SHOP, Date.now());
+    expect((await app.context.shopConfigs.getShop(SHOP))?.hasAccessToken).toBe(false);
 
-    await context.shops.configureShop(SHOP, { accessToken: "EAA-token-2" }, Date.now());
-    expect((await context.shopConfigs.getShop(SHOP))?.hasAccessToken).toBe(true);
-    await context.shops.deleteShop(SHOP);
-    expect(await context.shopConfigs.getShop(SHOP)).toBeNull();
+    await app.context.shops.configureShop(SHOP, { accessToken: "EAA-token-2" }, Date.now());
+    expect((await app.context.shopConfigs.getShop(SHOP))?.hasAccessToken).toBe(true);
+    await app.context.shops.deleteShop(SHOP);
+    expect(await app.context.shopConfigs.getShop(SHOP)).toBeNull();
   });
 
   it("sees a shop paused through the store at once", async () => {
-    await context.shops.configureShop(SHOP, { pixelIds: ["111"], accessToken: "EAA-token" }, Date.now());
-    expect((await context.shopConfigs.getShop(SHOP))?.enabled).toBe(true);
+    await app.context.shops.configureShop(SHOP, { pixelIds: ["111"], accessToken: "EAA-token" }, Date.now());
+    expect((await app.context.shopConfigs.getShop(SHOP))?.enabled).toBe(true);
 
-    await context.shops.configureShop(SHOP, { enabled: false }, Date.now());
+    await app.context.shops.configureShop(SHOP, { enabled: false }, Date.now());
 
-    expect((await context.shopConfigs.getShop(SHOP))?.enabled).toBe(false);
+    expect((await app.context.shopConfigs.getShop(SHOP))?.enabled).toBe(false);
   });
 
   it("sees needs-attention marks through the store at once", async () => {
-    await context.shops.configureShop(SHOP, { pixelIds: ["111"], accessToken: "EAA-token" }, Date.now());
-    await context.shopConfigs.getShop(SHOP);
+    await app.context.shops.configureShop(SHOP, { pixelIds: ["111"], accessToken: "EAA-token" }, Date.now());
+    await app.context.shopConfigs.getShop(SHOP);
 
-    await context.shops.markNeedsAttention(SHOP, "invalid_token", Date.now());
-    expect((await context.shopConfigs.getShop(SHOP))?.needsAttentionReason).toBe("invalid_token");
+    await app.context.shops.markNeedsAttention(SHOP, "invalid_token", Date.now());
+    expect((await app.context.shopConfigs.getShop(SHOP))?.needsAttentionReason).toBe("invalid_token");
 
-    await context.shops.clearNeedsAttention(SHOP);
-    expect((await context.shopConfigs.getShop(SHOP))?.needsAttentionReason).toBeNull();
+    await app.context.shops.clearNeedsAttention(SHOP);
+    expect((await app.context.shopConfigs.getShop(SHOP))?.needsAttentionReason).toBeNull();
   });
 });

@@ -1,4 +1,9 @@
-// Polls a condition (sync or async) until it holds, or fails the test with what it was waiting for.
+// Waiting in tests: poll a condition with a deadline that names what never happened, instead of a fixed sleep
+// that is too short on a loaded machine and too long on a quiet one.
+
+const POLL_MS = 20;
+
+/** Polls a condition (sync or async) until it holds, or fails the test with what it was waiting for. */
 export async function waitFor(
   check: () => boolean | Promise<boolean>,
   timeoutMs = 5_000,
@@ -7,10 +12,11 @@ export async function waitFor(
   const deadline = Date.now() + timeoutMs;
   while (!(await check())) {
     if (Date.now() > deadline) throw new Error(`${what} not met within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    await sleep(POLL_MS);
   }
 }
 
+/** A fixed pause, for proving that something does NOT happen within a time (or for letting a timer pass). */
 export function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }

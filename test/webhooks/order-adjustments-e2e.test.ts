@@ -10,7 +10,7 @@ import { numberedOrder } from "../../sim/fixtures/order-payloads";
 import cancelledFixture from "../../sim/fixtures/shopify/orders-cancelled.json";
 import refundFixture from "../../sim/fixtures/shopify/refunds-create.json";
 import { MODES, SHOP, startFaultApp, type FaultApp } from "../faults/fault-app";
-import { waitFor } from "../scale/wait-for";
+import { waitFor } from "../support/wait";
 import { buildWebhookRequest } from "../../sim/webhook-sender";
 
 // Cancellations and refunds end to end (decision 0024): signed webhooks through the real routes, the worker,

@@ -1,11 +1,11 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { action as ordersCancelled } from "../../app/routes/webhooks.orders.cancelled";
 import { action as refundsCreate } from "../../app/routes/webhooks.refunds.create";
 import { parseCancellation, parseRefund, refundedMoney, sumDecimals } from "../../app/webhooks/order-adjustments";
-import type { AppContext } from "../../app/context.server";
 import cancelledFixture from "../../sim/fixtures/shopify/orders-cancelled.json";
 import refundFixture from "../../sim/fixtures/shopify/refunds-create.json";
-import { openTestApp, TEST_SECRET } from "../support/app-context";
+import { TEST_SECRET } from "../support/app-context";
+import { useTestApp } from "../support/app";
 import { buildWebhookRequest } from "../../sim/webhook-sender";
 
 const SHOP = "demo-shop.myshopify.com";
@@ -74,14 +74,7 @@ describe("orders/cancelled and refunds/create payloads", () => {
 });
 
 describe("orders/cancelled and refunds/create routes", () => {
-  let context: AppContext;
-  let cleanup: () => Promise<void>;
-  beforeEach(async () => {
-    ({ context, cleanup } = await openTestApp());
-  });
-  afterEach(async () => {
-    await cleanup();
-  });
+  const app = useTestApp();
 
   async function deliver(topic: "orders/cancelled" | "refunds/create", body: unknown, opts: { webhookId?: string; forgeHmac?: boolean; headerTopic?: string } = {}) {
     const request = buildWebhookRequest({
@@ -97,8 +90,8 @@ describe("orders/cancelled and refunds/create routes", () => {
     const action = topic === "orders/cancelled" ? ordersCancelled : refundsCreate;
     return action({ request, params: {}, context: {} });
   }
-  const adjustments = () => context.database.db.selectFrom("order_adjustments").selectAll().orderBy("id").execute();
-  const receipts = () => context.database.db.selectFrom("webhook_receipts").selectAll().execute();
+  const adjustments = () => app.context.database.db.selectFrom("order_adjustments").selectAll().orderBy("id").execute();
+  const receipts = () => app.context.database.db.selectFrom("webhook_receipts").selectAll().execute();
 
   it("stores a signed cancellation and refund, without the refund note or any customer data", async () => {
     expect((await deliver("orders/cancelled", cancelledFixture, { webhookId: "wh-c" })).status).toBe(200);

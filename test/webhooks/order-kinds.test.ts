@@ -6,7 +6,7 @@ import { listActivity } from "../../app/admin/activity.server";
 import { healthSummary } from "../../app/admin/health.server";
 import { buildOrder, numberedOrder, withConsent, withEventIdAttribute } from "../../sim/fixtures/order-payloads";
 import { MODES, PIXEL, SHOP, startFaultApp, type FaultApp } from "../faults/fault-app";
-import { waitFor } from "../scale/wait-for";
+import { waitFor } from "../support/wait";
 import { buildWebhookRequest } from "../../sim/webhook-sender";
 
 // Every kind of order, end to end (decision 0015): a signed webhook through the real route, the worker, and

@@ -1,22 +1,16 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { action } from "../../app/routes/webhooks.orders.paid";
 import { buildWebhookRequest } from "../../sim/webhook-sender";
 import { buildOrder, posOrder, withConsent, withoutNoteAttributes } from "../../sim/fixtures/order-payloads";
-import { openTestApp, TEST_SECRET } from "../support/app-context";
-import type { AppContext } from "../../app/context.server";
+import { TEST_SECRET } from "../support/app-context";
+import { useTestApp } from "../support/app";
+import { responseOf } from "../support/thrown-response";
 
 const SHOP = "demo-shop.myshopify.com";
 const URL_ = "http://localhost:3000/webhooks/orders/paid";
 
-let context: AppContext;
-let cleanup: () => Promise<void>;
 
-beforeEach(async () => {
-  ({ context, cleanup } = await openTestApp());
-});
-afterEach(async () => {
-  await cleanup();
-});
+const app = useTestApp();
 
 async function deliver(body: unknown, opts: { webhookId?: string; forgeHmac?: boolean; topic?: string } = {}) {
   const request = buildWebhookRequest({
@@ -28,20 +22,15 @@ async function deliver(body: unknown, opts: { webhookId?: string; forgeHmac?: bo
     webhookId: opts.webhookId,
     forgeHmac: opts.forgeHmac,
   });
-  try {
-    return await action({ request, params: {}, context: {} });
-  } catch (thrown) {
-    if (thrown instanceof Response) return thrown;
-    throw thrown;
-  }
+  return responseOf(action({ request, params: {}, context: {} }));
 }
 
 async function allRows() {
-  return context.database.db.selectFrom("deliveries").selectAll().orderBy("id").execute();
+  return app.context.database.db.selectFrom("deliveries").selectAll().orderBy("id").execute();
 }
 
 async function configure() {
-  await context.shops.configureShop(SHOP, { pixelIds: ["111222333"], accessToken: "EAAtoken" }, Date.now());
+  await app.context.shops.configureShop(SHOP, { pixelIds: ["111222333"], accessToken: "EAAtoken" }, Date.now());
 }
 
 describe("orders/paid webhook route", () => {
@@ -67,7 +56,7 @@ describe("orders/paid webhook route", () => {
     const response = await deliver(buildOrder(), { forgeHmac: true });
     expect(response.status).toBe(401);
     expect(await allRows()).toHaveLength(0);
-    const receipts = await context.database.db.selectFrom("webhook_receipts").selectAll().execute();
+    const receipts = await app.context.database.db.selectFrom("webhook_receipts").selectAll().execute();
     expect(receipts).toHaveLength(0);
   });
 
@@ -97,7 +86,7 @@ describe("orders/paid webhook route", () => {
     expect(rows[0]).toMatchObject({ status: "held", destination: "meta:unconfigured" });
 
     const { configureShop } = await import("../../app/shops/configure-shop.server");
-    await configureShop(context, SHOP, { pixelIds: ["111222333"], accessToken: "EAAtoken" }, Date.now());
+    await configureShop(app.context, SHOP, { pixelIds: ["111222333"], accessToken: "EAAtoken" }, Date.now());
     rows = await allRows();
     expect(rows).toHaveLength(1);
     expect(rows[0]).toMatchObject({ status: "pending", destination: "meta:111222333" });
@@ -109,7 +98,7 @@ describe("orders/paid webhook route", () => {
     const eightDaysAgo = new Date(Date.now() - 8 * 86_400_000).toISOString();
     await deliver(buildOrder({ processed_at: eightDaysAgo }), { webhookId: "wh-old" });
     const { configureShop } = await import("../../app/shops/configure-shop.server");
-    await configureShop(context, SHOP, { pixelIds: ["111222333"], accessToken: "EAAtoken" }, Date.now());
+    await configureShop(app.context, SHOP, { pixelIds: ["111222333"], accessToken: "EAAtoken" }, Date.now());
     const rows = await allRows();
     expect(rows).toHaveLength(1);
     expect(rows[0]).toMatchObject({ status: "pending", order_kind: "very_late_payment" });

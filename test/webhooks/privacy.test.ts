@@ -1,16 +1,18 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import { action as uninstalled } from "../../app/routes/webhooks.app.uninstalled";
 import { action as customersRedact } from "../../app/routes/webhooks.customers.redact";
 import { action as dataRequest } from "../../app/routes/webhooks.customers.data_request";
 import { action as shopRedact } from "../../app/routes/webhooks.shop.redact";
-import type { AppContext } from "../../app/context.server";
 import { buildWebhookRequest } from "../../sim/webhook-sender";
-import { openTestApp, TEST_SECRET } from "../support/app-context";
+import { TEST_SECRET } from "../support/app-context";
+import { useTestApp } from "../support/app";
 import { storeOfflineSession } from "../admin/session-token";
 import { createMaintenance } from "../../app/maintenance/bulk-jobs.server";
 import { createDataRequests } from "../../app/db/data-requests.server";
 import { createHash } from "node:crypto";
+import { deliveryRow, insertDeliveryRows } from "../support/rows";
+import { responseOf } from "../support/thrown-response";
 
 const sha = (text: string) => createHash("sha256").update(text).digest("hex");
 const EMAIL_HASH = sha("jane@example.com");
@@ -18,68 +20,51 @@ const EMAIL_HASH = sha("jane@example.com");
 const SHOP = "privacy-shop.myshopify.com";
 const NEIGHBOUR = "neighbour.myshopify.com";
 
-let context: AppContext;
-let cleanup: () => Promise<void>;
+const app = useTestApp();
 beforeEach(async () => {
-  ({ context, cleanup } = await openTestApp());
   for (const shop of [SHOP, NEIGHBOUR]) {
-    await context.shops.configureShop(shop, { pixelIds: ["1234567890"], accessToken: "EAA-token" }, Date.now());
-    await storeOfflineSession(context.sessionStorage, shop);
-    await context.database.db
-      .insertInto("deliveries")
-      .values(
-        ["101", "102", "103"].map((order) => ({
+    await app.context.shops.configureShop(shop, { pixelIds: ["1234567890"], accessToken: "EAA-token" }, Date.now());
+    await storeOfflineSession(app.context.sessionStorage, shop);
+    await insertDeliveryRows(
+      app.context.database.db,
+      ["101", "102", "103"].map((order) =>
+        deliveryRow({
           shop,
-          destination: "meta:1234567890",
-          event_name: "Purchase",
           event_id: `evt_${order}`,
-          provenance: "order_id",
           order_id: order,
-          event_time: 0,
           payload: JSON.stringify({ event_name: "Purchase", user_data: { em: [order === "103" ? EMAIL_HASH : sha(`x${order}`)], external_id: [sha(order)], client_ip_address: "203.0.113.9" } }),
           match_keys: '["em"]',
           status: "sent",
           attempts: 1,
-          next_attempt_at: 0,
-          created_at: 0,
-          updated_at: 0,
-        })),
-      )
-      .execute();
-    await context.receipts.record(shop, "orders/paid", `wh-${shop}`, Date.now());
+        }),
+      ),
+    );
+    await app.context.receipts.record(shop, "orders/paid", `wh-${shop}`, Date.now());
   }
-});
-afterEach(async () => {
-  await cleanup();
 });
 
 async function deliver(handler: (args: ActionFunctionArgs) => Promise<Response>, topic: string, body: object, opts: { forgeHmac?: boolean; webhookId?: string } = {}) {
   const request = buildWebhookRequest({ url: `http://localhost:3000/webhooks/${topic}`, topic, shop: SHOP, body, secret: TEST_SECRET, ...opts });
-  try {
-    return await handler({ request, params: {}, context: {} });
-  } catch (thrown) {
-    if (thrown instanceof Response) return thrown;
-    throw thrown;
-  }
+  return responseOf(handler({ request, params: {}, context: {} }));
 }
 
 /** What the maintenance loop does where the worker runs: the queued jobs, chunk by chunk. */
 async function runJobs(): Promise<number> {
-  const maintenance = createMaintenance({ database: context.database, logger: context.logger, owner: "test", gapMs: 0 });
+  const maintenance = createMaintenance({ database: app.context.database, logger: app.context.logger, owner: "test", gapMs: 0 });
   return maintenance.runJobs();
 }
 
 const orders = async (shop: string) =>
-  (await context.database.db.selectFrom("deliveries").select("order_id").where("shop", "=", shop).orderBy("order_id").execute()).map((row) => row.order_id);
+  (await app.context.database.db.selectFrom("deliveries").select("order_id").where("shop", "=", shop).orderBy("order_id").execute()).map((row) => row.order_id);
 
 describe("privacy and lifecycle webhooks", () => {
   it("app/uninstalled removes sessions and the Meta token, keeps history, and is idempotent", async () => {
     for (const webhookId of ["u-1", "u-1", "u-2"]) expect((await deliver(uninstalled, "app/uninstalled", { domain: SHOP }, { webhookId })).status).toBe(200);
-    expect(await context.sessionStorage.findSessionsByShop(SHOP)).toEqual([]);
-    expect(await context.shops.getAccessToken(SHOP)).toBeNull();
-    expect((await context.shops.getShop(SHOP))?.uninstalledAt).toEqual(expect.any(Number));
+    expect(await app.context.sessionStorage.findSessionsByShop(SHOP)).toEqual([]);
+    expect(await app.context.shops.getAccessToken(SHOP)).toBeNull();
+    expect((await app.context.shops.getShop(SHOP))?.uninstalledAt).toEqual(expect.any(Number));
     expect(await orders(SHOP)).toHaveLength(3);
-    expect(await context.sessionStorage.findSessionsByShop(NEIGHBOUR)).toHaveLength(1);
+    expect(await app.context.sessionStorage.findSessionsByShop(NEIGHBOUR)).toHaveLength(1);
   });
 
   it("customers/redact deletes only the named orders' records, twice without harm", async () => {
@@ -97,7 +82,7 @@ describe("privacy and lifecycle webhooks", () => {
     const body = { shop_domain: SHOP, customer: { id: 9, email: " Jane@Example.com ", phone: "+16505551212" }, orders_requested: [101], data_request: { id: 77 } };
     expect((await deliver(dataRequest, "customers/data_request", body)).status).toBe(200);
     await runJobs();
-    const requests = createDataRequests(context.database);
+    const requests = createDataRequests(app.context.database);
     const [listed] = await requests.list({ shop: SHOP });
     expect(listed).toMatchObject({ shop: SHOP, requestId: "77", customerId: "9", ordersRequested: ["101"], status: "ready" });
     const record = await requests.get(listed?.id ?? -1);
@@ -108,7 +93,7 @@ describe("privacy and lifecycle webhooks", () => {
     ]);
     expect(record?.report?.events[1]).toMatchObject({ hashedKeys: { em: [EMAIL_HASH] }, plainKeysHeld: ["client_ip_address"], status: "sent" });
     // Nothing raw is stored: not the email, not the phone, not the IP address.
-    const stored = JSON.stringify(await context.database.db.selectFrom("data_requests").selectAll().execute());
+    const stored = JSON.stringify(await app.context.database.db.selectFrom("data_requests").selectAll().execute());
     expect(stored).not.toMatch(/jane|example\.com|6505551212|203\.0\.113/i);
     expect(await orders(SHOP)).toHaveLength(3);
   });
@@ -118,14 +103,14 @@ describe("privacy and lifecycle webhooks", () => {
     expect((await deliver(shopRedact, "shop/redact", { shop_domain: SHOP })).status).toBe(200);
     expect(await orders(SHOP)).toHaveLength(3);
     await runJobs();
-    expect(await context.shops.getShop(SHOP)).toBeNull();
-    const jobs = await context.database.db.selectFrom("maintenance_jobs").select("shop").execute();
+    expect(await app.context.shops.getShop(SHOP)).toBeNull();
+    const jobs = await app.context.database.db.selectFrom("maintenance_jobs").select("shop").execute();
     expect(jobs.map((row) => row.shop)).not.toContain(SHOP);
     expect(await orders(SHOP)).toEqual([]);
-    expect(await context.sessionStorage.findSessionsByShop(SHOP)).toEqual([]);
-    const receipts = await context.database.db.selectFrom("webhook_receipts").select("shop").execute();
+    expect(await app.context.sessionStorage.findSessionsByShop(SHOP)).toEqual([]);
+    const receipts = await app.context.database.db.selectFrom("webhook_receipts").select("shop").execute();
     expect(receipts.map((row) => row.shop)).not.toContain(SHOP);
-    expect(await context.shops.getShop(NEIGHBOUR)).not.toBeNull();
+    expect(await app.context.shops.getShop(NEIGHBOUR)).not.toBeNull();
     expect(await orders(NEIGHBOUR)).toHaveLength(3);
   });
 
@@ -139,7 +124,7 @@ describe("privacy and lifecycle webhooks", () => {
     expect((await deliver(handler, topic, body, { forgeHmac: true })).status).toBe(401);
     expect(await runJobs()).toBe(0);
     expect(await orders(SHOP)).toHaveLength(3);
-    expect(await context.shops.getAccessToken(SHOP)).toBe("EAA-token");
-    expect(await context.sessionStorage.findSessionsByShop(SHOP)).toHaveLength(1);
+    expect(await app.context.shops.getAccessToken(SHOP)).toBe("EAA-token");
+    expect(await app.context.sessionStorage.findSessionsByShop(SHOP)).toHaveLength(1);
   });
 });

@@ -1,6 +1,6 @@
 import { createHmac } from "node:crypto";
 import fc from "fast-check";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { authenticate } from "../../app/shopify/app.server";
 import { MAX_WEBHOOK_BYTES } from "../../app/webhooks/limits";
 import {
@@ -13,7 +13,9 @@ import {
 } from "../../app/webhooks/raw-webhook.server";
 import { buildOrder } from "../../sim/fixtures/order-payloads";
 import { buildWebhookHeaders, buildWebhookRequest } from "../../sim/webhook-sender";
-import { openTestApp, TEST_SECRET } from "../support/app-context";
+import { useTestApp } from "../support/app";
+import { TEST_SECRET } from "../support/app-context";
+import { thrownResponse } from "../support/thrown-response";
 
 // Our raw-bytes check must give the same verdict as the library's `authenticate.webhook` for every delivery
 // both of them judge; the cases below that only we judge (size, content type, topic, JSON) are ours alone.
@@ -38,13 +40,11 @@ async function ourVerdict(request: Request, secret = TEST_SECRET): Promise<Verdi
 }
 
 async function libraryVerdict(request: Request): Promise<Verdict> {
-  try {
-    const webhook = await authenticate.webhook(request);
-    return { accepted: true, shop: webhook.shop, topic: String(webhook.topic), webhookId: webhook.webhookId, payload: webhook.payload };
-  } catch (thrown) {
-    if (thrown instanceof Response) return { accepted: false, status: thrown.status };
-    throw thrown;
-  }
+  const call = authenticate.webhook(request);
+  const refused = await thrownResponse(call);
+  if (refused) return { accepted: false, status: refused.status };
+  const webhook = await call;
+  return { accepted: true, shop: webhook.shop, topic: String(webhook.topic), webhookId: webhook.webhookId, payload: webhook.payload };
 }
 
 async function judge(request: Request): Promise<{ ours: Verdict; library: Verdict }> {
@@ -102,14 +102,8 @@ function rejection(run: () => unknown): WebhookRejected {
   throw new Error("expected the delivery to be rejected");
 }
 
-let cleanup: () => Promise<void>;
-beforeAll(async () => {
-  // The library looks up the shop's offline session, so it needs the app context the routes use.
-  ({ cleanup } = await openTestApp());
-});
-afterAll(async () => {
-  await cleanup();
-});
+// The library looks up the shop's offline session, so it needs the app context the routes use.
+useTestApp({ per: "file" });
 
 describe("authenticateRawWebhook agrees with authenticate.webhook", () => {
   it("accepts a correctly signed delivery with the same shop, topic, webhook id and payload", async () => {
