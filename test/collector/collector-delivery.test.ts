@@ -1,0 +1,85 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Services } from "~/services";
+import { buildTrUrl } from "~/tracking/pixel/tr-url";
+import { startMetaSimulator, type MetaSimulator } from "../../sim/meta-graph-sim";
+import { waitFor } from "../support/wait";
+
+// Issue 16, end to end: funnel events posted to the collector reach the Meta Graph API simulator through the
+// ordinary delivery worker (batched per pixel, like Purchase), under the browser's event ids, once per pixel.
+
+const SHOP = "collector-delivery.myshopify.com";
+const PIXELS = { "3333333333": "EAACollectorDeliveryToken", "4444444444": "EAACollectorDeliveryToken" };
+const BROWSER_UA = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Safari/537.36";
+
+let sim: MetaSimulator;
+let context: Services;
+let base: string;
+let stopServer: () => Promise<void>;
+let dir: string;
+
+beforeAll(async () => {
+  sim = await startMetaSimulator({ pixels: PIXELS });
+  dir = mkdtempSync(join(tmpdir(), "tandem-collector-delivery-"));
+  Object.assign(process.env, { DATABASE_URL: `file:${join(dir, "tandem.sqlite")}`, META_GRAPH_URL: sim.url, WORKER: "inline", LOG_LEVEL: "silent" });
+  delete process.env.REDIS_URL;
+  const { startServer } = await import("../../server/http-server");
+  const server = await startServer(0);
+  base = `http://127.0.0.1:${server.port}`;
+  stopServer = server.stop;
+  context = (await server.appContext()) as Services;
+  await context.shops.configureShop(SHOP, { pixelIds: Object.keys(PIXELS), accessToken: "EAACollectorDeliveryToken" }, Date.now());
+});
+
+afterAll(async () => {
+  await stopServer();
+  await sim.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+function body(eventName: string, eventId: string): string {
+  const tr = new URL(
+    buildTrUrl("https://www.facebook.com/tr", {
+      pixelId: "1",
+      eventName,
+      eventId,
+      pageUrl: "https://collector-delivery.example/products/lamp",
+      timestampMs: Date.now() - 2_000,
+      customData: { value: 30, currency: "USD", contents: [{ id: "55", quantity: 1, item_price: 30 }], content_ids: ["55"], content_type: "product" },
+      fbp: "fb.1.1700000000000.111222333",
+      limitedDataUse: false,
+    }),
+  );
+  const params = new URLSearchParams({ shop: SHOP, ck: "" });
+  for (const [key, value] of tr.searchParams) if (key !== "id") params.append(key, value);
+  return params.toString();
+}
+
+describe("collector → worker → Meta", () => {
+  it("sends each funnel event to every configured pixel under the browser's event id", async () => {
+    const events = [
+      ["ViewContent", "evt_vc_1"],
+      ["AddToCart", "evt_atc_1"],
+      ["InitiateCheckout", "evt_ic_1"],
+    ] as const;
+    for (const [name, id] of events) {
+      const response = await fetch(`${base}/collect`, { method: "POST", headers: { "Content-Type": "text/plain;charset=UTF-8", "User-Agent": BROWSER_UA }, body: body(name, id) });
+      expect(response.status).toBe(204);
+    }
+
+    await waitFor(() => sim.accepted.length >= events.length * 2, 15_000, "six events accepted by Meta");
+    const received = sim.accepted.map((accepted) => `${accepted.pixelId} ${String(accepted.event.event_name)} ${String(accepted.event.event_id)}`).sort();
+    expect(received).toEqual(
+      Object.keys(PIXELS)
+        .flatMap((pixel) => events.map(([name, id]) => `${pixel} ${name} ${id}`))
+        .sort(),
+    );
+    const one = sim.accepted.find((accepted) => accepted.event.event_id === "evt_atc_1");
+    expect(one?.event).toMatchObject({ action_source: "website", event_source_url: "https://collector-delivery.example/products/lamp", user_data: { client_user_agent: BROWSER_UA, fbp: "fb.1.1700000000000.111222333" } });
+    // Loopback is no shopper's public address: it is not sent.
+    expect((one?.event.user_data as Record<string, unknown>).client_ip_address).toBeUndefined();
+    await waitFor(async () => (await context.outbox.countByStatus(SHOP)).sent === 6, 5_000, "six rows sent");
+  });
+});
