@@ -10,12 +10,11 @@ import { createShopConfigCache } from "./shops/shop-config-cache.server";
 import { BUSY_WITH_WEBHOOKS, busyWithWebhooks, webhookPressureBuffer } from "./webhooks/webhook-pressure.server";
 import { KyselySessionStorage } from "./db/session-storage.server";
 import { createMetaGraphClient } from "./destinations/meta/graph-client.server";
-import { createDeliveryWorker, type DeliveryWorker } from "./delivery/worker.server";
+import type { DeliveryWorker, DeliveryWorkerOptions } from "./delivery/worker.server";
+import { buildDeliveryWorker, deliveryOwnerId, type DeliveryRole } from "./delivery/build-worker.server";
 import { createDeliveryThread, deliveryThreadEntry, type DeliveryThreadTuning } from "./delivery/thread/delivery-thread.server";
-import { getMetrics } from "./observability/metrics.server";
+import { createMetrics, type Metrics } from "./observability/metrics.server";
 import { startRetentionSchedule, type RetentionSchedule } from "./maintenance/schedule.server";
-import { hostname } from "node:os";
-import { randomBytes } from "node:crypto";
 import { createEmbeddedQueue, type DeliveryQueue } from "./delivery/queue";
 import { createBullmqQueue } from "./delivery/bullmq-queue.server";
 import { startBullmqConsumer, type BullmqConsumer } from "./delivery/bullmq-consumer.server";
@@ -23,15 +22,17 @@ import { createAlertLog } from "./db/alerts.server";
 import { createAlertChecker } from "./alerts/check.server";
 import { alertSender, createSmtpMailer } from "./alerts/mailer.server";
 import { startAlertSchedule, type AlertSchedule } from "./alerts/schedule.server";
-import type { GraphqlFn } from "./shopify/activate-web-pixel.server";
+import type { GraphqlFn } from "./shopify/graphql-fn";
+import type { Services } from "./services";
 
-// Everything a request handler or the worker needs, built once per process from the parsed environment.
+// The composition root: everything a request handler or the worker needs, built once per process from the
+// parsed environment. What it builds is declared in app/services.ts; modules take the services they use as a
+// parameter and never import this file — only entry points (bin/, server/, app/entry.server.tsx), routes and
+// the Shopify app's configuration do (test/architecture/imports.test.ts; docs/decisions/0026).
 // Tests build their own with createAppContext() and install it with setAppContext().
 
-export type AppContext = Awaited<ReturnType<typeof createAppContext>>;
-
-/** Rows the web process's inline worker claims per pass (see createAppContext). */
-export const INLINE_CLAIM_LIMIT = 500;
+/** The services this root builds (the name entry points and tests have always used). */
+export type AppContext = Services;
 
 export type AppContextOptions = {
   logger?: Logger;
@@ -46,9 +47,11 @@ export type AppContextOptions = {
    * "web" (default): a process that answers webhooks; its inline worker, if any, steps aside while webhooks
    * queue. "worker": `npm run worker`, delivery is all it does.
    */
-  role?: "web" | "worker";
+  role?: DeliveryRole;
   /** Overrides for tests and benchmarks (in-process worker only). */
-  worker?: Partial<Parameters<typeof createDeliveryWorker>[0]>;
+  worker?: Partial<DeliveryWorkerOptions>;
+  /** The registry and instruments to record into (default: a new one for this process). */
+  metrics?: Metrics;
   /**
    * Embedded mode, web role: run the inline worker on a thread of its own (delivery/thread/, decision 0010)
    * instead of this event loop. Needs the compiled thread entry; `npm start` uses it whenever it exists.
@@ -69,8 +72,9 @@ async function offlineAdmin(shop: string): Promise<GraphqlFn> {
   return (query, options) => admin.graphql(query, options);
 }
 
-export async function createAppContext(config: Env, options: AppContextOptions = {}) {
+export async function createAppContext(config: Env, options: AppContextOptions = {}): Promise<Services> {
   const logger = options.logger ?? createLogger(config.LOG_LEVEL);
+  const metrics = options.metrics ?? createMetrics();
   const database: Database = await openDatabase(config.DATABASE_URL);
   const keys = encryptionKeys(config);
   const shops = createShopStore(database, keys);
@@ -84,36 +88,21 @@ export async function createAppContext(config: Env, options: AppContextOptions =
   const client = createMetaGraphClient({ baseUrl: config.META_GRAPH_URL, version: config.META_GRAPH_VERSION });
   const redisUrl = config.REDIS_URL;
   const role = options.role ?? "web";
-  // pid alone collides across containers (every container's first process is pid 1).
-  const owner = `${role}-${hostname()}-${process.pid}-${randomBytes(3).toString("hex")}`;
+  const owner = deliveryOwnerId(role);
   // An in-memory database cannot be shared with a thread's connection: that worker stays in-process.
   const deliveryThreadMode = Boolean(options.deliveryThread) && !redisUrl && role === "web" && !isInMemoryDatabase(config.DATABASE_URL);
-  const worker: DeliveryWorker =
-    deliveryThreadMode
-      ? createDeliveryThread({
-          env: config,
-          owner,
-          claimLimit: INLINE_CLAIM_LIMIT,
-          tuning: typeof options.deliveryThread === "object" ? options.deliveryThread : {},
-          webhookPressure: webhookPressureBuffer(),
-          busyThreshold: BUSY_WITH_WEBHOOKS,
-          logger,
-          metrics: getMetrics(),
-          onShopChanged: (shop) => shopConfigs.forget(shop),
-        })
-      : createDeliveryWorker({
-          outbox,
-          shops,
-          client,
-          owner,
-          logger,
-          // A web process's inline worker shares the event loop that answers Shopify: it steps aside while
-          // webhooks queue, and claims half a Meta batch per pass — a claim is one synchronous SQLite
-          // statement, and every claimed payload stays in memory until Meta answers. 500 rows per ~100 ms
-          // round trip is still more than twice the delivery budget (2,000 events/s).
-          ...(role === "web" && { yieldWhile: busyWithWebhooks, claimLimit: INLINE_CLAIM_LIMIT }),
-          ...options.worker,
-        });
+  const worker: DeliveryWorker = deliveryThreadMode
+    ? createDeliveryThread({
+        env: config,
+        owner,
+        tuning: typeof options.deliveryThread === "object" ? options.deliveryThread : {},
+        webhookPressure: webhookPressureBuffer(),
+        busyThreshold: BUSY_WITH_WEBHOOKS,
+        logger,
+        metrics,
+        onShopChanged: (shop) => shopConfigs.forget(shop),
+      })
+    : buildDeliveryWorker({ role, owner, outbox, shops, client, logger, metrics, busyWithWebhooks, overrides: options.worker });
   const queue: DeliveryQueue = redisUrl
     ? createBullmqQueue({ url: redisUrl, name: options.queue?.name, prefix: options.queue?.prefix, logger })
     : createEmbeddedQueue(worker);
@@ -168,12 +157,13 @@ export async function createAppContext(config: Env, options: AppContextOptions =
     return closing;
   }
 
-  return { env: config, logger, database, shops, shopConfigs, outbox, receipts, ingestWrites, sessionStorage, client, worker, queue, consumer, alertLog, alerts, close };
+  return { env: config, logger, database, shops, shopConfigs, outbox, receipts, ingestWrites, sessionStorage, client, metrics, worker, queue, consumer, alertLog, alerts, close };
 }
 
-let current: Promise<AppContext> | undefined;
+let current: Promise<Services> | undefined;
 
-export function getAppContext(): Promise<AppContext> {
+/** This process's services, built on first use. */
+export function getAppContext(): Promise<Services> {
   const config = env();
   current ??= createAppContext(config, {
     startWorker: runsInlineWorker(config, process.env.WORKER),
@@ -193,7 +183,7 @@ export function runsInlineWorker(config: Env, rawWorker: string | undefined): bo
   return config.REDIS_URL === undefined || rawWorker === "inline";
 }
 
-export function setAppContext(context: AppContext | undefined): void {
+export function setAppContext(context: Services | undefined): void {
   current = context ? Promise.resolve(context) : undefined;
 }
 

@@ -6,6 +6,7 @@ import { isbot } from "isbot";
 import { addDocumentResponseHeaders } from "./shopify/app.server";
 import { closeAppContext, getAppContext } from "./context.server";
 import { handleOrdersPaidDelivery } from "./webhooks/orders-paid-delivery.server";
+import type { RawWebhook } from "./webhooks/raw-webhook.server";
 
 const ABORT_DELAY = 5_000;
 
@@ -21,7 +22,7 @@ export async function stopBackground(): Promise<void> {
 export { getAppContext };
 // Webhook paths answered straight from node:http with the raw body (server/webhook-lane.ts). Each is the
 // same code as its route's Remix action; the other webhook routes go through their action.
-export const webhookHandlers = { "/webhooks/orders/paid": handleOrdersPaidDelivery };
+export const webhookHandlers = { "/webhooks/orders/paid": (raw: RawWebhook) => handleOrdersPaidDelivery(getAppContext, raw) };
 
 export default async function handleRequest(
   request: Request,

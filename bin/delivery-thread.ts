@@ -5,7 +5,8 @@ import { createShopStore } from "../app/db/shops.server";
 import { createOutbox } from "../app/db/outbox.server";
 import { createMetaGraphClient } from "../app/destinations/meta/graph-client.server";
 import { readWebhookPressure } from "../app/webhooks/webhook-pressure.server";
-import { createDeliveryWorker, type DeliveryMetrics, type DeliveryWorker } from "../app/delivery/worker.server";
+import type { DeliveryMetrics, DeliveryWorker } from "../app/delivery/worker.server";
+import { buildDeliveryWorker } from "../app/delivery/build-worker.server";
 import type { DeliveryLogger } from "../app/delivery/ports";
 import { startRetentionSchedule, type RetentionSchedule } from "../app/maintenance/schedule.server";
 import type { DeliveryThreadData, FromThread, LogLevel, ToThread } from "../app/delivery/thread/protocol";
@@ -54,24 +55,17 @@ try {
   const shops = createShopStore(database, encryptionKeys(data.env));
   // Pausing a shop (bad token) is a shop write: the web process's configuration cache must hear of it.
   shops.onChange((shop) => post({ type: "shop-changed", shop }));
-  worker = createDeliveryWorker({
+  const { clientTimeoutMs, ...tuning } = data.tuning;
+  worker = buildDeliveryWorker({
+    role: "web",
+    owner: data.owner,
     outbox: createOutbox(database),
     shops,
-    client: createMetaGraphClient({
-      baseUrl: data.env.META_GRAPH_URL,
-      version: data.env.META_GRAPH_VERSION,
-      timeoutMs: data.tuning.clientTimeoutMs,
-    }),
-    owner: data.owner,
+    client: createMetaGraphClient({ baseUrl: data.env.META_GRAPH_URL, version: data.env.META_GRAPH_VERSION, timeoutMs: clientTimeoutMs }),
     logger: forwardingLogger(),
     metrics,
-    claimLimit: data.claimLimit,
-    yieldWhile: readWebhookPressure(data.webhookPressure, data.busyThreshold),
-    pollIntervalMs: data.tuning.pollIntervalMs,
-    coalesceMs: data.tuning.coalesceMs,
-    leaseMs: data.tuning.leaseMs,
-    retry: data.tuning.retry,
-    tokenRecheck: data.tuning.tokenRecheck,
+    busyWithWebhooks: readWebhookPressure(data.webhookPressure, data.busyThreshold),
+    tuning,
   });
   // Retention and queued bulk jobs (decision 0020) run here as well, on this thread's connection: their
   // chunks never run on the event loop that answers Shopify, and they pause while webhooks are in flight.

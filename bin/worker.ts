@@ -3,7 +3,6 @@
 // Options (all optional): --concurrency N (BullMQ jobs at once), --lease-ms N, --poll-ms N, --batch-size N,
 //   --queue-prefix P, --queue-name N (scale mode namespace; tests isolate runs with them),
 //   --metrics-port N (serve GET /metrics and GET /healthz on that port; 0 picks a free one).
-import { hostname } from "node:os";
 import { parseArgs } from "node:util";
 import { createAppContext } from "../app/context.server";
 import { installGracefulShutdown } from "../app/delivery/shutdown.server";
@@ -46,8 +45,8 @@ async function main(): Promise<void> {
       prefix: values["queue-prefix"],
       concurrency: positiveInt("concurrency", values.concurrency),
     },
+    // Its leases carry the composition root's owner id (role-host-pid-random, build-worker.server.ts).
     worker: {
-      owner: `worker-${hostname()}-${process.pid}`,
       ...defined({
         leaseMs: positiveInt("lease-ms", values["lease-ms"]),
         pollIntervalMs: positiveInt("poll-ms", values["poll-ms"]),

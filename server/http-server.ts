@@ -4,13 +4,12 @@ import { extname, join, normalize } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { Readable } from "node:stream";
 import { createRequestHandler, type ServerBuild } from "@remix-run/node";
-import type { AppContext } from "../app/context.server";
+import type { Services } from "../app/services";
 import { createWebhookLane } from "./webhook-lane";
 import { createWebhookIntake } from "./webhook-intake";
 import { createIntakeBudget, DEFAULT_INTAKE_BUDGET, type IntakeBudgetLimits } from "./intake-budget";
 import { writeResponse } from "./write-response";
 import { appRoot } from "../app/app-root.server";
-import { getMetrics } from "../app/observability/metrics.server";
 import { webhookRejectionResult } from "../app/observability/webhook-result";
 
 // Production entry: a plain Node HTTP server around the Remix server build. It also owns the process
@@ -33,7 +32,7 @@ const MIME: Record<string, string> = {
 type BackgroundEntry = {
   startBackground(): Promise<void>;
   stopBackground(): Promise<void>;
-  getAppContext(): Promise<AppContext>;
+  getAppContext(): Promise<Services>;
 };
 
 function serveStatic(req: IncomingMessage, res: ServerResponse): boolean {
@@ -92,10 +91,10 @@ export async function startServer(port: number, optionsOrBuildPath: ServerOption
   const build = (await import(pathToFileURL(buildPath).href)) as ServerBuild;
   const background = build.entry.module as unknown as BackgroundEntry;
   await background.startBackground();
-  const { logger, env } = await background.getAppContext();
+  // One registry for the process: the HTTP layer records into the instruments the composition root built.
+  const { logger, env, metrics } = await background.getAppContext();
   const handle = createRequestHandler(build, "production");
   const webhooks = createWebhookLane(build);
-  const metrics = getMetrics();
   const budget = createIntakeBudget(options.intakeBudget ?? DEFAULT_INTAKE_BUDGET);
   metrics.watchIntakeBytes(() => budget.inUse().total);
   const failed = (error: unknown) => logger.error({ err: error }, "request failed");

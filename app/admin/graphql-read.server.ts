@@ -1,5 +1,5 @@
 import { GraphqlQueryError, HttpMaxRetriesError, HttpRequestError, HttpResponseError } from "@shopify/shopify-api";
-import type { GraphqlFn } from "../shopify/activate-web-pixel.server";
+import type { GraphqlFn } from "../shopify/graphql-fn";
 
 // Reading Admin GraphQL answers without trusting their shape. The library's errors are recognised by class,
 // never by `name` (it does not set one): admin.graphql throws GraphqlQueryError when Shopify answers with

@@ -1,4 +1,4 @@
-import type { AppContext } from "../context.server";
+import type { Services } from "../services";
 import { readOrderOutcomes } from "../db/health-reads.server";
 import { createOrderAdjustments, type AdjustmentCounts } from "../db/order-adjustments.server";
 import { CANCELLED_BEFORE_SENDING } from "../db/outbox-cancel.server";
@@ -12,7 +12,7 @@ export { CHARTED_MATCH_KEYS, percent, type ChartedMatchKey } from "./health-metr
 // skipped on purpose (with the reason), on the way, needs attention, failed. "Accounted for" is delivered plus
 // skipped on purpose; what Shopify counted but Tandem never received shows a broken webhook subscription.
 
-type Deps = Pick<AppContext, "database">;
+type Deps = Pick<Services, "database">;
 
 export const DAY_MS = 86_400_000;
 

@@ -1,4 +1,4 @@
-import type { AppContext } from "../context.server";
+import type { Services } from "../services";
 import type { ShopConfig } from "../db/shops.server";
 import { DEFAULT_STORED_PURCHASE_SETTINGS } from "../db/shop-settings";
 import { configureShop } from "../shops/configure-shop.server";
@@ -7,7 +7,7 @@ import type { MetaAccessCheck } from "../destinations/meta/check-access.server";
 import { activateWebPixel, collectorUrlFor, webPixelSettingsJson, type GraphqlFn, type PixelActivationResult } from "../shopify/activate-web-pixel.server";
 import { validateSettingsForm, type FieldErrors } from "./settings-form";
 
-type Deps = Pick<AppContext, "shops" | "outbox" | "queue" | "logger" | "env"> & {
+type Deps = Pick<Services, "shops" | "outbox" | "queue" | "logger" | "env"> & {
   /** Asks Meta whether a token reaches a pixel; by default the Graph API the environment names. */
   checkAccess?: MetaAccessCheck;
 };

@@ -1,4 +1,4 @@
-import type { GraphqlFn } from "../shopify/activate-web-pixel.server";
+import type { GraphqlFn } from "../shopify/graphql-fn";
 import { readShopContact } from "../shopify/shop-contact.server";
 import { DEFAULT_FORMAT, parseLocale, parseTimeZone, type FormatSettings } from "./format";
 

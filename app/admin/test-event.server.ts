@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import type { AppContext } from "../context.server";
+import type { Services } from "../services";
 import { normalizeEmail } from "../tracking/normalize";
 import { sha256Hex } from "../tracking/sha256";
 import { TEST_EVENT_CODE } from "./settings-form";
@@ -10,7 +10,7 @@ import { TEST_EVENT_CODE } from "./settings-form";
 // is one plain sentence, with Meta's answer kept for "details". This is the only sender of test_event_code:
 // the worker never puts a code on live events (decision 0016).
 
-type Deps = Pick<AppContext, "shops" | "client">;
+type Deps = Pick<Services, "shops" | "client">;
 
 export const TEST_EVENT_PROBLEM = {
   notConfigured: "not_configured",

@@ -1,4 +1,4 @@
-import type { GraphqlFn } from "../shopify/activate-web-pixel.server";
+import type { GraphqlFn } from "../shopify/graphql-fn";
 import { isRecord, readGraphql } from "./graphql-read.server";
 
 // Is the storefront embed on? The published theme's config/settings_data.json lists app embeds as blocks of

@@ -1,4 +1,4 @@
-import type { GraphqlFn } from "../shopify/activate-web-pixel.server";
+import type { GraphqlFn } from "../shopify/graphql-fn";
 import { isRecord, readGraphql } from "./graphql-read.server";
 
 export type WebPixelState =

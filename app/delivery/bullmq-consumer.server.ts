@@ -42,7 +42,7 @@ export function startBullmqConsumer(options: BullmqConsumerOptions): BullmqConsu
       }
       // Still work after the budget: queue a follow-up (kept while this job is active) rather than hold a
       // job slot for one backlog.
-      await followUps.notify(job.data.shop, []);
+      await followUps.notify(job.data.shop);
     },
     {
       connection: { url: options.url, maxRetriesPerRequest: null },

@@ -14,7 +14,7 @@ const PING_TIMEOUT_MS = 1_000;
 // A webhook waits for the nudge; a Redis outage must cost it at most this much.
 const NOTIFY_TIMEOUT_MS = 500;
 
-export type DeliveryNudge = { shop: string; ids: number[] };
+export type DeliveryNudge = { shop: string };
 
 export type BullmqQueueOptions = {
   url: string;
@@ -43,9 +43,9 @@ export function createBullmqQueue(options: BullmqQueueOptions): BullmqDeliveryQu
 
   return {
     bull,
-    notify(shop, ids) {
+    notify(shop) {
       if (closing) return Promise.resolve();
-      return coalesce(shop, ids);
+      return coalesce(shop);
     },
     async ping() {
       await withTimeout(bull.getJobCounts("waiting"), PING_TIMEOUT_MS, "Redis did not answer");
@@ -57,7 +57,7 @@ export function createBullmqQueue(options: BullmqQueueOptions): BullmqDeliveryQu
     },
   };
 
-  function coalesce(shop: string, ids: number[]): Promise<void> {
+  function coalesce(shop: string): Promise<void> {
     const current = inFlight.get(shop);
     if (current) {
       current.again = true;
@@ -69,7 +69,7 @@ export function createBullmqQueue(options: BullmqQueueOptions): BullmqDeliveryQu
       try {
         do {
           state.again = false;
-          await withTimeout(addNudge(shop, ids), NOTIFY_TIMEOUT_MS, "Redis did not take the nudge");
+          await withTimeout(addNudge(shop), NOTIFY_TIMEOUT_MS, "Redis did not take the nudge");
         } while (state.again && !closing);
       } catch (error) {
         // The rows are committed; a worker's sweep delivers them without the nudge. Failing the webhook
@@ -82,13 +82,13 @@ export function createBullmqQueue(options: BullmqQueueOptions): BullmqDeliveryQu
     return state.done;
   }
 
-  async function addNudge(shop: string, ids: number[]): Promise<void> {
+  async function addNudge(shop: string): Promise<void> {
     // One waiting job per shop is enough (the worker claims every due row of that shop and more), and a
     // nudge that arrives while the shop's job runs is kept as one follow-up job, so none is lost and a
     // busy shop never queues thousands of jobs ahead of a quiet one.
     await bull.add(
       DELIVERY_JOB,
-      { shop, ids },
+      { shop },
       {
         deduplication: { id: `shop:${shop}`, keepLastIfActive: true },
         removeOnComplete: true,

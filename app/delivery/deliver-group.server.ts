@@ -1,5 +1,6 @@
 import { PAUSE_SCOPE, pauseScopeOf } from "../destinations/meta/classify-error";
-import type { MetaGraphClient, MetaSendFailure } from "../destinations/meta/types";
+import type { MetaSendFailure } from "../destinations/meta/types";
+import type { DeliveryDeps } from "./delivery-deps";
 import { readEventPayload } from "./event-payload";
 import {
   deadReasonForPayload,
@@ -15,24 +16,10 @@ import {
 import type { DeliveryGroup } from "./plan-batches";
 import { chunk } from "../lib/chunk";
 import { errorMessage } from "../lib/error-message";
-import type { ClaimedDelivery, DeliveryCounters, DeliveryLogger, DeliveryOutbox, DeliveryShops } from "./ports";
+import type { ClaimedDelivery } from "./ports";
 import { isTooOld, nextAttemptAt } from "./retry-policy";
 import { createRecorder, type Recorder } from "./recorder.server";
 import type { RunSummary } from "./run-summary";
-
-export type DeliveryDeps = {
-  outbox: DeliveryOutbox;
-  shops: DeliveryShops;
-  client: MetaGraphClient;
-  logger: DeliveryLogger;
-  now: () => number;
-  random: () => number;
-  batchSize: number;
-  retry: { baseMs: number; capMs: number };
-  counters: DeliveryCounters;
-  /** When a shop paused for a refused token is first asked about again (decision 0025). */
-  tokenRecheckFirstMs: number;
-};
 
 type Item = { row: ClaimedDelivery; event: Record<string, unknown> };
 // The lease this pass holds. No new request starts in its last quarter: a request still in flight when the

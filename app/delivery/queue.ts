@@ -1,8 +1,9 @@
 // How new outbox rows reach a worker. The row in the database is always the truth; a queue only says
-// "look now". Embedded mode nudges the in-process worker; scale mode (BullMQ, to come) will enqueue jobs
-// carrying row ids, and a worker skips ids no longer due, so duplicate jobs are harmless.
+// "look now". Embedded mode nudges the in-process worker; scale mode (BullMQ) enqueues one job per
+// shop, and a worker claims whatever is due, so duplicate jobs are harmless.
 export type DeliveryQueue = {
-  notify(shop: string, ids: number[]): Promise<void>;
+  /** New or newly due rows for this shop: a worker should look now (the rows themselves say which). */
+  notify(shop: string): Promise<void>;
   close(): Promise<void>;
   // Health checks: rejects when the backend cannot take work (e.g. Redis unreachable). Embedded mode has
   // nothing to reach.

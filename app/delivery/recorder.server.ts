@@ -1,5 +1,5 @@
 import type { MetaSendFailure } from "../destinations/meta/types";
-import type { DeliveryDeps } from "./deliver-group.server";
+import type { DeliveryDeps } from "./delivery-deps";
 import type { DeliveryGroup } from "./plan-batches";
 import type { ClaimedDelivery } from "./ports";
 import type { RunSummary } from "./run-summary";

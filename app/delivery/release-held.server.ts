@@ -25,7 +25,7 @@ export async function releaseHeldForConfiguredShops(deps: Deps, nowMs: number): 
     if (result.released + result.tooOld === 0) continue;
     shops += 1;
     released += result.released;
-    await deps.queue.notify(shop, []);
+    await deps.queue.notify(shop);
     deps.logger.warn({ shop, released: result.released, tooOld: result.tooOld }, "released events held past the shop's configuration");
   }
   return { shops, released };

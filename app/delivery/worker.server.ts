@@ -1,52 +1,39 @@
 import type { MetaGraphClient } from "../destinations/meta/types";
-import { getMetrics, type Metrics } from "../observability/metrics.server";
+import type { Metrics } from "../observability/metrics.server";
 import { instrumentDeliveryOutbox } from "../observability/instrument-outbox.server";
 import { instrumentMetaClient } from "../observability/instrument-meta-client.server";
-import { deliverGroup, type DeliveryDeps } from "./deliver-group.server";
+import { deliverGroup } from "./deliver-group.server";
+import type { DeliveryDeps } from "./delivery-deps";
 import { groupByDestination } from "./plan-batches";
 import { NO_COUNTERS, SILENT_LOGGER, type DeliveryLogger, type DeliveryOutbox, type DeliveryShops } from "./ports";
-import { recheckPausedTokens, TOKEN_RECHECK_CAP_MS, TOKEN_RECHECK_FIRST_MS } from "./token-recheck.server";
-import { DEFAULT_RETRY_BASE_MS, DEFAULT_RETRY_CAP_MS } from "./retry-policy";
+import { recheckPausedTokens } from "./token-recheck.server";
 import { runBounded } from "./run-bounded";
 import { emptySummary, type RunSummary } from "./run-summary";
+import { DELIVERY_WORKER_DEFAULTS, META_MAX_BATCH, type DeliveryWorkerTuning } from "./worker-options";
 import { errorMessage } from "../lib/error-message";
 
-export type DeliveryWorkerOptions = {
+export { META_MAX_BATCH } from "./worker-options";
+
+/** The tuning (plain numbers, defaults documented on each field) plus what the worker works with. */
+export type DeliveryWorkerOptions = DeliveryWorkerTuning & {
   outbox: DeliveryOutbox;
   shops: DeliveryShops;
   client: MetaGraphClient;
+  /** Names this worker's leases; made once per worker by deliveryOwnerId() (build-worker.server.ts). */
   owner: string;
   now?: () => number;
   random?: () => number;
-  leaseMs?: number;
-  batchSize?: number;
-  claimLimit?: number;
-  perShopLimit?: number;
-  pollIntervalMs?: number;
-  /**
-   * After a wake-up or a partial claim, wait this long before the next pass so rows arriving together are
-   * claimed and sent together (one claim and one Meta request per burst, not per webhook). Default 20 ms.
-   */
-  coalesceMs?: number;
-  concurrency?: number;
   /**
    * The inline worker of a web process passes "busy with webhooks": while it says so, a pass waits (at most
-   * `maxYieldMs`, default 2 s, so delivery never stops) and the process's CPU goes to acknowledging Shopify.
+   * `maxYieldMs`, so delivery never stops) and the process's CPU goes to acknowledging Shopify.
    */
   yieldWhile?: () => boolean;
-  maxYieldMs?: number;
   logger?: DeliveryLogger;
   /**
-   * Where delivery latency and Meta errors are counted; defaults to the process registry, null turns it off.
-   * A delivery thread passes a recorder that forwards them to its web process's registry.
+   * Where delivery latency and Meta errors are counted: the process's instruments (Services.metrics), or a
+   * delivery thread's recorder that forwards them to its web process. Absent or null: not counted.
    */
   metrics?: DeliveryMetrics | null;
-  retry?: { baseMs?: number; capMs?: number };
-  /**
-   * Re-checks of shops paused for a refused token (decision 0025): the first after `firstMs` (default 5 min),
-   * doubling to `capMs` (default 6 h); due re-checks are looked for every `scanMs` (default 30 s).
-   */
-  tokenRecheck?: { firstMs?: number; capMs?: number; scanMs?: number };
 };
 
 export type DeliveryMetrics = Pick<Metrics, "recordDelivered" | "recordMetaError" | "recordResends" | "recordTokenErrorUnconfirmed">;
@@ -60,24 +47,18 @@ export type DeliveryWorker = {
   health?(): string | null;
 };
 
-// Meta's documented maximum per request.
-export const META_MAX_BATCH = 1000;
-
 // The embedded worker: claim → group per (shop, pixel) → send batches (groups in parallel) → record.
 // The database row is the truth; the lease makes a crashed worker's rows come back after `leaseMs`.
 export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWorker {
-  const batchSize = Math.min(META_MAX_BATCH, Math.max(1, options.batchSize ?? META_MAX_BATCH));
-  const concurrency = Math.max(1, options.concurrency ?? 8);
-  // One full Meta batch per pass: every claimed payload is held in memory until Meta answers, and a worker
-  // process runs several passes at once (BullMQ concurrency). Once claims became cheap (decision 0003),
-  // two-batch passes took a worker draining a 13,000-event backlog to 295 MB; one batch peaked at 233 MB.
-  // 1,000 rows per ~100 ms pass is still 5× the delivery budget per job.
+  const defaults = DELIVERY_WORKER_DEFAULTS;
+  const batchSize = Math.min(META_MAX_BATCH, Math.max(1, options.batchSize ?? defaults.batchSize));
+  const concurrency = Math.max(1, options.concurrency ?? defaults.concurrency);
   const claimLimit = options.claimLimit ?? batchSize;
-  const leaseMs = options.leaseMs ?? 60_000;
-  const pollIntervalMs = options.pollIntervalMs ?? 500;
+  const leaseMs = options.leaseMs ?? defaults.leaseMs;
+  const pollIntervalMs = options.pollIntervalMs ?? defaults.pollIntervalMs;
   const now = options.now ?? Date.now;
   const logger = options.logger ?? SILENT_LOGGER;
-  const metrics: DeliveryMetrics | null = options.metrics === undefined ? getMetrics() : options.metrics;
+  const metrics: DeliveryMetrics | null = options.metrics ?? null;
   const outbox = metrics ? instrumentDeliveryOutbox(options.outbox, metrics) : options.outbox;
   const deps: DeliveryDeps = {
     outbox,
@@ -88,14 +69,14 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWo
     random: options.random ?? Math.random,
     batchSize,
     retry: {
-      baseMs: options.retry?.baseMs ?? DEFAULT_RETRY_BASE_MS,
-      capMs: options.retry?.capMs ?? DEFAULT_RETRY_CAP_MS,
+      baseMs: options.retry?.baseMs ?? defaults.retry.baseMs,
+      capMs: options.retry?.capMs ?? defaults.retry.capMs,
     },
     counters: metrics ?? NO_COUNTERS,
-    tokenRecheckFirstMs: options.tokenRecheck?.firstMs ?? TOKEN_RECHECK_FIRST_MS,
+    tokenRecheckFirstMs: options.tokenRecheck?.firstMs ?? defaults.tokenRecheck.firstMs,
   };
-  const recheckSchedule = { firstMs: deps.tokenRecheckFirstMs, capMs: options.tokenRecheck?.capMs ?? TOKEN_RECHECK_CAP_MS };
-  const recheckScanMs = options.tokenRecheck?.scanMs ?? 30_000;
+  const recheckSchedule = { firstMs: deps.tokenRecheckFirstMs, capMs: options.tokenRecheck?.capMs ?? defaults.tokenRecheck.capMs };
+  const recheckScanMs = options.tokenRecheck?.scanMs ?? defaults.tokenRecheck.scanMs;
   let nextRecheckScan = 0;
 
   async function recheckTokensWhenDue(nowMs: number): Promise<void> {
@@ -126,8 +107,8 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWo
     return summary;
   }
 
-  const coalesceMs = options.coalesceMs ?? 20;
-  const yielding = options.yieldWhile ? { busy: options.yieldWhile, maxMs: options.maxYieldMs ?? 2_000 } : null;
+  const coalesceMs = options.coalesceMs ?? defaults.coalesceMs;
+  const yielding = options.yieldWhile ? { busy: options.yieldWhile, maxMs: options.maxYieldMs ?? defaults.maxYieldMs } : null;
   const loop = createLoop({ runOnce, pollIntervalMs, coalesceMs, claimLimit, logger, yielding });
   return { runOnce, start: loop.start, stop: loop.stop, wake: loop.wake };
 }

@@ -1,5 +1,5 @@
 import { sql } from "kysely";
-import type { AppContext } from "../context.server";
+import type { Services } from "../services";
 import type { Logger } from "../logger.server";
 import { errorMessage } from "../lib/error-message";
 
@@ -11,7 +11,7 @@ export const UNAVAILABLE = "unavailable";
 
 export type HealthReport = { ok: boolean; database: "ok" | typeof UNAVAILABLE; queue: "ok" | typeof UNAVAILABLE; worker?: "ok" | typeof UNAVAILABLE };
 
-type Checked = Pick<AppContext, "database" | "queue"> & { worker?: { health?(): string | null }; logger?: Logger };
+type Checked = Pick<Services, "database" | "queue"> & { worker?: { health?(): string | null }; logger?: Logger };
 
 const LOG_EVERY_MS = 60_000;
 const lastLogged = new Map<string, { detail: string; atMs: number }>();

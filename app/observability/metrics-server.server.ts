@@ -1,8 +1,7 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import type { AppContext } from "../context.server";
+import type { Services } from "../services";
 import { checkHealth } from "./health.server";
-import { getMetrics } from "./metrics.server";
 import { metricsAccess } from "./metrics-auth.server";
 import { outboxDepthOf } from "./outbox-depth.server";
 import { renderMetrics } from "./render-metrics.server";
@@ -15,7 +14,7 @@ import { renderMetrics } from "./render-metrics.server";
 
 export type MetricsServer = { port: number; close(): Promise<void> };
 
-type Context = Pick<AppContext, "database" | "queue" | "worker"> & Partial<Pick<AppContext, "env" | "logger">>;
+type Context = Pick<Services, "database" | "queue" | "worker" | "metrics"> & Partial<Pick<Services, "env" | "logger">>;
 
 type Answer = { status: number; contentType: string; body: string; headers?: Record<string, string> };
 
@@ -30,7 +29,7 @@ export async function startMetricsServer(context: Context, port: number, host = 
     if (metricsAccess(token, authorization, "own") !== "allowed") {
       return { status: 401, contentType: "text/plain", body: "unauthorized", headers: { "WWW-Authenticate": 'Bearer realm="metrics"' } };
     }
-    const { contentType, body } = await renderMetrics(getMetrics(), outboxDepthOf(context.database.db));
+    const { contentType, body } = await renderMetrics(context.metrics, outboxDepthOf(context.database.db));
     return { status: 200, contentType, body };
   }
 

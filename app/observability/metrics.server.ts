@@ -1,7 +1,8 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
 
-// One Prometheus registry per process. Labels are low-cardinality on purpose: no shop, order or event ids
-// (those belong in logs), so a shop count in the thousands cannot blow up the scrape.
+// One Prometheus registry per process, built by the composition root and passed down (Services.metrics).
+// Labels are low-cardinality on purpose: no shop, order or event ids (those belong in logs), so a shop count
+// in the thousands cannot blow up the scrape.
 
 export const DELIVERY_LATENCY_BUCKETS_S = [0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60, 300, 900, 3600, 21600, 86400];
 export const ACK_BUCKETS_S = [0.001, 0.0025, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1, 2.5];
@@ -124,17 +125,4 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}) {
       for (const [status, count] of Object.entries(counts)) outboxDepth.set({ status }, count);
     },
   };
-}
-
-// Kept on globalThis: the web process loads this module twice — inside the Remix server build (routes, the
-// worker) and inside the compiled HTTP server (server/http-server.ts: intake refusals, aborted requests). One registry
-// serves both, so /metrics has it all.
-const PROCESS_METRICS = Symbol.for("tandem.processMetrics");
-type Holder = { [PROCESS_METRICS]?: Metrics };
-
-/** The process-wide registry the routes and the worker record into by default. */
-export function getMetrics(): Metrics {
-  const holder = globalThis as Holder;
-  holder[PROCESS_METRICS] ??= createMetrics();
-  return holder[PROCESS_METRICS];
 }

@@ -1,6 +1,5 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { getAppContext } from "../context.server";
-import { getMetrics } from "../observability/metrics.server";
 import { metricsAccess } from "../observability/metrics-auth.server";
 import { outboxDepthOf } from "../observability/outbox-depth.server";
 import { renderMetrics } from "../observability/render-metrics.server";
@@ -15,6 +14,6 @@ export async function loader({ request }: LoaderFunctionArgs) {
   if (access === "unauthorized") {
     return new Response("unauthorized", { status: 401, headers: { "Content-Type": "text/plain", "WWW-Authenticate": 'Bearer realm="metrics"' } });
   }
-  const { contentType, body } = await renderMetrics(getMetrics(), outboxDepthOf(context.database.db));
+  const { contentType, body } = await renderMetrics(context.metrics, outboxDepthOf(context.database.db));
   return new Response(body, { status: 200, headers: { "Content-Type": contentType, "Cache-Control": "no-store" } });
 }

@@ -1,4 +1,5 @@
 import { readGraphql, type GraphqlRead } from "../admin/graphql-read.server";
+import type { GraphqlFn } from "./graphql-fn";
 import { readWebPixel } from "../admin/web-pixel-state.server";
 import { webPixelSettingsFor } from "../tracking/pixel/pixel-settings";
 import { DEFAULT_PURCHASE_SETTINGS, type PurchaseSettings } from "../tracking/purchase-settings";
@@ -9,7 +10,7 @@ import { DEFAULT_PURCHASE_SETTINGS, type PurchaseSettings } from "../tracking/pu
 // Shopify's failures (GraphQL errors, userErrors, no connection) come back as a result, not thrown; only the
 // library's "authenticate again" Response, or a bug, is thrown. Callers in install (afterAuth) catch even those.
 
-export type GraphqlFn = (query: string, options?: { variables?: Record<string, unknown> }) => Promise<Response>;
+export type { GraphqlFn } from "./graphql-fn";
 
 export const PIXEL_ACTIVATION_FAILURE = {
   invalidSettings: "invalid_settings",

@@ -1,5 +1,5 @@
 import { isRecord, readGraphql } from "../admin/graphql-read.server";
-import type { GraphqlFn } from "./activate-web-pixel.server";
+import type { GraphqlFn } from "./graphql-fn";
 
 // Shopify's own count of a shop's orders in a time range: the reference Tandem's deliveries are held against
 // (alert emails now, Health later). Orders that Tandem is meant to send: real (not test) orders whose payment

@@ -1,5 +1,5 @@
 import { isRecord, readGraphql } from "../admin/graphql-read.server";
-import type { GraphqlFn } from "./activate-web-pixel.server";
+import type { GraphqlFn } from "./graphql-fn";
 
 // The shop owner's email (where Shopify itself writes to the merchant) and the shop's time zone, for alerts.
 

@@ -1,4 +1,4 @@
-import type { AppContext } from "../context.server";
+import type { Services } from "../services";
 import { metaDestination, withPixelIds } from "../destinations/destination-key";
 import { isShopConfigured, type ShopConfig, type ShopConfigPatch } from "../db/shops.server";
 import { MISSING_PIXEL } from "../delivery/outcome-reason";
@@ -11,7 +11,7 @@ import { accessCheckFromEnv, verifyCredentials, type CredentialCheck } from "./v
 // was paused for having no pixel, when pixels are added), a pixel's pause when a new token reaches that
 // pixel or the pixel is removed. Saving anything else leaves every pause as it is.
 
-type Deps = Pick<AppContext, "shops" | "outbox" | "queue" | "logger" | "env">;
+type Deps = Pick<Services, "shops" | "outbox" | "queue" | "logger" | "env">;
 
 export async function configureShop(
   deps: Deps,
@@ -33,7 +33,7 @@ export async function configureShop(
     // claimed, so rows made due under it would wait with no reason shown.
     const stillPaused = (await deps.shops.getShop(shop))?.needsAttentionReason ?? null;
     if (lifted && stillPaused === null) await deps.outbox.resumeShop(shop, nowMs);
-    await deps.queue.notify(shop, []);
+    await deps.queue.notify(shop);
   }
   deps.logger.info({ shop, pixels: after.pixelIds.length, token: after.hasAccessToken }, "shop configured");
   return (await deps.shops.getShop(shop)) ?? after;

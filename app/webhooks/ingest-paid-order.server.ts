@@ -2,7 +2,7 @@ import { buildPurchaseFromOrder, DEFAULT_PURCHASE_SETTINGS, type PurchaseMapping
 import type { NewDelivery } from "../db/outbox-types";
 import type { OrderClaim } from "../db/ingest-writes.server";
 import { outboxRowsFor, type MappedPurchase } from "./outbox-rows";
-import type { AppContext } from "../context.server";
+import type { Services } from "../services";
 import { isShopConfigured } from "../db/shops.server";
 import { nodeSha256 } from "../tracking/node-sha256.server";
 import { metaDestination, UNCONFIGURED_DESTINATION } from "../destinations/destination-key";
@@ -27,7 +27,7 @@ export const INGEST_OUTCOME = {
 } as const;
 export type IngestOutcome = (typeof INGEST_OUTCOME)[keyof typeof INGEST_OUTCOME];
 
-type Deps = Pick<AppContext, "shopConfigs" | "ingestWrites" | "queue" | "logger">;
+type Deps = Pick<Services, "shopConfigs" | "ingestWrites" | "queue" | "logger">;
 
 /** `topic` defaults to orders/paid. */
 export type PaidOrderDelivery = { shop: string; webhookId: string; payload: unknown; nowMs: number; topic?: OrderTopic };
@@ -70,7 +70,7 @@ export async function ingestPaidOrder(deps: Deps, delivery: PaidOrderDelivery): 
   // new webhook id to one event, and gives an order whose id another order owns an id of its own.
   const fresh = await deps.ingestWrites.submit({ shop, topic, webhookId, rows, claim });
   if (!fresh) return INGEST_OUTCOME.duplicateDelivery;
-  if (pending) await deps.queue.notify(shop, []);
+  if (pending) await deps.queue.notify(shop);
   deps.logger.info({ shop, webhookId, topic, outcome }, `${topic} ingested`);
   return outcome;
 }

@@ -1,4 +1,4 @@
-import type { AppContext } from "../context.server";
+import type { Services, ServicesProvider } from "../services";
 import { createOrderAdjustments } from "../db/order-adjustments.server";
 import { parseCancellation, parseRefund, type ParsedAdjustment } from "./order-adjustments";
 import type { RawWebhook, WebhookAnswer } from "./raw-webhook.server";
@@ -30,7 +30,7 @@ const PARSERS: Record<AdjustmentTopic, (payload: unknown, nowMs: number) => Pars
   [REFUNDS_CREATE]: parseRefund,
 };
 
-type Deps = Pick<AppContext, "database" | "logger">;
+type Deps = Pick<Services, "database" | "logger">;
 
 export type AdjustmentDelivery = { shop: string; topic: AdjustmentTopic; webhookId: string; payload: unknown; nowMs: number };
 
@@ -51,18 +51,18 @@ export async function ingestOrderAdjustment(deps: Deps, delivery: AdjustmentDeli
   return { outcome };
 }
 
-function answerAdjustmentWebhook(raw: RawWebhook, topic: AdjustmentTopic): Promise<WebhookAnswer> {
-  return answerVerifiedWebhook(raw, topic, async (context, webhook) => {
+function answerAdjustmentWebhook(services: ServicesProvider, raw: RawWebhook, topic: AdjustmentTopic): Promise<WebhookAnswer> {
+  return answerVerifiedWebhook(services, raw, topic, async (context, webhook) => {
     const { outcome, reason } = await ingestOrderAdjustment(context, { shop: webhook.shop, topic, webhookId: webhook.webhookId, payload: webhook.payload, nowMs: Date.now() });
     const answer = outcome === ADJUSTMENT_OUTCOME.invalid ? { status: 200, text: `not recorded: ${reason ?? "invalid payload"}` } : { status: 200 };
     return { outcome, answer };
   });
 }
 
-export function handleOrdersCancelledDelivery(raw: RawWebhook): Promise<WebhookAnswer> {
-  return answerAdjustmentWebhook(raw, ORDERS_CANCELLED);
+export function handleOrdersCancelledDelivery(services: ServicesProvider, raw: RawWebhook): Promise<WebhookAnswer> {
+  return answerAdjustmentWebhook(services, raw, ORDERS_CANCELLED);
 }
 
-export function handleRefundsCreateDelivery(raw: RawWebhook): Promise<WebhookAnswer> {
-  return answerAdjustmentWebhook(raw, REFUNDS_CREATE);
+export function handleRefundsCreateDelivery(services: ServicesProvider, raw: RawWebhook): Promise<WebhookAnswer> {
+  return answerAdjustmentWebhook(services, raw, REFUNDS_CREATE);
 }

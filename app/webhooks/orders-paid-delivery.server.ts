@@ -1,5 +1,6 @@
 import { ingestPaidOrder, ORDERS_CREATE, ORDERS_PAID, type OrderTopic } from "./ingest-paid-order.server";
 import type { RawWebhook, WebhookAnswer } from "./raw-webhook.server";
+import type { ServicesProvider } from "../services";
 import { answerVerifiedWebhook } from "./verified-webhook.server";
 
 // One orders/paid delivery, from raw bytes to the answer. The hottest path in the app: the production server
@@ -9,17 +10,17 @@ import { answerVerifiedWebhook } from "./verified-webhook.server";
 // still gets a 200 (and a failed row with the reason): a non-2xx would make Shopify retry the same bad
 // payload for 4 hours.
 
-export function handleOrdersPaidDelivery(raw: RawWebhook): Promise<WebhookAnswer> {
-  return answerOrderWebhook(raw, ORDERS_PAID);
+export function handleOrdersPaidDelivery(services: ServicesProvider, raw: RawWebhook): Promise<WebhookAnswer> {
+  return answerOrderWebhook(services, raw, ORDERS_PAID);
 }
 
 /** orders/create: the same path; it stores something only for shops that send when the order is placed. */
-export function handleOrdersCreateDelivery(raw: RawWebhook): Promise<WebhookAnswer> {
-  return answerOrderWebhook(raw, ORDERS_CREATE);
+export function handleOrdersCreateDelivery(services: ServicesProvider, raw: RawWebhook): Promise<WebhookAnswer> {
+  return answerOrderWebhook(services, raw, ORDERS_CREATE);
 }
 
-function answerOrderWebhook(raw: RawWebhook, topic: OrderTopic): Promise<WebhookAnswer> {
-  return answerVerifiedWebhook(raw, topic, async (context, webhook) => {
+function answerOrderWebhook(services: ServicesProvider, raw: RawWebhook, topic: OrderTopic): Promise<WebhookAnswer> {
+  return answerVerifiedWebhook(services, raw, topic, async (context, webhook) => {
     const outcome = await ingestPaidOrder(context, { shop: webhook.shop, webhookId: webhook.webhookId, payload: webhook.payload, nowMs: Date.now(), topic });
     return { outcome, answer: { status: 200 } };
   });

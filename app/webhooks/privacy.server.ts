@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { AppContext } from "../context.server";
+import type { Services } from "../services";
 import { createDataRequests, type MatchHashes } from "../db/data-requests.server";
 import { createMaintenanceJobs, JOB_KIND } from "../db/maintenance-jobs.server";
 import { nodeSha256 } from "../tracking/node-sha256.server";
@@ -13,7 +13,7 @@ import { normalizePhone } from "../tracking/phone";
 // and answers; the maintenance loop does it in small chunks (decision 0020), so one big shop cannot hold
 // every other shop's webhooks.
 
-type Deps = Pick<AppContext, "database" | "shops" | "sessionStorage" | "logger">;
+type Deps = Pick<Services, "database" | "shops" | "sessionStorage" | "logger">;
 
 const Id = z.union([z.number(), z.string()]);
 const CustomerRedact = z.object({

@@ -1,5 +1,4 @@
-import { getAppContext, type AppContext } from "../context.server";
-import { getMetrics } from "../observability/metrics.server";
+import type { Services, ServicesProvider } from "../services";
 import { webhookRejectionResult } from "../observability/webhook-result";
 import { authenticateRawWebhook, WebhookRejected, type AuthenticWebhook, type RawWebhook, type WebhookAnswer } from "./raw-webhook.server";
 import { countingWebhook } from "./webhook-pressure.server";
@@ -9,16 +8,18 @@ export type WebhookWork = { outcome: string; answer: WebhookAnswer };
 
 // Every raw webhook topic takes the same road: counted as in flight (the delivery thread steps aside), the
 // signature and headers checked, then the topic's own work; each delivery is timed and recorded under its
-// topic, a refused one with its refusal.
+// topic, a refused one with its refusal. The caller says where the process's services come from (a route or
+// the entry gives the composition root's getAppContext); they are awaited inside the count.
 export function answerVerifiedWebhook(
+  services: ServicesProvider,
   raw: RawWebhook,
   topic: string,
-  work: (context: AppContext, webhook: AuthenticWebhook) => Promise<WebhookWork>,
+  work: (context: Services, webhook: AuthenticWebhook) => Promise<WebhookWork>,
 ): Promise<WebhookAnswer> {
   return countingWebhook(async () => {
     const started = performance.now();
-    const metrics = getMetrics();
-    const context = await getAppContext();
+    const context = await services();
+    const metrics = context.metrics;
     let webhook: AuthenticWebhook;
     try {
       webhook = authenticateRawWebhook(raw, context.env.SHOPIFY_API_SECRET, topic);

@@ -4,7 +4,6 @@ import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createAppContext, setAppContext, type AppContext } from "../../app/context.server";
 import { createLogger } from "../../app/logger.server";
-import { getMetrics } from "../../app/observability/metrics.server";
 import { renderMetrics } from "../../app/observability/render-metrics.server";
 import { createDeliveryThread, deliveryThreadEntry } from "../../app/delivery/thread/delivery-thread.server";
 import { parseEnv } from "../../app/env.server";
@@ -59,7 +58,7 @@ describe("delivery thread", () => {
   afterEach(() => cleanup());
 
   it("delivers every webhook's event once and counts it in the web process's /metrics", async () => {
-    const scrape = async () => (await renderMetrics(getMetrics(), context.outbox)).body;
+    const scrape = async () => (await renderMetrics(context.metrics, context.outbox)).body;
     const sentBefore = sample(await scrape(), "tandem_events_sent_total");
     const latencyBefore = sample(await scrape(), "tandem_delivery_latency_seconds_count");
     // GIVEN 300 orders arriving through the signed route, 20 at a time
@@ -172,7 +171,6 @@ describe("delivery thread supervision", () => {
     const thread = createDeliveryThread({
       env: parseEnv({ ...process.env, DATABASE_URL: `file:${join(dir, "x.sqlite")}` }),
       owner: "test",
-      claimLimit: 10,
       webhookPressure: webhookPressureBuffer(),
       busyThreshold: 12,
       logger,

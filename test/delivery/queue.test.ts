@@ -5,13 +5,13 @@ describe("createEmbeddedQueue", () => {
   it("wakes the worker on notify until closed", async () => {
     let wakes = 0;
     const queue = createEmbeddedQueue({ wake: () => void (wakes += 1) });
-    await queue.notify("shop.myshopify.com", [1, 2]);
-    await queue.notify("shop.myshopify.com", [3]);
+    await queue.notify("shop.myshopify.com");
+    await queue.notify("shop.myshopify.com");
     expect(wakes).toBe(2);
     await expect(queue.ping?.()).resolves.toBeUndefined();
 
     await queue.close();
-    await queue.notify("shop.myshopify.com", [4]);
+    await queue.notify("shop.myshopify.com");
     expect(wakes).toBe(2);
     await expect(queue.ping?.()).rejects.toThrow(/closed/);
   });

@@ -29,7 +29,7 @@ describe("delivery worker: loop", () => {
 
     await enqueuePurchases(h, 3);
     const started = Date.now();
-    await queue.notify("delivery-test.myshopify.com", [1, 2, 3]);
+    await queue.notify("delivery-test.myshopify.com");
     await waitFor(() => h.sim.accepted.length === 3);
 
     expect(Date.now() - started).toBeLessThan(2_000);

@@ -61,8 +61,8 @@ describe("scale mode: fairness and many workers", () => {
     // GIVEN shop A with a 5,000-event backlog, nudged many times, and then shop B with 10
     await enqueuePurchases(h, 5_000);
     await enqueuePurchases(h, 10, { shop: OTHER_SHOP, pixelId: PIXEL_B });
-    for (let i = 0; i < 50; i += 1) await queue.notify(SHOP, []);
-    await queue.notify(OTHER_SHOP, []);
+    for (let i = 0; i < 50; i += 1) await queue.notify(SHOP);
+    await queue.notify(OTHER_SHOP);
     await startWorkerProcess(1);
     await startWorkerProcess(2);
 

@@ -5,7 +5,6 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { AppContext } from "~/context.server";
-import { getMetrics } from "~/observability/metrics.server";
 import { numberedOrder } from "../../sim/fixtures/order-payloads";
 import { startMetaSimulator, type MetaSimulator } from "../../sim/meta-graph-sim";
 import { buildWebhookHeaders, createWebhookClient, type WebhookClient } from "../../sim/webhook-sender";
@@ -109,7 +108,7 @@ function sample(text: string, name: string): number {
 }
 
 async function metric(name: string): Promise<number> {
-  return sample(await getMetrics().registry.metrics(), name);
+  return sample(await context.metrics.registry.metrics(), name);
 }
 
 describe("a webhook body is read only when the headers say it could be real", () => {

@@ -19,7 +19,6 @@ export type { DeliveryThreadTuning } from "./protocol";
 export type DeliveryThreadOptions = {
   env: Env;
   owner: string;
-  claimLimit: number;
   tuning?: DeliveryThreadTuning;
   webhookPressure: SharedArrayBuffer;
   busyThreshold: number;
@@ -108,7 +107,6 @@ export function createDeliveryThread(options: DeliveryThreadOptions): DeliveryWo
     const workerData: DeliveryThreadData = {
       env: options.env,
       owner: options.owner,
-      claimLimit: options.claimLimit,
       tuning: options.tuning ?? {},
       webhookPressure: options.webhookPressure,
       busyThreshold: options.busyThreshold,

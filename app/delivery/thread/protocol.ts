@@ -1,26 +1,25 @@
 import type { Env } from "../../env.server";
 import type { MetaErrorLabels } from "../../observability/metrics.server";
 import type { RunSummary } from "../run-summary";
+import type { DeliveryWorkerTuning } from "../worker-options";
 
 // Messages between a web process and its delivery thread (bin/delivery-thread.ts). Everything that
 // crosses is plain data: the thread opens its own database connection and Meta client from the same parsed
 // environment, and sends back only what the web process must own — metrics for /metrics, log lines for its
 // logger, and "this shop changed" for its shop-configuration cache.
 
-/** The worker's timing knobs that are plain numbers (tests shorten them; production uses the defaults). */
-export type DeliveryThreadTuning = {
-  pollIntervalMs?: number;
-  coalesceMs?: number;
-  leaseMs?: number;
-  retry?: { baseMs?: number; capMs?: number };
+/**
+ * What the thread's worker is tuned with: the worker's own tuning type (plain numbers, so all of it crosses),
+ * plus the timeout of the Meta client the thread builds for itself.
+ */
+export type DeliveryThreadTuning = DeliveryWorkerTuning & {
+  /** Per Graph API request, as MetaGraphClient's `timeoutMs`. @default the client's own */
   clientTimeoutMs?: number;
-  tokenRecheck?: { firstMs?: number; capMs?: number; scanMs?: number };
 };
 
 export type DeliveryThreadData = {
   env: Env;
   owner: string;
-  claimLimit: number;
   tuning: DeliveryThreadTuning;
   /** Int32Array view, index 0: webhooks in flight in the web process (webhook-pressure.server.ts). */
   webhookPressure: SharedArrayBuffer;

@@ -1,0 +1,59 @@
+import { hostname } from "node:os";
+import { randomBytes } from "node:crypto";
+import type { MetaGraphClient } from "../destinations/meta/types";
+import type { DeliveryLogger, DeliveryOutbox, DeliveryShops } from "./ports";
+import { createDeliveryWorker, type DeliveryMetrics, type DeliveryWorker, type DeliveryWorkerOptions } from "./worker.server";
+import type { DeliveryWorkerTuning } from "./worker-options";
+
+// The one place a delivery worker is put together, wherever it runs: inline in a web process
+// (app/context.server.ts), on a web process's delivery thread (bin/delivery-thread.ts), or as `npm run worker`
+// (bin/worker.ts, through the same composition root). What differs is the role, never the recipe.
+
+/** "web": a process (or its thread) that also answers Shopify; "worker": delivery is all it does. */
+export type DeliveryRole = "web" | "worker";
+
+/**
+ * Rows a web process's worker claims per pass. It shares the machine (and, inline, the event loop) with the
+ * webhooks Shopify waits on: it claims half a Meta batch per pass — a claim is one synchronous SQLite statement,
+ * and every claimed payload stays in memory until Meta answers. 500 rows per ~100 ms round trip is still more
+ * than twice the delivery budget (2,000 events/s).
+ */
+export const WEB_CLAIM_LIMIT = 500;
+
+/**
+ * The name a worker's leases carry: role, host, pid and a random suffix. pid alone collides across containers
+ * (every container's first process is pid 1), and host + pid across a restart that reuses both.
+ */
+export function deliveryOwnerId(role: DeliveryRole): string {
+  return `${role}-${hostname()}-${process.pid}-${randomBytes(3).toString("hex")}`;
+}
+
+export type DeliveryWorkerParts = {
+  role: DeliveryRole;
+  owner: string;
+  outbox: DeliveryOutbox;
+  shops: DeliveryShops;
+  client: MetaGraphClient;
+  logger: DeliveryLogger;
+  metrics: DeliveryMetrics | null;
+  /** Web role: whether the process is busy acknowledging webhooks; its worker steps aside meanwhile. */
+  busyWithWebhooks?: () => boolean;
+  tuning?: DeliveryWorkerTuning;
+  /** Tests and benchmarks: anything else (a clock, a client, no metrics). */
+  overrides?: Partial<DeliveryWorkerOptions>;
+};
+
+export function buildDeliveryWorker(parts: DeliveryWorkerParts): DeliveryWorker {
+  const { role, owner, outbox, shops, client, logger, metrics, busyWithWebhooks, tuning, overrides } = parts;
+  return createDeliveryWorker({
+    outbox,
+    shops,
+    client,
+    owner,
+    logger,
+    metrics,
+    ...(role === "web" && { yieldWhile: busyWithWebhooks, claimLimit: WEB_CLAIM_LIMIT }),
+    ...tuning,
+    ...overrides,
+  });
+}
