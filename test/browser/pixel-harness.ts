@@ -13,6 +13,8 @@ export type HarnessInit = {
   customerPrivacy: Record<string, boolean>;
   /** `init.data` as Shopify hands it to the pixel (e.g. `shop.myshopifyDomain`); {} when absent. */
   data?: Record<string, unknown>;
+  /** The browser's User-Agent for this page and its worker; Chromium's headless one when absent. */
+  userAgent?: string;
   /** "failing": every storage call rejects (storage blocked, quota exceeded, private mode). */
   storage?: "working" | "failing";
 };

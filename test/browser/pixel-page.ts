@@ -43,7 +43,8 @@ export type PixelPage = {
 
 /** A fresh browser context (own storage) with the harness page; call load() before emitting. */
 export async function openPixelPage(browser: Browser, harness: HarnessServer, bundle: string, init: HarnessInit): Promise<PixelPage> {
-  const context: BrowserContext = await browser.newContext();
+  // A shopper's User-Agent when the test needs one: the collector ignores headless Chromium's as a bot.
+  const context: BrowserContext = await browser.newContext(init.userAgent === undefined ? {} : { userAgent: init.userAgent });
   const page = await context.newPage();
   const consoleErrors: string[] = [];
   page.on("console", (message) => {

@@ -3,7 +3,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { collectorUrlFor } from "~/shopify/activate-web-pixel.server";
 import { configureShop } from "~/shops/configure-shop.server";
+import { webPixelSettingsFor } from "~/tracking/pixel/pixel-settings";
+import { DEFAULT_PURCHASE_SETTINGS } from "~/tracking/purchase-settings";
 import { buildPixel } from "../../scripts/build-pixel";
 import {
   cartChangedAfterCapture,
@@ -177,5 +180,46 @@ describe("one purchase id on both sides, end to end (real pixel in Chromium, rea
     await expect
       .poll(() => app.sim.browserEvents.filter((event) => event.eventName === "Purchase").map((event) => event.eventId))
       .toEqual([`ck_${sequence.token}`]);
+  });
+});
+
+describe("the pixel's collector, end to end (real pixel in Chromium → the app's /collect → worker → Meta simulator)", () => {
+  const SHOPPER_UA = "Mozilla/5.0 (Macintosh; Intel Mac OS X 14_5) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Safari/605.1.15";
+
+  it("sends each funnel event's server twin under the browser's event id, counts every event once, and leaves the Purchase to orders/paid", async () => {
+    // GIVEN the pixel activated as the app activates it: collectorUrl under the app's own URL
+    const sequence = fullCheckout(9);
+    const settings = webPixelSettingsFor([PIXEL], DEFAULT_PURCHASE_SETTINGS, collectorUrlFor(app.baseUrl));
+    const init: HarnessInit = { ...INIT, settings, data: { shop: { myshopifyDomain: SHOP } }, userAgent: SHOPPER_UA };
+    // WHEN the shopper checks out and Shopify sends orders/paid
+    expect(await playInBrowser(sequence, init)).toEqual([]);
+    await sendPaidOrder(sequence.order, `wh-${sequence.orderId}`);
+    await serverPurchaseArrives(sequence.expectedEventId);
+
+    // THEN the funnel events the browser sent Meta reach Meta from the server too, under the same ids
+    const browserFunnel = app.sim.browserEvents.filter((event) => event.eventName !== "Purchase");
+    expect(browserFunnel.map((event) => event.eventName).sort()).toEqual(["AddPaymentInfo", "InitiateCheckout"]);
+    await expect
+      .poll(() => app.sim.accepted.filter((event) => event.event.event_name !== "Purchase").map((event) => event.event.event_id).sort(), { timeout: 15_000 })
+      .toEqual(browserFunnel.map((event) => event.eventId).sort());
+    // with the shopper's own User-Agent, read from the browser's request to the app
+    const twin = app.sim.accepted.find((event) => event.event.event_name === "InitiateCheckout")?.event;
+    expect(twin).toMatchObject({ action_source: "website", user_data: { client_user_agent: SHOPPER_UA } });
+    // AND Meta counts every event once: the collector sent no second Purchase
+    expect(app.sim.accepted.filter((event) => event.event.event_name === "Purchase")).toHaveLength(1);
+    for (const name of ["InitiateCheckout", "AddPaymentInfo", "Purchase"]) {
+      expect(app.sim.ledger().filter((entry) => entry.eventName === name)).toEqual([
+        expect.objectContaining({ browser: 1, server: 1, countedByMeta: 1 }),
+      ]);
+    }
+    expect(app.sim.doubleCounted()).toEqual([]);
+    // AND the browser's purchase id for the checkout is on record
+    const ledger = await app.context.database.db
+      .selectFrom("browser_purchase_ids")
+      .select("event_id")
+      .where("shop", "=", SHOP)
+      .where("checkout_token", "=", sequence.token)
+      .execute();
+    expect(ledger).toEqual([{ event_id: sequence.expectedEventId }]);
   });
 });
