@@ -2,6 +2,7 @@ import { z } from "zod";
 import { parseAlertEmail } from "../alerts/alert-email";
 import type { ShopConfigPatch } from "../db/shops.server";
 import { CONTENT_ID_FORMATS } from "../tracking/content-id";
+import { FUNNEL_EVENT_NAMES, type FunnelEventName } from "../tracking/funnel-events";
 
 // The settings form, validated at the edge. Errors are keyed by field name so the page can show each one
 // under its own input. Kept free of I/O so it runs in tests without a request.
@@ -119,6 +120,7 @@ export function validateSettingsForm(form: FormData, hasStoredToken: boolean): S
     errors.catalogCountry = "Enter the country code your catalog's ids carry, e.g. US for shopify_US_… ids.";
   }
   if (!parsed.success || Object.keys(errors).length > 0) return { ok: false, errors };
+  const funnelEvents = funnelEventsOf(form);
 
   const data = parsed.data;
   return {
@@ -142,8 +144,19 @@ export function validateSettingsForm(form: FormData, hasStoredToken: boolean): S
           contentId: data.contentId,
           catalogCountry: data.contentId === "shopify" ? data.catalogCountry : "",
         }),
+        ...(funnelEvents !== undefined && { funnelEvents }),
       },
       enabled: form.has("enabled"),
     },
   };
+}
+
+/** The hidden marker that says the form carries the shopper-event switches (their checkboxes are absent when off). */
+export const FUNNEL_EVENTS_FIELD = "funnelEventsShown";
+export const funnelEventField = (name: FunnelEventName) => `funnelEvent.${name}`;
+
+/** The shopper events switched on, or undefined for a form without the switches (it keeps what is stored). */
+function funnelEventsOf(form: FormData): FunnelEventName[] | undefined {
+  if (!form.has(FUNNEL_EVENTS_FIELD)) return undefined;
+  return FUNNEL_EVENT_NAMES.filter((name) => form.has(funnelEventField(name)));
 }

@@ -3,7 +3,8 @@ import { Form } from "@remix-run/react";
 import { BlockStack, Button, Card, Checkbox, FormLayout, InlineStack, Link, Select, Text, TextField } from "@shopify/polaris";
 import { EVENTS_MANAGER_URL } from "../admin/meta-help";
 import { UnsavedChanges } from "./unsaved-changes";
-import type { FieldErrors } from "../admin/settings-form";
+import { FUNNEL_EVENTS_FIELD, funnelEventField, type FieldErrors } from "../admin/settings-form";
+import { FUNNEL_EVENT_NAMES, type FunnelEventName } from "../tracking/funnel-events";
 import type { SettingsView } from "../admin/settings.server";
 
 export type SettingsFormProps = { view: SettingsView; errors: FieldErrors; saving: boolean; onDiscard: () => void };
@@ -92,6 +93,15 @@ function TokenField({ hasToken, error }: { hasToken: boolean; error: string | un
   );
 }
 
+const FUNNEL_EVENT_LABELS: Record<FunnelEventName, string> = {
+  PageView: "Page views",
+  ViewContent: "Product views",
+  Search: "Searches",
+  AddToCart: "Adds to cart",
+  InitiateCheckout: "Checkouts started",
+  AddPaymentInfo: "Payment info added",
+};
+
 export function SettingsForm({ view, errors, saving, onDiscard }: SettingsFormProps) {
   const [pixelIds, setPixelIds] = useState(view.pixelIds.join(", "));
   const [valueSource, setValueSource] = useState<string>(view.settings.valueSource);
@@ -105,6 +115,7 @@ export function SettingsForm({ view, errors, saving, onDiscard }: SettingsFormPr
   const [contentId, setContentId] = useState<string>(view.settings.contentId);
   const [catalogCountry, setCatalogCountry] = useState(view.settings.catalogCountry);
   const [alertEmail, setAlertEmail] = useState(view.alertEmail ?? "");
+  const [funnelEvents, setFunnelEvents] = useState<readonly FunnelEventName[]>(view.settings.funnelEvents);
 
   const formRef = useRef<HTMLFormElement>(null);
   const initial = useRef<string | null>(null);
@@ -178,6 +189,24 @@ export function SettingsForm({ view, errors, saving, onDiscard }: SettingsFormPr
               helpText="The country in your catalog's ids, e.g. US for shopify_US_8012345678901_45012345678901."
             />
           ) : null}
+        </Section>
+        <Section
+          title="Shopper events"
+          description="Besides the purchase, these events from the shopper's browser are also sent from the server, under the browser's event id, so Meta counts each once."
+        >
+          <input type="hidden" name={FUNNEL_EVENTS_FIELD} value="1" />
+          <InlineStack gap="400">
+            {FUNNEL_EVENT_NAMES.map((name) => (
+              <Checkbox
+                key={name}
+                label={FUNNEL_EVENT_LABELS[name]}
+                name={funnelEventField(name)}
+                value="on"
+                checked={funnelEvents.includes(name)}
+                onChange={(on) => setFunnelEvents((current) => (on ? [...current, name] : current.filter((event) => event !== name)))}
+              />
+            ))}
+          </InlineStack>
         </Section>
         <Section title="Consent">
           <Select
