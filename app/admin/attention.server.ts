@@ -1,6 +1,6 @@
 import type { Services } from "../services";
 import { withPixelIds } from "../destinations/destination-key";
-import { META_EVENT_WINDOW_MS } from "../delivery/retry-policy";
+import { META_EVENT_WINDOW_MS } from "../destinations/meta/event-window";
 import { countWaiting } from "../db/delivery-reads.server";
 
 /**

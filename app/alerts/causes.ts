@@ -1,7 +1,6 @@
 // What an alert email can be about (docs/decisions/0021). Pure: the check gathers the facts, these decide.
+import { META_EVENT_WINDOW_MS } from "../destinations/meta/event-window";
 
-/** Meta accepts a server event up to 7 days after it happened. */
-export const META_WINDOW_MS = 7 * 24 * 60 * 60 * 1000;
 
 /** A day is "well below" when fewer than this share of Shopify's paid orders are accounted for… */
 export const LOW_DAY_SHARE = 0.8;
@@ -41,5 +40,5 @@ export function isDayLow(shopifyOrders: number, accountedFor: number): boolean {
 
 /** Until when the oldest waiting purchase can still be sent (it waits since the pause when none is older). */
 export function pauseDeadline(cause: PauseCause): number {
-  return (cause.oldestWaitingMs ?? cause.pausedAt) + META_WINDOW_MS;
+  return (cause.oldestWaitingMs ?? cause.pausedAt) + META_EVENT_WINDOW_MS;
 }

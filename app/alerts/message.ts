@@ -1,3 +1,4 @@
+import { META_EVENT_WINDOW_MS } from "../destinations/meta/event-window";
 import { pauseDeadline, type AlertCause, type LowDayCause, type PauseCause } from "./causes";
 
 // The email, in plain words: what happened, until when it can be fixed without losing purchases, and where
@@ -101,7 +102,7 @@ function lowDayEmail(cause: LowDayCause, context: MessageContext): AlertEmail {
   const name = context.shopName || context.shop;
   const accounted = cause.delivered + cause.skipped;
   const share = Math.floor((accounted / cause.shopifyOrders) * 100);
-  const deadline = cause.dayEndMs + 7 * 24 * 60 * 60 * 1000;
+  const deadline = cause.dayEndMs + META_EVENT_WINDOW_MS;
   return {
     subject: `${name}: Meta received fewer purchases than Shopify recorded on ${cause.day}`,
     text: [

@@ -1,6 +1,7 @@
 import { sql } from "kysely";
 import type { Database } from "./connection.server.ts";
 import { UNCONFIGURED_DESTINATION } from "../destinations/destination-key.ts";
+import { META_WINDOW_WORDS, tooOldReason } from "../destinations/meta/event-window.ts";
 
 // Bulk deletes and updates in bounded chunks (decision 0020). Each call is one short statement that touches at
 // most `limit` rows (or one span of ids), so no shop's redaction, no retention pass and no redrive holds the
@@ -74,7 +75,7 @@ export async function expireSpan(database: Database, span: Span, cutoffMs: numbe
   const gaveUp = await sql`
     update deliveries
     set status = 'dead',
-        status_reason = 'too old: Meta''s 7-day window closed while the event was ' || replace(status, '_', ' '),
+        status_reason = cast(${tooOldReason(`${META_WINDOW_WORDS} closed while the event was `)} as text) || replace(status, '_', ' '),
         payload = null, lease_owner = null, lease_until = null, updated_at = ${nowMs}
     where id between ${span.from} and ${span.to} and created_at < ${cutoffMs} and status not in ${TERMINAL}`.execute(db);
   return Number(gaveUp.numAffectedRows ?? 0);

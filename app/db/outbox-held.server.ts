@@ -1,9 +1,8 @@
 import type { Database } from "./connection.server.ts";
 import { metaDestination, UNCONFIGURED_DESTINATION } from "../destinations/destination-key.ts";
 import { withWriteTransaction } from "./write-transaction.server.ts";
+import { META_EVENT_WINDOW_MS, META_WINDOW_WORDS, tooOldReason } from "../destinations/meta/event-window.ts";
 
-/** Meta rejects events whose event_time is more than 7 days old. */
-export const META_MAX_EVENT_AGE_MS = 7 * 24 * 60 * 60 * 1000;
 /** Leave the worker time to send a released row before Meta's window closes. */
 export const FAN_OUT_MARGIN_MS = 60 * 60 * 1000;
 
@@ -21,7 +20,7 @@ export async function fanOutHeld(
   nowMs: number,
 ): Promise<FanOutResult> {
   if (pixelIds.length === 0) return { released: 0, tooOld: 0 };
-  const oldestEventTime = Math.floor((nowMs - META_MAX_EVENT_AGE_MS + FAN_OUT_MARGIN_MS) / 1000);
+  const oldestEventTime = Math.floor((nowMs - META_EVENT_WINDOW_MS + FAN_OUT_MARGIN_MS) / 1000);
 
   return withWriteTransaction(database, async (db) => {
     const held = db
@@ -32,7 +31,7 @@ export async function fanOutHeld(
 
     const tooOld = await db
       .updateTable("deliveries")
-      .set({ status: "dead", status_reason: "too old: event_time was past Meta's 7-day window when the shop was configured; not sent", updated_at: nowMs })
+      .set({ status: "dead", status_reason: tooOldReason(`event_time was past ${META_WINDOW_WORDS} when the shop was configured; not sent`), updated_at: nowMs })
       .where("shop", "=", shop)
       .where("destination", "=", UNCONFIGURED_DESTINATION)
       .where("status", "=", "held")

@@ -1,10 +1,9 @@
 import { isTooOldError } from "../destinations/meta/classify-error";
 import type { MetaSendFailure } from "../destinations/meta/types";
+import { META_WINDOW_WORDS, tooOldReason } from "../destinations/meta/event-window";
 
 // The reasons stored on rows and shown to merchants and operators. They carry Meta's code and fbtrace_id
 // (what Meta support asks for) and never the token or event contents.
-
-export const TOO_OLD_PREFIX = "too old";
 
 export function describeMetaFailure(failure: MetaSendFailure): string {
   const trace = failure.fbtraceId ? ` (fbtrace_id ${failure.fbtraceId})` : "";
@@ -19,11 +18,11 @@ export function describeMetaFailure(failure: MetaSendFailure): string {
 
 export function deadReasonForPayload(failure: MetaSendFailure): string {
   const described = describeMetaFailure(failure);
-  return isTooOldError(failure) ? `${TOO_OLD_PREFIX}: ${described}` : described;
+  return isTooOldError(failure) ? tooOldReason(described) : described;
 }
 
-export const TOO_OLD_BEFORE_SEND = `${TOO_OLD_PREFIX}: event_time is outside Meta's 7-day window; not sent`;
-export const TOO_OLD_GAVE_UP = `${TOO_OLD_PREFIX}: gave up retrying before Meta's 7-day window closed`;
+export const TOO_OLD_BEFORE_SEND = tooOldReason(`event_time is outside ${META_WINDOW_WORDS}; not sent`);
+export const TOO_OLD_GAVE_UP = tooOldReason(`gave up retrying before ${META_WINDOW_WORDS} closed`);
 export const MISSING_TOKEN = "Meta access token missing: reconnect the Conversions API in settings";
 export const MISSING_PIXEL = "No Meta pixel configured for this shop";
 export const UNKNOWN_SHOP = "Shop is not configured";

@@ -1,6 +1,6 @@
 // When to try a failed delivery again. Pure: the caller passes the clock and the random source.
+import { META_EVENT_WINDOW_MS } from "../destinations/meta/event-window";
 
-export const META_EVENT_WINDOW_MS = 7 * 24 * 60 * 60 * 1000;
 // A retry scheduled right at the edge could arrive after it (queueing, clock skew, a slow batch ahead of it).
 export const RETRY_SAFETY_MARGIN_MS = 60 * 60 * 1000;
 // Before a send the margin only has to cover clock skew and the request's own latency.

@@ -11,6 +11,7 @@ import {
   spanAllNewerThan,
 } from "../db/bulk-writes.server";
 import { createOrderAdjustments } from "../db/order-adjustments.server";
+import { META_EVENT_WINDOW_MS } from "../destinations/meta/event-window";
 
 // What retention keeps (docs/decisions/0007, 0020).
 // - Privacy window: a row created more than Meta's 7-day window plus one day ago can never be sent. Its hashed
@@ -24,8 +25,8 @@ import { createOrderAdjustments } from "../db/order-adjustments.server";
 // Every step runs in bounded chunks (app/db/bulk-writes.server.ts), yielding between them.
 
 export const DAY_MS = 24 * 60 * 60 * 1000;
-/** Meta refuses events older than 7 days; one more day of margin for clocks and a worker that was down. */
-export const PRIVACY_WINDOW_MS = 8 * DAY_MS;
+/** Meta refuses events older than its window (7 days); one more day of margin for clocks and a worker that was down. */
+export const PRIVACY_WINDOW_MS = META_EVENT_WINDOW_MS + DAY_MS;
 
 /** `receiptDays`: webhook receipts; without it they follow `payloadDays`. */
 export type RetentionPolicy = { payloadDays: number; metadataDays: number; receiptDays?: number };

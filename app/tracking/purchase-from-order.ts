@@ -16,6 +16,7 @@ import { orderUserData } from "./order-user-data";
 import { orderContents, orderValue } from "./order-value";
 import { DEFAULT_PURCHASE_SETTINGS, type PurchaseSettings } from "./purchase-settings";
 import type { Sha256 } from "./sha256";
+import { META_EVENT_WINDOW_MS } from "../destinations/meta/event-window";
 import { errorMessage } from "../lib/error-message";
 
 export { DEFAULT_PURCHASE_SETTINGS } from "./purchase-settings";
@@ -44,7 +45,7 @@ const HOUR_MS = 3_600_000;
 /** Browser and server twins pair only within 48 h of the first (docs/meta-capi-facts.md, "How Meta deduplicates"). */
 export const DEDUP_WINDOW_MS = 48 * HOUR_MS;
 /** Meta refuses a request holding an event_time older than 7 days; an hour is left for the worker to send it. */
-export const SENDABLE_AGE_MS = 7 * 24 * HOUR_MS - HOUR_MS;
+export const SENDABLE_AGE_MS = META_EVENT_WINDOW_MS - HOUR_MS;
 
 type Identified = {
   eventName: string;

@@ -3,7 +3,7 @@ import { openDatabase } from "../../app/db/connection.server.ts";
 import { deleteFinishedSpan, deleteShopChunk, forEachSpan, purgeFinishedPayloadSpan, redriveSpan, type RedriveFilter, type Span } from "../../app/db/bulk-writes.server.ts";
 import { decodeDeliveryCursor } from "../../app/db/delivery-pages.server.ts";
 import { createOutbox, type Outbox } from "../../app/db/outbox.server.ts";
-import { META_MAX_EVENT_AGE_MS } from "../../app/db/outbox-held.server.ts";
+import { META_EVENT_WINDOW_MS as META_MAX_EVENT_AGE_MS } from "../../app/destinations/meta/event-window.ts";
 import type { NewDelivery } from "../../app/db/outbox-types.ts";
 import { createShopStore } from "../../app/db/shops.server.ts";
 import { TEST_KEY, type GetTestDatabase } from "./contract-support.ts";

@@ -1,9 +1,9 @@
 import fc from "fast-check";
+import { META_EVENT_WINDOW_MS } from "../../app/destinations/meta/event-window";
 import { describe, expect, it } from "vitest";
 import {
   backoffCeilingMs,
   isTooOld,
-  META_EVENT_WINDOW_MS,
   nextAttemptAt,
   RETRY_SAFETY_MARGIN_MS,
 } from "~/delivery/retry-policy";
