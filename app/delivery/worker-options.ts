@@ -26,7 +26,11 @@ export type DeliveryWorkerTuning = {
    * @default batchSize
    */
   claimLimit?: number;
-  /** Rows one shop may take of a claim, so one big shop cannot starve the rest. @default no limit */
+  /**
+   * Hard cap on one shop's rows in a claim. Without it, shops take turns in shares of a quarter of the claim,
+   * and a lone backlog still fills it (app/db/outbox-claim.server.ts).
+   * @default no cap
+   */
   perShopLimit?: number;
   /**
    * Wait between passes while idle; also what picks up retries as they fall due.
