@@ -1,14 +1,18 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { graphErrorBody } from "./graph-error.ts";
 import { createDedupLedger, type EventNameCounts, type LedgerEntry, type PixelCounts } from "./meta-dedup-ledger.ts";
-import { handleEventsRequest, type AcceptedEvent, type GraphRequestLog } from "./meta-events-handler.ts";
 import { diagnoseCustomData, type EventDiagnostic } from "./meta-event-diagnostics.ts";
+import { handleEventsRequest, type AcceptedEvent, type GraphRequestLog } from "./meta-events-handler.ts";
 import { createFailurePlan, type FailureInjection } from "./meta-failure-plan.ts";
+import { handleObjectRead, tokenFromRequest, type ObjectReadLog } from "./meta-object-read.ts";
+import { buildSimState, type SimState } from "./meta-sim-state.ts";
 import type { PixelRecord } from "./meta-token-check.ts";
 import { handleTrRequest, TR_CORS_HEADERS } from "./meta-tr-handler.ts";
 import type { BrowserEvent } from "./meta-tr-rules.ts";
-import { graphErrorBody } from "./graph-error.ts";
-import { handleObjectRead, tokenFromRequest, type ObjectReadLog } from "./meta-object-read.ts";
+import { readBody, send, sleep } from "./sim-http.ts";
+
+export type { SimState };
 
 // A local stand-in for graph.facebook.com (/{version}/{pixel}/events) and www.facebook.com/tr that enforces
 // docs/meta-capi-facts.md. Independent of app/ on purpose: it checks the app instead of mirroring it.
@@ -20,22 +24,6 @@ export type MetaSimulatorOptions = {
   pixels?: Record<string, string>;
 };
 
-export type SimState = {
-  accepted: number;
-  acceptedByPixel: Record<string, number>;
-  browserEvents: number;
-  requests: number;
-  ledger: LedgerEntry[];
-  doubleCounted: LedgerEntry[];
-  duplicateDeliveries: LedgerEntry[];
-  countsByPixel: Record<string, PixelCounts>;
-  /** Per pixel, per event name: browser-only, server-only and paired keys, and what Meta counts. */
-  countsByEvent: Record<string, Record<string, EventNameCounts>>;
-  acceptedEvents: AcceptedEvent[];
-  browserEventList: BrowserEvent[];
-  /** Accepted events Events Manager would flag (missing catalog ids, value without currency). */
-  diagnostics: EventDiagnostic[];
-};
 
 export type MetaSimulator = {
   readonly url: string;
@@ -79,29 +67,9 @@ export async function startMetaSimulator(options: MetaSimulatorOptions = {}): Pr
   const holds = new Set<NodeJS.Timeout>();
 
   function state(): SimState {
-    const acceptedByPixel: Record<string, number> = {};
-    for (const item of accepted) acceptedByPixel[item.pixelId] = (acceptedByPixel[item.pixelId] ?? 0) + 1;
-    const countsByPixel: Record<string, PixelCounts> = {};
-    const countsByEvent: Record<string, Record<string, EventNameCounts>> = {};
-    for (const pixelId of pixels.keys()) {
-      countsByPixel[pixelId] = ledger.countsBy(pixelId);
-      countsByEvent[pixelId] = ledger.countsByEvent(pixelId);
-    }
-    return {
-      accepted: accepted.length,
-      acceptedByPixel,
-      browserEvents: browserEvents.length,
-      requests: requests.length,
-      ledger: ledger.entries(),
-      doubleCounted: ledger.doubleCounted(),
-      duplicateDeliveries: ledger.duplicateDeliveries(),
-      countsByPixel,
-      countsByEvent,
-      acceptedEvents: accepted,
-      browserEventList: browserEvents,
-      diagnostics,
-    };
+    return buildSimState({ pixelIds: [...pixels.keys()], ledger, accepted, browserEvents, requests, diagnostics });
   }
+
 
   async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? "/", "http://sim.invalid");
@@ -221,23 +189,4 @@ export async function startMetaSimulator(options: MetaSimulatorOptions = {}): Pr
       return new Promise<void>((resolve, reject) => server.close((error) => (error ? reject(error) : resolve())));
     },
   };
-}
-
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on("data", (chunk: Buffer) => chunks.push(chunk));
-    req.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
-    req.on("error", reject);
-  });
-}
-
-function send(res: ServerResponse, status: number, headers: Record<string, string>, body: string | Buffer): void {
-  if (res.headersSent || res.destroyed) return;
-  res.writeHead(status, headers);
-  res.end(body);
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }
