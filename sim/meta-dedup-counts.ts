@@ -15,7 +15,7 @@ export type EventNameCounts = {
   serverOnlyKeys: number;
   doubleCountedKeys: number;
   duplicateDeliveryKeys: number;
-  /** Server events Meta drops by event_name + external_id/fbp because a browser event came first. */
+  /** Server events without event_id that Meta drops by event_name + external_id/fbp (a browser event came first). */
   dedupedByFallback: number;
   // Conversions Meta would report after deduplication.
   countedByMeta: number;
@@ -38,7 +38,7 @@ export function countEntries(entries: readonly LedgerEntry[], loose: readonly Un
     serverOnlyKeys: entries.filter((entry) => entry.browser === 0).length,
     doubleCountedKeys: entries.filter((entry) => entry.countedByMeta > 1).length,
     duplicateDeliveryKeys: entries.filter((entry) => entry.server > 1 || entry.browser > 1).length,
-    dedupedByFallback: sum(entries.map((entry) => entry.dedupedByFallback)) + looseFallback,
+    dedupedByFallback: looseFallback,
     countedByMeta: sum(entries.map((entry) => entry.countedByMeta)) + looseServer + looseBrowser - looseFallback,
   };
 }

@@ -1,7 +1,8 @@
 // Meta's second deduplication method (docs/meta-capi-facts.md, "How Meta deduplicates"): event_name plus a
 // shared person id — external_id, or fbp, which Meta uses as the external id when none is sent. It works only
 // browser-first: a server event is dropped when a browser event of the same name and person arrived in the
-// 48 h before it; a browser event arriving later changes nothing, and one source never dedups itself.
+// 48 h before it; a browser event arriving later changes nothing, and one source never dedups itself. The
+// ledger applies it to server events without event_id only (meta-dedup-ledger.ts says why).
 
 export type MatchIds = { externalIds: readonly string[]; fbp: string | undefined };
 

@@ -12,15 +12,16 @@ import { countEntries, type EventNameCounts, type PixelCounts } from "./meta-ded
 // same-source repeat inside 48 h is NOT double counted by Meta; it is still reported by `duplicateDeliveries()`
 // because Tandem's outbox promises to send each event once. A repeat more than 48 h after the first receipt
 // opens a new window and IS counted again.
-// The fallback (meta-dedup-fallback.ts) drops a server event whose key no browser event shares when a browser
-// event of the same name and person (external_id, else fbp) came first, within 48 h; events without event_id
-// can only be deduplicated that way (they are counted as `unkeyed`).
+// Events without event_id (counted as `unkeyed`) can only be deduplicated by the fallback (meta-dedup-fallback.ts):
+// a server one is dropped when a browser event of the same name and person (external_id, else fbp) came first,
+// within 48 h. Meta presents the two methods as alternatives; an event WITH an event_id is judged by its id
+// alone here, so a browser/server id mismatch always shows as double counting instead of being hidden by a
+// shared fbp (docs/meta-capi-facts.md, "How Meta deduplicates").
 
 export const DEDUP_WINDOW_MS = 48 * 60 * 60 * 1000;
 
 export type ReceiptSource = "server" | "browser";
-/** `fallbackMatch`: a server receipt that a browser event of the same name and person preceded within 48 h. */
-export type Receipt = { source: ReceiptSource; atMs: number; fallbackMatch: boolean };
+export type Receipt = { source: ReceiptSource; atMs: number };
 
 export type LedgerEntry = {
   pixelId: string;
@@ -29,9 +30,8 @@ export type LedgerEntry = {
   server: number;
   browser: number;
   receipts: Receipt[];
-  // How many times Meta would count this key (1 = deduplicated correctly; 0 = dropped by the fallback).
+  // How many times Meta would count this key (1 = deduplicated correctly).
   countedByMeta: number;
-  dedupedByFallback: number;
 };
 
 export type UnkeyedCounts = { server: number; browser: number; dedupedByFallback: number };
@@ -70,10 +70,10 @@ export function createDedupLedger(): DedupLedger {
 
   return {
     record(pixelId, eventName, eventId, source, atMs, matchIds = NO_MATCH_IDS) {
-      // Judged on arrival: the fallback only looks back at browser events that came before.
-      const fallbackMatch = source === "server" && sightings.precedes(pixelId, eventName, atMs, matchIds, DEDUP_WINDOW_MS);
       if (source === "browser") sightings.add(pixelId, eventName, atMs, matchIds);
       if (eventId === undefined || eventId === "") {
+        // Judged on arrival: the fallback only looks back at browser events that came before.
+        const fallbackMatch = source === "server" && sightings.precedes(pixelId, eventName, atMs, matchIds, DEDUP_WINDOW_MS);
         const names = unkeyedOf(pixelId);
         const counts = names.get(eventName) ?? { server: 0, browser: 0, dedupedByFallback: 0 };
         counts[source] += 1;
@@ -84,7 +84,7 @@ export function createDedupLedger(): DedupLedger {
       }
       const key = JSON.stringify([pixelId, eventName, eventId]);
       const entry = byKey.get(key) ?? { pixelId, eventName, eventId, receipts: [] };
-      entry.receipts.push({ source, atMs, fallbackMatch });
+      entry.receipts.push({ source, atMs });
       byKey.set(key, entry);
     },
     entries,
@@ -117,20 +117,11 @@ function summarize(entry: MutableEntry): LedgerEntry {
   const browser = receipts.filter((receipt) => receipt.source === "browser").length;
   let windowStart = Number.NEGATIVE_INFINITY;
   let counted = 0;
-  let dedupedByFallback = 0;
   for (const receipt of receipts) {
-    if (receipt.atMs - windowStart <= DEDUP_WINDOW_MS) continue;
-    windowStart = receipt.atMs;
-    // A key the browser never sent is still matched by name + person when the browser event came first.
-    if (browser === 0 && receipt.fallbackMatch) dedupedByFallback += 1;
-    else counted += 1;
+    if (receipt.atMs - windowStart > DEDUP_WINDOW_MS) {
+      counted += 1;
+      windowStart = receipt.atMs;
+    }
   }
-  return {
-    ...entry,
-    receipts,
-    server: receipts.length - browser,
-    browser,
-    countedByMeta: counted,
-    dedupedByFallback,
-  };
+  return { ...entry, receipts, server: receipts.length - browser, browser, countedByMeta: counted };
 }

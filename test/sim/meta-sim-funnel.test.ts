@@ -19,11 +19,18 @@ describe("createDedupLedger, per event name", () => {
     expect(ledger.countsBy("p")).toMatchObject({ keys: 3, pairedKeys: 1, browserOnlyKeys: 1, serverOnlyKeys: 1, countedByMeta: 3 });
   });
 
-  it("drops a server event that a browser event of the same name and fbp preceded (the fallback)", () => {
+  it("drops a server event without event_id that a browser event of the same name and fbp preceded (the fallback)", () => {
+    const ledger = createDedupLedger();
+    ledger.record("p", "AddToCart", "browser-id", "browser", 0, { externalIds: [], fbp: FBP });
+    ledger.record("p", "AddToCart", undefined, "server", 60_000, { externalIds: [], fbp: FBP });
+    expect(ledger.countsByEvent("p").AddToCart).toMatchObject({ browserOnlyKeys: 1, unkeyed: 1, dedupedByFallback: 1, countedByMeta: 1 });
+  });
+
+  it("keeps an event_id mismatch visible as double counting, whatever fbp the two share", () => {
     const ledger = createDedupLedger();
     ledger.record("p", "AddToCart", "browser-id", "browser", 0, { externalIds: [], fbp: FBP });
     ledger.record("p", "AddToCart", "server-id", "server", 60_000, { externalIds: [], fbp: FBP });
-    expect(ledger.countsByEvent("p").AddToCart).toMatchObject({ browserOnlyKeys: 1, serverOnlyKeys: 1, dedupedByFallback: 1, countedByMeta: 1 });
+    expect(ledger.countsByEvent("p").AddToCart).toMatchObject({ browserOnlyKeys: 1, serverOnlyKeys: 1, dedupedByFallback: 0, countedByMeta: 2 });
   });
 
   it("uses external_id over fbp when both sides carry one", () => {
@@ -36,11 +43,11 @@ describe("createDedupLedger, per event name", () => {
   it("never applies the fallback server-first, after 48 h, or within one source", () => {
     const ledger = createDedupLedger();
     const ids = { externalIds: [], fbp: FBP };
-    ledger.record("p", "ViewContent", "s-first", "server", 0, ids);
+    ledger.record("p", "ViewContent", undefined, "server", 0, ids);
     ledger.record("p", "ViewContent", "b-late", "browser", 1_000, ids);
-    ledger.record("p", "ViewContent", "s-stale", "server", 1_000 + DEDUP_WINDOW_MS + 1, ids);
-    ledger.record("p", "Search", "b1", "browser", 0, ids);
-    ledger.record("p", "Search", "b2", "browser", 1_000, ids);
+    ledger.record("p", "ViewContent", undefined, "server", 1_000 + DEDUP_WINDOW_MS + 1, ids);
+    ledger.record("p", "Search", undefined, "browser", 0, ids);
+    ledger.record("p", "Search", undefined, "browser", 1_000, ids);
     const byName = ledger.countsByEvent("p");
     expect(byName.ViewContent).toMatchObject({ dedupedByFallback: 0, countedByMeta: 3 });
     expect(byName.Search).toMatchObject({ dedupedByFallback: 0, countedByMeta: 2 });
