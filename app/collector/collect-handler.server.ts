@@ -2,7 +2,7 @@ import { isbot } from "isbot";
 import type { ShopConfigReader } from "../shops/shop-config-cache.server";
 import { isShopConfigured } from "../db/shops.server";
 import type { CollectorWrite } from "../db/collector-writes.server";
-import { DEFAULT_FUNNEL_EVENTS } from "../tracking/funnel-events";
+import { enabledFunnelEvents } from "../tracking/funnel-events";
 import { normalizeShopDomain } from "../shops/shop-domain";
 import { verifyAppProxyQuery } from "./app-proxy-signature";
 import { clientAddress } from "./client-address";
@@ -118,7 +118,7 @@ export function createCollectHandler(deps: CollectorDeps): (request: CollectRequ
       const fresh = await deps.write({ kind: "purchase_id", shop: event.shop, checkoutToken: event.checkoutToken, eventId: event.eventId });
       return answer(204, fresh ? COLLECT_OUTCOME.accepted : COLLECT_OUTCOME.ignored, fresh ? "purchase_id" : "purchase_id_known");
     }
-    const enabled = config.settings.funnelEvents ?? DEFAULT_FUNNEL_EVENTS;
+    const enabled = enabledFunnelEvents(config.settings);
     if (!enabled.includes(event.eventName)) return answer(204, COLLECT_OUTCOME.ignored, "event_off");
 
     const mapped = buildFunnelCapiEvent(event, { ipAddress: address, userAgent }, nowMs);

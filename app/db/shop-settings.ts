@@ -1,12 +1,14 @@
 import { z } from "zod";
 
 import { CONTENT_ID_FORMATS } from "../tracking/content-id";
-import { FUNNEL_EVENT_NAMES } from "../tracking/funnel-events";
+import { FUNNEL_EVENT_NAMES, type FunnelEventName } from "../tracking/funnel-events";
 import { DEFAULT_PURCHASE_SETTINGS, type PurchaseSettings } from "../tracking/purchase-settings";
 
 // The stored settings are the tracking core's PurchaseSettings; the JSON is validated on read so unknown
 // or missing keys fall back to the core's defaults instead of leaking into the mapper.
-export type StoredPurchaseSettings = Required<PurchaseSettings>;
+// funnelEvents (the collector's per-event switch, issue 16) is kept with them but is no Purchase rule: present
+// only once a merchant has set it; readers take `enabledFunnelEvents` (funnel-events.ts) for the default.
+export type StoredPurchaseSettings = Required<PurchaseSettings> & { funnelEvents?: readonly FunnelEventName[] };
 export const DEFAULT_STORED_PURCHASE_SETTINGS: StoredPurchaseSettings = DEFAULT_PURCHASE_SETTINGS;
 
 const storedSettingsSchema = z.object({

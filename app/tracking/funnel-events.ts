@@ -10,3 +10,8 @@ export const DEFAULT_FUNNEL_EVENTS: readonly FunnelEventName[] = ["ViewContent",
 export function isFunnelEventName(value: unknown): value is FunnelEventName {
   return typeof value === "string" && (FUNNEL_EVENT_NAMES as readonly string[]).includes(value);
 }
+
+/** The events a shop sends from the server: what it chose, or the defaults while it has not chosen. */
+export function enabledFunnelEvents(settings: { funnelEvents?: readonly FunnelEventName[] }): readonly FunnelEventName[] {
+  return settings.funnelEvents ?? DEFAULT_FUNNEL_EVENTS;
+}

@@ -1,7 +1,6 @@
 // Per-shop choices for how a paid order becomes a Purchase (docs/decisions/0015, 0018). Browser-safe: the value
 // rules and the content-id choice also reach the Web Pixel, as non-secret pixel settings (decision 0018).
 import type { ContentIdFormat } from "./content-id";
-import { DEFAULT_FUNNEL_EVENTS, type FunnelEventName } from "./funnel-events";
 
 export type PurchaseSettings = {
   /** 'presentment' = the currency the buyer paid in; 'shop' = the shop's own currency. */
@@ -23,8 +22,6 @@ export type PurchaseSettings = {
   contentId?: ContentIdFormat;
   /** The catalog's country (ISO alpha-2, uppercase) for the `shopify` content-id format; "" when unused. */
   catalogCountry?: string;
-  /** Which shopper-journey events the collector sends from the server too (funnel-events.ts); absent: the defaults. */
-  funnelEvents?: readonly FunnelEventName[];
 };
 
 // The order-kind settings are optional in the type (absent reads as the default below), so callers built before
@@ -39,5 +36,4 @@ export const DEFAULT_PURCHASE_SETTINGS: Required<PurchaseSettings> = {
   veryLatePayments: "payment_time",
   contentId: "variant",
   catalogCountry: "",
-  funnelEvents: DEFAULT_FUNNEL_EVENTS,
 };

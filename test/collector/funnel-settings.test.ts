@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { FUNNEL_EVENTS_FIELD, validateSettingsForm } from "../../app/admin/settings-form";
 import { readStoredSettings } from "../../app/db/shop-settings";
-import { DEFAULT_FUNNEL_EVENTS } from "../../app/tracking/funnel-events";
+import { DEFAULT_FUNNEL_EVENTS, enabledFunnelEvents } from "../../app/tracking/funnel-events";
 
 // The per-event switch (issue 16): stored with the shop's settings, default all but PageView, set on the settings page.
 
@@ -13,10 +13,11 @@ function form(fields: Record<string, string>): FormData {
 
 describe("funnelEvents setting", () => {
   it("defaults to every shopper event but PageView, and ignores names it does not know", () => {
-    expect(readStoredSettings("{}").funnelEvents).toEqual(DEFAULT_FUNNEL_EVENTS);
+    expect(enabledFunnelEvents(readStoredSettings("{}"))).toEqual(["ViewContent", "Search", "AddToCart", "InitiateCheckout", "AddPaymentInfo"]);
     expect(DEFAULT_FUNNEL_EVENTS).not.toContain("PageView");
-    expect(readStoredSettings(JSON.stringify({ funnelEvents: ["PageView", "Search"] })).funnelEvents).toEqual(["PageView", "Search"]);
-    expect(readStoredSettings(JSON.stringify({ funnelEvents: ["Purchase"] })).funnelEvents).toEqual(DEFAULT_FUNNEL_EVENTS);
+    expect(enabledFunnelEvents(readStoredSettings(JSON.stringify({ funnelEvents: ["PageView", "Search"] })))).toEqual(["PageView", "Search"]);
+    expect(enabledFunnelEvents(readStoredSettings(JSON.stringify({ funnelEvents: [] })))).toEqual([]);
+    expect(enabledFunnelEvents(readStoredSettings(JSON.stringify({ funnelEvents: ["Purchase"] })))).toEqual(DEFAULT_FUNNEL_EVENTS);
   });
 
   it("the settings form sets exactly the boxes ticked, and a form without the switches keeps what is stored", () => {
