@@ -7,6 +7,8 @@ import { addDocumentResponseHeaders } from "./shopify/app.server";
 import { closeAppContext, getAppContext } from "./context.server";
 import { handleOrdersPaidDelivery } from "./webhooks/orders-paid-delivery.server";
 import type { RawWebhook } from "./webhooks/raw-webhook.server";
+import { configureCollector, handleCollectRequest } from "./collector/collector.server";
+import type { CollectRequest } from "./collector/collect-handler.server";
 
 const ABORT_DELAY = 5_000;
 
@@ -23,6 +25,9 @@ export { getAppContext };
 // Webhook paths answered straight from node:http with the raw body (server/webhook-lane.ts). Each is the
 // same code as its route's Remix action; the other webhook routes go through their action.
 export const webhookHandlers = { "/webhooks/orders/paid": (raw: RawWebhook) => handleOrdersPaidDelivery(getAppContext, raw) };
+// The collector (POST /collect, /proxy/collect), answered straight from node:http by server/collector-lane.ts.
+export const collectorHandler = (request: CollectRequest) => handleCollectRequest(getAppContext, request);
+export { configureCollector };
 
 export default async function handleRequest(
   request: Request,

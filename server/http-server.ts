@@ -6,6 +6,7 @@ import { Readable } from "node:stream";
 import { createRequestHandler, type ServerBuild } from "@remix-run/node";
 import type { Services } from "../app/services";
 import { createWebhookLane } from "./webhook-lane";
+import { createCollectorLane } from "./collector-lane";
 import { createWebhookIntake } from "./webhook-intake";
 import { createIntakeBudget, DEFAULT_INTAKE_BUDGET, type IntakeBudgetLimits } from "./intake-budget";
 import { writeResponse } from "./write-response";
@@ -77,6 +78,8 @@ export type ServerOptions = {
   headersTimeoutMs?: number;
   /** Time for a whole request to arrive (node:http `requestTimeout`), whatever its route. */
   requestTimeoutMs?: number;
+  /** The collector's rate limits (app/collector/collect-handler.server.ts CollectorLimits); default there. */
+  collectorLimits?: unknown;
 };
 
 // Defaults sized for Shopify, which sends a webhook's headers and its (small) body at once and gives us 5 s to
@@ -98,6 +101,7 @@ export async function startServer(port: number, optionsOrBuildPath: ServerOption
   const budget = createIntakeBudget(options.intakeBudget ?? DEFAULT_INTAKE_BUDGET);
   metrics.watchIntakeBytes(() => budget.inUse().total);
   const failed = (error: unknown) => logger.error({ err: error }, "request failed");
+  const collector = createCollectorLane(build, { limits: options.collectorLimits, onError: failed });
   const intake = createWebhookIntake(
     { budget, secret: env.SHOPIFY_API_SECRET, bodyDeadlineMs: options.bodyDeadlineMs ?? SERVER_DEFAULTS.bodyDeadlineMs },
     {
@@ -132,6 +136,7 @@ export async function startServer(port: number, optionsOrBuildPath: ServerOption
         if (!req.complete) answeredUnread.add(req.socket);
       });
       if ((req.method === "GET" || req.method === "HEAD") && serveStatic(req, res)) return;
+      if (collector?.serve(req, res)) return;
       const webhookRoute = webhooks.match(req);
       if (webhookRoute) return void intake(webhookRoute, req, res);
       // The admin's forms are a few KB; nothing else posts here. A declared body over 1 MB is not read.
