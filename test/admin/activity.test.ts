@@ -50,7 +50,7 @@ describe("listActivity", () => {
 
   it("filters by status and reaches the last page", async () => {
     const dead = await listActivity(app.context, { shop: SHOP, status: "dead", limit: 60 });
-    expect(dead.rows.every((row) => row.status === "dead" && row.statusReason?.startsWith("Meta error 100"))).toBe(true);
+    expect(dead.rows.filter((row) => !(row.status === "dead" && row.statusReason?.startsWith("Meta error 100")))).toEqual([]);
     expect(dead.rows).toHaveLength(60);
     const rest = await listActivity(app.context, { shop: SHOP, status: "dead", limit: 60, cursor: dead.nextCursor });
     expect(rest.rows).toHaveLength(40);

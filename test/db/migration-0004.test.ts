@@ -72,7 +72,7 @@ describe.each([
         { event_id: "ck_token", order_id: "5002", created_at: NOW, webhook_id: null },
       ]);
       const kinds = await upgraded.db.selectFrom("deliveries").select("order_kind").execute();
-      expect(kinds.every((row) => row.order_kind === null)).toBe(true);
+      expect(kinds.filter((row) => row.order_kind !== null)).toEqual([]);
 
       // AND a new order carrying a migrated id gets an id of its own; a re-delivery of an old order gets nothing
       const write = (webhookId: string, orderId: string, eventId: string): IngestWrite => ({

@@ -35,8 +35,8 @@ describe("delivery worker: configuration errors", () => {
     expect(summary).toMatchObject({ claimed: 1_200, needsAttention: 1_200, sent: 0, dead: 0, requests: 1 });
     expect(h.sim.accepted).toHaveLength(0);
     const rows = await rowsOf(h);
-    expect(rows.every((r) => r.status === "needs_attention")).toBe(true);
-    expect(rows.every((r) => r.payload !== null)).toBe(true);
+    expect(rows.filter((r) => r.status !== "needs_attention")).toEqual([]);
+    expect(rows.filter((r) => r.payload === null)).toEqual([]);
     // AND the shop is paused with a reason the merchant can act on
     const shop = await h.shops.getShop(SHOP);
     expect(shop?.needsAttentionReason).toMatch(/^Meta error 190\/467: Error validating access token.*\(fbtrace_id \w+\)$/);
@@ -79,7 +79,7 @@ describe("delivery worker: configuration errors", () => {
       reason: expect.stringMatching(/^Meta error 100\/33: Unsupported post request/),
     });
     const rows = await rowsOf(h);
-    expect(rows.every((r) => r.statusReason?.startsWith(`Meta pixel ${PIXEL} paused: Meta error 100/33`))).toBe(true);
+    expect(rows.filter((r) => !r.statusReason?.startsWith(`Meta pixel ${PIXEL} paused: Meta error 100/33`))).toEqual([]);
   });
 
   it("does not call Meta when the shop has no token, and flags the shop", async () => {
@@ -103,7 +103,7 @@ describe("delivery worker: configuration errors", () => {
 
     expect(summary).toMatchObject({ sent: 2, needsAttention: 2 });
     const removed = (await rowsOf(h)).filter((r) => r.destination === `meta:${PIXEL}`);
-    expect(removed.every((r) => r.status === "needs_attention" && /no longer configured/.test(r.statusReason ?? ""))).toBe(true);
+    expect(removed.filter((r) => !(r.status === "needs_attention" && /no longer configured/.test(r.statusReason ?? "")))).toEqual([]);
     expect((await h.shops.getShop(SHOP))?.needsAttentionReason).toBeNull();
   });
 

@@ -76,7 +76,7 @@ describe("delivery worker: a pixel Meta does not know (100/33)", () => {
     expect(summary).toMatchObject({ sent: 2, needsAttention: 2, requests: 1 });
     expect(h.sim.requests.length - requestsAfterPause).toBe(1);
     const waiting = (await rowsOf(h)).filter((r) => r.destination === `meta:${UNKNOWN_PIXEL}`);
-    expect(waiting.every((r) => r.status === "needs_attention" && r.statusReason?.startsWith(`Meta pixel ${UNKNOWN_PIXEL} paused: Meta error 100/33`))).toBe(true);
+    expect(waiting.filter((r) => !(r.status === "needs_attention" && r.statusReason?.startsWith(`Meta pixel ${UNKNOWN_PIXEL} paused: Meta error 100/33`)))).toEqual([]);
   });
 
   it("pauses the shop (the token), not a pixel, on a token error: both pixels wait", async () => {

@@ -22,7 +22,7 @@ describe("delivery worker on PostgreSQL", () => {
     h.clock.advance(10_000);
     expect(await worker.runOnce()).toMatchObject({ sent: 50 });
     expect(h.sim.duplicateDeliveries()).toEqual([]);
-    expect((await rowsOf(h)).every((r) => r.status === "sent" && r.fbtraceId !== null && r.eventsReceived === 50)).toBe(true);
+    expect((await rowsOf(h)).filter((r) => !(r.status === "sent" && r.fbtraceId !== null && r.eventsReceived === 50))).toEqual([]);
   });
 
   it("lets workers on separate connections drain one backlog without sending anything twice", async () => {

@@ -24,9 +24,9 @@ describe("delivery worker: transient failures", () => {
     // THEN the rows wait for a retry with the error recorded, and nothing was accepted
     expect(first).toMatchObject({ claimed: 5, retried: 5, sent: 0 });
     const waiting = await rowsOf(h);
-    expect(waiting.every((r) => r.status === "retrying" && r.attempts === 1)).toBe(true);
+    expect(waiting.filter((r) => !(r.status === "retrying" && r.attempts === 1))).toEqual([]);
     expect(waiting[0]?.statusReason).toMatch(/^transient: Meta error 1: An unknown error occurred \(fbtrace_id \w+\)/);
-    expect(waiting.every((r) => r.nextAttemptAt > h.clock.now())).toBe(true);
+    expect(waiting.filter((r) => !(r.nextAttemptAt > h.clock.now()))).toEqual([]);
 
     // AND before the backoff has passed nothing is claimed
     expect((await worker.runOnce()).claimed).toBe(0);
@@ -41,7 +41,7 @@ describe("delivery worker: transient failures", () => {
     expect(h.sim.accepted).toHaveLength(5);
     expect(h.sim.doubleCounted()).toEqual([]);
     expect(h.sim.duplicateDeliveries()).toEqual([]);
-    expect((await rowsOf(h)).every((r) => r.status === "sent" && r.attempts === 2)).toBe(true);
+    expect((await rowsOf(h)).filter((r) => !(r.status === "sent" && r.attempts === 2))).toEqual([]);
   });
 
   it("retries a 503 whose body is HTML, not a Graph error", async () => {

@@ -64,7 +64,7 @@ describe.each(MODES)("invalid access token (%s mode)", (mode) => {
     await app.ingest(0, 10);
     await app.startWorkers();
     await waitFor(async () => (await web.shops.getShop(SHOP))?.needsAttentionReason != null, 10_000, "shop paused");
-    expect(sim.reads.some((read) => read.pixelId === PIXEL && read.error?.code === 190)).toBe(true);
+    expect(sim.reads).toContainEqual(expect.objectContaining({ pixelId: PIXEL, error: expect.objectContaining({ code: 190 }) }));
     // AND it stays paused while Meta keeps refusing, re-checked with backoff
     await waitFor(() => sim.reads.filter((read) => read.error?.code === 190).length >= 3, 10_000, "re-checked");
     expect(sim.countsBy(PIXEL).server).toBe(0);

@@ -41,7 +41,7 @@ describe("structured logs", () => {
     expect(ingested).toMatchObject({ shop: SHOP, webhookId: "wh-logs-1", outcome: "queued" });
     const delivered = records.find((r) => r.msg === "delivered to Meta");
     expect(delivered).toMatchObject({ shop: SHOP, eventIds: [FIXTURE.eventId] });
-    expect(records.some((r) => r.msg === "Meta rejected a batch" && r.shop === SHOP)).toBe(true);
+    expect(records).toContainEqual(expect.objectContaining({ msg: "Meta rejected a batch", shop: SHOP }));
 
     // THEN no raw PII from either order and no token appears anywhere in the output
     const output = lines.join("\n");

@@ -9,11 +9,11 @@ describe("the intake budget", () => {
   it("lets large bodies take only their share, and leaves the rest to small ones", () => {
     const budget = createIntakeBudget(limits);
     const large = [budget.reserve(20 * KB), budget.reserve(20 * KB)];
-    expect(large.every((reservation) => reservation !== null)).toBe(true);
+    expect(large).not.toContain(null);
     // The large share is full: another large body is refused, a small one is not
     expect(budget.reserve(11 * KB)).toBeNull();
     const small = Array.from({ length: 6 }, () => budget.reserve(10 * KB));
-    expect(small.every((reservation) => reservation !== null)).toBe(true);
+    expect(small).not.toContain(null);
     // The whole budget is full now (40 + 60 KB): even a small body is refused
     expect(budget.inUse()).toEqual({ total: 100 * KB, large: 40 * KB });
     expect(budget.reserve(1)).toBeNull();
