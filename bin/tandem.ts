@@ -6,9 +6,16 @@ import { parseEnv } from "../app/env.server";
 import { createAppContext, type AppContext } from "../app/context.server";
 import { configureShop } from "../app/shops/configure-shop.server";
 import { createDataRequests } from "../app/db/data-requests.server";
-import { redriveWithReasons } from "../app/shops/redrive.server";
+import { redrive } from "../app/shops/redrive.server";
+import { decodeDeliveryCursor } from "../app/db/delivery-pages.server";
+import { reencryptSecrets } from "../app/db/reencrypt-secrets.server";
+import { encryptionKeys } from "../app/env.server";
+import { openDatabase, type Database } from "../app/db/connection.server";
+import { buildShopDueIndexConcurrently } from "../app/db/migrations/0003-deliveries-shop-due-index";
 import { normalizeShopDomain } from "../app/shops/shop-domain";
 import { validateSettingsForm } from "../app/admin/settings-form";
+import { PIXEL_ID_MAX_DIGITS, PIXEL_ID_MIN_DIGITS } from "../app/tracking/pixel-id";
+import { DEFAULT_PURCHASE_SETTINGS } from "../app/tracking/purchase-settings";
 import { parseAlertEmail } from "../app/alerts/alert-email";
 import { ALL_DELIVERY_STATUSES, type DeliveryStatus } from "../app/db/outbox-types";
 import { errorMessage } from "../app/lib/error-message";
@@ -20,16 +27,24 @@ const USAGE = `usage: npm run tandem -- <command> [flags]
 
 commands:
   shops:configure --shop <name>.myshopify.com --pixel-id <id>[,<id>…] --access-token <token> [--test-event-code <code>]
-      what the settings page saves: pixel (dataset) ids are 6–20 digits, at most 10; the token is the
+      what the settings page saves: pixel (dataset) ids are ${PIXEL_ID_MIN_DIGITS}–${PIXEL_ID_MAX_DIGITS} digits, at most 10; the token is the
       Conversions API token from Events Manager; an empty --test-event-code "" removes the stored one
   shops:status --shop <name>.myshopify.com
       the shop's configuration (never its token), paused pixels with Meta's cause, deliveries by status
   shops:alerts --shop <name>.myshopify.com (--email <address> | --clear)
       where alert emails go; --clear sends them to the shop owner's email again
-  deliveries:list [--shop <name>.myshopify.com] [--status <status>] [--limit <1–${MAX_LIST_LIMIT}>]
+  deliveries:list [--shop <name>.myshopify.com] [--status <status>] [--limit <1–${MAX_LIST_LIMIT}>] [--after <cursor>]
       newest first, 50 by default; <status>: ${ALL_DELIVERY_STATUSES.join(", ")}
+      paged like Activity: when more rows follow, stderr names the next page's --after <cursor>
   deliveries:redrive [--shop <name>.myshopify.com] --status ${REDRIVE_STATUSES.join("|")}
-      sends them again (needs_attention also lifts pixel pauses)
+      sends them again (needs_attention also lifts pixel pauses), as Activity's retry does; a shop whose
+      pause still stands is left alone and listed with the reason
+  db:build-due-index  (no flags)
+      PostgreSQL, before upgrading a large database to migration 0003: builds its index without blocking
+      inserts (CREATE INDEX CONCURRENTLY), so the migration has nothing left to build; runs no migration itself
+  secrets:reencrypt  (no flags: the keys are TOKEN_ENCRYPTION_KEY's, comma-separated, the first one current)
+      rewrites every stored token (Shopify sessions, Meta access tokens) under the first TOKEN_ENCRYPTION_KEY;
+      the rotation step between deploying "<new>,<old>" and dropping <old>: run it until it reports zeros
   data-requests:list [--shop <name>.myshopify.com]
       customers/data_request records, newest first (50), with their status: gathering | ready
   data-requests:show --id <n>
@@ -47,7 +62,12 @@ type Command<Args> = {
   booleans?: readonly string[];
   /** Checks the flags before anything else happens; throws UsageError. */
   check(values: Values): Args;
-  run(context: AppContext, args: Args): Promise<unknown>;
+  run?(context: AppContext, args: Args): Promise<unknown>;
+  /**
+   * Instead of `run`: the command works on the database as it is, before any pending migration (a step an
+   * upgrade's migrations depend on), so the app's context — which migrates on open — is not built.
+   */
+  runBeforeMigrations?(database: Database, args: Args): Promise<unknown>;
 };
 
 function text(values: Values, flag: string): string | undefined {
@@ -94,7 +114,7 @@ const COMMANDS: Record<string, Command<unknown>> = {
       const testEventCode = text(values, "test-event-code");
       // The settings page's own validation, fed the flags; the page's other fields get their defaults here.
       const form = new FormData();
-      Object.entries({ pixelIds, accessToken, testEventCode: testEventCode ?? "", valueSource: "presentment", unknownConsent: "send", catalogCountry: "" })
+      Object.entries({ pixelIds, accessToken, testEventCode: testEventCode ?? "", valueSource: DEFAULT_PURCHASE_SETTINGS.valueSource, unknownConsent: DEFAULT_PURCHASE_SETTINGS.unknownConsent, catalogCountry: "" })
         .forEach(([name, value]) => form.set(name, value));
       const result = validateSettingsForm(form, false);
       const flagOf = { pixelIds: "pixel-id", accessToken: "access-token", testEventCode: "test-event-code" } as const;
@@ -153,21 +173,29 @@ const COMMANDS: Record<string, Command<unknown>> = {
     },
   }),
   "deliveries:list": defineCommand({
-    flags: ["shop", "status", "limit"],
+    flags: ["shop", "status", "limit", "after"],
     check(values) {
       const status = text(values, "status");
       const limit = text(values, "limit") ?? "50";
       if (!/^\d+$/.test(limit) || Number(limit) < 1 || Number(limit) > MAX_LIST_LIMIT) {
         throw new UsageError(`--limit must be a whole number from 1 to ${MAX_LIST_LIMIT}; got ${JSON.stringify(limit)}`);
       }
+      const cursor = text(values, "after");
+      const after = cursor === undefined ? null : decodeDeliveryCursor(cursor);
+      if (cursor !== undefined && after === null) {
+        throw new UsageError(`--after must be the cursor a previous page named (<created_at>_<id>); got ${JSON.stringify(cursor)}`);
+      }
       return {
         shop: optionalShop(values),
         status: status === undefined ? undefined : statusOf<DeliveryStatus>(status, ALL_DELIVERY_STATUSES),
         limit: Number(limit),
+        after,
       };
     },
     async run(context, options) {
-      const { rows } = await context.outbox.list(options);
+      // The same keyset paging as Activity (app/db/delivery-pages): stdout stays the rows' JSON array.
+      const { rows, nextCursor } = await context.outbox.list(options);
+      if (nextCursor !== null) console.error(`more rows: add --after ${nextCursor}`);
       return rows.map(({ payload: _payload, ...row }) => row);
     },
   }),
@@ -175,8 +203,32 @@ const COMMANDS: Record<string, Command<unknown>> = {
     flags: ["shop", "status"],
     check: (values) => ({ shop: optionalShop(values), status: statusOf(required(values, "status"), REDRIVE_STATUSES) }),
     async run(context, { shop, status }) {
-      // A shop whose pause still stands is left alone and listed with the reason (decision 0022).
-      return redriveWithReasons(context, { shop, status, nowMs: Date.now() });
+      // Activity's retry, with the rows moved here and now (this process is not the maintenance loop): a shop
+      // whose pause still stands is left alone and listed with the reason (decision 0022).
+      return redrive(context, { shop, status, nowMs: Date.now() }, "now");
+    },
+  }),
+  // Key rotation (README, "Operating it"): the keys come from TOKEN_ENCRYPTION_KEY, first one current.
+  "secrets:reencrypt": defineCommand({
+    flags: [],
+    check: () => null,
+    run: (context) => reencryptSecrets(context.database, encryptionKeys(context.env)),
+  }),
+  // Upgrading a large PostgreSQL database to migration 0003 (README, "Deploying in scale mode").
+  "db:build-due-index": defineCommand({
+    flags: [],
+    check: () => null,
+    async runBeforeMigrations(database) {
+      if (database.engine !== "postgres") {
+        return { built: false, note: "SQLite has no concurrent index build; migration 0003 builds the index on start" };
+      }
+      const { valid } = await buildShopDueIndexConcurrently(database.db);
+      if (!valid) {
+        throw new Error(
+          "deliveries_shop_due_idx exists but is invalid (an earlier concurrent build failed): run `drop index concurrently deliveries_shop_due_idx;` and this command again",
+        );
+      }
+      return { built: true, index: "deliveries_shop_due_idx" };
     },
   }),
   // customers/data_request: what Tandem holds for the customer, gathered off the request path (decision 0020).
@@ -233,8 +285,9 @@ async function main(): Promise<number> {
     });
     args = command.check(values);
   } catch (error) {
-    // parseArgs names an unknown flag or a flag without its value in its own words.
-    const message = error instanceof UsageError || (error instanceof TypeError && "code" in error) ? error.message : null;
+    // parseArgs names an unknown flag or a flag without its value in its own words, sometimes over several
+    // lines (`--limit -3`): they are joined, so a refusal is always one line.
+    const message = error instanceof UsageError || (error instanceof TypeError && "code" in error) ? error.message.replace(/\s*\n\s*/g, " ") : null;
     if (message === null) throw error;
     console.error(`tandem: ${message}`);
     return 2;
@@ -242,9 +295,18 @@ async function main(): Promise<number> {
   if (!process.env.TOKEN_ENCRYPTION_KEY) throw new Error(missingKeyHint());
   // The CLI talks to the database only; Shopify credentials are not needed for it.
   const config = parseEnv({ SHOPIFY_API_KEY: "cli", SHOPIFY_API_SECRET: "cli", LOG_LEVEL: "warn", ...process.env, WORKER: "off" });
+  if (command.runBeforeMigrations) {
+    const database = await openDatabase(config.DATABASE_URL, { migrate: false, poolMax: 1, checkpointThread: false });
+    try {
+      console.log(JSON.stringify(await command.runBeforeMigrations(database, args), null, 2));
+      return 0;
+    } finally {
+      await database.close();
+    }
+  }
   const context = await createAppContext(config, { startWorker: false });
   try {
-    const result = await command.run(context, args);
+    const result = await command.run?.(context, args);
     console.log(JSON.stringify(result, null, 2));
     return 0;
   } finally {

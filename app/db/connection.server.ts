@@ -2,7 +2,7 @@ import { mkdirSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { DatabaseSync } from "node:sqlite";
-import { Kysely, Migrator, PostgresDialect } from "kysely";
+import { Kysely, Migrator, PostgresDialect, sql } from "kysely";
 import pg from "pg";
 import type { Engine } from "./engine.ts";
 import { createMigrationProvider } from "./migrations/provider.ts";
@@ -162,4 +162,9 @@ export async function openDatabase(url: string, opts: OpenDatabaseOptions = {}):
   }
   opened.afterMigrate();
   return { db, engine, close, ...(opened.busyWaits && { busyWaits: opened.busyWaits }) };
+}
+
+/** One round trip that touches no table: /healthz asks whether the database answers at all. */
+export async function pingDatabase(database: Pick<Database, "db">): Promise<void> {
+  await sql`select 1`.execute(database.db);
 }

@@ -118,5 +118,17 @@ export function createDataRequests(database: Database) {
     });
   }
 
-  return { create, complete, get, list };
+  /** customers/redact: the customer's own data requests go with their orders. */
+  async function deleteForCustomer(shop: string, customerId: string): Promise<number> {
+    const result = await db.deleteFrom("data_requests").where("shop", "=", shop).where("customer_id", "=", customerId).executeTakeFirst();
+    return Number(result.numDeletedRows);
+  }
+
+  /** Retention: requests (and their reports) created before the cutoff. */
+  async function deleteOlderThan(cutoffMs: number): Promise<number> {
+    const result = await db.deleteFrom("data_requests").where("created_at", "<", cutoffMs).executeTakeFirst();
+    return Number(result.numDeletedRows);
+  }
+
+  return { create, complete, get, list, deleteForCustomer, deleteOlderThan };
 }

@@ -209,3 +209,14 @@ export function createShopStore(database: Database, keys: readonly Buffer[]) {
     },
   };
 }
+
+/**
+ * shop/redact, first step: the shop's sessions, pixel pauses and settings row (with the Meta token) go, so
+ * nothing is sent for the shop from here on (the claim needs the settings row). A few rows: one statement each.
+ */
+export async function deleteShopRecords(database: Pick<Database, "db">, shop: string): Promise<void> {
+  const { db } = database;
+  await db.deleteFrom("sessions").where("shop", "=", shop).execute();
+  await db.deleteFrom("destination_pauses").where("shop", "=", shop).execute();
+  await db.deleteFrom("shops").where("shop", "=", shop).execute();
+}

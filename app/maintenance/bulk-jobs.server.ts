@@ -3,6 +3,8 @@ import { CHUNK_ROWS, chunkRowsFor, deleteOrdersChunk, deleteShopChunk, forEachSp
 import { createMaintenanceJobs, JOB_KIND, type MaintenanceJob, type MaintenanceJobs } from "../db/maintenance-jobs.server";
 import { gatherDataRequest } from "./data-request-report.server";
 import { createOrderAdjustments } from "../db/order-adjustments.server";
+import { createDataRequests } from "../db/data-requests.server";
+import { deleteShopRecords } from "../db/shops.server";
 import { errorMessage } from "../lib/error-message";
 
 // Carries out queued bulk work (decision 0020) in chunks of at most CHUNK_ROWS rows, one short statement
@@ -66,11 +68,8 @@ export function createMaintenance(options: MaintenanceOptions): Maintenance {
   }
 
   async function shopRedact(job: MaintenanceJob, shop: string): Promise<Record<string, number>> {
-    const { db } = database;
     // The credentials and the shop row first: nothing is sent for the shop from here on (the claim needs it).
-    await db.deleteFrom("sessions").where("shop", "=", shop).execute();
-    await db.deleteFrom("destination_pauses").where("shop", "=", shop).execute();
-    await db.deleteFrom("shops").where("shop", "=", shop).execute();
+    await deleteShopRecords(database, shop);
     const deleted: Record<string, number> = {};
     for (const table of ["deliveries", "order_events", "webhook_receipts", "data_requests", "browser_purchase_ids"] as const) {
       deleted[table] = await drainShopTable(job, table, shop);
@@ -105,7 +104,7 @@ export function createMaintenance(options: MaintenanceOptions): Maintenance {
     }
     const customerId = typeof job.args.customerId === "string" ? job.args.customerId : null;
     if (customerId !== null) {
-      await database.db.deleteFrom("data_requests").where("shop", "=", shop).where("customer_id", "=", customerId).execute();
+      await createDataRequests(database).deleteForCustomer(shop, customerId);
     }
     return { deliveries, orderAdjustments };
   }

@@ -11,6 +11,8 @@ import {
   spanAllNewerThan,
 } from "../db/bulk-writes.server";
 import { createOrderAdjustments } from "../db/order-adjustments.server";
+import { createDataRequests } from "../db/data-requests.server";
+import { createMaintenanceJobs } from "../db/maintenance-jobs.server";
 import { META_EVENT_WINDOW_MS } from "../destinations/meta/event-window";
 
 // What retention keeps (docs/decisions/0007, 0020).
@@ -70,11 +72,7 @@ export async function purgeExpired(deps: PurgeDeps, policy: RetentionPolicy, now
     n = await deleteOldReceiptsChunk(database, nowMs - (policy.receiptDays ?? policy.payloadDays) * DAY_MS);
     result.receiptsDeleted += n;
   }
-  await database.db.deleteFrom("data_requests").where("created_at", "<", nowMs - policy.metadataDays * DAY_MS).execute();
-  await database.db
-    .deleteFrom("maintenance_jobs")
-    .where("status", "=", "done")
-    .where("finished_at", "<", nowMs - policy.metadataDays * DAY_MS)
-    .execute();
+  await createDataRequests(database).deleteOlderThan(nowMs - policy.metadataDays * DAY_MS);
+  await createMaintenanceJobs(database).purge({ finishedBeforeMs: nowMs - policy.metadataDays * DAY_MS });
   return result;
 }

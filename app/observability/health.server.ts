@@ -1,6 +1,6 @@
-import { sql } from "kysely";
 import type { Services } from "../services";
 import type { Logger } from "../logger.server";
+import { pingDatabase } from "../db/connection.server";
 import { errorMessage } from "../lib/error-message";
 
 // /healthz answers anyone, so it says WHAT is down in generic words and never why: a database error's text
@@ -28,7 +28,7 @@ function logDetail(logger: Logger | undefined, component: string, detail: string
 export async function checkHealth(context: Checked): Promise<HealthReport> {
   let database: HealthReport["database"] = "ok";
   try {
-    await sql`select 1`.execute(context.database.db);
+    await pingDatabase(context.database);
   } catch (error) {
     database = UNAVAILABLE;
     logDetail(context.logger, "database", errorMessage(error));

@@ -1,4 +1,5 @@
-import { sql, type Kysely } from "kysely";
+import type { Kysely } from "kysely";
+import { boundedStatusCountSql, countStatusUpTo } from "../db/delivery-reads.server";
 import { ALL_DELIVERY_STATUSES, type DeliveryStatus } from "../db/outbox-types";
 import type { Schema } from "../db/schema";
 import type { OutboxCounter } from "./render-metrics.server";
@@ -11,9 +12,8 @@ import type { OutboxCounter } from "./render-metrics.server";
 
 export const OUTBOX_DEPTH_CAP = 10_000;
 
-export function boundedCountSql(status: DeliveryStatus, cap: number) {
-  return sql<{ n: number | string }>`select count(*) as n from (select 1 from deliveries where status = ${status} limit ${cap}) as capped`;
-}
+/** The count's statement (app/db/delivery-reads), named here for the test that reads its plan. */
+export const boundedCountSql = boundedStatusCountSql;
 
 /**
  * countByStatus with every status counted up to `cap`. Scrapes that arrive while a count runs share it, so a
@@ -25,8 +25,7 @@ export function createOutboxDepth(db: Kysely<Schema>, cap = OUTBOX_DEPTH_CAP): O
   async function count(): Promise<Record<DeliveryStatus, number>> {
     const counts = {} as Record<DeliveryStatus, number>;
     for (const status of ALL_DELIVERY_STATUSES) {
-      const { rows } = await boundedCountSql(status, cap).execute(db);
-      counts[status] = Number(rows[0]?.n ?? 0);
+      counts[status] = await countStatusUpTo({ db }, status, cap);
     }
     return counts;
   }
