@@ -1,5 +1,6 @@
 import type { NewDeliveryRecord } from "../db/schema";
 import type { FunnelCapiEvent } from "./funnel-capi-event";
+import { metaDestination } from "../destinations/destination-key";
 
 // A funnel event → one pending outbox row per pixel the SHOP configured (the server's list is authoritative:
 // a visitor cannot choose where events go). The worker then sends them exactly as it sends a Purchase:
@@ -12,7 +13,7 @@ export function funnelRows(shop: string, pixelIds: readonly string[], mapped: { 
   const matchKeys = JSON.stringify(mapped.matchKeys);
   return [...new Set(pixelIds)].map((pixelId) => ({
     shop,
-    destination: `meta:${pixelId}`,
+    destination: metaDestination(pixelId),
     event_name: mapped.event.event_name,
     event_id: mapped.event.event_id,
     provenance: COLLECTOR_PROVENANCE,

@@ -3,6 +3,7 @@ import type { Database, Engine } from "./connection.server.ts";
 import { DELIVERY_COLUMNS } from "./ingest-writes.server.ts";
 import type { NewDeliveryRecord, Schema } from "./schema.ts";
 import { withWriteTransaction } from "./write-transaction.server.ts";
+import { chunk } from "../lib/chunk.ts";
 
 // What the collector stores (issue 16), many requests per transaction (app/webhooks/ingest-batcher.server.ts):
 // under a flood of shopper events a commit, not a statement, is the cost. Both writes only ever ADD: a replayed
@@ -16,12 +17,6 @@ export type CollectorWrite = FunnelWrite | PurchaseIdWrite;
 
 // 17 columns per row: 500 rows stay far below SQLite's 32,766 bound parameters and PostgreSQL's 65,535.
 const CHUNK = 500;
-
-function chunks<T>(items: readonly T[], size: number): T[][] {
-  const parts: T[][] = [];
-  for (let start = 0; start < items.length; start += size) parts.push(items.slice(start, start + size));
-  return parts;
-}
 
 function placeholders(engine: Engine, rows: number, columns: number): string {
   let next = 0;
@@ -43,12 +38,12 @@ export async function writeCollected(database: Database, writes: readonly Collec
   return withWriteTransaction(database, async (db) => {
     const insertedRows = new Set<string>();
     const rows = writes.flatMap((write) => (write.kind === "funnel" ? write.rows : []));
-    for (const part of chunks(rows, CHUNK)) {
+    for (const part of chunk(rows, CHUNK)) {
       for (const key of await insertRows(db, database.engine, part)) insertedRows.add(key);
     }
     const insertedIds = new Set<string>();
     const ids = writes.filter((write): write is PurchaseIdWrite => write.kind === "purchase_id");
-    for (const part of chunks(ids, CHUNK)) {
+    for (const part of chunk(ids, CHUNK)) {
       for (const key of await insertPurchaseIds(db, database.engine, part, nowMs)) insertedIds.add(key);
     }
     // A key counts for the first write that carries it: the same event twice in one batch is one new event.
