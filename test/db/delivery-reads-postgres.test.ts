@@ -1,0 +1,4 @@
+import { runDeliveryReadsContract } from "./delivery-reads-contract.ts";
+import { openTestPostgres } from "./support.ts";
+
+runDeliveryReadsContract("postgres", openTestPostgres);

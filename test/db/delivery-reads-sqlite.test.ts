@@ -1,0 +1,4 @@
+import { runDeliveryReadsContract } from "./delivery-reads-contract.ts";
+import { openTestSqlite } from "./support.ts";
+
+runDeliveryReadsContract("sqlite", openTestSqlite);
