@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createEmbeddedQueue } from "~/delivery/queue";
 import { configureShop, enqueuePurchases, startHarness, type Harness } from "./harness";
+import { sleep, waitFor } from "../support/wait";
 
 let h: Harness;
 beforeEach(async () => {
@@ -11,26 +12,18 @@ afterEach(async () => {
   await h.close();
 });
 
-async function waitFor(check: () => boolean, timeoutMs = 3_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error("condition not met in time");
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
-
 describe("delivery worker: loop", () => {
   it("delivers promptly when woken through the embedded queue, long before the poll interval", async () => {
     const worker = h.worker({ pollIntervalMs: 60_000 });
     const queue = createEmbeddedQueue(worker);
     worker.start();
     // Let the first (empty) pass finish so the loop is asleep.
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await sleep(50);
 
     await enqueuePurchases(h, 3);
     const started = Date.now();
     await queue.notify("delivery-test.myshopify.com");
-    await waitFor(() => h.sim.accepted.length === 3);
+    await waitFor(() => h.sim.accepted.length === 3, 3_000);
 
     expect(Date.now() - started).toBeLessThan(2_000);
     await worker.stop();
@@ -42,12 +35,12 @@ describe("delivery worker: loop", () => {
     const worker = h.worker({ pollIntervalMs: 20, yieldWhile: () => busy, maxYieldMs: 60_000 });
     await enqueuePurchases(h, 2);
     worker.start();
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await sleep(300);
     // WHILE busy: nothing was sent, the rows wait
     expect(h.sim.accepted).toHaveLength(0);
 
     busy = false;
-    await waitFor(() => h.sim.accepted.length === 2);
+    await waitFor(() => h.sim.accepted.length === 2, 3_000);
     await worker.stop();
   });
 
@@ -56,7 +49,7 @@ describe("delivery worker: loop", () => {
     await enqueuePurchases(h, 2);
     const started = Date.now();
     worker.start();
-    await waitFor(() => h.sim.accepted.length === 2);
+    await waitFor(() => h.sim.accepted.length === 2, 3_000);
     expect(Date.now() - started).toBeGreaterThanOrEqual(140);
     await worker.stop();
   });
@@ -64,7 +57,7 @@ describe("delivery worker: loop", () => {
   it("stops promptly while stepping aside", async () => {
     const worker = h.worker({ pollIntervalMs: 20, yieldWhile: () => true, maxYieldMs: 60_000 });
     worker.start();
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await sleep(50);
     const started = Date.now();
     await worker.stop();
     expect(Date.now() - started).toBeLessThan(1_000);
@@ -73,9 +66,9 @@ describe("delivery worker: loop", () => {
   it("polls on its own when nobody wakes it", async () => {
     const worker = h.worker({ pollIntervalMs: 20 });
     worker.start();
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await sleep(50);
     await enqueuePurchases(h, 2);
-    await waitFor(() => h.sim.accepted.length === 2);
+    await waitFor(() => h.sim.accepted.length === 2, 3_000);
     await worker.stop();
   });
 
@@ -84,7 +77,7 @@ describe("delivery worker: loop", () => {
     await enqueuePurchases(h, 5);
     const worker = h.worker({ pollIntervalMs: 10 });
     worker.start();
-    await waitFor(() => h.sim.requests.length === 1);
+    await waitFor(() => h.sim.requests.length === 1, 3_000);
 
     const first = worker.stop();
     const second = worker.stop();
@@ -94,7 +87,7 @@ describe("delivery worker: loop", () => {
     expect(h.sim.accepted).toHaveLength(5);
     expect((await h.outbox.countByStatus()).sent).toBe(5);
     await enqueuePurchases(h, 2, { from: 5 });
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await sleep(100);
     expect(h.sim.accepted).toHaveLength(5);
   });
 
@@ -110,8 +103,8 @@ describe("delivery worker: loop", () => {
     await enqueuePurchases(h, 1);
     const worker = h.worker({ outbox, pollIntervalMs: 10 });
     worker.start();
-    await waitFor(() => h.sim.accepted.length === 1);
+    await waitFor(() => h.sim.accepted.length === 1, 3_000);
     await worker.stop();
-    expect(h.logger.lines.some((l) => l.level === "error" && l.message === "delivery pass failed")).toBe(true);
+    expect(h.logger.lines).toContainEqual(expect.objectContaining({ level: "error", message: "delivery pass failed" }));
   });
 });
