@@ -36,6 +36,7 @@ export const PROVENANCE_WORDS: Record<string, string> = {
   checkout_token: "From the checkout token (the browser pixel used the same id)",
   order_id: "From the order id (no browser twin: POS, draft or API order)",
   collision: "From the order id: the cart's id belonged to another order",
+  collector: "From the shopper's browser: a shopping event the browser pixel also sent, under the same id",
 };
 
 export const MATCH_KEY_WORDS: Record<string, string> = {
