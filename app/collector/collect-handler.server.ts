@@ -124,7 +124,9 @@ export function createCollectHandler(deps: CollectorDeps): (request: CollectRequ
     const mapped = buildFunnelCapiEvent(event, { ipAddress: address, userAgent }, nowMs);
     const fresh = await deps.write({ kind: "funnel", rows: funnelRows(event.shop, config.pixelIds, mapped, nowMs) });
     if (!fresh) return answer(204, COLLECT_OUTCOME.ignored, "replay");
-    await deps.notify(event.shop);
+    // Not awaited: the row is committed, and a nudge that fails (Redis away) is made up by the worker's own
+    // sweep for due rows; the shopper's browser should not wait on a queue round trip.
+    deps.notify(event.shop).catch(() => undefined);
     return answer(204, COLLECT_OUTCOME.accepted, "stored");
   };
 }
