@@ -3,10 +3,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { collectorUrlFor } from "~/shopify/activate-web-pixel.server";
-import { configureShop } from "~/shops/configure-shop.server";
-import { webPixelSettingsFor } from "~/tracking/pixel/pixel-settings";
-import { DEFAULT_PURCHASE_SETTINGS } from "~/tracking/purchase-settings";
+import { collectorUrlFor } from "../../app/shopify/activate-web-pixel.server";
+import { configureShop } from "../../app/shops/configure-shop.server";
+import { webPixelSettingsFor } from "../../app/tracking/pixel/pixel-settings";
+import { DEFAULT_PURCHASE_SETTINGS } from "../../app/tracking/purchase-settings";
 import { buildPixel } from "../../scripts/build-pixel";
 import {
   cartChangedAfterCapture,
