@@ -2,8 +2,8 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Services } from "~/services";
-import { buildTrUrl } from "~/tracking/pixel/tr-url";
+import type { Services } from "../../app/services";
+import { buildTrUrl } from "../../app/tracking/pixel/tr-url";
 import { startMetaSimulator, type MetaSimulator } from "../../sim/meta-graph-sim";
 import { waitFor } from "../support/wait";
 

@@ -4,8 +4,8 @@ import { request as httpRequest } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Services } from "~/services";
-import { buildTrUrl, type TrRequest } from "~/tracking/pixel/tr-url";
+import type { Services } from "../../app/services";
+import { buildTrUrl, type TrRequest } from "../../app/tracking/pixel/tr-url";
 import { TEST_SECRET } from "../support/app-context";
 
 // Issue 16: the collector behind real HTTP on loopback, against the production server around the build

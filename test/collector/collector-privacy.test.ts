@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { writeCollected } from "~/db/collector-writes.server";
-import { createMaintenanceJobs, JOB_KIND } from "~/db/maintenance-jobs.server";
-import { createMaintenance } from "~/maintenance/bulk-jobs.server";
-import { DAY_MS, purgeExpired } from "~/maintenance/purge.server";
+import { writeCollected } from "../../app/db/collector-writes.server";
+import { createMaintenanceJobs, JOB_KIND } from "../../app/db/maintenance-jobs.server";
+import { createMaintenance } from "../../app/maintenance/bulk-jobs.server";
+import { DAY_MS, purgeExpired } from "../../app/maintenance/purge.server";
 import { openTestPostgres, openTestSqlite, type TestDatabase } from "../db/support";
 
 // The browser purchase ids the collector records (migration 0011) go with the shop's other data: all of them on

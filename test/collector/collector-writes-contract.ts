@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { writeCollected, type CollectorWrite } from "../../app/db/collector-writes.server.ts";
-import type { NewDeliveryRecord } from "../../app/db/schema.ts";
-import { createBatcher } from "../../app/webhooks/ingest-batcher.server.ts";
-import type { TestDatabase } from "../db/support.ts";
+import { writeCollected, type CollectorWrite } from "../../app/db/collector-writes.server";
+import type { NewDeliveryRecord } from "../../app/db/schema";
+import { createBatcher } from "../../app/webhooks/ingest-batcher.server";
+import type { TestDatabase } from "../db/support";
 
 const NOW = 1_800_000_000_000;
 const SHOP = "collector-shop.myshopify.com";

@@ -1,4 +1,4 @@
-import { openTestPostgres } from "../db/support.ts";
-import { runCollectorWritesContract } from "./collector-writes-contract.ts";
+import { openTestPostgres } from "../db/support";
+import { runCollectorWritesContract } from "./collector-writes-contract";
 
 runCollectorWritesContract("postgres", openTestPostgres);

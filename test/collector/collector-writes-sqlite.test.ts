@@ -1,4 +1,4 @@
-import { openTestSqlite } from "../db/support.ts";
-import { runCollectorWritesContract } from "./collector-writes-contract.ts";
+import { openTestSqlite } from "../db/support";
+import { runCollectorWritesContract } from "./collector-writes-contract";
 
 runCollectorWritesContract("sqlite", openTestSqlite);
