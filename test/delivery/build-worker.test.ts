@@ -1,8 +1,8 @@
 import { hostname } from "node:os";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { buildDeliveryWorker, deliveryOwnerId, WEB_CLAIM_LIMIT, type DeliveryRole } from "~/delivery/build-worker.server";
-import { createMetaGraphClient } from "~/destinations/meta/graph-client.server";
-import type { DeliveryWorkerTuning } from "~/delivery/worker-options";
+import { buildDeliveryWorker, deliveryOwnerId, WEB_CLAIM_LIMIT, type DeliveryRole } from "../../app/delivery/build-worker.server";
+import { createMetaGraphClient } from "../../app/destinations/meta/graph-client.server";
+import type { DeliveryWorkerTuning } from "../../app/delivery/worker-options";
 import { configureShop, enqueuePurchases, GRAPH_VERSION, startHarness, type Harness } from "./harness";
 
 // One builder for the web process's inline worker, its delivery thread and `npm run worker`: the role decides

@@ -1,12 +1,12 @@
 import { createHash, randomBytes } from "node:crypto";
-import type { Database } from "~/db/connection.server";
-import { createOutbox, type Outbox } from "~/db/outbox.server";
-import type { NewDelivery } from "~/db/outbox-types";
-import { createShopStore, type ShopStore } from "~/db/shops.server";
-import { createMetaGraphClient } from "~/destinations/meta/graph-client.server";
-import { createDeliveryWorker, type DeliveryWorkerOptions } from "~/delivery/worker.server";
-import type { DeliveryLogger } from "~/delivery/ports";
-import type { CapiServerEvent } from "~/tracking/capi-types";
+import type { Database } from "../../app/db/connection.server";
+import { createOutbox, type Outbox } from "../../app/db/outbox.server";
+import type { NewDelivery } from "../../app/db/outbox-types";
+import { createShopStore, type ShopStore } from "../../app/db/shops.server";
+import { createMetaGraphClient } from "../../app/destinations/meta/graph-client.server";
+import { createDeliveryWorker, type DeliveryWorkerOptions } from "../../app/delivery/worker.server";
+import type { DeliveryLogger } from "../../app/delivery/ports";
+import type { CapiServerEvent } from "../../app/tracking/capi-types";
 import { openTestPostgres, openTestSqlite } from "../db/support";
 import { startMetaSimulator, type MetaSimulator } from "../../sim/meta-graph-sim";
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { classifyMetaError, PAUSE_SCOPE, pauseScopeOf } from "~/destinations/meta/classify-error";
+import { classifyMetaError, PAUSE_SCOPE, pauseScopeOf } from "../../app/destinations/meta/classify-error";
 
 // Decision 0016: which configuration errors stop one pixel and which stop the token (the shop).
 describe("pauseScopeOf", () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { createEmbeddedQueue } from "~/delivery/queue";
+import { createEmbeddedQueue } from "../../app/delivery/queue";
 
 describe("createEmbeddedQueue", () => {
   it("wakes the worker on notify until closed", async () => {

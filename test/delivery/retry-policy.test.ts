@@ -6,7 +6,7 @@ import {
   isTooOld,
   nextAttemptAt,
   RETRY_SAFETY_MARGIN_MS,
-} from "~/delivery/retry-policy";
+} from "../../app/delivery/retry-policy";
 
 const NOW = 1_800_000_000_000;
 const FRESH_EVENT_S = NOW / 1000 - 60;

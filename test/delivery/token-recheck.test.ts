@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { nextTokenRecheckDelay, TOKEN_RECHECK_CAP_MS, TOKEN_RECHECK_FIRST_MS } from "~/delivery/token-recheck.server";
-import { createMetrics } from "~/observability/metrics.server";
+import { nextTokenRecheckDelay, TOKEN_RECHECK_CAP_MS, TOKEN_RECHECK_FIRST_MS } from "../../app/delivery/token-recheck.server";
+import { createMetrics } from "../../app/observability/metrics.server";
 import { configureShop, enqueuePurchases, PIXEL, rowsOf, SHOP, startHarness, TOKEN, type Harness } from "./harness";
 
 // Decision 0025: a token error is confirmed by one read before the shop is paused; a paused shop's token is

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { sql } from "kysely";
-import { createMetaGraphClient } from "~/destinations/meta/graph-client.server";
-import type { MetaGraphClient } from "~/destinations/meta/types";
+import { createMetaGraphClient } from "../../app/destinations/meta/graph-client.server";
+import type { MetaGraphClient } from "../../app/destinations/meta/types";
 import { configureShop, enqueuePurchases, GRAPH_VERSION, rowsOf, startHarness, type Harness } from "./harness";
 
 let h: Harness;

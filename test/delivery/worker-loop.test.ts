@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { createEmbeddedQueue } from "~/delivery/queue";
+import { createEmbeddedQueue } from "../../app/delivery/queue";
 import { configureShop, enqueuePurchases, startHarness, type Harness } from "./harness";
 import { sleep, waitFor } from "../support/wait";
 

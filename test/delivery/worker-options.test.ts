@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import ts from "typescript";
 import { describe, expect, it } from "vitest";
-import { DELIVERY_WORKER_DEFAULTS } from "~/delivery/worker-options";
+import { DELIVERY_WORKER_DEFAULTS } from "../../app/delivery/worker-options";
 
 // The worker's defaults are documented on its options type (`@default`) and used from DELIVERY_WORKER_DEFAULTS:
 // this keeps the two saying the same thing.

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { configureShop as saveConfiguration } from "~/shops/configure-shop.server";
-import { redriveDeliveries, redriveWithReasons } from "~/shops/redrive.server";
-import { readAttention } from "~/admin/attention.server";
+import { configureShop as saveConfiguration } from "../../app/shops/configure-shop.server";
+import { redriveDeliveries, redriveWithReasons } from "../../app/shops/redrive.server";
+import { readAttention } from "../../app/admin/attention.server";
 import { configureShop, enqueuePurchases, GRAPH_VERSION, OTHER_SHOP, PIXEL, PIXEL_B, rowsOf, SHOP, startHarness, TOKEN, type Harness } from "./harness";
 
 // Pauses as narrow as their cause (decision 0016): one pixel Meta does not know stops only itself.

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { openDatabase } from "~/db/connection.server";
-import { createOutbox } from "~/db/outbox.server";
+import { openDatabase } from "../../app/db/connection.server";
+import { createOutbox } from "../../app/db/outbox.server";
 import { configureShop, enqueuePurchases, rowsOf, startHarness, type Harness } from "./harness";
 
 // The same worker on PostgreSQL (scale mode's database), including workers on separate connections.

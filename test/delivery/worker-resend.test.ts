@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { listActivity } from "~/admin/activity.server";
-import type { MetaGraphClient } from "~/destinations/meta/types";
-import { createMetrics } from "~/observability/metrics.server";
+import { listActivity } from "../../app/admin/activity.server";
+import type { MetaGraphClient } from "../../app/destinations/meta/types";
+import { createMetrics } from "../../app/observability/metrics.server";
 import { configureShop, enqueuePurchases, rowsOf, SHOP, startHarness, type Harness } from "./harness";
 
 // Decision 0025: at-least-once sends, deduplicated by Meta through event_id; a re-send after a lost answer is

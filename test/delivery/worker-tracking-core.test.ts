@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { outboxRowsFor } from "../../app/webhooks/outbox-rows";
-import { DEFAULT_PURCHASE_SETTINGS, buildPurchaseFromOrder } from "~/tracking/purchase-from-order";
+import { DEFAULT_PURCHASE_SETTINGS, buildPurchaseFromOrder } from "../../app/tracking/purchase-from-order";
 import { FIXTURE, numberedOrder } from "../../sim/fixtures/order-payloads";
 import { configureShop, PIXEL, rowsOf, SHOP, startHarness, type Harness } from "./harness";
 
