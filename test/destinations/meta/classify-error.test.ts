@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { classifyMetaError, isTooOldError } from "~/destinations/meta/classify-error";
+import { classifyMetaError, isTooOldError } from "../../../app/destinations/meta/classify-error";
 
 // Every row of the table in docs/meta-capi-facts.md, "Which Graph API errors are retried", plus the HTTP-level cases.
 function classify(code: number | null, subcode: number | null = null, httpStatus: number | null = 400) {

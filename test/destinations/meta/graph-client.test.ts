@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { createMetaGraphClient } from "~/destinations/meta/graph-client.server";
+import { createMetaGraphClient } from "../../../app/destinations/meta/graph-client.server";
 import { startMetaSimulator, type MetaSimulator } from "../../../sim/meta-graph-sim";
 import { purchaseEvent } from "../../delivery/harness";
 

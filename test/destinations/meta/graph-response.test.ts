@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { interpretResponse } from "~/destinations/meta/graph-response";
+import { interpretResponse } from "../../../app/destinations/meta/graph-response";
 
 describe("interpretResponse", () => {
   it("treats a 2xx without events_received as transient: we cannot know Meta stored anything", () => {
