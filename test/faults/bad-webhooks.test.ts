@@ -1,6 +1,6 @@
 import { request } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { configureShop } from "~/shops/configure-shop.server";
+import { configureShop } from "../../app/shops/configure-shop.server";
 import { numberedOrder } from "../../sim/fixtures/order-payloads";
 import { buildWebhookHeaders, signShopifyBody } from "../../sim/webhook-sender";
 import { TEST_SECRET } from "../support/app-context";

@@ -1,9 +1,9 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { sql } from "kysely";
 import { afterEach, describe, expect, it } from "vitest";
-import { setAppContext } from "~/context.server";
-import { action as ordersPaid } from "~/routes/webhooks.orders.paid";
-import { action as shopRedact } from "~/routes/webhooks.shop.redact";
+import { setAppContext } from "../../app/context.server";
+import { action as ordersPaid } from "../../app/routes/webhooks.orders.paid";
+import { action as shopRedact } from "../../app/routes/webhooks.shop.redact";
 import { numberedOrder } from "../../sim/fixtures/order-payloads";
 import { waitFor } from "../support/wait";
 import { buildWebhookRequest } from "../../sim/webhook-sender";

@@ -1,8 +1,8 @@
-import { createAppContext, type AppContext } from "~/context.server";
-import { parseEnv } from "~/env.server";
-import { createMetaGraphClient } from "~/destinations/meta/graph-client.server";
-import { configureShop } from "~/shops/configure-shop.server";
-import { ingestPaidOrder } from "~/webhooks/ingest-paid-order.server";
+import { createAppContext, type AppContext } from "../../app/context.server";
+import { parseEnv } from "../../app/env.server";
+import { createMetaGraphClient } from "../../app/destinations/meta/graph-client.server";
+import { configureShop } from "../../app/shops/configure-shop.server";
+import { ingestPaidOrder } from "../../app/webhooks/ingest-paid-order.server";
 import { numberedOrder } from "../../sim/fixtures/order-payloads";
 import { openTestPostgres, openTestSqlite, type TestDatabase } from "../db/support";
 import { startMetaSimulator, type MetaSimulator } from "../../sim/meta-graph-sim";

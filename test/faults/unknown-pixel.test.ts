@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { configureShop } from "~/shops/configure-shop.server";
+import { configureShop } from "../../app/shops/configure-shop.server";
 import { sleep, waitFor } from "../support/wait";
 import { MODES, PIXEL, SHOP, TOKEN, startFaultApp, type FaultApp } from "./fault-app";
 
