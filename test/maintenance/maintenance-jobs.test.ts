@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { createDataRequests } from "~/db/data-requests.server";
-import { createMaintenanceJobs, JOB_KIND } from "~/db/maintenance-jobs.server";
-import { createMaintenance } from "~/maintenance/bulk-jobs.server";
+import { createDataRequests } from "../../app/db/data-requests.server";
+import { createMaintenanceJobs, JOB_KIND } from "../../app/db/maintenance-jobs.server";
+import { createMaintenance } from "../../app/maintenance/bulk-jobs.server";
 import { openTestPostgres, openTestSqlite, type TestDatabase } from "../db/support";
 import { deliveryRow, insertDeliveryRows } from "../support/rows";
 
