@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { startBullmqConsumer } from "~/delivery/bullmq-consumer.server";
-import { createBullmqQueue } from "~/delivery/bullmq-queue.server";
+import { startBullmqConsumer } from "../../app/delivery/bullmq-consumer.server";
+import { createBullmqQueue } from "../../app/delivery/bullmq-queue.server";
 import { bullmqNamespace, TEST_REDIS_URL } from "../scale/bullmq-namespace";
 import { runQueueContract } from "./queue-contract";
 

@@ -1,4 +1,4 @@
-import { createEmbeddedQueue } from "~/delivery/queue";
+import { createEmbeddedQueue } from "../../app/delivery/queue";
 import { runQueueContract } from "./queue-contract";
 
 // Embedded mode: the queue wakes the in-process worker's loop.
