@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { createAppContext, runsInlineWorker } from "~/context.server";
-import { parseEnv } from "~/env.server";
-import { checkHealth } from "~/observability/health.server";
+import { createAppContext, runsInlineWorker } from "../../app/context.server";
+import { parseEnv } from "../../app/env.server";
+import { checkHealth } from "../../app/observability/health.server";
 import { openTestPostgres } from "../db/support";
 import { TEST_REDIS_URL } from "./bullmq-namespace";
 

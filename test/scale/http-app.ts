@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { AppContext } from "~/context.server";
+import type { AppContext } from "../../app/context.server";
 import { startMetaSimulator, type MetaSimulator } from "../../sim/meta-graph-sim";
 import { createWebhookClient, type WebhookClient } from "../../sim/webhook-sender";
 import { TEST_SECRET } from "../support/app-context";

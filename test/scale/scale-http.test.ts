@@ -1,9 +1,9 @@
 import { Queue } from "bullmq";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createAppContext, type AppContext } from "~/context.server";
-import { DEFAULT_QUEUE_PREFIX, DELIVERY_QUEUE_NAME } from "~/delivery/bullmq-queue.server";
-import { parseEnv } from "~/env.server";
-import { configureShop } from "~/shops/configure-shop.server";
+import { createAppContext, type AppContext } from "../../app/context.server";
+import { DEFAULT_QUEUE_PREFIX, DELIVERY_QUEUE_NAME } from "../../app/delivery/bullmq-queue.server";
+import { parseEnv } from "../../app/env.server";
+import { configureShop } from "../../app/shops/configure-shop.server";
 import { openTestPostgres, type TestDatabase } from "../db/support";
 import { numberedOrder } from "../../sim/fixtures/order-payloads";
 import { startMetaSimulator, type MetaSimulator } from "../../sim/meta-graph-sim";

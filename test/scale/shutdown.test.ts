@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { installGracefulShutdown } from "~/delivery/shutdown.server";
+import { installGracefulShutdown } from "../../app/delivery/shutdown.server";
 import { sleep } from "../support/wait";
 
 // The signal handling `npm run worker` installs. A real SIGTERM to a worker process is covered in

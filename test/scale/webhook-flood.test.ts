@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { configureShop } from "~/shops/configure-shop.server";
+import { configureShop } from "../../app/shops/configure-shop.server";
 import { numberedOrder } from "../../sim/fixtures/order-payloads";
 import { waitFor } from "../support/wait";
 import { inParallel, startHttpApp, type HttpApp } from "./http-app";
