@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseCollectBody } from "../../app/collector/collect-body";
 import { buildFunnelCapiEvent } from "../../app/collector/funnel-capi-event";
-import type { MetaSimulator } from "../../sim/meta-graph-sim.ts";
+import type { MetaSimulator } from "../../sim/meta-graph-sim";
 import { collectBodies, EVENTS_PER_SHOPPER } from "../../scripts/bench/collect-bodies";
-import { createClock, PIXEL, postEvents, START_MS, startTestSimulator, TOKEN } from "./sim-fixtures.ts";
+import { createClock, PIXEL, postEvents, START_MS, startTestSimulator, TOKEN } from "./sim-fixtures";
 
 // The bench's collector load must be what a real pixel sends: accepted by the collector's parser, by Meta's /tr
 // rules as the simulator enforces them, and — once mapped to server events — by the Graph API's rules.

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import type { MetaSimulator } from "../../sim/meta-graph-sim.ts";
+import type { MetaSimulator } from "../../sim/meta-graph-sim";
 import {
   createClock, errorOf, OTHER_PIXEL, OTHER_TOKEN, postEvents, START_MS, startTestSimulator, TOKEN, validPurchase,
-} from "./sim-fixtures.ts";
+} from "./sim-fixtures";
 
 const clock = createClock();
 let sim: MetaSimulator;

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { createDedupLedger, DEDUP_WINDOW_MS } from "../../sim/meta-dedup-ledger.ts";
-import type { MetaSimulator } from "../../sim/meta-graph-sim.ts";
-import { createClock, errorOf, PIXEL, postEvents, START_MS, startTestSimulator, TOKEN, validPurchase } from "./sim-fixtures.ts";
+import { createDedupLedger, DEDUP_WINDOW_MS } from "../../sim/meta-dedup-ledger";
+import type { MetaSimulator } from "../../sim/meta-graph-sim";
+import { createClock, errorOf, PIXEL, postEvents, START_MS, startTestSimulator, TOKEN, validPurchase } from "./sim-fixtures";
 
 const FBP = "fb.1.1700000000000.1234567890";
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import type { MetaSimulator } from "../../sim/meta-graph-sim.ts";
-import { createClock, PIXEL, sha256, START_MS, startTestSimulator } from "./sim-fixtures.ts";
+import type { MetaSimulator } from "../../sim/meta-graph-sim";
+import { createClock, PIXEL, sha256, START_MS, startTestSimulator } from "./sim-fixtures";
 
 const clock = createClock();
 let sim: MetaSimulator;

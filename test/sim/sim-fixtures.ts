@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { startMetaSimulator, type MetaSimulator } from "../../sim/meta-graph-sim.ts";
+import { startMetaSimulator, type MetaSimulator } from "../../sim/meta-graph-sim";
 
 export const PIXEL = "1234567890123";
 export const TOKEN = "EAAtesttoken";

@@ -3,7 +3,7 @@ import { createServer, type IncomingHttpHeaders, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { ApiVersion, LogSeverity, shopifyApi } from "@shopify/shopify-api";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { buildWebhookRequest, createWebhookClient, sendWebhook, signShopifyBody } from "../../sim/webhook-sender.ts";
+import { buildWebhookRequest, createWebhookClient, sendWebhook, signShopifyBody } from "../../sim/webhook-sender";
 
 const SECRET = "shpss_test_secret";
 const SHOP = "tandem-test.myshopify.com";
