@@ -1,7 +1,7 @@
 import { BlockList, isIP } from "node:net";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { publicIpAddress } from "~/tracking/client-ip";
+import { publicIpAddress } from "../../app/tracking/client-ip";
 
 // An independent oracle: Node's own address parser and BlockList, loaded with the ranges decision 0016 names
 // (IANA special-purpose registries; RFC 6598, RFC 5737, RFC 3849, RFC 9637; IPv6 global unicast is 2000::/3).

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { consentFromPrivacyFlags, formatConsent, parseConsent } from "~/tracking/consent";
+import { consentFromPrivacyFlags, formatConsent, parseConsent } from "../../app/tracking/consent";
 
 describe("parseConsent", () => {
   it("reads the compact snapshot", () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { TANDEM_ATTRIBUTE, readAttribute } from "~/tracking/attributes";
-import { isWellFormedTandemEventId, purchaseEventId } from "~/tracking/event-id";
+import { TANDEM_ATTRIBUTE, readAttribute } from "../../app/tracking/attributes";
+import { isWellFormedTandemEventId, purchaseEventId } from "../../app/tracking/event-id";
 
 const GOOD_ID = "Zq3v9XkPq2mW8rTn4LbY1A";
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { SHOPIFY_TO_META_EVENT, metaEventNameFor } from "~/tracking/event-names";
+import { SHOPIFY_TO_META_EVENT, metaEventNameFor } from "../../app/tracking/event-names";
 
 describe("SHOPIFY_TO_META_EVENT", () => {
   it("maps Shopify standard events to Meta standard events", () => {

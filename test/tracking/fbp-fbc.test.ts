@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { buildFbc, clickIdFromFbc, fbclidFromUrl, isValidFbc, isValidFbp } from "~/tracking/fbp-fbc";
+import { buildFbc, clickIdFromFbc, fbclidFromUrl, isValidFbc, isValidFbp } from "../../app/tracking/fbp-fbc";
 
 describe("isValidFbp / isValidFbc", () => {
   it("accepts the 4-segment cookie form", () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { hashUserDataValue } from "~/tracking/hash-user-data";
+import { hashUserDataValue } from "../../app/tracking/hash-user-data";
 import {
   canonicalHash,
   isAlreadyHashed,
@@ -12,9 +12,9 @@ import {
   normalizeState,
   normalizeZip,
   writtenE164Digits,
-} from "~/tracking/normalize";
-import { normalizePhone } from "~/tracking/phone";
-import { sha256Hex } from "~/tracking/sha256";
+} from "../../app/tracking/normalize";
+import { normalizePhone } from "../../app/tracking/phone";
+import { sha256Hex } from "../../app/tracking/sha256";
 
 describe("Meta's published example hashes (docs/meta-capi-facts.md)", () => {
   const cases: [string, (raw: unknown) => string | null, string, string, string][] = [

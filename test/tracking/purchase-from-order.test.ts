@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import type { PurchaseMapping, PurchaseSettings } from "~/tracking/purchase-from-order";
-import { DEFAULT_PURCHASE_SETTINGS, buildPurchaseFromOrder } from "~/tracking/purchase-from-order";
-import { sha256Hex } from "~/tracking/sha256";
+import type { PurchaseMapping, PurchaseSettings } from "../../app/tracking/purchase-from-order";
+import { DEFAULT_PURCHASE_SETTINGS, buildPurchaseFromOrder } from "../../app/tracking/purchase-from-order";
+import { sha256Hex } from "../../app/tracking/sha256";
 import {
   FIXTURE,
   buildOrder,

@@ -1,10 +1,10 @@
 // Property tests: the mapping must hold its invariants for any payload Shopify (or an attacker) can send.
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { HASHED_USER_DATA_KEYS } from "~/tracking/capi-types";
-import { publicIpAddress } from "~/tracking/client-ip";
-import { DEFAULT_PURCHASE_SETTINGS, buildPurchaseFromOrder } from "~/tracking/purchase-from-order";
-import type { PurchaseSettings } from "~/tracking/purchase-from-order";
+import { HASHED_USER_DATA_KEYS } from "../../app/tracking/capi-types";
+import { publicIpAddress } from "../../app/tracking/client-ip";
+import { DEFAULT_PURCHASE_SETTINGS, buildPurchaseFromOrder } from "../../app/tracking/purchase-from-order";
+import type { PurchaseSettings } from "../../app/tracking/purchase-from-order";
 import { FIXTURE, buildOrder, mergeOrder, withNoteAttributes } from "../../sim/fixtures/order-payloads";
 
 const HEX_64 = /^[0-9a-f]{64}$/;

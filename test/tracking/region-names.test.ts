@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { countryFromCodeOrName, foldName, stateOfAddress } from "~/tracking/region-names";
+import { countryFromCodeOrName, foldName, stateOfAddress } from "../../app/tracking/region-names";
 
 describe("countryFromCodeOrName", () => {
   it.each([

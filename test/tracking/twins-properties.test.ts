@@ -3,12 +3,12 @@
 // run under every setting combination, and every field the browser sends equals the server's (or it is omitted).
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { HASHED_USER_DATA_KEYS } from "~/tracking/capi-types";
-import { CONTENT_ID_FORMATS } from "~/tracking/content-id";
-import { trUrlsForEvent } from "~/tracking/pixel/pixel-event";
-import { MAX_BROWSER_CONTENTS } from "~/tracking/pixel/browser-custom-data";
-import { parsePixelSettings, webPixelSettingsFor } from "~/tracking/pixel/pixel-settings";
-import { buildPurchaseFromOrder, DEFAULT_PURCHASE_SETTINGS, type PurchaseSettings } from "~/tracking/purchase-from-order";
+import { HASHED_USER_DATA_KEYS } from "../../app/tracking/capi-types";
+import { CONTENT_ID_FORMATS } from "../../app/tracking/content-id";
+import { trUrlsForEvent } from "../../app/tracking/pixel/pixel-event";
+import { MAX_BROWSER_CONTENTS } from "../../app/tracking/pixel/browser-custom-data";
+import { parsePixelSettings, webPixelSettingsFor } from "../../app/tracking/pixel/pixel-settings";
+import { buildPurchaseFromOrder, DEFAULT_PURCHASE_SETTINGS, type PurchaseSettings } from "../../app/tracking/purchase-from-order";
 import { FIXTURE, buildOrder } from "../../sim/fixtures/order-payloads";
 import completed from "../../sim/fixtures/shopify/checkout-completed.json";
 
