@@ -4,7 +4,7 @@ import { connect, type Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import type { AppContext } from "~/context.server";
+import type { AppContext } from "../../app/context.server";
 import { numberedOrder } from "../../sim/fixtures/order-payloads";
 import { startMetaSimulator, type MetaSimulator } from "../../sim/meta-graph-sim";
 import { buildWebhookHeaders, createWebhookClient, type WebhookClient } from "../../sim/webhook-sender";
