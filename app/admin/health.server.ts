@@ -1,5 +1,6 @@
 import type { Services } from "../services";
 import { readOrderOutcomes } from "../db/health-reads.server";
+import { readDedupProof, type DedupProof } from "../db/dedup-proof-reads.server";
 import { createOrderAdjustments, type AdjustmentCounts } from "../db/order-adjustments.server";
 import { CANCELLED_BEFORE_SENDING } from "../db/outbox-cancel.server";
 import { CHARTED_MATCH_KEYS, type ChartedMatchKey } from "./health-metrics";
@@ -74,7 +75,12 @@ export type HealthSummary = {
   reconciliation: Reconciliation;
   /** Orders cancelled, and orders refunded, in the period (decision 0024): recorded, never sent to Meta. */
   adjustments: AdjustmentCounts;
+  /** Per order, whether its browser Purchase reached Tandem under the server's id (decision 0029). */
+  dedupProof: DedupProof;
 };
+
+/** How many server-only orders Health lists by name; Activity has the rest. */
+export const SERVER_ONLY_LISTED = 10;
 
 function emptyCounts(): HealthCounts {
   return {
@@ -122,10 +128,11 @@ export async function healthSummary(deps: Deps, shop: string, days: number, nowM
   const bounds = zonedDayBounds(nowMs, days, options.timeZone ?? "UTC");
   const startMs = bounds[0] ?? nowMs;
   const endMs = bounds.at(-1) ?? nowMs;
-  const [outcomes, shopify, adjustments] = await Promise.all([
+  const [outcomes, shopify, adjustments, dedupProof] = await Promise.all([
     readOrderOutcomes(deps.database, { shop, bounds, matchKeys: CHARTED_MATCH_KEYS }),
     options.countPaidOrders ? options.countPaidOrders(startMs, endMs) : Promise.resolve<ReferenceCount>({ kind: "unavailable", detail: "not asked" }),
     createOrderAdjustments(deps.database).countInPeriod(shop, startMs, endMs),
+    readDedupProof(deps.database, { shop, startMs, endMs, listLimit: SERVER_ONLY_LISTED }),
   ]);
   const series: HealthDay[] = bounds.slice(0, -1).map((dayStartMs) => ({ ...emptyCounts(), dayStartMs }));
   for (const group of outcomes) {
@@ -148,5 +155,5 @@ export async function healthSummary(deps: Deps, shop: string, days: number, nowM
   }
   const totals = emptyCounts();
   for (const day of series) addTo(totals, day);
-  return { startMs, endMs, days: series, totals, reconciliation: reconcile(totals, shopify), adjustments };
+  return { startMs, endMs, days: series, totals, reconciliation: reconcile(totals, shopify), adjustments, dedupProof };
 }

@@ -22,6 +22,7 @@ export const REASON_WORDS: Record<string, string> = {
   no_consent_unknown: "Consent unknown, and this shop does not send then",
   test_order: "Test order (test gateway): never sent as a real purchase",
   no_shopper_not_sent: "No shopper present (e.g. a subscription renewal): this shop does not send these",
+  awaiting_browser_report: "Waiting up to 2 minutes for the browser's purchase report, so both sides use one event id",
   paid_too_late: "Paid more than 7 days after it was placed: this shop does not send these",
 };
 
@@ -37,6 +38,7 @@ export const PROVENANCE_WORDS: Record<string, string> = {
   order_id: "From the order id (no browser twin: POS, draft or API order)",
   collision: "From the order id: the cart's id belonged to another order",
   collector: "From the shopper's browser: a shopping event the browser pixel also sent, under the same id",
+  browser_ledger: "From the browser's purchase report (the id the browser pixel sent to Meta)",
 };
 
 export const MATCH_KEY_WORDS: Record<string, string> = {

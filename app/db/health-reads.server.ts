@@ -39,7 +39,7 @@ export async function readOrderOutcomes(
       sql<number>`min(created_at)`.as("first_at"),
       sql<number>`max(case when status = 'sent' then 5 when status = 'skipped' then 4 when status in ('pending', 'retrying', 'held') then 3 when status = 'needs_attention' then 2 else 1 end)`.as("best"),
       sql<string | null>`max(case when status = 'skipped' then status_reason end)`.as("skip_reason"),
-      flag(sql`provenance in ('note_attribute', 'checkout_token')`).as("twin"),
+      flag(sql`provenance in ('note_attribute', 'checkout_token', 'browser_ledger')`).as("twin"),
       flag(sql`status <> 'skipped'`).as("mapped"),
       flag(sql`provenance = 'collision'`).as("collision"),
       flag(sql`order_kind = 'no_shopper'`).as("no_shopper"),

@@ -4,6 +4,7 @@ import { toNewRecord, type NewDelivery } from "./outbox-types.ts";
 import type { NewDeliveryRecord, Schema } from "./schema.ts";
 import { withWriteTransaction } from "./write-transaction.server.ts";
 import { chunk } from "../lib/chunk.ts";
+import { withBrowserLedger, type BrowserTwin } from "./browser-ledger-ingest.server.ts";
 
 // What one accepted webhook stores: its receipt (X-Shopify-Webhook-Id) and the outbox rows it maps to.
 // Many webhooks are written in ONE transaction (see app/webhooks/ingest-batcher.server.ts): a commit, not a
@@ -15,13 +16,23 @@ import { chunk } from "../lib/chunk.ts";
  * (decision 0015) they are stored under `fallbackEventId` (the order's own id) with provenance `collision`,
  * and if this order already has its event for `eventName`, nothing is stored.
  */
-export type OrderClaim = { eventName: string; eventId: string; orderId: string; fallbackEventId: string };
+export type OrderClaim = {
+  eventName: string;
+  eventId: string;
+  orderId: string;
+  fallbackEventId: string;
+  /** Set for orders a browser was at: recorded with the claim (migration 0012, decision 0029). */
+  checkoutToken?: string | null;
+  /** The id the browser's Purchase reported, when the ledger had it at ingest. */
+  browserEventId?: string | null;
+};
 
-export type IngestWrite = { shop: string; topic: string; webhookId: string; rows: readonly NewDelivery[]; claim?: OrderClaim | null };
+/** `browser`: the order's checkout, for a Purchase a browser was at (browser-ledger-ingest.server.ts). */
+export type IngestWrite = { shop: string; topic: string; webhookId: string; rows: readonly NewDelivery[]; claim?: OrderClaim | null; browser?: BrowserTwin | null };
 
 export const COLLISION_PROVENANCE = "collision";
 
-// Receipts have 4 columns, claims 7, deliveries 17: both far below SQLite's 32,766 bound parameters at this size.
+// Receipts have 4 columns, claims 9, deliveries 17: both far below SQLite's 32,766 bound parameters at this size.
 const CHUNK = 500;
 
 const receiptKey = (write: { shop: string; topic: string; webhookId: string }) => `${write.shop}\n${write.topic}\n${write.webhookId}`;
@@ -35,8 +46,10 @@ const receiptKey = (write: { shop: string; topic: string; webhookId: string }) =
  * same order under a new webhook id adds a receipt and no row; another order's id makes the rows fall back
  * to the order's own id. Rows insert with ON CONFLICT DO NOTHING on (shop, destination, event_name, event_id).
  */
-export async function writeIngests(database: Database, writes: readonly IngestWrite[], nowMs: number): Promise<boolean[]> {
-  if (writes.length === 0) return [];
+export async function writeIngests(database: Database, given: readonly IngestWrite[], nowMs: number): Promise<boolean[]> {
+  if (given.length === 0) return [];
+  // The browser's purchase id, where the ledger has it, before anything claims an id (decision 0029).
+  const writes = await withBrowserLedger(database.db, given, nowMs);
   const firstOfKey = new Map<string, number>();
   writes.forEach((write, index) => {
     if (!firstOfKey.has(receiptKey(write))) firstOfKey.set(receiptKey(write), index);
@@ -81,7 +94,7 @@ function insertReceipts(engine: Engine, writes: readonly IngestWrite[], nowMs: n
 /** How a claiming write came out: its own id, the fallback id (a collision), or nothing (the order has its event). */
 type Owned = { eventId: string; collision: boolean };
 
-const CLAIM_COLUMNS = "shop, event_name, event_id, order_id, topic, webhook_id, created_at";
+const CLAIM_COLUMNS = "shop, event_name, event_id, order_id, topic, webhook_id, created_at, checkout_token, browser_event_id";
 
 function insertClaims(
   engine: Engine,
@@ -90,12 +103,12 @@ function insertClaims(
   nowMs: number,
 ): CompiledQuery<{ shop: string; topic: string; webhook_id: string }> {
   const sql =
-    `insert into order_events (${CLAIM_COLUMNS}) values ${placeholders(engine, writes.length, 7)} ` +
+    `insert into order_events (${CLAIM_COLUMNS}) values ${placeholders(engine, writes.length, 9)} ` +
     // No conflict target: either unique key (the id is owned, or the order already has its event) skips the row.
     "on conflict do nothing returning shop, topic, webhook_id";
   const params = writes.flatMap((write) => {
     const claim = write.claim as OrderClaim;
-    return [write.shop, claim.eventName, pick(claim), claim.orderId, write.topic, write.webhookId, nowMs];
+    return [write.shop, claim.eventName, pick(claim), claim.orderId, write.topic, write.webhookId, nowMs, claim.checkoutToken ?? null, claim.browserEventId ?? null];
   });
   return CompiledQuery.raw(sql, params);
 }
@@ -180,7 +193,14 @@ async function writeIngestsInOneStatement(
   const claimTuples = candidates.flatMap((w) =>
     w.claim
       ? [
-          `(${[w.shop, w.topic, w.webhookId].map((v) => param(v, "text")).join(", ")}, ${[w.claim.eventName, w.claim.eventId, w.claim.orderId, w.claim.fallbackEventId]
+          `(${[w.shop, w.topic, w.webhookId].map((v) => param(v, "text")).join(", ")}, ${[
+            w.claim.eventName,
+            w.claim.eventId,
+            w.claim.orderId,
+            w.claim.fallbackEventId,
+            w.claim.checkoutToken ?? null,
+            w.claim.browserEventId ?? null,
+          ]
             .map((v) => param(v, "text"))
             .join(", ")})`,
         ]
@@ -204,20 +224,20 @@ async function writeIngestsInOneStatement(
   const claimsCte =
     claimTuples.length === 0
       ? ""
-      : `, incoming_claims (k_shop, k_topic, k_webhook_id, event_name, event_id, order_id, fallback_id) as (values ${claimTuples.join(", ")}),
+      : `, incoming_claims (k_shop, k_topic, k_webhook_id, event_name, event_id, order_id, fallback_id, checkout_token, browser_event_id) as (values ${claimTuples.join(", ")}),
         wanted as (
           select c.* from incoming_claims c
           join inserted i on i.shop = c.k_shop and i.topic = c.k_topic and i.webhook_id = c.k_webhook_id
         ),
         claimed as (
           insert into order_events (${CLAIM_COLUMNS})
-          select k_shop, event_name, event_id, order_id, k_topic, k_webhook_id, ${receivedAt} from wanted
+          select k_shop, event_name, event_id, order_id, k_topic, k_webhook_id, ${receivedAt}, checkout_token, browser_event_id from wanted
           on conflict do nothing
           returning shop, topic, webhook_id
         ),
         fallen as (
           insert into order_events (${CLAIM_COLUMNS})
-          select w.k_shop, w.event_name, w.fallback_id, w.order_id, w.k_topic, w.k_webhook_id, ${receivedAt} from wanted w
+          select w.k_shop, w.event_name, w.fallback_id, w.order_id, w.k_topic, w.k_webhook_id, ${receivedAt}, w.checkout_token, w.browser_event_id from wanted w
           where not exists (select 1 from claimed c where c.shop = w.k_shop and c.topic = w.k_topic and c.webhook_id = w.k_webhook_id)
           on conflict do nothing
           returning shop, topic, webhook_id, event_id

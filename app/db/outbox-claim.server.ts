@@ -2,6 +2,7 @@ import { sql } from "kysely";
 import type { Database } from "./connection.server.ts";
 import { toDeliveryRow, type DeliveryRow } from "./outbox-types.ts";
 import type { DeliveryRecord } from "./schema.ts";
+import { adoptBrowserPurchaseIds } from "./browser-ledger-claim.server.ts";
 
 export type ClaimOptions = {
   nowMs: number;
@@ -75,5 +76,7 @@ export async function claimDue(database: Database, options: ClaimOptions): Promi
       limit ${limit}
     )
     returning *`.execute(database.db);
-  return result.rows.map(toDeliveryRow).sort((a, b) => a.nextAttemptAt - b.nextAttemptAt || a.id - b.id);
+  const rows = result.rows.map(toDeliveryRow).sort((a, b) => a.nextAttemptAt - b.nextAttemptAt || a.id - b.id);
+  // Purchases that waited for their browser's report: the last look at the ledger before the first send.
+  return adoptBrowserPurchaseIds(database, rows, nowMs);
 }

@@ -14,8 +14,11 @@ export const DELIVERY_STATUS = {
 export type DeliveryStatus = (typeof DELIVERY_STATUS)[keyof typeof DELIVERY_STATUS];
 export const ALL_DELIVERY_STATUSES: readonly DeliveryStatus[] = Object.values(DELIVERY_STATUS);
 
-/** Where the event id came from; `collision`: the order's own id, because its id belonged to another order. */
-export type DeliveryProvenance = "note_attribute" | "checkout_token" | "order_id" | "collision";
+/**
+ * Where the event id came from; `collision`: the order's own id, because its id belonged to another order;
+ * `browser_ledger`: the id the browser's Purchase reported for the checkout (decision 0029).
+ */
+export type DeliveryProvenance = "note_attribute" | "checkout_token" | "order_id" | "collision" | "browser_ledger";
 
 export type NewDelivery = {
   shop: string;

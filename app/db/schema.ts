@@ -104,6 +104,10 @@ export type OrderEventsTable = {
   topic: string | null;
   webhook_id: string | null;
   created_at: number;
+  /** Set only for orders a browser was at (migration 0012): the key into browser_purchase_ids. */
+  checkout_token: string | null;
+  /** The id the browser's Purchase used, as known when the order's id was fixed; null: not reported. */
+  browser_event_id: string | null;
 };
 
 /** A destination (one Meta pixel) paused for a cause of its own; a token cause pauses the shop instead. */

@@ -13,6 +13,7 @@ import { AttentionBanner } from "../components/attention-banner";
 import { DayBars } from "../components/day-bars";
 import { ReconciliationCard } from "../components/health-reconciliation";
 import { OrderKindsCard } from "../components/order-kinds-card";
+import { DedupProofCard } from "../components/health-dedup-proof";
 import { ShareBars } from "../components/share-bars";
 import { useFormat } from "../components/format-context";
 
@@ -39,11 +40,11 @@ export async function loader({ request }: LoaderFunctionArgs) {
     healthSummary(context, session.shop, days, nowMs, { timeZone, countPaidOrders: (fromMs, toMs) => countPaidOrders(admin.graphql, fromMs, toMs) }),
     readAttention(context, session.shop),
   ]);
-  return { days, summary, attention };
+  return { days, summary, attention, shop: session.shop };
 }
 
 export default function Health() {
-  const { days, summary, attention } = useLoaderData<typeof loader>();
+  const { days, summary, attention, shop } = useLoaderData<typeof loader>();
   const [, setSearchParams] = useSearchParams();
   const navigation = useNavigation();
   const format = useFormat();
@@ -113,6 +114,7 @@ export default function Health() {
                         <ShareBars label="Browser and server pairing" whole={totals.paidOrders} noun={NOUN.order} items={[{ key: "twin", label: "Could pair with the browser", part: totals.withBrowserTwin }]} />
                       </BlockStack>
                     </Card>
+                    <DedupProofCard proof={summary.dedupProof} days={days} shop={shop} />
                     <Card>
                       <BlockStack gap="200">
                         <Text as="h2" variant="headingMd">

@@ -1,6 +1,7 @@
-import { buildPurchaseFromOrder, DEFAULT_PURCHASE_SETTINGS, type PurchaseMapping } from "../tracking/purchase-from-order";
+import { buildPurchaseFromOrder, DEFAULT_PURCHASE_SETTINGS, ORDER_KIND, type PurchaseMapping } from "../tracking/purchase-from-order";
 import type { NewDelivery } from "../db/outbox-types";
 import type { OrderClaim } from "../db/ingest-writes.server";
+import type { BrowserTwin } from "../db/browser-ledger-ingest.server";
 import { outboxRowsFor, type MappedPurchase } from "./outbox-rows";
 import type { Services } from "../services";
 import { isShopConfigured } from "../db/shops.server";
@@ -53,6 +54,7 @@ export async function ingestPaidOrder(deps: Deps, delivery: PaidOrderDelivery): 
   let outcome: IngestOutcome;
   let rows: NewDelivery[];
   let claim: OrderClaim | null = null;
+  let browser: BrowserTwin | null = null;
   let pending = false;
   if (mapping.kind === "invalid") {
     outcome = INGEST_OUTCOME.invalid;
@@ -62,17 +64,31 @@ export async function ingestPaidOrder(deps: Deps, delivery: PaidOrderDelivery): 
     outcome = decision.outcome;
     rows = outboxRowsFor(mapping, { shop, destinations, nowMs, ...decision });
     claim = { eventName: mapping.eventName, eventId: mapping.eventId, orderId: mapping.orderId, fallbackEventId: mapping.fallbackEventId };
+    browser = browserTwinOf(payload, mapping);
     pending = decision.status === "pending";
   }
 
   // Receipt and rows are stored together (and with other webhooks arriving at the same moment). A repeated
   // webhook id stores nothing; the order's claim on its event id (decision 0015) keeps the same order under a
   // new webhook id to one event, and gives an order whose id another order owns an id of its own.
-  const fresh = await deps.ingestWrites.submit({ shop, topic, webhookId, rows, claim });
+  // A Purchase a browser was at takes the id the browser reported for its checkout, or waits briefly for that
+  // report (decision 0029, app/db/browser-ledger-ingest.server.ts).
+  const fresh = await deps.ingestWrites.submit({ shop, topic, webhookId, rows, claim, browser });
   if (!fresh) return INGEST_OUTCOME.duplicateDelivery;
   if (pending) await deps.queue.notify(shop);
   deps.logger.info({ shop, webhookId, topic, outcome }, `${topic} ingested`);
   return outcome;
+}
+
+/**
+ * The checkout a browser Purchase could have come from: a web order with a checkout token and the shopper
+ * present. Renewals and app-created orders (no shopper) have no browser twin, whatever their token.
+ */
+function browserTwinOf(payload: unknown, mapping: MappedPurchase): BrowserTwin | null {
+  if (mapping.eventName !== "Purchase" || mapping.orderKind === ORDER_KIND.noShopper) return null;
+  const token = typeof payload === "object" && payload !== null && "checkout_token" in payload ? payload.checkout_token : null;
+  if (typeof token !== "string" || token.trim() === "") return null;
+  return { checkoutToken: token.trim() };
 }
 
 type Decision = { status: "pending" | "held" | "skipped"; statusReason: string | null; outcome: IngestOutcome };

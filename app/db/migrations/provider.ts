@@ -10,6 +10,8 @@ import { alertLogMigration } from "./0007-alert-log.ts";
 import { orderAdjustmentsMigration } from "./0009-order-adjustments.ts";
 import { deliverySendingMarkerMigration } from "./0010-delivery-sending-marker.ts";
 import { collectorMigration } from "./0011-collector.ts";
+import { browserMatchMigration } from "./0012-browser-match.ts";
+import { funnelBacklogMigration } from "./0013-funnel-backlog.ts";
 
 // In-code provider: migrations ship inside the bundle, so nothing reads a folder at run time.
 // Names sort lexically; add new files as 0002-..., 0003-... and list them here.
@@ -27,6 +29,8 @@ export function createMigrationProvider(engine: Engine): MigrationProvider {
         "0009-order-adjustments": orderAdjustmentsMigration(engine),
         "0010-delivery-sending-marker": deliverySendingMarkerMigration(),
         "0011-collector": collectorMigration(),
+        "0012-browser-match": browserMatchMigration(),
+        "0013-funnel-backlog": funnelBacklogMigration(),
       };
     },
   };

@@ -1,0 +1,201 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { writeIngests, type IngestWrite } from "../../app/db/ingest-writes.server";
+import { writeCollected } from "../../app/db/collector-writes.server";
+import { claimDue } from "../../app/db/outbox-claim.server";
+import { createShopStore } from "../../app/db/shops.server";
+import { readDedupProof } from "../../app/db/dedup-proof-reads.server";
+import { AWAITING_BROWSER_REPORT, BROWSER_REPORT_WAIT_MS } from "../../app/db/browser-ledger-ingest.server";
+import type { NewDelivery } from "../../app/db/outbox-types";
+import { TEST_KEY } from "../db/contract-support";
+import { truncateAll, type TestDatabase } from "../db/support";
+
+const NOW = 1_800_000_000_000;
+const SHOP = "ledger-shop.myshopify.com";
+const CART_ID = "cartIdFromTheNoteAttribute0001";
+const BROWSER_ID = "browserIdTheThankYouPageUsed01";
+
+/** A web order's Purchase as the webhook path builds it: one row per pixel, its claim, and its checkout. */
+function webOrder(orderId: string, eventId: string, opts: { token?: string | null; pixels?: string[]; webhookId?: string } = {}): IngestWrite {
+  const rows: NewDelivery[] = (opts.pixels ?? ["meta:111"]).map((destination) => ({
+    shop: SHOP,
+    destination,
+    eventName: "Purchase",
+    eventId,
+    provenance: "note_attribute",
+    orderId,
+    orderName: `#${orderId}`,
+    eventTime: Math.floor(NOW / 1000) - 30,
+    payload: { event_name: "Purchase", event_id: eventId, custom_data: { value: 10, currency: "EUR" } },
+    matchKeys: ["em"],
+    status: "pending",
+    nextAttemptAt: NOW,
+  }));
+  const token = opts.token === undefined ? `tok${orderId}` : opts.token;
+  return {
+    shop: SHOP,
+    topic: "orders/paid",
+    webhookId: opts.webhookId ?? `wh-${orderId}`,
+    rows,
+    claim: { eventName: "Purchase", eventId, orderId, fallbackEventId: `order_${orderId}` },
+    browser: token === null ? null : { checkoutToken: token },
+  };
+}
+
+/** The browser's report through the collector's own write: the first id per checkout is kept. */
+async function browserReports(database: TestDatabase["database"], checkoutToken: string, eventId: string, atMs = NOW): Promise<void> {
+  await writeCollected(database, [{ kind: "purchase_id", shop: SHOP, checkoutToken, eventId }], atMs);
+}
+
+/** The browser ledger's effect on Purchase ids, and Health's dedup proof, on one engine (decision 0029). */
+export function runBrowserLedgerContract(name: string, open: () => Promise<TestDatabase>): void {
+  describe(`browser ledger: ${name}`, () => {
+    let current: TestDatabase | undefined;
+    const db = () => {
+      if (current === undefined) throw new Error("test database not opened");
+      return current.database;
+    };
+    beforeAll(async () => {
+      current = await open();
+    });
+    afterAll(async () => {
+      await current?.cleanup();
+    });
+    beforeEach(async () => {
+      await truncateAll(db());
+      await db().db.deleteFrom("browser_purchase_ids").execute();
+      await createShopStore(db(), [TEST_KEY]).configureShop(SHOP, { pixelIds: ["111", "222"], accessToken: "EAA-ledger" }, NOW);
+    });
+
+    const deliveries = () => db().db.selectFrom("deliveries").selectAll().orderBy("destination").execute();
+    const claimOf = (orderId: string) => db().db.selectFrom("order_events").selectAll().where("order_id", "=", orderId).executeTakeFirstOrThrow();
+    const claim = (atMs: number) => claimDue(db(), { nowMs: atMs, limit: 50, owner: "test-worker", leaseMs: 30_000 });
+
+    it("runs on the engine it names", () => {
+      expect(db().engine).toBe(name);
+    });
+
+    it("stores the Purchase under the id the browser reported for the checkout, due now", async () => {
+      // GIVEN the browser reported its Purchase for the checkout before the webhook
+      await browserReports(db(), "tok1", BROWSER_ID);
+      // WHEN orders/paid for that checkout is stored (its cart carried another id)
+      await writeIngests(db(), [webOrder("1", CART_ID, { pixels: ["meta:111", "meta:222"] })], NOW);
+      // THEN both pixels' rows carry the browser's id, in the payload too, and are due at once
+      const rows = await deliveries();
+      expect(rows.map((row) => [row.event_id, row.provenance, row.next_attempt_at, row.status_reason])).toEqual([
+        [BROWSER_ID, "browser_ledger", NOW, null],
+        [BROWSER_ID, "browser_ledger", NOW, null],
+      ]);
+      expect(rows.map((row) => JSON.parse(row.payload ?? "{}").event_id)).toEqual([BROWSER_ID, BROWSER_ID]);
+      expect(await claimOf("1")).toMatchObject({ event_id: BROWSER_ID, checkout_token: "tok1", browser_event_id: BROWSER_ID });
+    });
+
+    it("keeps the cart's provenance when the browser reported the same id", async () => {
+      await browserReports(db(), "tok2", CART_ID);
+      await writeIngests(db(), [webOrder("2", CART_ID)], NOW);
+      expect((await deliveries()).map((row) => [row.event_id, row.provenance, row.next_attempt_at])).toEqual([[CART_ID, "note_attribute", NOW]]);
+      expect(await claimOf("2")).toMatchObject({ event_id: CART_ID, browser_event_id: CART_ID });
+    });
+
+    it("falls back to the order's own id when the browser's id belongs to another order", async () => {
+      await writeIngests(db(), [webOrder("3", BROWSER_ID, { token: null })], NOW);
+      await browserReports(db(), "tok4", BROWSER_ID);
+      await writeIngests(db(), [webOrder("4", CART_ID)], NOW);
+      const fourth = (await deliveries()).filter((row) => row.order_id === "4");
+      expect(fourth.map((row) => [row.event_id, row.provenance])).toEqual([["order_4", "collision"]]);
+      expect(await claimOf("4")).toMatchObject({ event_id: "order_4", browser_event_id: BROWSER_ID });
+    });
+
+    it("makes a Purchase wait for the browser's report only in a shop whose storefront reports purchases", async () => {
+      // GIVEN a shop that has never reported a browser Purchase: no reason to wait
+      await writeIngests(db(), [webOrder("5", CART_ID)], NOW);
+      expect((await deliveries()).map((row) => [row.next_attempt_at, row.status_reason])).toEqual([[NOW, null]]);
+      // GIVEN it has reported one (another checkout): the next order without a report waits, at most the wait
+      await browserReports(db(), "tok-other", "someOtherCheckoutsBrowserId01");
+      await writeIngests(db(), [webOrder("6", "cartIdOfTheSixthOrder00000001")], NOW);
+      const sixth = (await deliveries()).filter((row) => row.order_id === "6");
+      expect(sixth.map((row) => [row.next_attempt_at, row.status_reason])).toEqual([[NOW + BROWSER_REPORT_WAIT_MS, AWAITING_BROWSER_REPORT]]);
+      expect(await claim(NOW + BROWSER_REPORT_WAIT_MS - 1)).toEqual([expect.objectContaining({ orderId: "5" })]);
+    });
+
+    it("sends under the browser's id when its report arrives during the wait, and moves the order's claim", async () => {
+      await browserReports(db(), "tok-other", "someOtherCheckoutsBrowserId01");
+      // GIVEN the webhook came first: the rows wait
+      await writeIngests(db(), [webOrder("7", CART_ID, { pixels: ["meta:111", "meta:222"] })], NOW);
+      // WHEN the browser reports within the wait, and the rows come due
+      await browserReports(db(), "tok7", BROWSER_ID, NOW + 5_000);
+      const claimed = await claim(NOW + BROWSER_REPORT_WAIT_MS);
+      // THEN the worker gets them under the browser's id, and that is what is stored
+      expect(claimed.map((row) => [row.eventId, row.provenance, row.statusReason, row.payload?.event_id])).toEqual([
+        [BROWSER_ID, "browser_ledger", null, BROWSER_ID],
+        [BROWSER_ID, "browser_ledger", null, BROWSER_ID],
+      ]);
+      expect((await deliveries()).map((row) => [row.event_id, JSON.parse(row.payload ?? "{}").event_id, row.status_reason])).toEqual([
+        [BROWSER_ID, BROWSER_ID, null],
+        [BROWSER_ID, BROWSER_ID, null],
+      ]);
+      expect(await claimOf("7")).toMatchObject({ event_id: BROWSER_ID, browser_event_id: BROWSER_ID });
+    });
+
+    it("never changes the id of a row whose send was attempted", async () => {
+      await browserReports(db(), "tok-other", "someOtherCheckoutsBrowserId01");
+      await writeIngests(db(), [webOrder("8", CART_ID, { pixels: ["meta:111", "meta:222"] })], NOW);
+      // GIVEN one pixel's row was attempted (a retry) and the other's request is out with no answer yet
+      await db().db.updateTable("deliveries").set({ attempts: 1, status: "retrying" }).where("destination", "=", "meta:111").execute();
+      await db().db.updateTable("deliveries").set({ sending_started_at: NOW + 1 }).where("destination", "=", "meta:222").execute();
+      // WHEN the browser's report comes after that
+      await browserReports(db(), "tok8", BROWSER_ID, NOW + 10_000);
+      const claimed = await claim(NOW + BROWSER_REPORT_WAIT_MS);
+      // THEN both keep the id Meta may have seen
+      expect(claimed.map((row) => row.eventId)).toEqual([CART_ID, CART_ID]);
+      expect((await deliveries()).map((row) => row.event_id)).toEqual([CART_ID, CART_ID]);
+      expect(await claimOf("8")).toMatchObject({ event_id: CART_ID });
+    });
+
+    it("sends under the server's id after the wait when no report came, and the order counts as server-only", async () => {
+      await browserReports(db(), "tok-other", "someOtherCheckoutsBrowserId01");
+      await writeIngests(db(), [webOrder("9", CART_ID)], NOW);
+      const claimed = await claim(NOW + BROWSER_REPORT_WAIT_MS);
+      expect(claimed.map((row) => [row.eventId, row.provenance, row.statusReason])).toEqual([[CART_ID, "note_attribute", null]]);
+      expect(await claimOf("9")).toMatchObject({ event_id: CART_ID, checkout_token: "tok9", browser_event_id: null });
+      const proof = await readDedupProof(db(), { shop: SHOP, startMs: NOW - 1, endMs: NOW + 1, listLimit: 10 });
+      expect(proof).toMatchObject({ browserOrders: 1, sameId: 0, differentId: 0, serverOnly: 1 });
+      expect(proof.recentServerOnly).toEqual([{ orderId: "9", orderName: "#9", createdAt: NOW }]);
+    });
+
+    it("keeps the server's id at the claim when the browser's id belongs to another order", async () => {
+      await writeIngests(db(), [webOrder("10", BROWSER_ID, { token: null })], NOW);
+      await browserReports(db(), "tok-other", "someOtherCheckoutsBrowserId01");
+      await writeIngests(db(), [webOrder("11", CART_ID)], NOW);
+      await browserReports(db(), "tok11", BROWSER_ID, NOW + 1_000);
+      const claimed = await claim(NOW + BROWSER_REPORT_WAIT_MS);
+      expect(claimed.filter((row) => row.orderId === "11").map((row) => row.eventId)).toEqual([CART_ID]);
+      expect(await claimOf("11")).toMatchObject({ event_id: CART_ID, browser_event_id: BROWSER_ID });
+    });
+
+    it("reads the dedup proof per order: same id, another id (a report after the send), server-only, and orders without a browser", async () => {
+      // same id: reported before the webhook
+      await browserReports(db(), "tok21", "sameIdOrderBrowserIdentifier1");
+      await writeIngests(db(), [webOrder("21", "sameIdOrderBrowserIdentifier1")], NOW);
+      // another id: the browser reported only after the server's Purchase had been stored and sent
+      await writeIngests(db(), [webOrder("22", "serverIdOfTheTwentySecond001")], NOW + 1);
+      await browserReports(db(), "tok22", "lateBrowserIdOfTheTwentySec01", NOW + 60_000);
+      // server-only, twice; and a POS order (no checkout): no browser was there
+      await writeIngests(db(), [webOrder("23", "serverIdOfTheTwentyThird0001")], NOW + 2);
+      await writeIngests(db(), [webOrder("24", "serverIdOfTheTwentyFourth001")], NOW + 3);
+      await writeIngests(db(), [webOrder("25", "order_25", { token: null })], NOW + 4);
+
+      const proof = await readDedupProof(db(), { shop: SHOP, startMs: NOW, endMs: NOW + 10, listLimit: 1 });
+      expect(proof).toEqual({
+        paidOrders: 5,
+        browserOrders: 4,
+        sameId: 1,
+        differentId: 1,
+        serverOnly: 2,
+        // newest first, cut at the limit
+        recentServerOnly: [{ orderId: "24", orderName: "#24", createdAt: NOW + 3 }],
+      });
+      // outside the period: nothing
+      expect(await readDedupProof(db(), { shop: SHOP, startMs: NOW + 10, endMs: NOW + 20, listLimit: 10 })).toMatchObject({ paidOrders: 0, browserOrders: 0, recentServerOnly: [] });
+    });
+  });
+}

@@ -1,0 +1,4 @@
+import { runBrowserLedgerContract } from "./browser-ledger-contract";
+import { openTestPostgres } from "../db/support";
+
+runBrowserLedgerContract("postgres", openTestPostgres);

@@ -1,0 +1,4 @@
+import { runBrowserLedgerContract } from "./browser-ledger-contract";
+import { openTestSqlite } from "../db/support";
+
+runBrowserLedgerContract("sqlite", openTestSqlite);
