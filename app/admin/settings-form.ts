@@ -2,6 +2,9 @@ import { z } from "zod";
 import { parseAlertEmail } from "../alerts/alert-email";
 import type { ShopConfigPatch } from "../db/shops.server";
 import { CONTENT_ID_FORMATS } from "../tracking/content-id";
+import { isPixelId, PIXEL_ID_MAX_DIGITS, PIXEL_ID_MIN_DIGITS } from "../tracking/pixel-id";
+import { PURCHASE_SETTING_CHOICES } from "../tracking/purchase-settings";
+import { CATALOG_COUNTRY_SETTING } from "../tracking/purchase-settings-schema";
 import { FUNNEL_EVENT_NAMES, type FunnelEventName } from "../tracking/funnel-events";
 
 // The settings form, validated at the edge. Errors are keyed by field name so the page can show each one
@@ -25,8 +28,7 @@ export type FieldErrors = Partial<Record<SettingsField, string>>;
 
 export type SettingsValidation = { ok: true; patch: ShopConfigPatch } | { ok: false; errors: FieldErrors };
 
-// Dataset ids in Events Manager are all digits (15–16 today); allow a wider range rather than guess the future.
-const PIXEL_ID = /^\d{6,20}$/;
+const PIXEL_ID_MESSAGE = `Each pixel (dataset) ID is ${PIXEL_ID_MIN_DIGITS} to ${PIXEL_ID_MAX_DIGITS} digits, as shown in Events Manager.`;
 // Meta's codes look like TEST12345; accept any short token-like string so a new format is not rejected.
 export const TEST_EVENT_CODE = /^[A-Za-z0-9_-]{1,64}$/;
 
@@ -43,7 +45,7 @@ const FormSchema = z.object({
     .transform(splitIds)
     .pipe(
       z
-        .array(z.string().regex(PIXEL_ID, { message: "Each pixel (dataset) ID is 6 to 20 digits, as shown in Events Manager." }))
+        .array(z.string().refine(isPixelId, { message: PIXEL_ID_MESSAGE }))
         .min(1, { message: "Enter at least one Meta pixel (dataset) ID." })
         .max(10, { message: "At most 10 pixels." }),
     ),
@@ -59,19 +61,19 @@ const FormSchema = z.object({
     .refine((value) => value === "" || TEST_EVENT_CODE.test(value), {
       message: "A test event code is letters and digits, like TEST12345.",
     }),
-  valueSource: z.enum(["presentment", "shop"], { message: "Choose which currency the value is reported in." }),
-  unknownConsent: z.enum(["send", "skip"], { message: "Choose what happens when consent is unknown." }),
+  valueSource: z.enum(PURCHASE_SETTING_CHOICES.valueSource, { message: "Choose which currency the value is reported in." }),
+  unknownConsent: z.enum(PURCHASE_SETTING_CHOICES.unknownConsent, { message: "Choose what happens when consent is unknown." }),
   // Order-kind policies (decision 0015): a form without them keeps what is stored.
-  noShopperOrders: z.enum(["purchase", "recurring_event", "skip"], { message: "Choose what happens to orders with no shopper present." }).optional(),
-  sendOn: z.enum(["paid", "created"], { message: "Choose when a purchase is sent." }).optional(),
-  veryLatePayments: z.enum(["payment_time", "skip"], { message: "Choose what happens to very late payments." }).optional(),
+  noShopperOrders: z.enum(PURCHASE_SETTING_CHOICES.noShopperOrders, { message: "Choose what happens to orders with no shopper present." }).optional(),
+  sendOn: z.enum(PURCHASE_SETTING_CHOICES.sendOn, { message: "Choose when a purchase is sent." }).optional(),
+  veryLatePayments: z.enum(PURCHASE_SETTING_CHOICES.veryLatePayments, { message: "Choose what happens to very late payments." }).optional(),
   // Catalog content id (decision 0018): a form without it keeps what is stored.
   contentId: z.enum(CONTENT_ID_FORMATS, { message: "Choose which id names a product in your catalog." }).optional(),
   catalogCountry: z
     .string()
     .trim()
     .toUpperCase()
-    .refine((value) => /^([A-Z]{2})?$/.test(value), { message: "A two-letter country code, like US or DE." }),
+    .refine((value) => CATALOG_COUNTRY_SETTING.test(value), { message: "A two-letter country code, like US or DE." }),
 });
 
 function optionalText(form: FormData, name: string): string | undefined {

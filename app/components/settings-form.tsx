@@ -2,6 +2,7 @@ import { useEffect, useRef, useState, type ReactNode } from "react";
 import { Form } from "@remix-run/react";
 import { BlockStack, Button, Card, Checkbox, FormLayout, InlineStack, Link, Select, Text, TextField } from "@shopify/polaris";
 import { EVENTS_MANAGER_URL } from "../admin/meta-help";
+import { settingOptions } from "../admin/purchase-setting-labels";
 import { UnsavedChanges } from "./unsaved-changes";
 import { FUNNEL_EVENTS_FIELD, funnelEventField, type FieldErrors } from "../admin/settings-form";
 import { enabledFunnelEvents, FUNNEL_EVENT_NAMES, type FunnelEventName } from "../tracking/funnel-events";
@@ -30,34 +31,12 @@ function snapshot(form: HTMLFormElement): string {
   );
 }
 
-const VALUE_SOURCES = [
-  { label: "Presentment currency (what the buyer paid in)", value: "presentment" },
-  { label: "Shop currency", value: "shop" },
-];
-const CONSENT_POLICIES = [
-  { label: "Send (no consent banner, or consent not collected)", value: "send" },
-  { label: "Do not send", value: "skip" },
-];
-
-const NO_SHOPPER_POLICIES = [
-  { label: "Send as RecurringPurchase, a separate event (default)", value: "recurring_event" },
-  { label: "Send as Purchase", value: "purchase" },
-  { label: "Do not send", value: "skip" },
-];
-const SEND_ON = [
-  { label: "When the order is paid (default)", value: "paid" },
-  { label: "When the order is placed (cash on delivery)", value: "created" },
-];
-const CONTENT_IDS = [
-  { label: "Variant ID (default)", value: "variant" },
-  { label: "Product ID, sent as a product group", value: "product" },
-  { label: "SKU", value: "sku" },
-  { label: "Shopify sales-channel style: shopify_<country>_<product>_<variant>", value: "shopify" },
-];
-const VERY_LATE_POLICIES = [
-  { label: "Send with the payment time (default)", value: "payment_time" },
-  { label: "Do not send", value: "skip" },
-];
+const VALUE_SOURCES = settingOptions("valueSource");
+const CONSENT_POLICIES = settingOptions("unknownConsent");
+const NO_SHOPPER_POLICIES = settingOptions("noShopperOrders");
+const SEND_ON = settingOptions("sendOn");
+const CONTENT_IDS = settingOptions("contentId");
+const VERY_LATE_POLICIES = settingOptions("veryLatePayments");
 
 function TokenField({ hasToken, error }: { hasToken: boolean; error: string | undefined }) {
   const [replacing, setReplacing] = useState(!hasToken || error !== undefined);

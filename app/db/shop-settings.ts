@@ -1,8 +1,8 @@
 import { z } from "zod";
 
-import { CONTENT_ID_FORMATS } from "../tracking/content-id";
-import { FUNNEL_EVENT_NAMES, type FunnelEventName } from "../tracking/funnel-events";
+import type { FunnelEventName } from "../tracking/funnel-events";
 import { DEFAULT_PURCHASE_SETTINGS, type PurchaseSettings } from "../tracking/purchase-settings";
+import { storedPurchaseSettingsSchema } from "../tracking/purchase-settings-schema";
 
 // The stored settings are the tracking core's PurchaseSettings; the JSON is validated on read so unknown
 // or missing keys fall back to the core's defaults instead of leaking into the mapper.
@@ -10,19 +10,6 @@ import { DEFAULT_PURCHASE_SETTINGS, type PurchaseSettings } from "../tracking/pu
 // only once a merchant has set it; readers take `enabledFunnelEvents` (funnel-events.ts) for the default.
 export type StoredPurchaseSettings = Required<PurchaseSettings> & { funnelEvents?: readonly FunnelEventName[] };
 export const DEFAULT_STORED_PURCHASE_SETTINGS: StoredPurchaseSettings = DEFAULT_PURCHASE_SETTINGS;
-
-const storedSettingsSchema = z.object({
-  valueSource: z.enum(["presentment", "shop"]).optional(),
-  includeShipping: z.boolean().optional(),
-  includeTax: z.boolean().optional(),
-  unknownConsent: z.enum(["send", "skip"]).optional(),
-  noShopperOrders: z.enum(["purchase", "recurring_event", "skip"]).optional(),
-  sendOn: z.enum(["paid", "created"]).optional(),
-  veryLatePayments: z.enum(["payment_time", "skip"]).optional(),
-  contentId: z.enum(CONTENT_ID_FORMATS).optional(),
-  catalogCountry: z.string().regex(/^([A-Z]{2})?$/).optional(),
-  funnelEvents: z.array(z.enum(FUNNEL_EVENT_NAMES)).optional(),
-});
 
 function parseJson(text: string): unknown {
   try {
@@ -34,7 +21,7 @@ function parseJson(text: string): unknown {
 
 /** Reads the settings column; anything unreadable falls back to the default for that key. */
 export function readStoredSettings(text: string): StoredPurchaseSettings {
-  const parsed = storedSettingsSchema.safeParse(parseJson(text));
+  const parsed = storedPurchaseSettingsSchema.safeParse(parseJson(text));
   const stored = parsed.success ? parsed.data : {};
   return { ...DEFAULT_STORED_PURCHASE_SETTINGS, ...stripUndefined(stored) };
 }

@@ -13,8 +13,6 @@ export type ContentIdFormat = (typeof CONTENT_ID_FORMATS)[number];
 
 export type CatalogIdSettings = { contentId: ContentIdFormat; catalogCountry: string };
 
-export const DEFAULT_CATALOG_ID_SETTINGS: CatalogIdSettings = { contentId: "variant", catalogCountry: "" };
-
 /** A line's ids as either side reads them: REST numbers on the server, digit strings or gids in the pixel. */
 export type LineIds = { variantId: unknown; productId: unknown; sku: unknown };
 

@@ -3,20 +3,14 @@
 // extensions/web-pixel/shopify.extension.toml are single-line text) and none is a secret: anything in
 // settings is readable by the storefront. The pixel reads them with safe defaults, so a pixel whose
 // settings predate a field keeps working as before (decision 0018).
-import type { CatalogIdSettings, ContentIdFormat } from "../content-id";
+import type { ContentIdFormat } from "../content-id";
+import { PIXEL_ID } from "../pixel-id";
+import { DEFAULT_BROWSER_MAPPING_SETTINGS, type BrowserMappingSettings } from "../browser-mapping-settings";
 import type { PurchaseSettings } from "../purchase-settings";
 import { field } from "./read-shape";
 
-/** How the pixel maps a checkout's money and lines: the server's value rules and catalog id choice. */
-export type BrowserMappingSettings = { includeShipping: boolean; includeTax: boolean } & CatalogIdSettings;
-
-// Written out, not spread: the CLI's ES2015 build turns every object spread into a helper.
-export const DEFAULT_BROWSER_MAPPING_SETTINGS: BrowserMappingSettings = {
-  includeShipping: true,
-  includeTax: true,
-  contentId: "variant",
-  catalogCountry: "",
-};
+// The defaults the server's settings take too, so a setting absent here reads as it does on the server.
+export { DEFAULT_BROWSER_MAPPING_SETTINGS, type BrowserMappingSettings };
 
 export type PixelSettings = { pixelIds: string[] } & BrowserMappingSettings;
 
@@ -25,7 +19,7 @@ export type PixelSettings = { pixelIds: string[] } & BrowserMappingSettings;
  * out (not written empty), and the pixel then posts nothing to the collector.
  */
 export function webPixelSettingsFor(pixelIds: readonly string[], settings: PurchaseSettings, collectorUrl?: string): Record<string, string> {
-  const contentId = settings.contentId || "variant";
+  const contentId = settings.contentId || DEFAULT_BROWSER_MAPPING_SETTINGS.contentId;
   const written: Record<string, string> = {
     pixelIds: pixelIds.join(","),
     includeShipping: String(settings.includeShipping),
@@ -37,8 +31,6 @@ export function webPixelSettingsFor(pixelIds: readonly string[], settings: Purch
   return written;
 }
 
-const PIXEL_ID = /^\d{5,20}$/;
-
 /** Settings as Shopify hands them to the pixel; anything missing or malformed reads as the default. */
 export function parsePixelSettings(raw: unknown): PixelSettings {
   const ids = String(field(raw, "pixelIds") || "").split(/[\s,]+/).filter((id) => PIXEL_ID.test(id));
@@ -49,7 +41,7 @@ export function parsePixelSettings(raw: unknown): PixelSettings {
     // Only an explicit "false" turns a part off: settings written before the field existed keep the default.
     includeShipping: field(raw, "includeShipping") !== "false",
     includeTax: field(raw, "includeTax") !== "false",
-    contentId: shopify ? "shopify" : /^(product|sku)$/.test(format) ? (format as ContentIdFormat) : "variant",
+    contentId: shopify ? "shopify" : /^(product|sku)$/.test(format) ? (format as ContentIdFormat) : DEFAULT_BROWSER_MAPPING_SETTINGS.contentId,
     catalogCountry: shopify ? String(shopify[1]) : "",
   };
 }
