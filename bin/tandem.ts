@@ -16,8 +16,6 @@ import { normalizeShopDomain } from "../app/shops/shop-domain";
 import { validateSettingsForm } from "../app/admin/settings-form";
 import { PIXEL_ID_MAX_DIGITS, PIXEL_ID_MIN_DIGITS } from "../app/tracking/pixel-id";
 import { DEFAULT_PURCHASE_SETTINGS } from "../app/tracking/purchase-settings";
-import { PIXEL_ID_MAX_DIGITS, PIXEL_ID_MIN_DIGITS } from "../app/tracking/pixel-id";
-import { DEFAULT_PURCHASE_SETTINGS } from "../app/tracking/purchase-settings";
 import { parseAlertEmail } from "../app/alerts/alert-email";
 import { ALL_DELIVERY_STATUSES, type DeliveryStatus } from "../app/db/outbox-types";
 import { errorMessage } from "../app/lib/error-message";
