@@ -22,6 +22,8 @@ const BROWSER_MODULES = [
   "action-source",
   "content-id",
   "purchase-settings",
+  "browser-mapping-settings",
+  "pixel-id",
 ];
 
 function sourceFiles(dir: string): string[] {
