@@ -10,6 +10,7 @@ import { parseCollectBody } from "./collect-body";
 import { COLLECT_OUTCOME, type CollectOutcome, type CollectorMetrics } from "./collector-metrics.server";
 import { buildFunnelCapiEvent } from "./funnel-capi-event";
 import { funnelRows } from "./funnel-rows";
+import { hasEnoughToMatch } from "./matchable";
 import { createRateLimiter, type RateLimit } from "./rate-limiter";
 
 // POST /collect and /proxy/collect (issue 16): a shopper's browser reports an event it sent to Meta, and the
@@ -121,7 +122,8 @@ export function createCollectHandler(deps: CollectorDeps): (request: CollectRequ
     const enabled = enabledFunnelEvents(config.settings);
     if (!enabled.includes(event.eventName)) return answer(204, COLLECT_OUTCOME.ignored, "event_off");
 
-    const mapped = buildFunnelCapiEvent(event, { ipAddress: address, userAgent }, nowMs);
+    const mapped = buildFunnelCapiEvent(event, { ipAddress: address, userAgent, storefrontUrl: config.storefrontUrl ?? `https://${event.shop}` }, nowMs);
+    if (!hasEnoughToMatch(mapped.event.user_data)) return answer(204, COLLECT_OUTCOME.ignored, "too_little_to_match");
     const fresh = await deps.write({ kind: "funnel", rows: funnelRows(event.shop, config.pixelIds, mapped, nowMs) });
     if (!fresh) return answer(204, COLLECT_OUTCOME.ignored, "replay");
     // Not awaited: the row is committed, and a nudge that fails (Redis away) is made up by the worker's own

@@ -1,4 +1,4 @@
-import { withoutQueryAndFragment } from "../tracking/action-source";
+import { eventSourceUrl, withoutQueryAndFragment } from "../tracking/action-source";
 import { ACTION_SOURCE, USER_DATA_KEYS, type CapiUserData } from "../tracking/capi-types";
 import { publicIpAddress } from "../tracking/client-ip";
 import type { CollectedEvent } from "./collect-body";
@@ -14,7 +14,7 @@ export type FunnelCapiEvent = {
   event_time: number;
   event_id: string;
   action_source: typeof ACTION_SOURCE.website;
-  event_source_url?: string;
+  event_source_url: string;
   user_data: CapiUserData;
   custom_data: CollectedCustomData;
   data_processing_options?: string[];
@@ -22,7 +22,8 @@ export type FunnelCapiEvent = {
   data_processing_options_state?: number;
 };
 
-export type Shopper = { ipAddress: string | null; userAgent: string | null };
+/** What the request tells besides its body; `storefrontUrl` stands in for a page the body does not name. */
+export type Shopper = { ipAddress: string | null; userAgent: string | null; storefrontUrl: string };
 
 // Real user agents are a few hundred characters; the cap keeps a crafted header out of every stored row.
 const MAX_USER_AGENT = 512;
@@ -42,10 +43,12 @@ export function buildFunnelCapiEvent(collected: CollectedEvent, shopper: Shopper
     event_time: Math.floor(Math.min(collected.timestampMs, nowMs) / 1000),
     event_id: collected.eventId,
     action_source: ACTION_SOURCE.website,
+    // Website events need a page (docs/meta-capi-facts.md): the shop's storefront when the browser named none,
+    // as for a Purchase whose landing page is unknown.
+    event_source_url: collected.pageUrl !== null ? withoutQueryAndFragment(new URL(collected.pageUrl)) : eventSourceUrl(null, shopper.storefrontUrl),
     user_data: userData,
     custom_data: collected.customData,
   };
-  if (collected.pageUrl !== null) event.event_source_url = withoutQueryAndFragment(new URL(collected.pageUrl));
   if (collected.limitedDataUse) {
     // Limited Data Use, geolocated by Meta, exactly as the Purchase and the browser twin say it.
     event.data_processing_options = ["LDU"];

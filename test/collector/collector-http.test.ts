@@ -190,6 +190,17 @@ describe("POST /collect", () => {
     expect([...(await rowsFor("evt_bot")), ...(await rowsFor("evt_headless"))]).toEqual([]);
   });
 
+  it("does not store an event Meta could not match (a user agent alone), and names the storefront when the page is missing", async () => {
+    // Loopback is no public address, so only the user agent would be left: Meta refuses that (baseline matching).
+    const bare = collectBody({ eventId: "evt_bare", userData: {}, fbp: null, fbc: null, pageUrl: null });
+    expect((await post(bare, { address: "127.0.0.1" })).status).toBe(204);
+    expect(await rowsFor("evt_bare")).toEqual([]);
+
+    expect((await post(collectBody({ eventId: "evt_no_page", pageUrl: null }))).status).toBe(204);
+    const [row] = await rowsFor("evt_no_page");
+    expect(JSON.parse(row?.payload ?? "null").event_source_url).toBe(`https://${SHOP}`);
+  });
+
   it("sends sale-of-data denied as Limited Data Use, geolocated by Meta", async () => {
     expect((await post(collectBody({ eventId: "evt_ldu", limitedDataUse: true }))).status).toBe(204);
     const [row] = await rowsFor("evt_ldu");
