@@ -1,0 +1,71 @@
+import { AppProvider } from "@shopify/polaris";
+import englishI18n from "@shopify/polaris/locales/en.json";
+import { renderToStaticMarkup } from "react-dom/server";
+import { describe, expect, it } from "vitest";
+import { DedupProofCard } from "../../app/components/health-dedup-proof";
+import { FormatProvider } from "../../app/components/format-context";
+import type { DedupProof } from "../../app/db/dedup-proof-reads.server";
+
+const SHOP = "proof-shop.myshopify.com";
+
+function render(proof: DedupProof, locale = "en") {
+  return renderToStaticMarkup(
+    <AppProvider i18n={englishI18n}>
+      <FormatProvider settings={{ locale, timeZone: "UTC" }}>
+        <DedupProofCard proof={proof} days={7} shop={SHOP} />
+      </FormatProvider>
+    </AppProvider>,
+  );
+}
+
+const PROOF: DedupProof = {
+  paidOrders: 1300,
+  browserOrders: 1200,
+  sameId: 1100,
+  differentId: 20,
+  serverOnly: 80,
+  recentServerOnly: [
+    { orderId: "5900000000080", orderName: "#1080", createdAt: Date.UTC(2026, 10, 29, 14, 5) },
+    { orderId: "5900000000079", orderName: null, createdAt: Date.UTC(2026, 10, 29, 9, 30) },
+  ],
+};
+
+describe("DedupProofCard (Health)", () => {
+  it("says the share of web orders whose browser Purchase carried the server's id, in words and bars", () => {
+    const html = render(PROOF);
+    expect(html).toContain("Of 1,200 orders paid through a web checkout over the last 7 days, 92% had a browser Purchase");
+    for (const [key, text] of [["same_id", "1,100 of 1,200 orders"], ["different_id", "20 of 1,200 orders"], ["server_only", "80 of 1,200 orders"]]) {
+      expect(html).toMatch(new RegExp(`data-share="${key}".*?${text}`));
+    }
+    expect(html).toContain("Meta may count those twice");
+  });
+
+  it("lists the latest server-only orders with links into the Shopify admin and says how many are not listed", () => {
+    const html = render(PROOF);
+    expect(html).toContain('href="https://admin.shopify.com/store/proof-shop/orders/5900000000080"');
+    expect(html).toContain('aria-label="#1080, open the order in Shopify"');
+    expect(html).toContain(">Order 5900000000079</a>");
+    expect(html).toContain("Nov 29, 2026, 2:05");
+    expect(html).toContain("The latest 2 are listed; Activity has them all.");
+  });
+
+  it("formats numbers and dates in the shop's locale", () => {
+    const html = render(PROOF, "de-DE");
+    expect(html).toContain("Of 1.200 orders");
+    expect(html).toContain("29.11.2026");
+  });
+
+  it("says every browser Purchase arrived when no order was server-only", () => {
+    const html = render({ ...PROOF, differentId: 0, serverOnly: 0, sameId: 1200, recentServerOnly: [] });
+    expect(html).toContain("Every web order&#x27;s browser Purchase reached Tandem.");
+    expect(html).not.toContain("data-server-only-order");
+    expect(html).not.toContain("Meta may count those twice");
+  });
+
+  it("has an empty state when no order came through a web checkout", () => {
+    const html = render({ paidOrders: 3, browserOrders: 0, sameId: 0, differentId: 0, serverOnly: 0, recentServerOnly: [] });
+    expect(html).toContain('data-empty-state="dedup-proof"');
+    expect(html).toContain("none had a browser Purchase to pair with");
+    expect(html).not.toContain("data-share");
+  });
+});
