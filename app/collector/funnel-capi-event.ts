@@ -23,7 +23,7 @@ export type FunnelCapiEvent = {
 };
 
 /** What the request tells besides its body; `storefrontUrl` stands in for a page the body does not name. */
-export type Shopper = { ipAddress: string | null; userAgent: string | null; storefrontUrl: string };
+export type Shopper = { ipAddress: string | null; userAgent: string | null; storefrontUrl?: string };
 
 // Real user agents are a few hundred characters; the cap keeps a crafted header out of every stored row.
 const MAX_USER_AGENT = 512;
@@ -45,7 +45,7 @@ export function buildFunnelCapiEvent(collected: CollectedEvent, shopper: Shopper
     action_source: ACTION_SOURCE.website,
     // Website events need a page (docs/meta-capi-facts.md): the shop's storefront when the browser named none,
     // as for a Purchase whose landing page is unknown.
-    event_source_url: collected.pageUrl !== null ? withoutQueryAndFragment(new URL(collected.pageUrl)) : eventSourceUrl(null, shopper.storefrontUrl),
+    event_source_url: collected.pageUrl !== null ? withoutQueryAndFragment(new URL(collected.pageUrl)) : eventSourceUrl(null, shopper.storefrontUrl ?? `https://${collected.shop}`),
     user_data: userData,
     custom_data: collected.customData,
   };
