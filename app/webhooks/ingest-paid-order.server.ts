@@ -5,7 +5,7 @@ import type { BrowserTwin } from "../db/browser-ledger-ingest.server";
 import { outboxRowsFor, type MappedPurchase } from "./outbox-rows";
 import type { Services } from "../services";
 import { isShopConfigured } from "../db/shops.server";
-import { nodeSha256 } from "../tracking/node-sha256.server";
+import { nodeSha256 } from "../lib/node-sha256.server";
 import { metaDestination, UNCONFIGURED_DESTINATION } from "../destinations/destination-key";
 
 // orders/paid (and orders/create, for shops that send when the order is placed) → outbox rows. Runs inside the

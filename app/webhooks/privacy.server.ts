@@ -2,7 +2,7 @@ import { z } from "zod";
 import type { Services } from "../services";
 import { createDataRequests, type MatchHashes } from "../db/data-requests.server";
 import { createMaintenanceJobs, JOB_KIND } from "../db/maintenance-jobs.server";
-import { nodeSha256 } from "../tracking/node-sha256.server";
+import { nodeSha256 } from "../lib/node-sha256.server";
 import { hashUserDataValue } from "../tracking/hash-user-data";
 import { normalizeEmail, normalizeExternalId } from "../tracking/normalize";
 import { normalizePhone } from "../tracking/phone";

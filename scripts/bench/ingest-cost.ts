@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { createAppContext } from "../../app/context.server";
 import { parseEnv } from "../../app/env.server";
 import { buildPurchaseFromOrder, DEFAULT_PURCHASE_SETTINGS } from "../../app/tracking/purchase-from-order";
-import { nodeSha256 } from "../../app/tracking/node-sha256.server";
+import { nodeSha256 } from "../../app/lib/node-sha256.server";
 import { ingestPaidOrder } from "../../app/webhooks/ingest-paid-order.server";
 import { authenticateRawWebhook } from "../../app/webhooks/raw-webhook.server";
 import { numberedOrder } from "../../sim/fixtures/order-payloads";

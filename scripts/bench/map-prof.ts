@@ -1,5 +1,5 @@
 import { buildPurchaseFromOrder, DEFAULT_PURCHASE_SETTINGS } from "../../app/tracking/purchase-from-order";
-import { nodeSha256 } from "../../app/tracking/node-sha256.server";
+import { nodeSha256 } from "../../app/lib/node-sha256.server";
 import { numberedOrder } from "../../sim/fixtures/order-payloads";
 const now = new Date().toISOString();
 const N = 20000;

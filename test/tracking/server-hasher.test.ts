@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { buildPurchaseFromOrder, DEFAULT_PURCHASE_SETTINGS } from "../../app/tracking/purchase-from-order";
 import { sha256Hex } from "../../app/tracking/sha256";
-import { nodeSha256 } from "../../app/tracking/node-sha256.server";
+import { nodeSha256 } from "../../app/lib/node-sha256.server";
 import { buildOrder, guestOrder, posOrder } from "../../sim/fixtures/order-payloads";
 
 describe("the server's node:crypto hasher", () => {

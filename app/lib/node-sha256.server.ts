@@ -1,5 +1,5 @@
 import { hash } from "node:crypto";
-import type { Sha256 } from "./sha256";
+import type { Sha256 } from "../tracking/sha256";
 
 // Same digest as the tracking core's WebCrypto default, computed synchronously: on the webhook path the
 // async WebCrypto round trip cost more than the digest, ten fields per order. `crypto.hash` is the one-shot
