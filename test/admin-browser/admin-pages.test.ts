@@ -1,9 +1,7 @@
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { mkdir } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import type { Browser, BrowserContext, Locator, Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { startBuiltServer, type BuiltServer } from "../support/built-server";
 import { launchChromium } from "../browser/chromium";
 import { startMetaSimulator, type MetaSimulator } from "../../sim/meta-graph-sim";
 import { createFakeAdmin, settingsDataWithEmbed } from "../admin/fake-admin-graphql";
@@ -18,17 +16,15 @@ import { deliveryRow, insertDeliveryRows } from "../support/rows";
 const SHOP = "tandem-browser.myshopify.com";
 const PIXEL = "1234567890";
 const TOKEN = "EAA-browser-token";
-const BUILD = new URL("../../build/server/index.js", import.meta.url).pathname;
 const SHOTS = new URL("../../test-artifacts/admin/", import.meta.url).pathname;
 const DAY = 86_400_000;
 const DESKTOP_UA = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/130.0.0.0 Safari/537.36";
 
 const fakeAdmin = createFakeAdmin({ settingsData: settingsDataWithEmbed({ disabled: true }) });
-let server: { port: number; stop(): Promise<void>; appContext(): Promise<AppContext> };
+let server: BuiltServer;
 let sim: MetaSimulator;
 let browser: Browser;
 let context: BrowserContext;
-let dir: string;
 const pageErrors: string[] = [];
 
 async function seedDeliveries(app: AppContext): Promise<void> {
@@ -59,16 +55,10 @@ async function seedDeliveries(app: AppContext): Promise<void> {
 }
 
 beforeAll(async () => {
-  if (!existsSync(BUILD)) throw new Error("build/server/index.js is missing: run `npx remix vite:build` (npm test does) first");
-  dir = mkdtempSync(join(tmpdir(), "tandem-admin-browser-"));
   sim = await startMetaSimulator({ pixels: { [PIXEL]: TOKEN } });
-  // The build reads the environment when it is imported, and the Shopify library captures fetch then too.
-  process.env.DATABASE_URL = `file:${join(dir, "tandem.sqlite")}`;
-  process.env.META_GRAPH_URL = sim.url;
-  process.env.WORKER = "off";
+  // The Shopify library captures fetch when the build is imported, so the fake goes in first.
   globalThis.fetch = fakeAdmin.interceptFetch(SHOP, globalThis.fetch);
-  const { startServer } = await import("../../server/http-server");
-  server = await startServer(0, BUILD);
+  server = await startBuiltServer("admin-browser", { META_GRAPH_URL: sim.url });
   const app = await server.appContext();
   await storeOfflineSession(app.sessionStorage, SHOP);
   await seedDeliveries(app);
@@ -80,7 +70,6 @@ afterAll(async () => {
   await browser?.close();
   await server?.stop();
   await sim?.close();
-  if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
 afterEach(async () => {

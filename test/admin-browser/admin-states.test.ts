@@ -1,13 +1,11 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { mkdir } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { startBuiltServer, type BuiltServer } from "../support/built-server";
 import { launchChromium } from "../browser/chromium";
 import { startMetaSimulator, type MetaSimulator } from "../../sim/meta-graph-sim";
 import { embeddedQuery, mintSessionToken, storeOfflineSession } from "../admin/session-token";
-import type { AppContext } from "../../app/context.server";
 import { PIXEL, STATES, TOKEN, interceptAdminFetch, type AdminState } from "./admin-states";
 
 // Every admin page in every shop state (admin-states.ts) at a desktop and a phone width, in Debian's Chromium
@@ -15,7 +13,6 @@ import { PIXEL, STATES, TOKEN, interceptAdminFetch, type AdminState } from "./ad
 // nothing serious or critical. Screenshots go to test-artifacts/admin/states/ (gitignored). The table is
 // STATES × PAGES × WIDTHS: a new state, page or width is one entry.
 
-const BUILD = new URL("../../build/server/index.js", import.meta.url).pathname;
 const SHOTS = new URL("../../test-artifacts/admin/states/", import.meta.url).pathname;
 const AXE = new URL("../../node_modules/axe-core/axe.min.js", import.meta.url).pathname;
 const DESKTOP_UA = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/130.0.0.0 Safari/537.36";
@@ -32,23 +29,16 @@ const WIDTHS = [
   { name: "390", width: 390, height: 844 },
 ] as const;
 
-let server: { port: number; stop(): Promise<void>; appContext(): Promise<AppContext> };
+let server: BuiltServer;
 let sim: MetaSimulator;
 let browser: Browser;
 let context: BrowserContext | undefined;
-let dir: string;
 const pageErrors: string[] = [];
 
 beforeAll(async () => {
-  if (!existsSync(BUILD)) throw new Error("build/server/index.js is missing: run `npm run build` (npm test does) first");
-  dir = mkdtempSync(join(tmpdir(), "tandem-admin-states-"));
   sim = await startMetaSimulator({ pixels: { [PIXEL]: TOKEN } });
-  process.env.DATABASE_URL = `file:${join(dir, "tandem.sqlite")}`;
-  process.env.META_GRAPH_URL = sim.url;
-  process.env.WORKER = "off";
   globalThis.fetch = interceptAdminFetch(globalThis.fetch, Date.now).fetch;
-  const { startServer } = await import("../../server/http-server");
-  server = await startServer(0, BUILD);
+  server = await startBuiltServer("admin-states", { META_GRAPH_URL: sim.url });
   const app = await server.appContext();
   const now = Date.now();
   for (const state of STATES) {
@@ -63,7 +53,6 @@ afterAll(async () => {
   await browser?.close();
   await server?.stop();
   await sim?.close();
-  if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
 afterEach(async () => {

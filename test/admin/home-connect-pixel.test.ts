@@ -1,8 +1,5 @@
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { AppContext } from "../../app/context.server";
+import { startBuiltServer, type BuiltServer } from "../support/built-server";
 import { createFakeAdmin } from "./fake-admin-graphql";
 import { routeShopToHandler } from "./real-admin-client";
 import { embeddedQuery, mintSessionToken, storeOfflineSession } from "./session-token";
@@ -12,19 +9,12 @@ import { embeddedQuery, mintSessionToken, storeOfflineSession } from "./session-
 // the checklist's button activates it.
 
 const SHOP = "tandem-connect.myshopify.com";
-const BUILD = new URL("../../build/server/index.js", import.meta.url).pathname;
 const admin = createFakeAdmin();
-let server: { port: number; stop(): Promise<void>; appContext(): Promise<AppContext> };
-let dir: string;
+let server: BuiltServer;
 
 beforeAll(async () => {
-  if (!existsSync(BUILD)) throw new Error("build/server/index.js is missing: run `npm run build` (npm test does) first");
-  dir = mkdtempSync(join(tmpdir(), "tandem-connect-"));
-  process.env.DATABASE_URL = `file:${join(dir, "tandem.sqlite")}`;
-  process.env.WORKER = "off";
   routeShopToHandler(SHOP, admin.handler);
-  const { startServer } = await import("../../server/http-server");
-  server = await startServer(0, BUILD);
+  server = await startBuiltServer("connect");
   const app = await server.appContext();
   await storeOfflineSession(app.sessionStorage, SHOP);
   await app.shops.configureShop(SHOP, { pixelIds: ["1234567890"] }, Date.now());
@@ -32,7 +22,6 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await server?.stop();
-  if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
 // The library answers 410 to bots, and fetch's default user agent ("node") is one.

@@ -1,7 +1,5 @@
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startBuiltServer, type BuiltServer } from "../support/built-server";
 import type { AppContext } from "../../app/context.server";
 import type { NewDelivery } from "../../app/db/outbox-types";
 import { createDeliveryWorker, type DeliveryWorker } from "../../app/delivery/worker.server";
@@ -22,25 +20,17 @@ import { embeddedQuery, mintSessionToken, storeOfflineSession } from "./session-
 const SHOP = "tandem-pause-flow.myshopify.com";
 const PIXEL = "7777777777";
 const GOOD = "EAA-fixed-token";
-const BUILD = new URL("../../build/server/index.js", import.meta.url).pathname;
 const BROWSER = { "User-Agent": "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/130.0.0.0 Safari/537.36" };
 const admin = createFakeAdmin();
 let sim: MetaSimulator;
-let server: { port: number; stop(): Promise<void>; appContext(): Promise<AppContext> };
+let server: BuiltServer;
 let app: AppContext;
 let worker: DeliveryWorker;
-let dir: string;
 
 beforeAll(async () => {
-  if (!existsSync(BUILD)) throw new Error("build/server/index.js is missing: run `npm run build` (npm test does) first");
   sim = await startMetaSimulator({ pixels: { [PIXEL]: GOOD } });
-  dir = mkdtempSync(join(tmpdir(), "tandem-pause-flow-"));
-  process.env.DATABASE_URL = `file:${join(dir, "tandem.sqlite")}`;
-  process.env.WORKER = "off";
-  process.env.META_GRAPH_URL = sim.url;
   routeShopToHandler(SHOP, admin.handler);
-  const { startServer } = await import("../../server/http-server");
-  server = await startServer(0, BUILD);
+  server = await startBuiltServer("pause-flow", { META_GRAPH_URL: sim.url });
   app = await server.appContext();
   await storeOfflineSession(app.sessionStorage, SHOP);
   // The server's own delivery runs on a thread; this test drives passes itself, on the same database.
@@ -52,7 +42,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await server?.stop();
   await sim?.close();
-  if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
 function url(path: string): string {

@@ -1,27 +1,17 @@
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startBuiltServer, type BuiltServer } from "../support/built-server";
 
 // The login page over HTTP, against the REAL server build: Shopify's library sends a merchant who opens the
 // app outside the admin to /auth/login, which must be a page with a shop field, not a 500.
 
-const BUILD = new URL("../../build/server/index.js", import.meta.url).pathname;
-let server: { port: number; stop(): Promise<void> };
-let dir: string;
+let server: BuiltServer;
 
 beforeAll(async () => {
-  if (!existsSync(BUILD)) throw new Error("build/server/index.js is missing: run `npm run build` (npm test does) first");
-  dir = mkdtempSync(join(tmpdir(), "tandem-login-"));
-  process.env.DATABASE_URL = `file:${join(dir, "tandem.sqlite")}`;
-  process.env.WORKER = "off";
-  const { startServer } = await import("../../server/http-server");
-  server = await startServer(0, BUILD);
+  server = await startBuiltServer("login");
 }, 60_000);
 
 afterAll(async () => {
   await server?.stop();
-  if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
 const url = (path: string) => `http://127.0.0.1:${server.port}${path}`;
