@@ -120,7 +120,7 @@ export async function createAppContext(config: Env, options: AppContextOptions =
     // Queued bulk jobs (redactions, data requests, redrives) run here too, in chunks (decision 0020). With a
     // delivery thread, the thread runs all of it on its own connection instead (bin/delivery-thread.ts).
     if (!deliveryThreadMode) {
-      retention = startRetentionSchedule({ database, outbox, logger, env: config, shops, queue }, { owner, yieldWhile: role === "web" ? busyWithWebhooks : undefined });
+      retention = startRetentionSchedule({ database, outbox, logger, env: config, shops, queue, metrics }, { owner, yieldWhile: role === "web" ? busyWithWebhooks : undefined });
     }
   }
 

@@ -60,6 +60,13 @@ const EnvSchema = z.object({
   // RETENTION_PAYLOAD_DAYS, which set both before (parseEnv), else 30.
   RETENTION_RECEIPT_DAYS: z.coerce.number().int().min(1).default(30),
   RETENTION_METADATA_DAYS: z.coerce.number().int().min(1).default(90),
+  // Funnel events (the collector's rows) are tens of times more numerous than orders and worth little once
+  // Meta has them: a sent one goes this many hours after it was sent (docs/decisions/0030). Failed ones keep
+  // RETENTION_METADATA_DAYS, so the merchant can see them.
+  RETENTION_FUNNEL_HOURS: z.coerce.number().int().min(1).default(24),
+  // Unsent funnel rows one shop may hold (a paused shop is how they pile up): past it the oldest give way,
+  // never a Purchase, and the drop is counted (docs/decisions/0030).
+  FUNNEL_BACKLOG_MAX: z.coerce.number().int().min(100).default(100_000),
   // Alert emails (docs/decisions/0021): off while SMTP_URL is unset. smtp:// (STARTTLS when offered) or smtps://.
   SMTP_URL: z.string().url().regex(/^smtps?:\/\//, "must look like smtp(s)://user:pass@host:port").optional(),
   ALERT_FROM: z.string().regex(/^[^\r\n]*@[^\r\n]+$/, "must be an address, e.g. Tandem <alerts@example.com>").optional(),

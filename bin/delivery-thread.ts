@@ -71,7 +71,15 @@ try {
   // chunks never run on the event loop that answers Shopify, and they pause while webhooks are in flight.
   const outbox = createOutbox(database);
   maintenance = startRetentionSchedule(
-    { database, outbox, shops, queue: { notify: async () => worker.wake() }, logger: forwardingLogger(), env: data.env },
+    {
+      database,
+      outbox,
+      shops,
+      queue: { notify: async () => worker.wake() },
+      logger: forwardingLogger(),
+      env: data.env,
+      metrics: { recordFunnelDropped: (reason, count) => post({ type: "funnel-dropped", reason, count }) },
+    },
     { owner: data.owner, yieldWhile: readWebhookPressure(data.webhookPressure, data.busyThreshold) },
   );
 } catch (error) {

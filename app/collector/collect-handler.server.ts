@@ -12,6 +12,7 @@ import { buildFunnelCapiEvent } from "./funnel-capi-event";
 import { funnelRows } from "./funnel-rows";
 import { hasEnoughToMatch } from "./matchable";
 import { createRateLimiter, type RateLimit } from "./rate-limiter";
+import type { BacklogGate } from "./funnel-backlog-gate";
 
 // POST /collect and /proxy/collect (issue 16): a shopper's browser reports an event it sent to Meta, and the
 // server sends it too. The endpoint is public, so every step is ordered cheapest first and an answer carries
@@ -50,6 +51,10 @@ export type CollectorDeps = {
   metrics: CollectorMetrics;
   limits?: CollectorLimits;
   now?: () => number;
+  /** The shop's funnel backlog over its cap plus a margin (decision 0030): new funnel events are refused. */
+  backlog?: BacklogGate;
+  /** Counts funnel rows refused for a full backlog (tandem_funnel_events_dropped_total). */
+  dropped?(reason: "backlog_full", rows: number): void;
 };
 
 export const PROXY_PATH = "/proxy/collect";
@@ -121,6 +126,10 @@ export function createCollectHandler(deps: CollectorDeps): (request: CollectRequ
     }
     const enabled = enabledFunnelEvents(config.settings);
     if (!enabled.includes(event.eventName)) return answer(204, COLLECT_OUTCOME.ignored, "event_off");
+    if (deps.backlog && (await deps.backlog.isFull(event.shop, nowMs))) {
+      deps.dropped?.("backlog_full", new Set(config.pixelIds).size);
+      return answer(204, COLLECT_OUTCOME.ignored, "backlog_full");
+    }
 
     const mapped = buildFunnelCapiEvent(event, { ipAddress: address, userAgent, storefrontUrl: config.storefrontUrl ?? `https://${event.shop}` }, nowMs);
     if (!hasEnoughToMatch(mapped.event.user_data)) return answer(204, COLLECT_OUTCOME.ignored, "too_little_to_match");

@@ -3,6 +3,8 @@ import { writeCollected, type CollectorWrite } from "../db/collector-writes.serv
 import { createBatcher } from "../webhooks/ingest-batcher.server";
 import { createCollectHandler, type CollectAnswer, type CollectorLimits, type CollectRequest } from "./collect-handler.server";
 import { collectorMetrics } from "./collector-metrics.server";
+import { createBacklogGate } from "./funnel-backlog-gate";
+import { countUnsentFunnel } from "../db/funnel-backlog.server";
 
 // The collector as the production server runs it: the app context's shop cache, database and delivery queue,
 // and its own group commit (the collector's writes are not webhooks: they have no receipt). Built on first use
@@ -30,6 +32,8 @@ function build(context: Services): Handle {
     trustedProxies: context.env.TRUST_PROXY,
     metrics: collectorMetrics(context.metrics.registry),
     limits,
+    backlog: createBacklogGate({ cap: context.env.FUNNEL_BACKLOG_MAX, count: (shop, limit) => countUnsentFunnel(context.database, shop, limit) }),
+    dropped: (reason, rows) => context.metrics.recordFunnelDropped(reason, rows),
   });
 }
 

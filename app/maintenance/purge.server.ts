@@ -1,6 +1,7 @@
 import type { Database } from "../db/connection.server";
 import {
   CHUNK_ROWS,
+  chunkRowsFor,
   deleteFinishedSpan,
   deleteOldBrowserPurchaseIdsChunk,
   deleteOldClaimsChunk,
@@ -10,6 +11,7 @@ import {
   purgeFinishedPayloadSpan,
   spanAllNewerThan,
 } from "../db/bulk-writes.server";
+import { deleteSentFunnelChunk } from "../db/funnel-backlog.server";
 import { createOrderAdjustments } from "../db/order-adjustments.server";
 import { createDataRequests } from "../db/data-requests.server";
 import { createMaintenanceJobs } from "../db/maintenance-jobs.server";
@@ -23,6 +25,9 @@ import { META_EVENT_WINDOW_MS } from "../destinations/meta/event-window";
 // - The row itself (status, reason, fbtrace_id, order id — no personal data) answers "did this order reach
 //   Meta?" in Activity and goes after RETENTION_METADATA_DAYS, with the order claims and the recorded
 //   cancellations and refunds (decision 0024) of that age, and the checkouts' browser purchase ids (issue 16).
+// - Funnel events (the collector's rows) are tens of times more numerous than orders and answer nothing once
+//   Meta has them: a sent one goes RETENTION_FUNNEL_HOURS after it was sent (decision 0030). Failed ones stay
+//   with the other rows, so the merchant can see them.
 // - Webhook receipts only short-cut Shopify's redeliveries (48 h): RETENTION_RECEIPT_DAYS.
 // Every step runs in bounded chunks (app/db/bulk-writes.server.ts), yielding between them.
 
@@ -30,16 +35,25 @@ export const DAY_MS = 24 * 60 * 60 * 1000;
 /** Meta refuses events older than its window (7 days); one more day of margin for clocks and a worker that was down. */
 export const PRIVACY_WINDOW_MS = META_EVENT_WINDOW_MS + DAY_MS;
 
-/** `receiptDays`: webhook receipts; without it they follow `payloadDays`. */
-export type RetentionPolicy = { payloadDays: number; metadataDays: number; receiptDays?: number };
+export const HOUR_MS = 60 * 60 * 1000;
+/** RETENTION_FUNNEL_HOURS' default. */
+export const DEFAULT_FUNNEL_HOURS = 24;
+
+/** `receiptDays`: webhook receipts; without it they follow `payloadDays`. `funnelHours`: sent funnel rows. */
+export type RetentionPolicy = { payloadDays: number; metadataDays: number; receiptDays?: number; funnelHours?: number };
 export type RetentionResult = { payloadsPurged: number; rowsDeleted: number; receiptsDeleted: number; expired: number };
 export type PurgeDeps = { database: Database };
 export type Between = () => Promise<void>;
 
 export function retentionPolicyFrom(
-  env: { RETENTION_PAYLOAD_DAYS: number; RETENTION_METADATA_DAYS: number; RETENTION_RECEIPT_DAYS: number },
+  env: { RETENTION_PAYLOAD_DAYS: number; RETENTION_METADATA_DAYS: number; RETENTION_RECEIPT_DAYS: number; RETENTION_FUNNEL_HOURS?: number },
 ): RetentionPolicy {
-  return { payloadDays: env.RETENTION_PAYLOAD_DAYS, metadataDays: env.RETENTION_METADATA_DAYS, receiptDays: env.RETENTION_RECEIPT_DAYS };
+  return {
+    payloadDays: env.RETENTION_PAYLOAD_DAYS,
+    metadataDays: env.RETENTION_METADATA_DAYS,
+    receiptDays: env.RETENTION_RECEIPT_DAYS,
+    funnelHours: env.RETENTION_FUNNEL_HOURS ?? DEFAULT_FUNNEL_HOURS,
+  };
 }
 
 const immediate: Between = () => new Promise((resolve) => setImmediate(resolve));
@@ -64,6 +78,12 @@ export async function purgeExpired(deps: PurgeDeps, policy: RetentionPolicy, now
     },
     between,
   );
+  const funnelCutoff = nowMs - (policy.funnelHours ?? DEFAULT_FUNNEL_HOURS) * HOUR_MS;
+  const chunkRows = chunkRowsFor(database);
+  for (let n = -1; n !== 0; await between()) {
+    n = await deleteSentFunnelChunk(database, funnelCutoff, chunkRows);
+    result.rowsDeleted += n;
+  }
   for (let n = -1; n !== 0; await between()) n = await deleteOldClaimsChunk(database, metadataCutoff);
   for (let n = -1; n !== 0; await between()) n = await deleteOldBrowserPurchaseIdsChunk(database, metadataCutoff);
   const adjustments = createOrderAdjustments(database);

@@ -7,15 +7,22 @@ import type { ShopStore } from "../db/shops.server";
 import { createMaintenance, type Maintenance, type MaintenanceLogger } from "./bulk-jobs.server";
 import { purgeExpired, retentionPolicyFrom, type RetentionResult } from "./purge.server";
 import { errorMessage } from "../lib/error-message";
+import { trimFunnelBacklogs, type FunnelDropMetrics } from "./funnel-backlog.server";
 
 export const DEFAULT_RETENTION_INTERVAL_MS = 60 * 60 * 1000;
 export const DEFAULT_JOB_POLL_MS = 1_000;
+/** How often each shop's funnel backlog is held against FUNNEL_BACKLOG_MAX (decision 0030). */
+export const DEFAULT_BACKLOG_INTERVAL_MS = 60_000;
+/** FUNNEL_BACKLOG_MAX's default. */
+export const DEFAULT_FUNNEL_BACKLOG_MAX = 100_000;
 
 export type RetentionSchedule = {
   /** Runs one purge now (also what the timer calls); never rejects, failures are logged. */
   runNow(): Promise<RetentionResult | null>;
   /** Runs queued maintenance jobs now (also what the poll calls); never rejects. */
   runJobsNow(): Promise<number>;
+  /** Trims funnel backlogs over their cap now (also what its timer calls); never rejects; how many rows went. */
+  trimBacklogsNow(): Promise<number>;
   maintenance: Maintenance;
   stop(): Promise<void>;
 };
@@ -24,6 +31,8 @@ export type RetentionScheduleOptions = {
   intervalMs?: number;
   /** How often queued jobs (redactions, data requests, redrives) are looked for (default 1 s). */
   jobPollMs?: number;
+  /** How often funnel backlogs are checked against their cap (default 60 s). */
+  backlogIntervalMs?: number;
   now?: () => number;
   owner?: string;
   /** Webhooks in flight in this process (or, on a delivery thread, in its web process): chunks wait. */
@@ -37,13 +46,16 @@ type Context = {
   shops: Pick<ShopStore, "getShop">;
   queue: Pick<DeliveryQueue, "notify">;
   logger: MaintenanceLogger;
-  env: Pick<Env, "RETENTION_PAYLOAD_DAYS" | "RETENTION_METADATA_DAYS" | "RETENTION_RECEIPT_DAYS">;
+  env: Pick<Env, "RETENTION_PAYLOAD_DAYS" | "RETENTION_METADATA_DAYS" | "RETENTION_RECEIPT_DAYS"> &
+    Partial<Pick<Env, "RETENTION_FUNNEL_HOURS" | "FUNNEL_BACKLOG_MAX">>;
+  /** Where dropped funnel events are counted (the process's metrics; a delivery thread forwards them). */
+  metrics?: FunnelDropMetrics;
 };
 
 /**
  * The maintenance loop, from the process (or delivery thread) that runs the worker: queued bulk jobs every
- * second, and once at start and then hourly, the retention purge and the release of events held past their
- * shop's configuration. One job and one purge at a time; every chunk is idempotent, so several worker hosts
+ * second, the funnel backlogs against their cap every minute, and once at start and then hourly, the retention
+ * purge and the release of events held past their shop's configuration. One job and one purge at a time; every chunk is idempotent, so several worker hosts
  * running this is harmless (jobs are leased, purges simply find less to do).
  */
 export function startRetentionSchedule(context: Context, options: RetentionScheduleOptions = {}): RetentionSchedule {
@@ -60,6 +72,8 @@ export function startRetentionSchedule(context: Context, options: RetentionSched
   });
   let purging: Promise<RetentionResult | null> | null = null;
   let jobsRunning: Promise<number> | null = null;
+  let trimming: Promise<number> | null = null;
+  const backlogCap = context.env.FUNNEL_BACKLOG_MAX ?? DEFAULT_FUNNEL_BACKLOG_MAX;
   let stopped = false;
 
   async function purge(): Promise<RetentionResult | null> {
@@ -102,6 +116,18 @@ export function startRetentionSchedule(context: Context, options: RetentionSched
     return jobsRunning;
   }
 
+  function trimBacklogsNow(): Promise<number> {
+    trimming ??= trimFunnelBacklogs(context, backlogCap, now(), maintenance.between)
+      .catch((error: unknown) => {
+        context.logger.warn({ err: errorMessage(error) }, "funnel backlog trim failed");
+        return 0;
+      })
+      .finally(() => {
+        trimming = null;
+      });
+    return trimming;
+  }
+
   const timer = setInterval(() => {
     if (!stopped) void runNow();
   }, intervalMs);
@@ -110,19 +136,27 @@ export function startRetentionSchedule(context: Context, options: RetentionSched
     if (!stopped) void runJobsNow();
   }, options.jobPollMs ?? DEFAULT_JOB_POLL_MS);
   jobTimer.unref();
+  const backlogTimer = setInterval(() => {
+    if (!stopped) void trimBacklogsNow();
+  }, options.backlogIntervalMs ?? DEFAULT_BACKLOG_INTERVAL_MS);
+  backlogTimer.unref();
   void runNow();
   void runJobsNow();
+  void trimBacklogsNow();
 
   return {
     runNow,
     runJobsNow,
+    trimBacklogsNow,
     maintenance,
     async stop() {
       stopped = true;
       clearInterval(timer);
       clearInterval(jobTimer);
+      clearInterval(backlogTimer);
       await purging;
       await jobsRunning;
+      await trimming;
     },
   };
 }

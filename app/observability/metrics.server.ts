@@ -62,6 +62,12 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}) {
     help: "Token errors from Meta that a second check did not confirm: retried with backoff instead of pausing the shop.",
     registers: [registry],
   });
+  const funnelDropped = new Counter({
+    name: "tandem_funnel_events_dropped_total",
+    help: "Funnel events (one per pixel) given up because their shop's backlog was over FUNNEL_BACKLOG_MAX: backlog (oldest unsent dropped by maintenance), backlog_full (refused by the collector). Purchases are never dropped.",
+    labelNames: ["reason"] as const,
+    registers: [registry],
+  });
   const deliveryThreadExits = new Counter({
     name: "tandem_delivery_thread_exits_total",
     help: "Times the embedded web process's delivery thread ended unexpectedly (it is restarted with backoff).",
@@ -114,6 +120,9 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}) {
     },
     recordResends(count: number): void {
       if (count > 0) resends.inc(count);
+    },
+    recordFunnelDropped(reason: string, count: number): void {
+      if (count > 0) funnelDropped.inc({ reason }, count);
     },
     recordTokenErrorUnconfirmed(): void {
       tokenErrorsUnconfirmed.inc();

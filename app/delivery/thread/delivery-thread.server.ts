@@ -23,7 +23,8 @@ export type DeliveryThreadOptions = {
   webhookPressure: SharedArrayBuffer;
   busyThreshold: number;
   logger: DeliveryLogger;
-  metrics: Pick<Metrics, "recordDelivered" | "recordMetaError" | "recordResends" | "recordTokenErrorUnconfirmed" | "recordDeliveryThreadExit">;
+  metrics: Pick<Metrics, "recordDelivered" | "recordMetaError" | "recordResends" | "recordTokenErrorUnconfirmed" | "recordDeliveryThreadExit"> &
+    Partial<Pick<Metrics, "recordFunnelDropped">>;
   onShopChanged(shop: string): void;
   /** The compiled thread entry; default: build/node/delivery-thread.js under the app root. */
   entry?: string;
@@ -86,6 +87,9 @@ export function createDeliveryThread(options: DeliveryThreadOptions): DeliveryWo
         return;
       case "token-error-unconfirmed":
         options.metrics.recordTokenErrorUnconfirmed();
+        return;
+      case "funnel-dropped":
+        options.metrics.recordFunnelDropped?.(message.reason, message.count);
         return;
       case "log":
         options.logger[message.level](message.fields, message.message);

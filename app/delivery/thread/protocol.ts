@@ -1,6 +1,7 @@
 import type { Env } from "../../env.server";
 import type { MetaErrorLabels } from "../../observability/metrics.server";
 import type { RunSummary } from "../run-summary";
+import type { FunnelDropReason } from "../../maintenance/funnel-backlog.server";
 import type { DeliveryWorkerTuning } from "../worker-options";
 
 // Messages between a web process and its delivery thread (bin/delivery-thread.ts). Everything that
@@ -40,6 +41,7 @@ export type FromThread =
   | { type: "meta-error"; labels: MetaErrorLabels }
   | { type: "resent"; count: number }
   | { type: "token-error-unconfirmed" }
+  | { type: "funnel-dropped"; reason: FunnelDropReason; count: number }
   | { type: "log"; level: LogLevel; fields: Record<string, unknown>; message: string }
   | { type: "shop-changed"; shop: string }
   | { type: "ran-once"; requestId: number; summary: RunSummary | null; error?: string };
