@@ -6,7 +6,7 @@ import { parseCollectBody } from "../../app/collector/collect-body";
 import { buildFunnelCapiEvent } from "../../app/collector/funnel-capi-event";
 import { funnelRows } from "../../app/collector/funnel-rows";
 import { writeCollected, type CollectorWrite } from "../../app/db/collector-writes.server";
-import { openDatabase } from "../../app/db/connection.server";
+import { openDatabase, type Database } from "../../app/db/connection.server";
 import { collectBodies, EVENTS_PER_SHOPPER } from "./collect-bodies";
 
 // Bytes a funnel event costs on SQLite (decision 0030): N events made by the pixel's own bodies and the
@@ -36,6 +36,18 @@ async function main(): Promise<void> {
       }
     }
     await writeCollected(database, writes, nowMs);
+    await report(database, "waiting (pending)");
+    // The same rows once Meta has them: out of the unsent index, into the sent one, for RETENTION_FUNNEL_HOURS.
+    await sql`update deliveries set status = 'sent', sent_at = ${nowMs}, fbtrace_id = 'AbCdEfGhIjKlMnOpQrStUvW', events_received = 1`.execute(database.db);
+    await report(database, "sent");
+  } finally {
+    await database.close();
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+async function report(database: Database, state: string): Promise<void> {
+  {
     await sql`vacuum`.execute(database.db);
     const rows = Number((await sql<{ n: number }>`select count(*) as n from deliveries`.execute(database.db)).rows[0]?.n ?? 0);
     const stat = await sql<{ name: string; bytes: number }>`
@@ -49,11 +61,8 @@ async function main(): Promise<void> {
       total += Number(bytes);
       console.log(`${name.padEnd(40)} ${(Number(bytes) / rows).toFixed(0).padStart(6)} bytes/row`);
     }
-    console.log(`${"total (table + indexes)".padEnd(40)} ${(total / rows).toFixed(0).padStart(6)} bytes/row over ${rows} rows`);
-    console.log(`payload JSON ${Number(columns.rows[0]?.payload).toFixed(0)} chars, match_keys ${Number(columns.rows[0]?.match_keys).toFixed(0)} chars (averages)`);
-  } finally {
-    await database.close();
-    await rm(dir, { recursive: true, force: true });
+    console.log(`${"total (table + indexes)".padEnd(40)} ${(total / rows).toFixed(0).padStart(6)} bytes/row over ${rows} rows, ${state}`);
+    console.log(`payload JSON ${Number(columns.rows[0]?.payload).toFixed(0)} chars, match_keys ${Number(columns.rows[0]?.match_keys).toFixed(0)} chars (averages)\n`);
   }
 }
 
