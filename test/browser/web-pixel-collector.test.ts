@@ -14,6 +14,7 @@ import { launchChromium } from "./chromium";
 import type { HarnessInit } from "./pixel-harness";
 import { openPixelPage, startHarnessServer, type HarnessServer } from "./pixel-page";
 import { startRecordingCollector, type RecordingCollector } from "./web-pixel-collector";
+import { sleep } from "../support/wait";
 
 // The built pixel in a real Chromium Web Worker, with both destinations on loopback: Meta's /tr (the simulator)
 // and Tandem's collector (a recorder on another origin, as the app's URL is to the shop's pages).
@@ -70,7 +71,7 @@ function init(overrides: Partial<HarnessInit> = {}): HarnessInit {
 
 /** Lets requests still in flight land, so "exactly" and "none" are not judged too early. */
 async function settle(): Promise<void> {
-  await new Promise((resolve) => setTimeout(resolve, 750));
+  await sleep(750);
 }
 
 describe("web pixel → Tandem's collector, in a Chromium Web Worker", () => {

@@ -4,6 +4,7 @@ import { buildDeliveryWorker, deliveryOwnerId, WEB_CLAIM_LIMIT, type DeliveryRol
 import { createMetaGraphClient } from "../../app/destinations/meta/graph-client.server";
 import type { DeliveryWorkerTuning } from "../../app/delivery/worker-options";
 import { configureShop, enqueuePurchases, GRAPH_VERSION, startHarness, type Harness } from "./harness";
+import { sleep } from "../support/wait";
 
 // One builder for the web process's inline worker, its delivery thread and `npm run worker`: the role decides
 // how much a pass claims and whether it steps aside for webhooks; the tuning reaches the worker as given.
@@ -54,7 +55,7 @@ describe("buildDeliveryWorker", () => {
     const started = performance.now();
     worker.start();
     // THEN the pass waits for the busy signal's limit, and then delivers anyway
-    while (h.sim.accepted.length < 5 && performance.now() - started < 5_000) await new Promise((resolve) => setTimeout(resolve, 10));
+    while (h.sim.accepted.length < 5 && performance.now() - started < 5_000) await sleep(10);
     await worker.stop();
     expect(h.sim.accepted).toHaveLength(5);
     expect(performance.now() - started).toBeGreaterThanOrEqual(150);

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { waitFor } from "../support/wait";
+import { sleep, waitFor } from "../support/wait";
 import { MODES, SHOP, startFaultApp, type FaultApp } from "./fault-app";
 import { spawnWorker, type WorkerProcess } from "./worker-process";
 
@@ -92,7 +92,7 @@ describe.each(MODES)("worker process faults (%s mode)", (mode) => {
       return rows.rows.some((row) => row.leaseOwner !== null);
     }, 20_000, "a batch claimed");
     // GIVEN a request to Meta in flight WHEN the worker gets SIGTERM
-    await new Promise((resolve) => setTimeout(resolve, 150));
+    await sleep(150);
     first.child.kill("SIGTERM");
     const exit = await first.exited;
     // THEN it waited for Meta's answer, recorded it, and exited cleanly

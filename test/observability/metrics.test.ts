@@ -6,6 +6,7 @@ import { numberedOrder } from "../../sim/fixtures/order-payloads";
 import { startMetaSimulator, type MetaSimulator } from "../../sim/meta-graph-sim";
 import { useTestApp } from "../support/app";
 import { deliverPaidOrder, META_TOKEN, PIXEL, sample, SHOP } from "./support";
+import { sleep } from "../support/wait";
 
 const QUEUED = 'tandem_webhooks_total{topic="orders/paid",result="queued"}';
 const DUPLICATE = 'tandem_webhooks_total{topic="orders/paid",result="duplicate_delivery"}';
@@ -74,7 +75,7 @@ describe("/metrics", () => {
     await deliverPaidOrder(freshOrder(5));
     await deliverPaidOrder(freshOrder(6));
     // GIVEN the rows waited ~150 ms and Meta answers after 100 ms
-    await new Promise((resolve) => setTimeout(resolve, 150));
+    await sleep(150);
     sim.setLatency(100);
     const summary = await worker.runOnce();
     sim.setLatency(0);

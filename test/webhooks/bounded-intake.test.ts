@@ -9,6 +9,7 @@ import { numberedOrder } from "../../sim/fixtures/order-payloads";
 import { startMetaSimulator, type MetaSimulator } from "../../sim/meta-graph-sim";
 import { buildWebhookHeaders, createWebhookClient, type WebhookClient } from "../../sim/webhook-sender";
 import { TEST_SECRET } from "../support/app-context";
+import { sleep } from "../support/wait";
 
 // Issue 13, item 1, over real HTTP on loopback against the production server (server/http-server.ts around the build).
 // The finding: 100 connections each sending a forged 5 MB body took the app's RSS far past its 300 MB budget
@@ -219,11 +220,11 @@ describe("slow clients", () => {
     const socket = connect(port, "127.0.0.1");
     await new Promise<void>((resolve) => socket.once("connect", () => resolve()));
     socket.write(`POST /webhooks/orders/paid HTTP/1.1\r\nHost: x\r\n${lines.join("\r\n")}\r\n\r\n${body.slice(0, 100)}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await sleep(50);
     socket.destroy();
     // Well before the body deadline: the server noticed the client leave, it did not wait the deadline out
     await vi.waitFor(async () => expect(await metric("tandem_webhook_intake_bytes")).toBe(0), { timeout: BODY_DEADLINE_MS / 2 });
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await sleep(100);
     // Counted once (not once per layer that noticed), and nothing written to the log
     expect(await metric("tandem_http_aborted_requests_total")).toBe(before + 1);
     expect(await metric('tandem_webhook_intake_refused_total{reason="body_timeout"}')).toBe(timeoutsBefore);

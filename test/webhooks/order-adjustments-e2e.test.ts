@@ -10,7 +10,7 @@ import { numberedOrder } from "../../sim/fixtures/order-payloads";
 import cancelledFixture from "../../sim/fixtures/shopify/orders-cancelled.json";
 import refundFixture from "../../sim/fixtures/shopify/refunds-create.json";
 import { MODES, SHOP, startFaultApp, type FaultApp } from "../faults/fault-app";
-import { waitFor } from "../support/wait";
+import { sleep, waitFor } from "../support/wait";
 import { buildWebhookRequest } from "../../sim/webhook-sender";
 
 // Cancellations and refunds end to end (decision 0024): signed webhooks through the real routes, the worker,
@@ -59,7 +59,7 @@ describe.each(MODES)("cancellations and refunds (%s mode)", (mode) => {
     expect(await deliver("orders/cancelled", cancellationOf(sentFirst), "wh-cancel-1")).toBe(200);
     expect(await deliver("orders/cancelled", cancellationOf(sentFirst), "wh-cancel-1")).toBe(200);
     expect(await deliver("refunds/create", { ...refundFixture, order_id: sentFirst.id, created_at: new Date().toISOString(), processed_at: new Date().toISOString() }, "wh-refund-1")).toBe(200);
-    await new Promise((resolve) => setTimeout(resolve, 800));
+    await sleep(800);
 
     // THEN Meta only ever got the first order
     expect(sentOrderIds()).toEqual([String(sentFirst.id)]);

@@ -6,7 +6,7 @@ import { listActivity } from "../../app/admin/activity.server";
 import { healthSummary } from "../../app/admin/health.server";
 import { buildOrder, numberedOrder, withConsent, withEventIdAttribute } from "../../sim/fixtures/order-payloads";
 import { MODES, PIXEL, SHOP, startFaultApp, type FaultApp } from "../faults/fault-app";
-import { waitFor } from "../support/wait";
+import { sleep, waitFor } from "../support/wait";
 import { buildWebhookRequest } from "../../sim/webhook-sender";
 
 // Every kind of order, end to end (decision 0015): a signed webhook through the real route, the worker, and
@@ -44,7 +44,7 @@ async function settle(expectedSent: number): Promise<void> {
   await app!.startWorkers();
   await waitFor(async () => app!.sim.accepted.length >= expectedSent, 10_000, `${expectedSent} events accepted`);
   // Let anything that should not be sent have its chance to show up.
-  await new Promise((resolve) => setTimeout(resolve, 400));
+  await sleep(400);
 }
 
 describe.each(MODES)("every kind of order (%s mode)", (mode) => {
@@ -124,7 +124,7 @@ describe.each(MODES)("every kind of order (%s mode)", (mode) => {
     await app.web.shops.configureShop(SHOP, { settings: { noShopperOrders: "purchase" } }, Date.now());
     await deliver("orders/paid", renewal(1), "wh-1");
     await app.web.shops.configureShop(SHOP, { settings: { noShopperOrders: "skip" } }, Date.now());
-    await new Promise((resolve) => setTimeout(resolve, 2_100)); // the webhook path caches shop settings for 2 s
+    await sleep(2_100); // the webhook path caches shop settings for 2 s
     await deliver("orders/paid", renewal(2), "wh-2");
 
     await settle(1);
@@ -166,7 +166,7 @@ describe.each(MODES)("every kind of order (%s mode)", (mode) => {
 
     // WHEN the shop switches to sending when the order is placed
     await app.web.shops.configureShop(SHOP, { settings: { sendOn: "created" } }, Date.now());
-    await new Promise((resolve) => setTimeout(resolve, 2_100)); // the webhook path caches shop settings for 2 s
+    await sleep(2_100); // the webhook path caches shop settings for 2 s
     const cod = numberedOrder(2, { processed_at: new Date(Date.now() - 30 * HOUR_MS).toISOString(), financial_status: "pending" });
     expect(await deliver("orders/create", cod, "wh-create-2")).toBe(200);
     // ... and its payment comes days later, under another topic and another id
