@@ -20,7 +20,7 @@ export function DedupProofCard({ proof, days, shop }: { proof: DedupProof; days:
         {proof.browserOrders === 0 ? (
           <div data-empty-state="dedup-proof">
             <Text as="p">
-              {`No paid order from ${period} came through a web checkout with the shopper present, so none had a browser Purchase to pair with. Orders from POS, drafts, apps and subscription renewals are counted by the server alone.`}
+              {`No paid order from ${period} has a browser record yet. For each order paid through a web checkout with the shopper present, Tandem records whether its browser Purchase reached Tandem and under which id. Orders from POS, drafts, apps and subscription renewals have no browser Purchase: the server counts them alone.`}
             </Text>
           </div>
         ) : (

@@ -65,7 +65,7 @@ describe("DedupProofCard (Health)", () => {
   it("has an empty state when no order came through a web checkout", () => {
     const html = render({ paidOrders: 3, browserOrders: 0, sameId: 0, differentId: 0, serverOnly: 0, recentServerOnly: [] });
     expect(html).toContain('data-empty-state="dedup-proof"');
-    expect(html).toContain("none had a browser Purchase to pair with");
+    expect(html).toContain("No paid order from the last 7 days has a browser record yet.");
     expect(html).not.toContain("data-share");
   });
 });
