@@ -1,0 +1,36 @@
+import { describe, expect, it } from "vitest";
+import { DAY_MS, healthSummary, SERVER_ONLY_LISTED } from "../../app/admin/health.server";
+import { useTestApp } from "../support/app";
+import { deliveryRow, insertDeliveryRows } from "../support/rows";
+
+// Health's summary carries the dedup proof for the chosen period, from the order claims and the browser ledger.
+
+const SHOP = "proof-summary.myshopify.com";
+const NOW = Date.UTC(2026, 10, 30, 12, 0, 0);
+
+const app = useTestApp();
+
+async function paidWebOrder(n: number, atMs: number, browserId: string | null): Promise<void> {
+  const db = app.context.database.db;
+  const token = `tok${n}`;
+  await db.insertInto("order_events").values({ shop: SHOP, event_name: "Purchase", event_id: `server${n}`, order_id: String(n), topic: "orders/paid", webhook_id: `wh-${n}`, created_at: atMs, checkout_token: token, browser_event_id: null }).execute();
+  await insertDeliveryRows(db, [deliveryRow({ shop: SHOP, event_id: `server${n}`, order_id: String(n), order_name: `#${1000 + n}`, status: "sent", created_at: atMs })]);
+  if (browserId !== null) await db.insertInto("browser_purchase_ids").values({ shop: SHOP, checkout_token: token, event_id: browserId, created_at: atMs }).execute();
+}
+
+describe("healthSummary's dedup proof", () => {
+  it("counts the period's web orders by what their browser reported, and lists the latest server-only ones", async () => {
+    // GIVEN this week: two paired, one under another id, twelve server-only; and a server-only order a month ago
+    await paidWebOrder(1, NOW - 1_000, "server1");
+    await paidWebOrder(2, NOW - 2_000, "server2");
+    await paidWebOrder(3, NOW - 3_000, "someOtherId");
+    for (let n = 10; n < 22; n += 1) await paidWebOrder(n, NOW - DAY_MS - n * 1_000, null);
+    await paidWebOrder(99, NOW - 30 * DAY_MS, null);
+
+    const summary = await healthSummary(app.context, SHOP, 7, NOW);
+
+    expect(summary.dedupProof).toMatchObject({ paidOrders: 15, browserOrders: 15, sameId: 2, differentId: 1, serverOnly: 12 });
+    expect(summary.dedupProof.recentServerOnly).toHaveLength(SERVER_ONLY_LISTED);
+    expect(summary.dedupProof.recentServerOnly[0]).toEqual({ orderId: "10", orderName: "#1010", createdAt: NOW - DAY_MS - 10_000 });
+  });
+});
