@@ -31,25 +31,34 @@ const tokenKey = (shop: string, token: string) => `${shop}\n${token}`;
 /**
  * Returns the writes as they are to be stored: under the browser's id when the ledger has one for the order's
  * checkout, due BROWSER_REPORT_WAIT_MS later when it has none yet and the shop's storefront reports purchases,
- * else unchanged. Two reads per batch of webhooks, none when no write names a checkout.
+ * else unchanged. One read per batch of webhooks, two when a shop in it reports purchases, none when no write
+ * names a checkout.
  */
 export async function withBrowserLedger<W extends LedgerWrite>(db: Kysely<Schema>, writes: readonly W[], nowMs: number): Promise<W[]> {
   const browsed = writes.filter((write) => write.browser && write.claim);
   if (browsed.length === 0) return [...writes];
   const shops = [...new Set(browsed.map((write) => write.shop))];
-  const tokens = [...new Set(browsed.map((write) => (write.browser as BrowserTwin).checkoutToken))];
-  const [found, reporting] = await Promise.all([
-    db.selectFrom("browser_purchase_ids").select(["shop", "checkout_token", "event_id"]).where("shop", "in", shops).where("checkout_token", "in", tokens).execute(),
-    // The shops table has one row per shop, so this is one index probe per shop, however long its ledger.
-    db
-      .selectFrom("shops as s")
-      .select("s.shop")
-      .where("s.shop", "in", shops)
-      .where(({ exists, selectFrom }) => exists(selectFrom("browser_purchase_ids as b").select("b.shop").whereRef("b.shop", "=", "s.shop")))
-      .execute(),
-  ]);
-  const ledger = new Map(found.map((row) => [tokenKey(row.shop, row.checkout_token), row.event_id]));
+  // The shops table has one row per shop, so this is one index probe per shop, however long its ledger. A shop
+  // that never reported has nothing in the ledger either: its writes need no second read.
+  const reporting = await db
+    .selectFrom("shops as s")
+    .select("s.shop")
+    .where("s.shop", "in", shops)
+    .where(({ exists, selectFrom }) => exists(selectFrom("browser_purchase_ids as b").select("b.shop").whereRef("b.shop", "=", "s.shop")))
+    .execute();
   const reports = new Set(reporting.map((row) => row.shop));
+  const asked = browsed.filter((write) => reports.has(write.shop));
+  const tokens = [...new Set(asked.map((write) => (write.browser as BrowserTwin).checkoutToken))];
+  const found =
+    asked.length === 0
+      ? []
+      : await db
+          .selectFrom("browser_purchase_ids")
+          .select(["shop", "checkout_token", "event_id"])
+          .where("shop", "in", [...reports])
+          .where("checkout_token", "in", tokens)
+          .execute();
+  const ledger = new Map(found.map((row) => [tokenKey(row.shop, row.checkout_token), row.event_id]));
   return writes.map((write) => {
     if (!write.browser || !write.claim) return write;
     const browserId = ledger.get(tokenKey(write.shop, write.browser.checkoutToken)) ?? null;
