@@ -31,18 +31,19 @@ export async function trimFunnelBacklogs(deps: TrimDeps, cap: number, nowMs: num
 
 async function trimShop(deps: TrimDeps, shop: string, cap: number, nowMs: number, between: Between): Promise<number> {
   const { database } = deps;
-  const backlog = await countUnsentFunnel(database, shop, cap + MAX_TRIM_PER_PASS);
-  let excess = backlog - cap;
-  if (excess <= 0) return 0;
-  let dropped = 0;
   const chunk = chunkRowsFor(database);
-  while (excess > 0) {
+  const backlog = await countUnsentFunnel(database, shop, cap + MAX_TRIM_PER_PASS);
+  if (backlog <= cap) return 0;
+  let dropped = 0;
+  // Counted again before every chunk: in scale mode every worker process runs this pass, and a count taken once
+  // would let each of them drop the whole excess. Racing passes now overshoot by at most a chunk each.
+  for (let excess = backlog - cap; excess > 0 && dropped < MAX_TRIM_PER_PASS; ) {
     const n = await dropOldestUnsentFunnel(database, shop, Math.min(chunk, excess), nowMs);
-    if (n === 0) break; // what is left is being sent right now
+    if (n === 0) break; // what is left over the cap is being sent right now
     dropped += n;
-    excess -= n;
     deps.metrics?.recordFunnelDropped(FUNNEL_DROP_REASON.backlog, n);
     await between();
+    excess = (await countUnsentFunnel(database, shop, cap + MAX_TRIM_PER_PASS)) - cap;
   }
   // A shop name and counts only: nothing about the shoppers whose events went.
   deps.logger.warn({ shop, dropped, backlog, cap }, "funnel backlog over its cap: oldest unsent funnel events dropped");
