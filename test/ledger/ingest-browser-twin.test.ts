@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { ingestPaidOrder } from "../../app/webhooks/ingest-paid-order.server";
 import { AWAITING_BROWSER_REPORT, BROWSER_REPORT_WAIT_MS } from "../../app/db/browser-ledger-ingest.server";
+import { REASON_WORDS } from "../../app/admin/words";
 import { numberedOrder, posOrder } from "../../sim/fixtures/order-payloads";
 import { useTestApp } from "../support/app";
 
@@ -48,5 +49,9 @@ describe("ingestPaidOrder and the browser ledger", () => {
     const posStored = await stored(pos.id as number);
     expect(posStored.claim).toMatchObject({ checkout_token: null, browser_event_id: null });
     expect(posStored.rows.map((row) => [row.status_reason, Number(row.next_attempt_at)])).toEqual([[null, nowMs]]);
+  });
+
+  it("tells Activity how long a waiting Purchase waits, in the same minutes as the constant", () => {
+    expect(REASON_WORDS[AWAITING_BROWSER_REPORT]).toContain(`up to ${BROWSER_REPORT_WAIT_MS / 60_000} minutes`);
   });
 });
