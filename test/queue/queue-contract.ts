@@ -1,8 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import type { DeliveryWorker } from "~/delivery/worker.server";
-import type { DeliveryQueue } from "~/delivery/queue";
+import type { DeliveryWorker } from "../../app/delivery/worker.server";
+import type { DeliveryQueue } from "../../app/delivery/queue";
 import { configureShop, enqueuePurchases, SHOP, startHarness, type Harness } from "../delivery/harness";
-import { waitFor } from "../scale/wait-for";
+import { sleep, waitFor } from "../support/wait";
 
 // One contract for every DeliveryQueue backend: whatever carries the nudge, a notified worker delivers,
 // duplicates change nothing, close is idempotent, and ping reports health. Each backend gets its own
@@ -27,7 +27,7 @@ export function runQueueContract(name: string, backend: QueueBackendUnderTest): 
       await configureShop(h);
       // A poll interval far beyond the test's timeouts: delivery can only come from a notification.
       opened = await backend.open(h.worker({ now: Date.now, pollIntervalMs: 600_000 }));
-      await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
+      await sleep(SETTLE_MS);
     });
     afterEach(async () => {
       await opened.stop();
@@ -46,7 +46,7 @@ export function runQueueContract(name: string, backend: QueueBackendUnderTest): 
       await enqueuePurchases(h, 40);
       await Promise.all(Array.from({ length: 25 }, () => opened.queue.notify(SHOP)));
       await waitFor(() => h.sim.accepted.length === 40, 5_000);
-      await new Promise((resolve) => setTimeout(resolve, 300));
+      await sleep(300);
       expect(h.sim.accepted).toHaveLength(40);
       expect(h.sim.duplicateDeliveries()).toEqual([]);
     });
@@ -74,7 +74,7 @@ export function runQueueContract(name: string, backend: QueueBackendUnderTest): 
       await opened.queue.close();
       await enqueuePurchases(h, 2);
       await expect(opened.queue.notify(SHOP)).resolves.toBeUndefined();
-      await new Promise((resolve) => setTimeout(resolve, 300));
+      await sleep(300);
       expect(h.sim.accepted).toHaveLength(0);
     });
   });

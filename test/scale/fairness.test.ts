@@ -1,8 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { openDatabase, type Database } from "~/db/connection.server";
-import { createOutbox } from "~/db/outbox.server";
-import { startBullmqConsumer, type BullmqConsumer } from "~/delivery/bullmq-consumer.server";
-import { createBullmqQueue, type BullmqDeliveryQueue } from "~/delivery/bullmq-queue.server";
+import { openDatabase, type Database } from "../../app/db/connection.server";
+import { createOutbox } from "../../app/db/outbox.server";
+import { startBullmqConsumer, type BullmqConsumer } from "../../app/delivery/bullmq-consumer.server";
+import { createBullmqQueue, type BullmqDeliveryQueue } from "../../app/delivery/bullmq-queue.server";
 import {
   configureShop,
   enqueuePurchases,
@@ -14,7 +14,7 @@ import {
   type Harness,
 } from "../delivery/harness";
 import { bullmqNamespace, TEST_REDIS_URL, type BullmqNamespace } from "./bullmq-namespace";
-import { waitFor } from "./wait-for";
+import { waitFor } from "../support/wait";
 
 // Scale mode with two worker "processes" (each its own database pool, BullMQ consumer and worker).
 
