@@ -1,4 +1,3 @@
-import { isbot } from "isbot";
 import type { ShopConfigReader } from "../shops/shop-config-cache.server";
 import { isShopConfigured } from "../db/shops.server";
 import type { CollectorWrite } from "../db/collector-writes.server";
@@ -13,6 +12,7 @@ import { funnelRows } from "./funnel-rows";
 import { hasEnoughToMatch } from "./matchable";
 import { createRateLimiter, type RateLimit } from "./rate-limiter";
 import type { BacklogGate } from "./funnel-backlog-gate";
+import { createBotCheck } from "./bot-check";
 
 // POST /collect and /proxy/collect (issue 16): a shopper's browser reports an event it sent to Meta, and the
 // server sends it too. The endpoint is public, so every step is ordered cheapest first and an answer carries
@@ -69,6 +69,7 @@ export function createCollectHandler(deps: CollectorDeps): (request: CollectRequ
   const clients = createRateLimiter(limits.client);
   const shops = createRateLimiter(limits.shop);
   const unknownShops = new Map<string, number>();
+  const isBot = createBotCheck();
 
   function answer(status: number, outcome: CollectOutcome, reason: string): CollectAnswer {
     deps.metrics.record(outcome, reason);
@@ -105,7 +106,7 @@ export function createCollectHandler(deps: CollectorDeps): (request: CollectRequ
     if (!clients.take(address ?? "unknown", nowMs)) return answer(429, COLLECT_OUTCOME.rejected, "rate_limited_client");
     const userAgent = request.header("user-agent");
     // Crawlers run the pixel too; their page views are not shoppers' and must not train the ads.
-    if (userAgent === undefined || userAgent.trim() === "" || isbot(userAgent)) return answer(204, COLLECT_OUTCOME.ignored, "bot");
+    if (userAgent === undefined || userAgent.trim() === "" || isBot(userAgent)) return answer(204, COLLECT_OUTCOME.ignored, "bot");
 
     const parsed = parseCollectBody(request.body.toString("utf8"), nowMs);
     if (!parsed.ok) return answer(400, COLLECT_OUTCOME.rejected, parsed.reason);
