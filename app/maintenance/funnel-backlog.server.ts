@@ -18,6 +18,9 @@ export type FunnelDropMetrics = { recordFunnelDropped(reason: FunnelDropReason, 
 /** A shop far over the cap (a backlog from before the cap existed) is trimmed over several passes. */
 export const MAX_TRIM_PER_PASS = 1_000_000;
 
+/** How close to the cap (in chunks) the backlog is counted again before each chunk. */
+const RECOUNT_WITHIN_CHUNKS = 20;
+
 export type TrimDeps = { database: Database; logger: MaintenanceLogger; metrics?: FunnelDropMetrics };
 
 /** Trims every shop's unsent funnel rows down to `cap`, oldest first, in chunks; returns how many were dropped. */
@@ -35,16 +38,19 @@ async function trimShop(deps: TrimDeps, shop: string, cap: number, nowMs: number
   const backlog = await countUnsentFunnel(database, shop, cap + MAX_TRIM_PER_PASS);
   if (backlog <= cap) return 0;
   let dropped = 0;
-  // Counted again before every chunk: in scale mode every worker process runs this pass, and a count taken once
-  // would let each of them drop the whole excess. Racing passes now overshoot by at most a chunk each.
+  // Near the cap, counted again before every chunk: in scale mode every worker process runs this pass, and a
+  // count taken once would let each of them drop the whole excess; racing passes now overshoot by at most a
+  // chunk each. Far above it (a backlog from before the cap), the count is only recounted close to the end.
   for (let excess = backlog - cap; excess > 0 && dropped < MAX_TRIM_PER_PASS; ) {
     const n = await dropOldestUnsentFunnel(database, shop, Math.min(chunk, excess), nowMs);
     if (n === 0) break; // what is left over the cap is being sent right now
     dropped += n;
     deps.metrics?.recordFunnelDropped(FUNNEL_DROP_REASON.backlog, n);
     await between();
-    excess = (await countUnsentFunnel(database, shop, cap + MAX_TRIM_PER_PASS)) - cap;
+    excess -= n;
+    if (excess <= RECOUNT_WITHIN_CHUNKS * chunk) excess = (await countUnsentFunnel(database, shop, cap + MAX_TRIM_PER_PASS)) - cap;
   }
+  if (dropped === 0) return 0;
   // A shop name and counts only: nothing about the shoppers whose events went.
   deps.logger.warn({ shop, dropped, backlog, cap }, "funnel backlog over its cap: oldest unsent funnel events dropped");
   return dropped;

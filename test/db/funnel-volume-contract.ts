@@ -1,16 +1,16 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { writeCollected } from "../../app/db/collector-writes.server.ts";
-import { countUnsentFunnel } from "../../app/db/funnel-backlog.server.ts";
-import { createOutbox } from "../../app/db/outbox.server.ts";
-import type { NewDeliveryRecord } from "../../app/db/schema.ts";
-import { createShopStore } from "../../app/db/shops.server.ts";
-import { createBacklogGate } from "../../app/collector/funnel-backlog-gate.ts";
-import { trimFunnelBacklogs } from "../../app/maintenance/funnel-backlog.server.ts";
-import { DAY_MS, HOUR_MS, purgeExpired } from "../../app/maintenance/purge.server.ts";
-import { startRetentionSchedule } from "../../app/maintenance/schedule.server.ts";
-import { createMetrics } from "../../app/observability/metrics.server.ts";
-import { TEST_KEY } from "./contract-support.ts";
-import { truncateAll, type TestDatabase } from "./support.ts";
+import { writeCollected } from "../../app/db/collector-writes.server";
+import { countUnsentFunnel } from "../../app/db/funnel-backlog.server";
+import { createOutbox } from "../../app/db/outbox.server";
+import type { NewDeliveryRecord } from "../../app/db/schema";
+import { createShopStore } from "../../app/db/shops.server";
+import { createBacklogGate } from "../../app/collector/funnel-backlog-gate";
+import { trimFunnelBacklogs } from "../../app/maintenance/funnel-backlog.server";
+import { DAY_MS, HOUR_MS, purgeExpired } from "../../app/maintenance/purge.server";
+import { startRetentionSchedule } from "../../app/maintenance/schedule.server";
+import { createMetrics } from "../../app/observability/metrics.server";
+import { TEST_KEY } from "./contract-support";
+import { truncateAll, type TestDatabase } from "./support";
 
 // Funnel volume (decision 0030) on one engine: sent funnel rows go after RETENTION_FUNNEL_HOURS and nothing else
 // does; a shop's unsent funnel rows are held to the cap, oldest first, never a Purchase, every drop counted; the
@@ -156,6 +156,19 @@ export function runFunnelVolumeContract(name: string, open: () => Promise<TestDa
       // a second pass finds nothing to do
       expect(await trimFunnelBacklogs({ database: database(), logger, metrics }, 10, T0 + 2_000, noop)).toBe(0);
       expect(await droppedCount(metrics, "backlog")).toBe(5);
+    });
+
+    it("a backlog far over the cap is trimmed to exactly the cap in one pass, every drop counted", async () => {
+      await configure(SHOP);
+      const rows = Array.from({ length: 10_700 }, (_, i) => funnelRow({ event_id: `f${String(i).padStart(5, "0")}`, created_at: T0 + i }));
+      for (let i = 0; i < rows.length; i += 500) await insert(rows.slice(i, i + 500));
+      const metrics = createMetrics({ defaultMetrics: false });
+      const { logger } = testLogger();
+      expect(await trimFunnelBacklogs({ database: database(), logger, metrics }, 100, T0 + 20_000, noop)).toBe(10_600);
+      expect(await countUnsentFunnel(database(), SHOP, 20_000)).toBe(100);
+      expect(await droppedCount(metrics, "backlog")).toBe(10_600);
+      // the newest hundred are the ones kept
+      expect((await ids()).slice(0, 1)).toEqual(["f10600"]);
     });
 
     it("a row a worker is sending right now is not dropped", async () => {
