@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { createAlertLog, type AlertLog } from "../../app/db/alerts.server.ts";
-import { createOutbox } from "../../app/db/outbox.server.ts";
-import type { NewDelivery } from "../../app/db/outbox-types.ts";
-import type { TestDatabase } from "./support.ts";
+import { createAlertLog, type AlertLog } from "../../app/db/alerts.server";
+import { createOutbox } from "../../app/db/outbox.server";
+import type { NewDelivery } from "../../app/db/outbox-types";
+import type { TestDatabase } from "./support";
 
 const SHOP = "shop-a.myshopify.com";
 const OTHER = "shop-b.myshopify.com";

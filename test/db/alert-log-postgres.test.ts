@@ -1,4 +1,4 @@
-import { runAlertLogContract } from "./alert-log-contract.ts";
-import { openTestPostgres } from "./support.ts";
+import { runAlertLogContract } from "./alert-log-contract";
+import { openTestPostgres } from "./support";
 
 runAlertLogContract("postgres", openTestPostgres);

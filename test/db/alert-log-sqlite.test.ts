@@ -1,4 +1,4 @@
-import { runAlertLogContract } from "./alert-log-contract.ts";
-import { openTestSqlite } from "./support.ts";
+import { runAlertLogContract } from "./alert-log-contract";
+import { openTestSqlite } from "./support";
 
 runAlertLogContract("sqlite", openTestSqlite);

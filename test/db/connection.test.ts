@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { sql } from "kysely";
 import { afterEach, describe, expect, it } from "vitest";
-import { engineForUrl, openDatabase } from "../../app/db/connection.server.ts";
+import { engineForUrl, openDatabase } from "../../app/db/connection.server";
 
 describe("openDatabase (SQLite)", () => {
   const dirs: string[] = [];

@@ -1,5 +1,5 @@
-import { parseEncryptionKey } from "../../app/db/token-crypto.server.ts";
-import type { TestDatabase } from "./support.ts";
+import { parseEncryptionKey } from "../../app/db/token-crypto.server";
+import type { TestDatabase } from "./support";
 
 export type GetTestDatabase = () => TestDatabase;
 

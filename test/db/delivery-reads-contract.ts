@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { createDataRequests } from "../../app/db/data-requests.server.ts";
-import { decodeDeliveryCursor, readDeliveryPage, readShopDeliveriesOldestFirst } from "../../app/db/delivery-pages.server.ts";
-import { countRedrivable, countStatusUpTo, countWaiting, readAnyPurchaseSentAt, readLastSentAt } from "../../app/db/delivery-reads.server.ts";
-import { createOutbox, type Outbox } from "../../app/db/outbox.server.ts";
-import type { NewDelivery } from "../../app/db/outbox-types.ts";
-import { createShopStore, deleteShopRecords } from "../../app/db/shops.server.ts";
-import { TEST_KEY } from "./contract-support.ts";
-import { truncateAll, type TestDatabase } from "./support.ts";
+import { createDataRequests } from "../../app/db/data-requests.server";
+import { decodeDeliveryCursor, readDeliveryPage, readShopDeliveriesOldestFirst } from "../../app/db/delivery-pages.server";
+import { countRedrivable, countStatusUpTo, countWaiting, readAnyPurchaseSentAt, readLastSentAt } from "../../app/db/delivery-reads.server";
+import { createOutbox, type Outbox } from "../../app/db/outbox.server";
+import type { NewDelivery } from "../../app/db/outbox-types";
+import { createShopStore, deleteShopRecords } from "../../app/db/shops.server";
+import { TEST_KEY } from "./contract-support";
+import { truncateAll, type TestDatabase } from "./support";
 
 const SHOP = "reads-a.myshopify.com";
 const OTHER = "reads-b.myshopify.com";

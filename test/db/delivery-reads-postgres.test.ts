@@ -1,4 +1,4 @@
-import { runDeliveryReadsContract } from "./delivery-reads-contract.ts";
-import { openTestPostgres } from "./support.ts";
+import { runDeliveryReadsContract } from "./delivery-reads-contract";
+import { openTestPostgres } from "./support";
 
 runDeliveryReadsContract("postgres", openTestPostgres);

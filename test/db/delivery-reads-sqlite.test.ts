@@ -1,4 +1,4 @@
-import { runDeliveryReadsContract } from "./delivery-reads-contract.ts";
-import { openTestSqlite } from "./support.ts";
+import { runDeliveryReadsContract } from "./delivery-reads-contract";
+import { openTestSqlite } from "./support";
 
 runDeliveryReadsContract("sqlite", openTestSqlite);

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { sql } from "kysely";
-import { createShopStore, type ShopStore } from "../../app/db/shops.server.ts";
-import { TEST_KEY } from "./contract-support.ts";
-import { truncateAll, type TestDatabase } from "./support.ts";
+import { createShopStore, type ShopStore } from "../../app/db/shops.server";
+import { TEST_KEY } from "./contract-support";
+import { truncateAll, type TestDatabase } from "./support";
 
 const SHOP = "shop-a.myshopify.com";
 const OTHER = "shop-b.myshopify.com";

@@ -1,4 +1,4 @@
-import { runDestinationPausesContract } from "./destination-pauses-contract.ts";
-import { openTestPostgres } from "./support.ts";
+import { runDestinationPausesContract } from "./destination-pauses-contract";
+import { openTestPostgres } from "./support";
 
 runDestinationPausesContract("postgres", openTestPostgres);

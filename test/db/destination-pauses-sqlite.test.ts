@@ -1,4 +1,4 @@
-import { runDestinationPausesContract } from "./destination-pauses-contract.ts";
-import { openTestSqlite } from "./support.ts";
+import { runDestinationPausesContract } from "./destination-pauses-contract";
+import { openTestSqlite } from "./support";
 
 runDestinationPausesContract("sqlite", openTestSqlite);

@@ -1,4 +1,4 @@
-import { runFunnelVolumeContract } from "./funnel-volume-contract.ts";
-import { openTestPostgres } from "./support.ts";
+import { runFunnelVolumeContract } from "./funnel-volume-contract";
+import { openTestPostgres } from "./support";
 
 runFunnelVolumeContract("postgres", openTestPostgres);

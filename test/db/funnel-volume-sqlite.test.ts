@@ -1,4 +1,4 @@
-import { runFunnelVolumeContract } from "./funnel-volume-contract.ts";
-import { openTestSqlite } from "./support.ts";
+import { runFunnelVolumeContract } from "./funnel-volume-contract";
+import { openTestSqlite } from "./support";
 
 runFunnelVolumeContract("sqlite", openTestSqlite);

@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { DELIVERY_COLUMNS, writeIngests, type IngestWrite } from "../../app/db/ingest-writes.server.ts";
-import { createOutbox } from "../../app/db/outbox.server.ts";
-import { toNewRecord, type NewDelivery } from "../../app/db/outbox-types.ts";
-import { createBatcher } from "../../app/webhooks/ingest-batcher.server.ts";
-import type { GetTestDatabase } from "./contract-support.ts";
-import { truncateAll, type TestDatabase } from "./support.ts";
+import { DELIVERY_COLUMNS, writeIngests, type IngestWrite } from "../../app/db/ingest-writes.server";
+import { createOutbox } from "../../app/db/outbox.server";
+import { toNewRecord, type NewDelivery } from "../../app/db/outbox-types";
+import { createBatcher } from "../../app/webhooks/ingest-batcher.server";
+import type { GetTestDatabase } from "./contract-support";
+import { truncateAll, type TestDatabase } from "./support";
 
 const NOW = 1_800_000_000_000;
 const SHOP = "shop-a.myshopify.com";

@@ -1,4 +1,4 @@
-import { runIngestWritesContract } from "./ingest-writes-contract.ts";
-import { openTestPostgres } from "./support.ts";
+import { runIngestWritesContract } from "./ingest-writes-contract";
+import { openTestPostgres } from "./support";
 
 runIngestWritesContract("postgres", openTestPostgres);

@@ -1,4 +1,4 @@
-import { runIngestWritesContract } from "./ingest-writes-contract.ts";
-import { openTestSqlite } from "./support.ts";
+import { runIngestWritesContract } from "./ingest-writes-contract";
+import { openTestSqlite } from "./support";
 
 runIngestWritesContract("sqlite", openTestSqlite);

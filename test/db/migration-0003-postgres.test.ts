@@ -1,8 +1,8 @@
 import { Migrator, sql } from "kysely";
 import { afterEach, describe, expect, it } from "vitest";
-import { openDatabase } from "../../app/db/connection.server.ts";
-import { createMigrationProvider } from "../../app/db/migrations/provider.ts";
-import { openTestPostgres, type TestDatabase } from "./support.ts";
+import { openDatabase } from "../../app/db/connection.server";
+import { createMigrationProvider } from "../../app/db/migrations/provider";
+import { openTestPostgres, type TestDatabase } from "./support";
 
 // Migration 0003 builds deliveries_shop_due_idx. On a large PostgreSQL table an operator builds it beforehand
 // with CREATE INDEX CONCURRENTLY (README, "Deploying in scale mode"); the migration must then pass over it.

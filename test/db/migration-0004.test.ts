@@ -1,9 +1,9 @@
 import { Migrator, sql } from "kysely";
 import { afterEach, describe, expect, it } from "vitest";
-import { openDatabase, type Database } from "../../app/db/connection.server.ts";
-import { writeIngests, type IngestWrite } from "../../app/db/ingest-writes.server.ts";
-import { createMigrationProvider } from "../../app/db/migrations/provider.ts";
-import { openTestPostgres, openTestSqlite, type TestDatabase } from "./support.ts";
+import { openDatabase, type Database } from "../../app/db/connection.server";
+import { writeIngests, type IngestWrite } from "../../app/db/ingest-writes.server";
+import { createMigrationProvider } from "../../app/db/migrations/provider";
+import { openTestPostgres, openTestSqlite, type TestDatabase } from "./support";
 
 // Migration 0004 (decision 0015) on a database that predates it: order_events is created and back-filled from
 // the deliveries already stored, so an order sent before the upgrade still owns its event id afterwards.

@@ -1,8 +1,8 @@
 import { Migrator, sql } from "kysely";
 import { afterEach, describe, expect, it } from "vitest";
-import type { Database } from "../../app/db/connection.server.ts";
-import { createMigrationProvider } from "../../app/db/migrations/provider.ts";
-import { openTestPostgres, openTestSqlite, type TestDatabase } from "./support.ts";
+import type { Database } from "../../app/db/connection.server";
+import { createMigrationProvider } from "../../app/db/migrations/provider";
+import { openTestPostgres, openTestSqlite, type TestDatabase } from "./support";
 
 // Migration 0006 (decision 0020) on a database that predates it: existing rows keep their data and read
 // resends = 0, the new tables accept jobs and data requests, and down() removes it all again.

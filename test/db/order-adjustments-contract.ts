@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { writeIngests, type IngestWrite } from "../../app/db/ingest-writes.server.ts";
-import { createOrderAdjustments, type OrderAdjustments } from "../../app/db/order-adjustments.server.ts";
-import { CANCELLED_BEFORE_SENDING } from "../../app/db/outbox-cancel.server.ts";
-import type { NewDelivery } from "../../app/db/outbox-types.ts";
-import type { OrderAdjustmentInput } from "../../app/webhooks/order-adjustments.ts";
-import { truncateAll, type TestDatabase } from "./support.ts";
+import { writeIngests, type IngestWrite } from "../../app/db/ingest-writes.server";
+import { createOrderAdjustments, type OrderAdjustments } from "../../app/db/order-adjustments.server";
+import { CANCELLED_BEFORE_SENDING } from "../../app/db/outbox-cancel.server";
+import type { NewDelivery } from "../../app/db/outbox-types";
+import type { OrderAdjustmentInput } from "../../app/webhooks/order-adjustments";
+import { truncateAll, type TestDatabase } from "./support";
 
 const NOW = 1_800_000_000_000;
 const SHOP = "shop-a.myshopify.com";

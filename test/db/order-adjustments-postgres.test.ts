@@ -1,4 +1,4 @@
-import { runOrderAdjustmentsContract } from "./order-adjustments-contract.ts";
-import { openTestPostgres } from "./support.ts";
+import { runOrderAdjustmentsContract } from "./order-adjustments-contract";
+import { openTestPostgres } from "./support";
 
 runOrderAdjustmentsContract("postgres", openTestPostgres);

@@ -1,4 +1,4 @@
-import { runOrderAdjustmentsContract } from "./order-adjustments-contract.ts";
-import { openTestSqlite } from "./support.ts";
+import { runOrderAdjustmentsContract } from "./order-adjustments-contract";
+import { openTestSqlite } from "./support";
 
 runOrderAdjustmentsContract("sqlite", openTestSqlite);

@@ -1,12 +1,12 @@
 import { beforeEach, describe, expect, it } from "vitest";
-import { openDatabase } from "../../app/db/connection.server.ts";
-import { deleteFinishedSpan, deleteShopChunk, forEachSpan, purgeFinishedPayloadSpan, redriveSpan, type RedriveFilter, type Span } from "../../app/db/bulk-writes.server.ts";
-import { decodeDeliveryCursor } from "../../app/db/delivery-pages.server.ts";
-import { createOutbox, type Outbox } from "../../app/db/outbox.server.ts";
-import { META_EVENT_WINDOW_MS as META_MAX_EVENT_AGE_MS } from "../../app/destinations/meta/event-window.ts";
-import type { NewDelivery } from "../../app/db/outbox-types.ts";
-import { createShopStore } from "../../app/db/shops.server.ts";
-import { TEST_KEY, type GetTestDatabase } from "./contract-support.ts";
+import { openDatabase } from "../../app/db/connection.server";
+import { deleteFinishedSpan, deleteShopChunk, forEachSpan, purgeFinishedPayloadSpan, redriveSpan, type RedriveFilter, type Span } from "../../app/db/bulk-writes.server";
+import { decodeDeliveryCursor } from "../../app/db/delivery-pages.server";
+import { createOutbox, type Outbox } from "../../app/db/outbox.server";
+import { META_EVENT_WINDOW_MS as META_MAX_EVENT_AGE_MS } from "../../app/destinations/meta/event-window";
+import type { NewDelivery } from "../../app/db/outbox-types";
+import { createShopStore } from "../../app/db/shops.server";
+import { TEST_KEY, type GetTestDatabase } from "./contract-support";
 
 const NOW = 1_800_000_000_000;
 const SHOP_A = "shop-a.myshopify.com";

@@ -1,4 +1,4 @@
-import { runStorageContract } from "./storage-contract.ts";
-import { openTestPostgres } from "./support.ts";
+import { runStorageContract } from "./storage-contract";
+import { openTestPostgres } from "./support";
 
 runStorageContract("postgres", openTestPostgres);

@@ -1,7 +1,7 @@
 import { Session } from "@shopify/shopify-api";
 import { beforeEach, describe, expect, it } from "vitest";
-import { KyselySessionStorage } from "../../app/db/session-storage.server.ts";
-import { TEST_KEY, type GetTestDatabase } from "./contract-support.ts";
+import { KyselySessionStorage } from "../../app/db/session-storage.server";
+import { TEST_KEY, type GetTestDatabase } from "./contract-support";
 
 // Modelled on the battery Shopify runs against each of its own session-storage adapters.
 function offlineSession(id = "offline_shop-a.myshopify.com", shop = "shop-a.myshopify.com"): Session {

@@ -1,11 +1,11 @@
 import { beforeEach, describe, expect, it } from "vitest";
-import { createShopStore, type ShopStore } from "../../app/db/shops.server.ts";
-import { createWebhookReceipts } from "../../app/db/webhook-receipts.server.ts";
-import { reencryptSecrets } from "../../app/db/reencrypt-secrets.server.ts";
-import { KyselySessionStorage } from "../../app/db/session-storage.server.ts";
-import { decryptSecret, encryptSecret } from "../../app/db/token-crypto.server.ts";
+import { createShopStore, type ShopStore } from "../../app/db/shops.server";
+import { createWebhookReceipts } from "../../app/db/webhook-receipts.server";
+import { reencryptSecrets } from "../../app/db/reencrypt-secrets.server";
+import { KyselySessionStorage } from "../../app/db/session-storage.server";
+import { decryptSecret, encryptSecret } from "../../app/db/token-crypto.server";
 import { Session } from "@shopify/shopify-api";
-import { OLD_KEY, TEST_KEY, type GetTestDatabase } from "./contract-support.ts";
+import { OLD_KEY, TEST_KEY, type GetTestDatabase } from "./contract-support";
 
 const SHOP = "shop-a.myshopify.com";
 const CAPI_TOKEN = "EAAB-capi-token-secret";

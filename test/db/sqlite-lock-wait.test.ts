@@ -3,9 +3,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Worker } from "node:worker_threads";
 import { afterEach, describe, expect, it } from "vitest";
-import { openDatabase, type Database } from "~/db/connection.server";
-import { BUSY_WAIT_BUDGET_MS } from "~/db/sqlite-busy.server";
-import { withWriteTransaction } from "~/db/write-transaction.server";
+import { openDatabase, type Database } from "../../app/db/connection.server";
+import { BUSY_WAIT_BUDGET_MS } from "../../app/db/sqlite-busy.server";
+import { withWriteTransaction } from "../../app/db/write-transaction.server";
 
 // Another connection (a thread here; another process in the finding) holds SQLite's write lock. A write on
 // the app's connection must wait for it without blocking the event loop: timers and I/O go on while it waits

@@ -1,4 +1,4 @@
-import { runStorageContract } from "./storage-contract.ts";
-import { openTestSqlite } from "./support.ts";
+import { runStorageContract } from "./storage-contract";
+import { openTestSqlite } from "./support";
 
 runStorageContract("sqlite", openTestSqlite);

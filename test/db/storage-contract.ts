@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { openDatabase } from "../../app/db/connection.server.ts";
-import { outboxContract } from "./outbox-contract.ts";
-import { sessionStorageContract } from "./session-storage-contract.ts";
-import { shopsContract } from "./shops-contract.ts";
-import { truncateAll, type TestDatabase } from "./support.ts";
+import { openDatabase } from "../../app/db/connection.server";
+import { outboxContract } from "./outbox-contract";
+import { sessionStorageContract } from "./session-storage-contract";
+import { shopsContract } from "./shops-contract";
+import { truncateAll, type TestDatabase } from "./support";
 
 /**
  * The one storage contract every engine must pass. `open` gives a fresh migrated database for the file;

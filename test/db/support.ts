@@ -3,7 +3,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pg from "pg";
-import { openDatabase, type Database } from "../../app/db/connection.server.ts";
+import { openDatabase, type Database } from "../../app/db/connection.server";
 
 /**
  * Real databases for tests (no fakes). Each call gives a brand-new, migrated, empty database:

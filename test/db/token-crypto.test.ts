@@ -4,8 +4,8 @@ import {
   encryptSecret,
   needsReencryption,
   parseEncryptionKey,
-} from "../../app/db/token-crypto.server.ts";
-import { OLD_KEY, TEST_KEY } from "./contract-support.ts";
+} from "../../app/db/token-crypto.server";
+import { OLD_KEY, TEST_KEY } from "./contract-support";
 
 describe("token crypto", () => {
   it("round-trips a secret and never stores the plaintext", () => {

@@ -3,8 +3,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { sql } from "kysely";
 import { afterEach, describe, expect, it } from "vitest";
-import { openDatabase } from "../../app/db/connection.server.ts";
-import { startWalCheckpointer } from "../../app/db/wal-checkpointer.server.ts";
+import { openDatabase } from "../../app/db/connection.server";
+import { startWalCheckpointer } from "../../app/db/wal-checkpointer.server";
 
 // The process's SQLite connection never checkpoints inside a commit; a thread does it (wal-checkpointer.server.ts).
 
