@@ -17,6 +17,9 @@ import { openTestPostgres, withConnection } from "../db/support";
 // list pages as Activity does, flags are checked before the database is opened, stored tokens are re-encrypted
 // after a key rotation, and migration 0003's index is built ahead of an upgrade.
 
+// Each test starts several CLI processes (a second or more each on a busy machine): room beyond the default.
+const CLI_TEST_MS = 90_000;
+
 const dir = mkdtempSync(join(tmpdir(), "tandem-cli-operator-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -93,7 +96,7 @@ describe("tandem deliveries:list", () => {
     const dead = await tandem({ DATABASE_URL: url }, "deliveries:list", "--status", "dead");
     expect(JSON.parse(dead.stdout)).toMatchObject([{ eventId: "evt-5", status: "dead" }]);
     expect(dead.stderr).toBe("");
-  });
+  }, CLI_TEST_MS);
 
   it.each([
     [["deliveries:list", "--limit", "1001"], 'tandem: --limit must be a whole number from 1 to 1000; got "1001"'],
@@ -140,7 +143,7 @@ describe("tandem secrets:reencrypt", () => {
       withConnection(url, (database) => createShopStore(database, [parseEncryptionKey(key)]).getAccessToken(SHOP).catch(() => "unreadable"));
     await expect(read(NEW_KEY)).resolves.toBe("EAArotate-me");
     await expect(read(OLD_KEY)).resolves.not.toBe("EAArotate-me");
-  });
+  }, CLI_TEST_MS);
 
   it("takes no flags", async () => {
     const result = await tandem({ DATABASE_URL: `file:${join(dir, "never.sqlite")}` }, "secrets:reencrypt", "--shop", SHOP);
@@ -172,7 +175,7 @@ describe("tandem db:build-due-index", () => {
     } finally {
       await test.cleanup();
     }
-  });
+  }, CLI_TEST_MS);
 
   it("says there is nothing to build on SQLite", async () => {
     const result = await tandem({ DATABASE_URL: `file:${join(dir, "sqlite-index.sqlite")}` }, "db:build-due-index");
