@@ -1,22 +1,48 @@
 import { describe, expect, it } from "vitest";
-import { spawnSync } from "node:child_process";
+import { spawnSync, type SpawnSyncReturns } from "node:child_process";
 import { existsSync } from "node:fs";
 
-// The README's first command, as a newcomer runs it (minus the build, which `npm test` has just done).
+// The README's first command, as a newcomer runs it (minus the build, which `npm test` has just done). It runs
+// once; each test reads another part of what it printed.
+let run: SpawnSyncReturns<string> | undefined;
+function demo(): SpawnSyncReturns<string> {
+  run ??= spawnSync(process.execPath, ["--disable-warning=ExperimentalWarning", "--import", "tsx", "scripts/demo.ts"], {
+    encoding: "utf8",
+    timeout: 90_000,
+    env: { ...process.env, LOG_LEVEL: "silent" },
+  });
+  return run;
+}
+
+type EventFigures = { browser: number; server: number; paired: number; counted: number; once: boolean };
+
+/** The per-event table: `AddToCart   2   3   2  3 (each event id once)` → figures by event name. */
+function perEventFigures(out: string): Record<string, EventFigures> {
+  const figures: Record<string, EventFigures> = {};
+  for (const match of out.matchAll(/^(\w+)\s+(\d+)\s+(\d+)\s+(\d+)\s+(\d+) \((.+)\)$/gm)) {
+    const [, name, browser, server, paired, counted, verdict] = match;
+    figures[name as string] = { browser: Number(browser), server: Number(server), paired: Number(paired), counted: Number(counted), once: verdict === "each event id once" };
+  }
+  return figures;
+}
+
+/** What the "per journey" section says about one journey (by order name, "—" without an order). */
+function journeyLine(out: string, orderName: string): string | undefined {
+  const section = out.slice(out.indexOf("── what Meta received, per journey"), out.indexOf("── Health"));
+  const line = section.split("\n").find((item) => item.startsWith(`${orderName} `));
+  return line?.replace(/^\S+\s+.+?\s{2,}/, "");
+}
+
 describe("npm run demo", () => {
   it("plays the journeys and shows every order counted once by Meta", () => {
     expect(existsSync("build/server/index.js"), "run `npm run build` first (npm test does)").toBe(true);
-    const result = spawnSync(process.execPath, ["--disable-warning=ExperimentalWarning", "--import", "tsx", "scripts/demo.ts"], {
-      encoding: "utf8",
-      timeout: 90_000,
-      env: { ...process.env, LOG_LEVEL: "silent" },
-    });
+    const result = demo();
     expect(result.stderr).toBe("");
     expect(result.status).toBe(0);
     const out = result.stdout;
     // The first lines are the demo's own: no bundler or server noise before it has something to say.
     expect(out.split("\n").slice(0, 3)).toEqual([
-      "Tandem demo: the server path end to end on this machine — a Meta simulator, no store, no internet",
+      "Tandem demo: both sides end to end on this machine — a Meta simulator, no store, no internet",
       "",
       expect.stringMatching(/^── setup ─+$/),
     ]);
@@ -26,9 +52,46 @@ describe("npm run demo", () => {
     expect(out).toMatch(/#1003\s+sent .*browser 0 \+ server 1 → Meta counts 1/);
     expect(out).toMatch(/#1004\s+sent\s+event_id=order_\d+ .*via order_id/);
     expect(out).toMatch(/#1006\s+skipped/);
-    expect(out).toMatch(/#1007\s+sent .* LDU/);
-    expect(out).toContain("purchases seen by both browser and server: 2, each counted once");
+    expect(out).toMatch(/#1007\s+sent .*browser 1 \+ server 1 → Meta counts 1 LDU/);
+    expect(out).toContain("purchases seen by both browser and server: 3, each counted once");
     expect(out).toContain("counted twice by Meta: 0; server events sent twice: 0");
+  });
+
+  it("sends every funnel event from both sides through the real pixel, counted once by Meta per event name", () => {
+    // The simulator's per-event figures, as the demo prints them: browser /tr receipts, server receipts, event ids
+    // seen from both sides, and what Meta counts. Four shoppers reach checkout (one with an ad blocker, one buying
+    // without a cart), three buy with the pixel reaching Meta, plus one POS order: every funnel event's server
+    // count is its browser count plus the ad-blocked shopper's, and every event id is counted once.
+    expect(perEventFigures(demo().stdout)).toEqual({
+      PageView: { browser: 7, server: 0, paired: 0, counted: 7, once: true },
+      Search: { browser: 1, server: 1, paired: 1, counted: 1, once: true },
+      ViewContent: { browser: 3, server: 4, paired: 3, counted: 4, once: true },
+      AddToCart: { browser: 2, server: 3, paired: 2, counted: 3, once: true },
+      InitiateCheckout: { browser: 3, server: 4, paired: 3, counted: 4, once: true },
+      AddPaymentInfo: { browser: 3, server: 4, paired: 3, counted: 4, once: true },
+      Purchase: { browser: 3, server: 5, paired: 3, counted: 5, once: true },
+    });
+  });
+
+  it("reaches Meta from the server alone for the ad-blocked shopper, and from neither side without consent", () => {
+    const out = demo().stdout;
+    // The blocker stops every /tr request; the collector, on the shop's app URL, still gets each event.
+    expect(out).toMatch(/#1003\s+ad blocker: Meta's \/tr blocked\s+Meta \/tr: 0 sent, 7 blocked · Tandem \/collect: 7 \(HTTP 204\)/);
+    expect(journeyLine(out, "#1003")).toBe(
+      "server only: ViewContent, AddToCart, InitiateCheckout, AddPaymentInfo, Purchase; not at all: PageView ×2",
+    );
+    expect(journeyLine(out, "#1001")).toBe(
+      "both sides: Search, ViewContent, AddToCart, InitiateCheckout, AddPaymentInfo, Purchase; browser only: PageView ×3",
+    );
+    expect(journeyLine(out, "#1007")).toBe(
+      "both sides: ViewContent, AddToCart, InitiateCheckout, AddPaymentInfo, Purchase; browser only: PageView ×2",
+    );
+    expect(out).toMatch(/—\s+no consent, leaves at payment\s+Meta \/tr: 0 sent · Tandem \/collect: 0 \(HTTP —\)/);
+    expect(journeyLine(out, "—")).toBe("nothing from either side");
+    // Health's dedup proof: the ad-blocked shopper's browser Purchase reached Tandem, so only the order whose
+    // consent said no (sent by webhook alone) is server-only.
+    expect(out).toContain("paid orders: 6, of which paid through a web checkout with the shopper present: 5");
+    expect(out).toContain("  same id as the server: 4   another id: 0   server only: 1 (#1006)");
   });
 });
 

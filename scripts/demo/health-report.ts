@@ -1,0 +1,17 @@
+import { healthSummary } from "../../app/admin/health.server";
+import type { Services } from "../../app/services";
+
+// Health's dedup proof (decision 0029) as the admin's Health page computes it — the same healthSummary call
+// its loader makes — printed with the card's own labels. Shopify's paid-order count needs the Admin API,
+// which the demo has no store for; the dedup proof does not use it.
+
+export const HEALTH_DAYS = 7;
+
+export async function dedupProofLines(services: Pick<Services, "database">, shop: string, nowMs: number): Promise<string[]> {
+  const { dedupProof: proof } = await healthSummary(services, shop, HEALTH_DAYS, nowMs);
+  const names = proof.recentServerOnly.map((order) => order.orderName ?? order.orderId).join(", ");
+  return [
+    `paid orders: ${proof.paidOrders}, of which paid through a web checkout with the shopper present: ${proof.browserOrders}`,
+    `  same id as the server: ${proof.sameId}   another id: ${proof.differentId}   server only: ${proof.serverOnly}${names ? ` (${names})` : ""}`,
+  ];
+}
