@@ -21,6 +21,14 @@ export type DeliveryRole = "web" | "worker";
 export const WEB_CLAIM_LIMIT = 500;
 
 /**
+ * Passes a web process's worker keeps out at once while it drains a backlog. One pass at a time moved one claim
+ * per Meta round trip: at Meta's ~100 ms that is ~2,000 events/s however many shops wait, and a backlog spread
+ * over many shops (funnel events) is claimed in small shares and moves slower still. Four passes keep ~2,000
+ * payloads in the delivery thread's heap while Meta answers.
+ */
+export const WEB_PASSES_IN_FLIGHT = 4;
+
+/**
  * The name a worker's leases carry: role, host, pid and a random suffix. pid alone collides across containers
  * (every container's first process is pid 1), and host + pid across a restart that reuses both.
  */
@@ -52,7 +60,7 @@ export function buildDeliveryWorker(parts: DeliveryWorkerParts): DeliveryWorker 
     owner,
     logger,
     metrics,
-    ...(role === "web" && { yieldWhile: busyWithWebhooks, claimLimit: WEB_CLAIM_LIMIT }),
+    ...(role === "web" && { yieldWhile: busyWithWebhooks, claimLimit: WEB_CLAIM_LIMIT, passesInFlight: WEB_PASSES_IN_FLIGHT }),
     ...tuning,
     ...overrides,
   });

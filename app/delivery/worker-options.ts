@@ -44,6 +44,13 @@ export type DeliveryWorkerTuning = {
    */
   coalesceMs?: number;
   /**
+   * Passes out at once while draining a backlog: the next claim is made while earlier passes wait on Meta, so
+   * a backlog moves at this many claims per Meta round trip. Each pass holds its claimed payloads until Meta
+   * answers, so memory grows with it. Outside a backlog passes run one at a time.
+   * @default 1
+   */
+  passesInFlight?: number;
+  /**
    * Destination groups of one pass sent at once.
    * @default 8
    */
@@ -72,6 +79,7 @@ export const DELIVERY_WORKER_DEFAULTS = {
   batchSize: META_MAX_BATCH,
   pollIntervalMs: 500,
   coalesceMs: 20,
+  passesInFlight: 1,
   concurrency: 8,
   maxYieldMs: 2_000,
   retry: { baseMs: DEFAULT_RETRY_BASE_MS, capMs: DEFAULT_RETRY_CAP_MS },

@@ -89,7 +89,8 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWo
     }
   }
 
-  async function runOnce(): Promise<RunSummary> {
+  /** Claims (resolves once the rows are leased), then delivers them (`delivered`). */
+  async function startPass(): Promise<{ claimed: number; delivered: Promise<RunSummary> }> {
     const summary = emptySummary();
     await recheckTokensWhenDue(now());
     const claimedAtMs = now();
@@ -101,33 +102,41 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWo
       perShopLimit: options.perShopLimit,
     });
     summary.claimed = rows.length;
-    if (rows.length === 0) return summary;
+    if (rows.length === 0) return { claimed: 0, delivered: Promise.resolve(summary) };
     const tasks = groupByDestination(rows).map((group) => () => deliverGroup(group, deps, summary, { claimedAtMs, leaseMs }));
-    await runBounded(tasks, concurrency);
-    return summary;
+    return { claimed: rows.length, delivered: runBounded(tasks, concurrency).then(() => summary) };
+  }
+
+  async function runOnce(): Promise<RunSummary> {
+    return (await startPass()).delivered;
   }
 
   const coalesceMs = options.coalesceMs ?? defaults.coalesceMs;
   const yielding = options.yieldWhile ? { busy: options.yieldWhile, maxMs: options.maxYieldMs ?? defaults.maxYieldMs } : null;
-  const loop = createLoop({ runOnce, pollIntervalMs, coalesceMs, claimLimit, logger, yielding });
+  const passesInFlight = Math.max(1, options.passesInFlight ?? defaults.passesInFlight);
+  const loop = createLoop({ startPass, pollIntervalMs, coalesceMs, claimLimit, passesInFlight, logger, yielding });
   return { runOnce, start: loop.start, stop: loop.stop, wake: loop.wake };
 }
 
 type LoopOptions = {
-  runOnce: () => Promise<RunSummary>;
+  startPass: () => Promise<{ claimed: number; delivered: Promise<RunSummary> }>;
   pollIntervalMs: number;
   coalesceMs: number;
   claimLimit: number;
+  passesInFlight: number;
   logger: DeliveryLogger;
   yielding: { busy: () => boolean; maxMs: number } | null;
 };
 
 const YIELD_CHECK_MS = 25;
 
-// Runs passes back to back while a claim comes back full (a backlog). Otherwise it waits: `coalesceMs` when
-// there was work or a wake-up (the webhook handler wakes it after each insert), so a burst of webhooks
-// becomes one claim and one batch; `pollIntervalMs` when idle, which also picks up retries as they fall due.
-function createLoop({ runOnce, pollIntervalMs, coalesceMs, claimLimit, logger, yielding }: LoopOptions) {
+// Runs passes back to back while a claim comes back full (a backlog), up to `passesInFlight` of them at once:
+// the next claim goes out while the previous pass waits on Meta, so a backlog drains at passesInFlight claims
+// per Meta round trip instead of one (leases keep the passes' rows apart). Otherwise it lets the passes in
+// flight finish and waits: `coalesceMs` when there was work or a wake-up (the webhook handler wakes it after
+// each insert), so a burst of webhooks becomes one claim and one batch; `pollIntervalMs` when idle, which also
+// picks up retries as they fall due.
+function createLoop({ startPass, pollIntervalMs, coalesceMs, claimLimit, passesInFlight, logger, yielding }: LoopOptions) {
   let running: Promise<void> | null = null;
   let stopping = false;
   let woken = false;
@@ -147,6 +156,17 @@ function createLoop({ runOnce, pollIntervalMs, coalesceMs, claimLimit, logger, y
     });
   }
 
+  const inFlight = new Set<Promise<void>>();
+
+  function track(delivered: Promise<RunSummary>): void {
+    const done: Promise<void> = delivered.then(
+      () => undefined,
+      (error: unknown) => logger.error({ err: errorMessage(error) }, "delivery pass failed"),
+    );
+    inFlight.add(done);
+    void done.finally(() => inFlight.delete(done));
+  }
+
   async function run(): Promise<void> {
     while (!stopping) {
       if (yielding) {
@@ -156,14 +176,20 @@ function createLoop({ runOnce, pollIntervalMs, coalesceMs, claimLimit, logger, y
       woken = false;
       let claimed = 0;
       try {
-        claimed = (await runOnce()).claimed;
+        const pass = await startPass();
+        claimed = pass.claimed;
+        track(pass.delivered);
       } catch (error) {
         // Usually the database is briefly unavailable: wait a poll interval and try again.
         logger.error({ err: errorMessage(error) }, "delivery pass failed");
       }
-      if (stopping || claimed >= claimLimit) continue;
+      const backlog = claimed >= claimLimit;
+      // A backlog claims again while passes are out, up to the bound; anything else lets them finish first.
+      while (inFlight.size >= (backlog ? passesInFlight : 1)) await Promise.race(inFlight);
+      if (stopping || backlog) continue;
       await sleep(claimed > 0 || woken ? coalesceMs : pollIntervalMs);
     }
+    await Promise.all(inFlight);
   }
 
   return {
