@@ -3,6 +3,7 @@ import { MATCH_KEY_WORDS, ORDER_KIND_WORDS, PROVENANCE_WORDS, reasonInWords, sta
 
 // The CSV export of Activity. No customer data: ids, statuses, values, and which match keys were present
 // (their names, never the hashes). Times are ISO 8601 UTC so a spreadsheet reads them whatever its locale.
+// A shopper event's page is the one sent to Meta: no query, no fragment.
 
 export const ACTIVITY_CSV_COLUMNS = [
   "received_at",
@@ -23,6 +24,7 @@ export const ACTIVITY_CSV_COLUMNS = [
   "attempts",
   "resends",
   "sent_at",
+  "page_url",
 ] as const;
 
 function cell(value: string | number | null): string {
@@ -59,6 +61,7 @@ export function activityCsvLine(row: ActivityRow): string {
     row.attempts,
     row.resends,
     iso(row.sentAt),
+    row.pageUrl,
   ];
   return `${values.map(cell).join(",")}\r\n`;
 }

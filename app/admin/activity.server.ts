@@ -1,8 +1,10 @@
 import type { Services } from "../services";
-import { decodeDeliveryCursor, encodeDeliveryCursor, readDeliveryPage, selectDeliveryPage, type DeliveryFilter } from "../db/delivery-pages.server";
+import { decodeDeliveryCursor, encodeDeliveryCursor, readDeliveryPage, selectDeliveryPage, type DeliveryEvents, type DeliveryFilter } from "../db/delivery-pages.server";
 import { createOrderAdjustments } from "../db/order-adjustments.server";
 import { ALL_DELIVERY_STATUSES, type DeliveryStatus } from "../db/outbox-types";
 import { pixelIdOf } from "../destinations/destination-key";
+import { COLLECTOR_PROVENANCE } from "../collector/funnel-rows";
+import { isFunnelEventName } from "../tracking/funnel-events";
 import { queueRedriveOrRefuse } from "../shops/redrive.server";
 import type { ActivityAdjustment } from "./adjustment-words";
 import type { Attention } from "./attention.server";
@@ -10,7 +12,8 @@ import { nextCivilDayStart, parseZonedDate } from "./zoned-days";
 
 // The activity log: newest first, keyset-paginated on (created_at, id) — page 2,000 costs what page 1 costs —
 // filtered by status, order and day (days in the shop's time zone). The paging is the one every reader of
-// deliveries shares, the CLI's `deliveries:list` included (app/db/delivery-pages).
+// deliveries shares, the CLI's `deliveries:list` included (app/db/delivery-pages). It opens on the shop's
+// Purchases: the collector's shopper events outnumber them tens to one and are one choice away (decision 0031).
 
 type Deps = Pick<Services, "database">;
 
@@ -41,6 +44,10 @@ export type ActivityRow = {
   sentAt: number | null;
   /** The order's recorded cancellation and refunds, oldest first (decision 0024). */
   adjustments: ActivityAdjustment[];
+  /** A shopper event the collector stored (no order): the detail says so instead of linking an order. */
+  fromCollector: boolean;
+  /** The page a shopper event happened on, as sent to Meta (no query or fragment); null for orders or once purged. */
+  pageUrl: string | null;
   /** Set while the row waits behind a standing pause (the shop's token, or its own pixel): `markWaiting`. */
   waitingFor: WaitingCause | null;
 };
@@ -50,10 +57,25 @@ export type WaitingCause = { shopPaused: boolean; pixelId: string | null };
 
 export type ActivityPage = { rows: ActivityRow[]; nextCursor: string | null };
 
-export type ActivityQuery = { shop: string; status?: DeliveryStatus; order?: string; fromMs?: number; toMs?: number; cursor?: string | null; limit?: number };
+/** `events` unset: every event; the page's default is "orders" (parseActivityParams). */
+export type ActivityQuery = { shop: string; status?: DeliveryStatus; order?: string; fromMs?: number; toMs?: number; events?: DeliveryEvents; cursor?: string | null; limit?: number };
 
-/** The filters as the page shows them (dates as the merchant typed them, in the shop's time zone). */
-export type ActivityFilterForm = { status: string; order: string; from: string; to: string };
+/**
+ * The filters as the page shows them (dates as the merchant typed them, in the shop's time zone). `events`: ""
+ * is the default, Purchases; "all", "shopper" (every shopper event) or one shopper event's name.
+ */
+export type ActivityFilterForm = { status: string; order: string; from: string; to: string; events: string };
+
+export const ALL_EVENTS = "all";
+export const SHOPPER_EVENTS = "shopper";
+
+/** The page's event choice → the paging filter's; anything unknown is the default (Purchases). */
+export function parseEvents(value: string | null): { events: DeliveryEvents | undefined; form: string } {
+  if (value === ALL_EVENTS) return { events: undefined, form: ALL_EVENTS };
+  if (value === SHOPPER_EVENTS) return { events: "funnel", form: SHOPPER_EVENTS };
+  if (isFunnelEventName(value)) return { events: value, form: value };
+  return { events: "orders", form: "" };
+}
 
 export const ACTIVITY_PAGE_SIZE = 25;
 
@@ -73,9 +95,10 @@ export function parseActivityParams(shop: string, params: URLSearchParams, timeZ
   const to = params.get("to") ?? "";
   const fromMs = parseZonedDate(from, timeZone) ?? undefined;
   const toMs = nextCivilDayStart(to, timeZone) ?? undefined;
+  const events = parseEvents(params.get("events"));
   return {
-    query: { shop, status, order: order || undefined, fromMs, toMs, cursor: params.get("after") },
-    form: { status: status ?? "", order, from: fromMs === undefined ? "" : from, to: toMs === undefined ? "" : to },
+    query: { shop, status, order: order || undefined, fromMs, toMs, events: events.events, cursor: params.get("after") },
+    form: { status: status ?? "", order, from: fromMs === undefined ? "" : from, to: toMs === undefined ? "" : to, events: events.form },
   };
 }
 
@@ -89,8 +112,14 @@ function valueOf(event: Record<string, unknown> | null): ActivityRow["value"] {
     : null;
 }
 
+/** The page a funnel event was sent with (its payload's event_source_url, stored without query or fragment). */
+function pageUrlOf(event: Record<string, unknown> | null): string | null {
+  const url = event?.event_source_url;
+  return typeof url === "string" && /^https?:\/\//.test(url) ? url : null;
+}
+
 function filterOf(query: ActivityQuery): DeliveryFilter {
-  return { shop: query.shop, status: query.status, order: query.order, fromMs: query.fromMs, toMs: query.toMs };
+  return { shop: query.shop, status: query.status, order: query.order, fromMs: query.fromMs, toMs: query.toMs, events: query.events };
 }
 
 export function activityPageQuery(deps: Deps, query: ActivityQuery) {
@@ -122,6 +151,8 @@ export async function listActivity(deps: Deps, query: ActivityQuery): Promise<Ac
     createdAt: Number(record.createdAt),
     sentAt: record.sentAt === null ? null : Number(record.sentAt),
     adjustments: [],
+    fromCollector: record.provenance === COLLECTOR_PROVENANCE,
+    pageUrl: record.provenance === COLLECTOR_PROVENANCE ? pageUrlOf(record.payload) : null,
     waitingFor: null,
   }));
   // One more indexed read for the page's orders: their cancellations and refunds (decision 0024).

@@ -52,7 +52,8 @@ export async function readAttention(deps: Deps, shop: string, nowMs = Date.now()
 async function readDeadline(deps: Deps, shop: string, pausedAt: number, nowMs: number, destination?: string): Promise<PauseDeadline> {
   const windowOpenFrom = Math.floor((nowMs - META_EVENT_WINDOW_MS) / 1000);
   const sendByOf = (oldest: number | null) => (oldest === null ? pausedAt : oldest * 1000) + META_EVENT_WINDOW_MS;
-  const counts = await countWaiting(deps.database, { shop, destination }, windowOpenFrom, (oldest) =>
+  // The banner counts purchases at risk: funnel rows wait too, but their loss is bounded and not what it reports.
+  const counts = await countWaiting(deps.database, { shop, destination, ordersOnly: true }, windowOpenFrom, (oldest) =>
     Math.floor((sendByOf(oldest) - META_EVENT_WINDOW_MS + DAY_MS) / 1000),
   );
   return { sendBy: sendByOf(counts.oldestSendable), atRisk: counts.atRisk, waiting: counts.waiting, expired: counts.waiting - counts.sendable };

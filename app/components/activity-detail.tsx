@@ -42,6 +42,11 @@ export function ActivityDetail({ row, id }: { row: ActivityRow; id: string }) {
   }
   if (row.waitingFor !== null) entries.push(["Status", `${rowStatusInWords(row)}: sent once the pause lifts (see the banner above)`]);
   if (row.orderKind) entries.push(["Order kind", ORDER_KIND_WORDS[row.orderKind] ?? row.orderKind]);
+  if (row.fromCollector) {
+    // No order to link: say where the event came from, and the page it happened on while it is still stored.
+    entries.push(["Source", "From the collector: the shopper's browser reported it, and Tandem sent it from the server too"]);
+    entries.push(["Page", row.pageUrl ?? "Not recorded"]);
+  }
   return (
     <div id={id} className="tandem-activity-detail" data-detail-for={row.id}>
       <BlockStack gap="100">

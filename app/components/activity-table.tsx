@@ -41,6 +41,8 @@ function shopHandle(shop: string): string {
 function OrderLink({ row, shop }: { row: ActivityRow; shop: string }) {
   const [appBridge, setAppBridge] = useState(false);
   useEffect(() => setAppBridge(typeof window !== "undefined" && "shopify" in window), []);
+  // A shopper event belongs to no order: it is named by what the shopper did, and links nowhere.
+  if (row.fromCollector) return <span data-shopper-event={row.eventName}>{shopperEventLabel(row.eventName)}</span>;
   const label = row.orderName ?? (row.orderId ? `Order ${row.orderId}` : "—");
   if (!row.orderId || !/^\d+$/.test(row.orderId)) return <span>{label}</span>;
   const href = appBridge ? `shopify:admin/orders/${row.orderId}` : `https://admin.shopify.com/store/${shopHandle(shop)}/orders/${row.orderId}`;
@@ -49,6 +51,11 @@ function OrderLink({ row, shop }: { row: ActivityRow; shop: string }) {
       {label}
     </a>
   );
+}
+
+/** "AddToCart (shopper event)": Meta's name for it, as Events Manager lists it. */
+function shopperEventLabel(eventName: string): string {
+  return `${eventName} (shopper event)`;
 }
 
 function StatusCell({ row }: { row: ActivityRow }) {
@@ -77,7 +84,7 @@ function StatusCell({ row }: { row: ActivityRow }) {
 }
 
 function DetailsButton({ row, open, controls, onToggle }: { row: ActivityRow; open: boolean; controls: string; onToggle: () => void }) {
-  const order = row.orderName ?? row.eventId;
+  const order = row.orderName ?? (row.fromCollector ? `${row.eventName} ${row.eventId}` : row.eventId);
   return (
     <Button variant="plain" disclosure={open ? "up" : "down"} ariaExpanded={open} ariaControls={controls} onClick={onToggle} accessibilityLabel={`Details of ${order}`}>
       Details

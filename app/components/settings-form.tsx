@@ -3,6 +3,7 @@ import { Form } from "@remix-run/react";
 import { BlockStack, Button, Card, Checkbox, FormLayout, InlineStack, Link, Select, Text, TextField } from "@shopify/polaris";
 import { EVENTS_MANAGER_URL } from "../admin/meta-help";
 import { settingOptions } from "../admin/purchase-setting-labels";
+import { FUNNEL_EVENT_LABELS } from "../admin/funnel-event-words";
 import { UnsavedChanges } from "./unsaved-changes";
 import { FUNNEL_EVENTS_FIELD, funnelEventField, type FieldErrors } from "../admin/settings-form";
 import { enabledFunnelEvents, FUNNEL_EVENT_NAMES, type FunnelEventName } from "../tracking/funnel-events";
@@ -71,15 +72,6 @@ function TokenField({ hasToken, error }: { hasToken: boolean; error: string | un
     />
   );
 }
-
-const FUNNEL_EVENT_LABELS: Record<FunnelEventName, string> = {
-  PageView: "Page views",
-  ViewContent: "Product views",
-  Search: "Searches",
-  AddToCart: "Adds to cart",
-  InitiateCheckout: "Checkouts started",
-  AddPaymentInfo: "Payment info added",
-};
 
 export function SettingsForm({ view, errors, saving, onDiscard }: SettingsFormProps) {
   const [pixelIds, setPixelIds] = useState(view.pixelIds.join(", "));

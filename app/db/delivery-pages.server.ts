@@ -1,14 +1,24 @@
-import type { ExpressionBuilder } from "kysely";
+import { sql, type ExpressionBuilder } from "kysely";
 import type { Database } from "./connection.server.ts";
 import type { Schema } from "./schema.ts";
 import { toDeliveryRow, type DeliveryRow } from "./outbox-types.ts";
+import { FUNNEL_ROW, ORDER_ROW } from "./funnel-predicates.ts";
+import type { FunnelEventName } from "../tracking/funnel-events.ts";
 
 // The one way to page through deliveries, for Activity (and its CSV export), the CLI's `deliveries:list` and the
 // tests: newest first, keyset-paginated on (created_at, id). With a shop the page walks the (shop, created_at)
 // index — or (shop, status, created_at) when filtered by status — so page 2,000 costs what page 1 costs, where
 // an OFFSET would count past every earlier row. Without a shop (the CLI across every shop) there is no such
 // index: the engine sorts, which an operator's occasional command can afford and the webhook path's inserts
-// should not pay another index for.
+// should not pay another index for. Filtered to order rows (Activity's default, decision 0031) it walks their own
+// partial index, (shop, created_at) where provenance <> 'collector' (migration 0014), so a day of funnel rows is
+// never read to find a page of Purchases.
+
+/**
+ * Which events: `orders` — an order's events (Purchase, RecurringPurchase, and the skipped ones); `funnel` —
+ * the collector's shopper events; or one funnel event by name. Unset: every row.
+ */
+export type DeliveryEvents = "orders" | "funnel" | FunnelEventName;
 
 export type DeliveryFilter = {
   shop?: string;
@@ -17,6 +27,7 @@ export type DeliveryFilter = {
   order?: string;
   fromMs?: number;
   toMs?: number;
+  events?: DeliveryEvents;
 };
 
 /** Where a page ends: the (created_at, id) of its last row. */
@@ -51,6 +62,10 @@ export function selectDeliveryPage(database: Pick<Database, "db">, filter: Deliv
   let select = database.db.selectFrom("deliveries").selectAll().orderBy("created_at", "desc").orderBy("id", "desc").limit(limit);
   if (filter.shop !== undefined) select = select.where("shop", "=", filter.shop);
   if (filter.status !== undefined) select = select.where("status", "=", filter.status);
+  // The literal predicates, not bound values: the partial index is used only for a WHERE that repeats its own.
+  if (filter.events === "orders") select = select.where(sql<boolean>`${ORDER_ROW}`);
+  else if (filter.events === "funnel") select = select.where(sql<boolean>`${FUNNEL_ROW}`);
+  else if (filter.events !== undefined) select = select.where(sql<boolean>`${FUNNEL_ROW}`).where("event_name", "=", filter.events);
   const order = filter.order?.trim();
   if (order) {
     const name = order.startsWith("#") ? order : `#${order}`;

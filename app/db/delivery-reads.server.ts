@@ -1,6 +1,7 @@
 import { sql } from "kysely";
 import type { Database } from "./connection.server.ts";
-import type { DeliveryStatus } from "./outbox-types.ts";
+import { ALL_DELIVERY_STATUSES, type DeliveryStatus } from "./outbox-types.ts";
+import { ORDER_ROW } from "./funnel-predicates.ts";
 import { UNCONFIGURED_DESTINATION } from "../destinations/destination-key.ts";
 
 // Small reads of one shop's deliveries for the admin's pages, the redrive and /metrics. Each is one statement
@@ -19,6 +20,28 @@ export async function readLastSentAt(database: Reader, shop: string): Promise<nu
   return row?.at === null || row?.at === undefined ? null : Number(row.at);
 }
 
+/**
+ * A shop's order rows (Purchase, RecurringPurchase: never the collector's funnel rows) by status, and when Meta
+ * last accepted one: Home's figures are about purchases, which funnel rows would outnumber tens to one.
+ */
+export async function readOrderRowSummary(database: Reader, shop: string): Promise<{ counts: Record<DeliveryStatus, number>; lastSentAt: number | null }> {
+  const rows = await database.db
+    .selectFrom("deliveries")
+    .select((eb) => ["status", eb.fn.countAll<number>().as("count"), eb.fn.max("sent_at").as("last")])
+    .where("shop", "=", shop)
+    .where(sql<boolean>`${ORDER_ROW}`)
+    .groupBy("status")
+    .execute();
+  const counts = Object.fromEntries(ALL_DELIVERY_STATUSES.map((status) => [status, 0])) as Record<DeliveryStatus, number>;
+  let lastSentAt: number | null = null;
+  for (const row of rows) {
+    const status = ALL_DELIVERY_STATUSES.find((candidate) => candidate === row.status);
+    if (status !== undefined) counts[status] = Number(row.count);
+    if (row.status === "sent" && row.last !== null && row.last !== undefined) lastSentAt = Number(row.last);
+  }
+  return { counts, lastSentAt };
+}
+
 /** The send time of any Purchase Meta accepted for the shop (the checklist's last step); null: none yet. */
 export async function readAnyPurchaseSentAt(database: Reader, shop: string): Promise<number | null> {
   const row = await database.db
@@ -32,7 +55,8 @@ export async function readAnyPurchaseSentAt(database: Reader, shop: string): Pro
   return row?.sent_at === undefined || row.sent_at === null ? null : Number(row.sent_at);
 }
 
-export type WaitingScope = { shop: string; destination?: string };
+/** `ordersOnly`: Purchase rows alone, not the collector's funnel rows (the pause banner speaks of purchases). */
+export type WaitingScope = { shop: string; destination?: string; ordersOnly?: boolean };
 
 /**
  * The shop's (or one pixel's) rows waiting as needs_attention: how many in all, how many are still inside
@@ -46,7 +70,8 @@ export async function countWaiting(
   riskBefore: (oldestSendable: number | null) => number,
 ): Promise<{ waiting: number; sendable: number; oldestSendable: number | null; atRisk: number }> {
   const base = () => {
-    const query = database.db.selectFrom("deliveries").where("shop", "=", scope.shop).where("status", "=", "needs_attention");
+    let query = database.db.selectFrom("deliveries").where("shop", "=", scope.shop).where("status", "=", "needs_attention");
+    if (scope.ordersOnly === true) query = query.where(sql<boolean>`${ORDER_ROW}`);
     return scope.destination === undefined ? query : query.where("destination", "=", scope.destination);
   };
   const [all, sendable] = await Promise.all([

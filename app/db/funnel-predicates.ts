@@ -10,3 +10,5 @@ export const FUNNEL_ROW = sql.raw("provenance = 'collector'");
 export const FUNNEL_UNSENT = sql.raw("status in ('pending', 'retrying', 'needs_attention', 'held')");
 /** Sent: kept RETENTION_FUNNEL_HOURS after sent_at. */
 export const FUNNEL_SENT = sql.raw("status = 'sent'");
+/** Not a funnel row: an order's event (Purchase, RecurringPurchase). Migration 0014's index and Activity's default. */
+export const ORDER_ROW = sql.raw("provenance <> 'collector'");

@@ -4,7 +4,7 @@ import { Form, useActionData, useLoaderData, useNavigation, useSearchParams } fr
 import { Banner, BlockStack, Button, Card, InlineStack, Layout, Page, Pagination, Spinner, Text } from "@shopify/polaris";
 import { getAppContext } from "../context.server";
 import { authenticate } from "../shopify/app.server";
-import { listActivity, markWaiting, parseActivityParams, parseRedrivable, redriveActivity, type ActivityFilterForm } from "../admin/activity.server";
+import { ALL_EVENTS, listActivity, markWaiting, parseActivityParams, parseRedrivable, redriveActivity, type ActivityFilterForm } from "../admin/activity.server";
 import { readAttention } from "../admin/attention.server";
 import { readShopTimeZone } from "../admin/shop-format.server";
 import { NOUN } from "../admin/format";
@@ -57,6 +57,15 @@ export default function Activity() {
   const loading = navigation.state === "loading" && navigation.location.pathname === "/app/activity";
   const submitting = (status: string) => navigation.state !== "idle" && navigation.formMethod === "POST" && navigation.formData?.get("status") === status;
   const filtered = Object.values(filters).some((value) => value !== "");
+  // The default view is Purchases (decision 0031): its empty state says so, and where the other events are.
+  const narrowed = filters.status !== "" || filters.order !== "" || filters.from !== "" || filters.to !== "";
+  const empty = narrowed
+    ? "No events match these filters."
+    : filters.events === ""
+      ? "No purchases yet. Each paid order appears here as it is sent to Meta; shopper events are under Events."
+      : filters.events === ALL_EVENTS
+        ? "No events yet. Each paid order appears here as it is sent to Meta."
+        : "No shopper events of this kind yet.";
   const exportHref = `/app/activity/export?${new URLSearchParams(filterParams(filters)).toString()}`;
 
   return (
@@ -103,7 +112,7 @@ export default function Activity() {
                   ) : null}
                   {page.rows.length === 0 ? (
                     <Text as="p" tone="subdued">
-                      {filtered ? "No events match these filters." : "No events yet. Each paid order appears here as it is sent to Meta."}
+                      {empty}
                     </Text>
                   ) : (
                     <ActivityTable rows={page.rows} shop={shop} />

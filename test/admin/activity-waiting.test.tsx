@@ -28,6 +28,8 @@ function row(id: number, status: ActivityRow["status"], pixelId: string | null):
     createdAt: Date.UTC(2026, 10, 30),
     sentAt: null,
     adjustments: [],
+    fromCollector: false,
+    pageUrl: null,
     waitingFor: null,
   };
 }

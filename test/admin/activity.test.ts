@@ -70,14 +70,14 @@ describe("listActivity", () => {
   it("filters by days in the shop's time zone and keeps keyset paging inside the range", async () => {
     // GIVEN rows one per second from 2026-01-01 00:00 UTC; Tokyo's 2026-01-01 ends at 15:00 UTC
     const { query, form } = parseActivityParams(SHOP, new URLSearchParams({ from: "2026-01-01", to: "2026-01-01", status: "sent" }), "Asia/Tokyo");
-    expect(form).toEqual({ status: "sent", order: "", from: "2026-01-01", to: "2026-01-01" });
+    expect(form).toEqual({ status: "sent", order: "", from: "2026-01-01", to: "2026-01-01", events: "" });
     expect(query.toMs).toBe(START + 15 * 3_600_000);
     const first = await listActivity(app.context, { ...query, limit: 10 });
     expect(first.rows[0]?.createdAt).toBeLessThan(START + 15 * 3_600_000);
     const second = await listActivity(app.context, { ...query, limit: 10, cursor: first.nextCursor });
     expect(second.rows[0]?.createdAt).toBeLessThan(first.rows.at(-1)?.createdAt ?? 0);
     // Malformed filters are dropped, never an error.
-    expect(parseActivityParams(SHOP, new URLSearchParams({ from: "2026-02-30", status: "bogus" }), "UTC").form).toEqual({ status: "", order: "", from: "", to: "" });
+    expect(parseActivityParams(SHOP, new URLSearchParams({ from: "2026-02-30", status: "bogus" }), "UTC").form).toEqual({ status: "", order: "", from: "", to: "", events: "" });
   });
 
   it("answers a deep page fast, walking the (shop, created_at) index rather than sorting the table", async () => {

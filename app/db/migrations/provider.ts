@@ -12,6 +12,7 @@ import { deliverySendingMarkerMigration } from "./0010-delivery-sending-marker.t
 import { collectorMigration } from "./0011-collector.ts";
 import { browserMatchMigration } from "./0012-browser-match.ts";
 import { funnelBacklogMigration } from "./0013-funnel-backlog.ts";
+import { orderRowsIndexMigration } from "./0014-deliveries-order-rows-index.ts";
 
 // In-code provider: migrations ship inside the bundle, so nothing reads a folder at run time.
 // Names sort lexically; add new files as 0002-..., 0003-... and list them here.
@@ -31,6 +32,7 @@ export function createMigrationProvider(engine: Engine): MigrationProvider {
         "0011-collector": collectorMigration(),
         "0012-browser-match": browserMatchMigration(),
         "0013-funnel-backlog": funnelBacklogMigration(),
+        "0014-deliveries-order-rows-index": orderRowsIndexMigration(),
       };
     },
   };
