@@ -11,7 +11,7 @@ import { createWebhookClient } from "../sim/webhook-sender";
 import { numberedOrder, posOrder, withConsent, type OrderPayload } from "../sim/fixtures/order-payloads";
 import { buildPixel } from "./build-pixel";
 import { playJourney, SHOPPER_CONSENT, type JourneyResult } from "./demo/shopper-journey";
-import { countedOnce, describeReach, journeyReach, perEventTable } from "./demo/meta-report";
+import { countedOnce, describeReach, journeyReach, lduNote, perEventTable } from "./demo/meta-report";
 import { buildQuietly } from "./demo/quiet-build";
 
 const SHOP = "demo-shop.myshopify.com";
@@ -153,7 +153,7 @@ console.log("(paired: event ids Meta got from both sides; the collector leaves P
 
 section("what Meta received, per journey");
 for (const journey of journeys) {
-  console.log(`${journeyName(journey)} ${journey.label.padEnd(33)} ${describeReach(journeyReach(journey.requests, ledger, PIXEL))}`);
+  console.log(`${journeyName(journey)} ${journey.label.padEnd(33)} ${describeReach(journeyReach(journey.requests, ledger, PIXEL))}${lduNote(journey.requests, sim.accepted)}`);
 }
 
 section(`Health → Dedup proof (the admin's Health page, last ${HEALTH_DAYS} days)`);

@@ -50,6 +50,14 @@ export function describeReach(reach: Map<Reach, string[]>): string {
   return parts.length === 0 ? "nothing from either side" : parts.join("; ");
 }
 
+/** " (LDU on every server event)" when each server event of the journey asked Meta for Limited Data Use. */
+export function lduNote(requests: readonly RequestRecord[], accepted: ReadonlyArray<{ event: Record<string, unknown> }>): string {
+  const ids = new Set(requests.map((request) => request.eventId));
+  const server = accepted.filter((item) => ids.has(String(item.event.event_id)));
+  const limited = server.filter((item) => Array.isArray(item.event.data_processing_options) && item.event.data_processing_options.includes("LDU"));
+  return server.length > 0 && limited.length === server.length ? " (LDU on every server event)" : "";
+}
+
 function withRepeats(names: readonly string[]): string {
   const counts = new Map<string, number>();
   for (const name of names) counts.set(name, (counts.get(name) ?? 0) + 1);

@@ -84,7 +84,7 @@ describe("npm run demo", () => {
       "both sides: Search, ViewContent, AddToCart, InitiateCheckout, AddPaymentInfo, Purchase; browser only: PageView ×3",
     );
     expect(journeyLine(out, "#1007")).toBe(
-      "both sides: ViewContent, AddToCart, InitiateCheckout, AddPaymentInfo, Purchase; browser only: PageView ×2",
+      "both sides: ViewContent, AddToCart, InitiateCheckout, AddPaymentInfo, Purchase; browser only: PageView ×2 (LDU on every server event)",
     );
     expect(out).toMatch(/—\s+no consent, leaves at payment\s+Meta \/tr: 0 sent · Tandem \/collect: 0 \(HTTP —\)/);
     expect(journeyLine(out, "—")).toBe("nothing from either side");
