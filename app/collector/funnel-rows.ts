@@ -1,6 +1,7 @@
 import type { NewDeliveryRecord } from "../db/schema";
 import type { FunnelCapiEvent } from "./funnel-capi-event";
 import { metaDestination } from "../destinations/destination-key";
+import { pendingColumns } from "../db/outbox-types";
 
 // A funnel event → one pending outbox row per pixel the SHOP configured (the server's list is authoritative:
 // a visitor cannot choose where events go). The worker then sends them exactly as it sends a Purchase:
@@ -22,12 +23,7 @@ export function funnelRows(shop: string, pixelIds: readonly string[], mapped: { 
     event_time: mapped.event.event_time,
     payload,
     match_keys: matchKeys,
-    status: "pending",
-    status_reason: null,
-    attempts: 0,
-    next_attempt_at: nowMs,
-    created_at: nowMs,
-    updated_at: nowMs,
     order_kind: null,
+    ...pendingColumns(nowMs),
   }));
 }

@@ -1,4 +1,4 @@
-import { sql } from "kysely";
+import { sql, type RawBuilder } from "kysely";
 import type { Database } from "./connection.server.ts";
 import { FUNNEL_ROW, FUNNEL_SENT, FUNNEL_UNSENT } from "./funnel-predicates.ts";
 
@@ -13,6 +13,14 @@ import { FUNNEL_ROW, FUNNEL_SENT, FUNNEL_UNSENT } from "./funnel-predicates.ts";
  */
 function deliveriesBy(database: Database, index: "deliveries_funnel_unsent_idx" | "deliveries_funnel_sent_idx") {
   return database.engine === "sqlite" ? sql.raw(`deliveries indexed by ${index}`) : sql.raw("deliveries");
+}
+
+/** Deletes the deliveries whose ids `ids` (a select bounded by its limit) picks, in each engine's form; returns how many. */
+async function deleteDeliveriesIn(database: Database, ids: RawBuilder<unknown>): Promise<number> {
+  const statement =
+    database.engine === "postgres" ? sql`delete from deliveries where id = any(array(${ids}))` : sql`delete from deliveries where id in (${ids})`;
+  const result = await statement.execute(database.db);
+  return Number(result.numAffectedRows ?? 0);
 }
 
 /** Unsent funnel rows of one shop, counted up to `limit` (deliveries_funnel_unsent_idx, index only). */
@@ -33,23 +41,13 @@ export async function dropOldestUnsentFunnel(database: Database, shop: string, l
     select id from ${deliveriesBy(database, "deliveries_funnel_unsent_idx")}
     where shop = ${shop} and ${FUNNEL_ROW} and ${FUNNEL_UNSENT} and (lease_until is null or lease_until < ${nowMs})
     order by created_at limit ${limit}`;
-  const statement =
-    database.engine === "postgres"
-      ? sql`delete from deliveries where id = any(array(${oldest}))`
-      : sql`delete from deliveries where id in (${oldest})`;
-  const result = await statement.execute(database.db);
-  return Number(result.numAffectedRows ?? 0);
+  return deleteDeliveriesIn(database, oldest);
 }
 
 /** Deletes up to `limit` funnel rows sent before `cutoffMs` (deliveries_funnel_sent_idx). */
 export async function deleteSentFunnelChunk(database: Database, cutoffMs: number, limit: number): Promise<number> {
   const sent = sql`select id from ${deliveriesBy(database, "deliveries_funnel_sent_idx")} where ${FUNNEL_ROW} and ${FUNNEL_SENT} and sent_at < ${cutoffMs} limit ${limit}`;
-  const statement =
-    database.engine === "postgres"
-      ? sql`delete from deliveries where id = any(array(${sent}))`
-      : sql`delete from deliveries where id in (${sent})`;
-  const result = await statement.execute(database.db);
-  return Number(result.numAffectedRows ?? 0);
+  return deleteDeliveriesIn(database, sent);
 }
 
 /** Every shop Tandem knows (a small table): the ones whose backlog is checked. */

@@ -1,7 +1,9 @@
-import { sql } from "kysely";
+import { sql, type SelectQueryBuilder } from "kysely";
 import type { Database } from "./connection.server.ts";
 import { purchaseStateOf, skipUnsentOrderEvent, PURCHASE_STATE, type PurchaseState } from "./outbox-cancel.server.ts";
 import { withWriteTransaction } from "./write-transaction.server.ts";
+import type { Schema } from "./schema.ts";
+import { insertWebhookReceipt } from "./webhook-receipts.server.ts";
 import type { AdjustmentKind, OrderAdjustmentInput } from "../webhooks/order-adjustments.ts";
 
 // Cancellations and refunds of orders, recorded (decision 0024). One write transaction per webhook: its
@@ -9,18 +11,8 @@ import type { AdjustmentKind, OrderAdjustmentInput } from "../webhooks/order-adj
 // and the adjustment row. Deleted with the shop (shop/redact), with a customer's orders (customers/redact)
 // and by retention with the delivery metadata — in chunks, like the tables they sit next to.
 
-export type OrderAdjustment = {
-  kind: AdjustmentKind;
-  orderId: string;
-  orderName: string | null;
-  sourceId: string;
-  amount: string | null;
-  currency: string | null;
-  reason: string | null;
-  occurredAt: number;
-  purchase: PurchaseState;
-  createdAt: number;
-};
+/** A recorded adjustment: what the webhook said, the Purchase's state when it was recorded, and when. */
+export type OrderAdjustment = OrderAdjustmentInput & { purchase: PurchaseState; createdAt: number };
 
 export type AdjustmentWrite = { shop: string; topic: string; webhookId: string; adjustment: OrderAdjustmentInput };
 
@@ -47,12 +39,7 @@ export function createOrderAdjustments(database: Database) {
   async function record(write: AdjustmentWrite, nowMs: number): Promise<RecordOutcome> {
     const { shop, topic, webhookId, adjustment } = write;
     return withWriteTransaction(database, async (tx) => {
-      const receipt = await tx
-        .insertInto("webhook_receipts")
-        .values({ shop, topic, webhook_id: webhookId, received_at: nowMs })
-        .onConflict((oc) => oc.columns(["shop", "topic", "webhook_id"]).doNothing())
-        .executeTakeFirst();
-      if (Number(receipt.numInsertedOrUpdatedRows ?? 0) === 0) return { fresh: false } as const;
+      if (!(await insertWebhookReceipt(tx, shop, topic, webhookId, nowMs))) return { fresh: false } as const;
       const stopped = adjustment.kind === "cancelled" ? await skipUnsentOrderEvent(tx, shop, adjustment.orderId, nowMs) : 0;
       const purchase = await purchaseStateOf(tx, shop, adjustment.orderId, stopped);
       const inserted = await tx
@@ -78,13 +65,8 @@ export function createOrderAdjustments(database: Database) {
   }
 
   /** A payload that names no order: only its receipt, so Shopify's re-deliveries of it are known. */
-  async function recordReceipt(shop: string, topic: string, webhookId: string, nowMs: number): Promise<boolean> {
-    const result = await db
-      .insertInto("webhook_receipts")
-      .values({ shop, topic, webhook_id: webhookId, received_at: nowMs })
-      .onConflict((oc) => oc.columns(["shop", "topic", "webhook_id"]).doNothing())
-      .executeTakeFirst();
-    return Number(result.numInsertedOrUpdatedRows ?? 0) > 0;
+  function recordReceipt(shop: string, topic: string, webhookId: string, nowMs: number): Promise<boolean> {
+    return insertWebhookReceipt(db, shop, topic, webhookId, nowMs);
   }
 
   /** The adjustments of the given orders, oldest first, by order id (Activity reads one page's orders). */
@@ -134,13 +116,15 @@ export function createOrderAdjustments(database: Database) {
     return { cancelled: Number(row?.cancelled ?? 0), refunded: Number(row?.refunded ?? 0) };
   }
 
-  /** Up to `limit` of the shop's rows (shop/redact); returns how many. */
-  async function deleteShopChunk(shop: string, limit: number): Promise<number> {
-    const result = await db
-      .deleteFrom("order_adjustments")
-      .where("id", "in", db.selectFrom("order_adjustments").select("id").where("shop", "=", shop).limit(limit))
-      .executeTakeFirst();
+  /** Deletes the rows whose ids the subquery picks (a chunk: the caller's query has its limit); returns how many. */
+  async function deleteIds(ids: SelectQueryBuilder<Schema, "order_adjustments", { id: number }>): Promise<number> {
+    const result = await db.deleteFrom("order_adjustments").where("id", "in", ids).executeTakeFirst();
     return Number(result.numDeletedRows);
+  }
+
+  /** Up to `limit` of the shop's rows (shop/redact); returns how many. */
+  function deleteShopChunk(shop: string, limit: number): Promise<number> {
+    return deleteIds(db.selectFrom("order_adjustments").select("id").where("shop", "=", shop).limit(limit));
   }
 
   /** The rows of the named orders (customers/redact; callers pass at most a chunk of ids). */
@@ -151,12 +135,8 @@ export function createOrderAdjustments(database: Database) {
   }
 
   /** Up to `limit` rows recorded before the cutoff (retention, through order_adjustments_created_idx). */
-  async function deleteOlderThanChunk(cutoffMs: number, limit: number): Promise<number> {
-    const result = await db
-      .deleteFrom("order_adjustments")
-      .where("id", "in", db.selectFrom("order_adjustments").select("id").where("created_at", "<", cutoffMs).limit(limit))
-      .executeTakeFirst();
-    return Number(result.numDeletedRows);
+  function deleteOlderThanChunk(cutoffMs: number, limit: number): Promise<number> {
+    return deleteIds(db.selectFrom("order_adjustments").select("id").where("created_at", "<", cutoffMs).limit(limit));
   }
 
   return { record, recordReceipt, listForOrders, countInPeriod, deleteShopChunk, deleteOrders, deleteOlderThanChunk };

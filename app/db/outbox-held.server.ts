@@ -1,6 +1,7 @@
 import type { Database } from "./connection.server.ts";
 import { metaDestination, UNCONFIGURED_DESTINATION } from "../destinations/destination-key.ts";
 import { withWriteTransaction } from "./write-transaction.server.ts";
+import { pendingColumns } from "./outbox-types.ts";
 import { META_EVENT_WINDOW_MS, META_WINDOW_WORDS, tooOldReason } from "../destinations/meta/event-window.ts";
 
 /** Leave the worker time to send a released row before Meta's window closes. */
@@ -53,12 +54,7 @@ export async function fanOutHeld(
         payload: row.payload,
         match_keys: row.match_keys,
         order_kind: row.order_kind,
-        status: "pending",
-        status_reason: null,
-        attempts: 0,
-        next_attempt_at: nowMs,
-        created_at: nowMs,
-        updated_at: nowMs,
+        ...pendingColumns(nowMs),
       }));
       const inserted = await db
         .insertInto("deliveries")

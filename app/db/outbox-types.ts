@@ -132,6 +132,11 @@ export function toDeliveryRow(record: DeliveryRecord): DeliveryRow {
   };
 }
 
+/** The bookkeeping columns of a new row the worker may send at once: pending, never tried, due now. */
+export function pendingColumns(nowMs: number) {
+  return { status: "pending", status_reason: null, attempts: 0, next_attempt_at: nowMs, created_at: nowMs, updated_at: nowMs } as const;
+}
+
 export function toNewRecord(row: NewDelivery, nowMs: number): NewDeliveryRecord {
   return {
     shop: row.shop,

@@ -5,6 +5,7 @@ import { catalogContentId, type CatalogIdSettings } from "./content-id";
 import { lineItemSchema } from "./order-schema";
 import type { ParsedMoneySet, ParsedOrder } from "./order-schema";
 import type { PurchaseSettings } from "./purchase-settings";
+import { currencyCode, roundMoney } from "./money";
 
 type MoneyKey = "shop_money" | "presentment_money";
 
@@ -15,16 +16,6 @@ export function parseAmount(raw: unknown): number | null {
   if (typeof raw === "number") return Number.isFinite(raw) ? raw : null;
   if (typeof raw !== "string" || !/^-?\d+(\.\d+)?$/.test(raw.trim())) return null;
   return Number(raw.trim());
-}
-
-function roundMoney(value: number): number {
-  return Math.round(value * 100) / 100;
-}
-
-function currencyCode(raw: unknown): string | null {
-  if (typeof raw !== "string") return null;
-  const code = raw.trim().toUpperCase();
-  return /^[A-Z]{3}$/.test(code) ? code : null;
 }
 
 function fromSet(set: ParsedMoneySet, key: MoneyKey): number | null {

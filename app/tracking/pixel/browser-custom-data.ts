@@ -4,6 +4,7 @@
 // for a shop that reports in its own currency.
 import { catalogContentId, contentTypeFor } from "../content-id";
 import { shopifyIdDigits } from "../ids";
+import { currencyCode, roundMoney } from "../money";
 import { DEFAULT_BROWSER_MAPPING_SETTINGS, type BrowserMappingSettings } from "./pixel-settings";
 import { arrayAt, field, numberAt, stringAt } from "./read-shape";
 
@@ -24,16 +25,6 @@ export type BrowserCustomData = {
 // A /tr request is a GET: past this many lines contents and content_ids are left out (a part of the list would
 // differ from the server's), so a huge cart cannot push the URL past common limits.
 export const MAX_BROWSER_CONTENTS = 30;
-
-function roundMoney(value: number): number {
-  return Math.round(value * 100) / 100;
-}
-
-function currencyOf(raw: unknown): string | null {
-  if (typeof raw !== "string") return null;
-  const code = raw.trim().toUpperCase();
-  return /^[A-Z]{3}$/.test(code) ? code : null;
-}
 
 function contentOf(variant: unknown, rawQuantity: unknown, settings: BrowserMappingSettings): BrowserContent | null {
   const id = catalogContentId(
@@ -70,7 +61,7 @@ export function customDataFromCheckout(
   }
   const data = withContents(contents, settings);
   const total = numberAt(checkout, "totalPrice", "amount");
-  const currency = currencyOf(field(checkout, "totalPrice", "currencyCode")) || currencyOf(field(checkout, "currencyCode"));
+  const currency = currencyCode(field(checkout, "totalPrice", "currencyCode")) || currencyCode(field(checkout, "currencyCode"));
   if (total !== null && currency !== null) {
     const shipping = settings.includeShipping ? 0 : (numberAt(checkout, "shippingLine", "price", "amount") || 0);
     const tax = settings.includeTax ? 0 : (numberAt(checkout, "totalTax", "amount") || 0);
@@ -90,7 +81,7 @@ export function customDataFromVariant(
   const content = contentOf(variant, 1, settings);
   const data = content === null ? {} : withContents([content], settings);
   const price = numberAt(variant, "price", "amount");
-  const currency = currencyOf(field(variant, "price", "currencyCode"));
+  const currency = currencyCode(field(variant, "price", "currencyCode"));
   if (price !== null && currency !== null) Object.assign(data, { value: roundMoney(price), currency });
   const name = stringAt(variant, "product", "title");
   if (name !== null) data.content_name = name;
@@ -106,7 +97,7 @@ export function customDataFromCartLine(
   const content = contentOf(field(cartLine, "merchandise"), field(cartLine, "quantity"), settings);
   const data = content === null ? {} : withContents([content], settings);
   const total = numberAt(cartLine, "cost", "totalAmount", "amount");
-  const currency = currencyOf(field(cartLine, "cost", "totalAmount", "currencyCode"));
+  const currency = currencyCode(field(cartLine, "cost", "totalAmount", "currencyCode"));
   if (total !== null && currency !== null) Object.assign(data, { value: roundMoney(total), currency });
   return data;
 }
