@@ -5,6 +5,7 @@ import { ALL_DELIVERY_STATUSES, type DeliveryStatus } from "../db/outbox-types";
 import { pixelIdOf } from "../destinations/destination-key";
 import { COLLECTOR_PROVENANCE } from "../collector/funnel-rows";
 import { isFunnelEventName } from "../tracking/funnel-events";
+import { ALL_EVENTS, SHOPPER_EVENTS } from "./activity-events";
 import { queueRedriveOrRefuse } from "../shops/redrive.server";
 import type { ActivityAdjustment } from "./adjustment-words";
 import type { Attention } from "./attention.server";
@@ -65,9 +66,6 @@ export type ActivityQuery = { shop: string; status?: DeliveryStatus; order?: str
  * is the default, Purchases; "all", "shopper" (every shopper event) or one shopper event's name.
  */
 export type ActivityFilterForm = { status: string; order: string; from: string; to: string; events: string };
-
-export const ALL_EVENTS = "all";
-export const SHOPPER_EVENTS = "shopper";
 
 /** The page's event choice → the paging filter's; anything unknown is the default (Purchases). */
 export function parseEvents(value: string | null): { events: DeliveryEvents | undefined; form: string } {

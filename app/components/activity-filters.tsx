@@ -1,6 +1,7 @@
 import { useState, type FormEvent } from "react";
 import { Button, InlineStack, Select, TextField } from "@shopify/polaris";
-import { ALL_EVENTS, SHOPPER_EVENTS, type ActivityFilterForm } from "../admin/activity.server";
+import type { ActivityFilterForm } from "../admin/activity.server";
+import { ALL_EVENTS, SHOPPER_EVENTS } from "../admin/activity-events";
 import { ALL_DELIVERY_STATUSES } from "../db/outbox-types";
 import { STATUS_WORDS } from "../admin/words";
 import { FUNNEL_EVENT_LABELS } from "../admin/funnel-event-words";

@@ -4,7 +4,8 @@ import { Form, useActionData, useLoaderData, useNavigation, useSearchParams } fr
 import { Banner, BlockStack, Button, Card, InlineStack, Layout, Page, Pagination, Spinner, Text } from "@shopify/polaris";
 import { getAppContext } from "../context.server";
 import { authenticate } from "../shopify/app.server";
-import { ALL_EVENTS, listActivity, markWaiting, parseActivityParams, parseRedrivable, redriveActivity, type ActivityFilterForm } from "../admin/activity.server";
+import { listActivity, markWaiting, parseActivityParams, parseRedrivable, redriveActivity, type ActivityFilterForm } from "../admin/activity.server";
+import { ALL_EVENTS } from "../admin/activity-events";
 import { readAttention } from "../admin/attention.server";
 import { readShopTimeZone } from "../admin/shop-format.server";
 import { NOUN } from "../admin/format";
