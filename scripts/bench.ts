@@ -69,6 +69,8 @@ async function embedded(): Promise<void> {
     progress("real route: open loop 200/s");
     sim.reset();
     for (const s of shops) sim.registerPixel(s.pixelId, s.token);
+    // reset() also sets the latency back to 0: without this, every later delivery figure had an instant Meta.
+    sim.setLatency(META_LATENCY_MS);
     const loopDelay = async () => (await app.call({ type: "loop-delay" })) as { p99: number; max: number };
     await loopDelay();
     const open200 = await measureAcks(app.port, shops, { mode: "open", ratePerSec: 200, durationMs: DURATION });
@@ -184,6 +186,7 @@ async function scale(): Promise<void> {
         await waitForDrain(app, 120_000); // the warm-up and (first round) the closed-loop backlog are delivered before measuring
         sim.reset();
         for (const s of shops) sim.registerPixel(s.pixelId, s.token);
+        sim.setLatency(META_LATENCY_MS);
         const open = await measureAcks(app.port, shops, { mode: "open", ratePerSec: 200, durationMs: DURATION });
         await waitForDrain(app, 60_000);
         const lag = endToEndLag(sim, open.result.sentAt);

@@ -48,7 +48,15 @@ export async function measureCollectAcks(port: number, path: string, shops: read
   };
 }
 
-export type FunnelDeliveryFigures = { events: number; seconds: number; perSec: number };
+export type FunnelDeliveryFigures = { events: number; seconds: number; perSec: number; cpuUsPerEvent: number };
+
+/** CPU the app process (every thread: web, delivery) spent while `work` ran, in µs. */
+async function appCpuUs<T>(app: AppProcess, work: () => Promise<T>): Promise<{ value: T; cpuUs: number }> {
+  const before = (await app.call({ type: "cpu" })) as number;
+  const value = await work();
+  const after = (await app.call({ type: "cpu" })) as number;
+  return { value, cpuUs: (after - before) * 1000 };
+}
 
 /** A backlog of funnel rows, delivered by the app's worker against Meta's latency, timed on Meta's side. */
 export async function measureFunnelDelivery(
@@ -57,16 +65,18 @@ export async function measureFunnelDelivery(
   await app.call({ type: "pause-worker" });
   const inserted = await fillFunnelOutbox(databaseUrl, shops, events, reserveShoppers(events));
   const before = funnelAccepted(sim);
-  const started = performance.now();
-  await app.call({ type: "resume-worker" });
-  const deadline = Date.now() + timeoutMs;
-  while (funnelAccepted(sim) - before < inserted && Date.now() < deadline) {
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-  const seconds = (performance.now() - started) / 1000;
+  const { value: seconds, cpuUs } = await appCpuUs(app, async () => {
+    const started = performance.now();
+    await app.call({ type: "resume-worker" });
+    const deadline = Date.now() + timeoutMs;
+    while (funnelAccepted(sim) - before < inserted && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    return (performance.now() - started) / 1000;
+  });
   const delivered = funnelAccepted(sim) - before;
   if (delivered !== inserted) console.warn(`funnel delivery: ${delivered} of ${inserted} accepted within the time limit`);
-  return { events: delivered, seconds, perSec: delivered / seconds };
+  return { events: delivered, seconds, perSec: delivered / seconds, cpuUsPerEvent: cpuUs / Math.max(1, delivered) };
 }
 
 /** Funnel events the simulator accepted from the server (every event name but Purchase). */
@@ -110,8 +120,12 @@ export async function collectorScenario(s: CollectorScenario): Promise<Row[]> {
   const deliveredOpen = funnelAccepted(s.sim) - acceptedBefore;
 
   s.progress(`collector: closed loop, ${COLLECTOR_CONCURRENCY} concurrent (baseline, then /collect)`);
-  const baseClosed = await baseline({ mode: "closed", concurrency: COLLECTOR_CONCURRENCY, durationMs: s.durationMs });
-  const closed = await collect({ mode: "closed", concurrency: COLLECTOR_CONCURRENCY, durationMs: s.durationMs });
+  // CPU per event is what a busy machine cannot skew much (events/s are): both figures are the whole app
+  // process, so the collector's includes what its delivery thread spent meanwhile on the same events.
+  const { value: baseClosed, cpuUs: baseCpuUs } = await appCpuUs(app, () => baseline({ mode: "closed", concurrency: COLLECTOR_CONCURRENCY, durationMs: s.durationMs }));
+  const { value: closed, cpuUs: collectCpuUs } = await appCpuUs(app, () => collect({ mode: "closed", concurrency: COLLECTOR_CONCURRENCY, durationMs: s.durationMs }));
+  const baseCpuPerEvent = baseCpuUs / Math.max(1, baseClosed.ok);
+  const collectCpuPerEvent = collectCpuUs / Math.max(1, closed.ok);
   const rss = (await app.call({ type: "rss" })) as number;
   await waitForDrain(app, 300_000);
 
@@ -136,6 +150,7 @@ export async function collectorScenario(s: CollectorScenario): Promise<Row[]> {
     { section, label: `collector sustained (closed, ${COLLECTOR_CONCURRENCY} conc.)`, value: perSec(closed.perSec, "events"), budget: "≥ 5,000/s", pass: closed.perSec >= 5000 },
     { section, label: "collector sustained / baseline", value: `${fmt((closed.perSec / baseClosed.perSec) * 100, 0)} %` },
     { section, label: "collector ack p99 (closed loop)", value: ms(closed.p99) },
+    { section, label: "app CPU per event, closed loop: baseline / collector (with its delivery thread)", value: `${fmt(baseCpuPerEvent, 0)} / ${fmt(collectCpuPerEvent, 0)} µs` },
     { section, label: "non-204 collector answers", value: String(collectFailures), budget: "0", pass: collectFailures === 0 },
     { section, label: "peak RSS, app process, after collector load", value: mb(rss), budget: "< 300 MB", pass: rss > 0 && rss < RSS_BUDGET },
     { section, label: "route ack p99 @ 200/s, collector @ 1000/s", value: ms(purchase200.route.p99), budget: "< 20 ms", pass: purchase200.route.p99 < 20 },
@@ -145,6 +160,7 @@ export async function collectorScenario(s: CollectorScenario): Promise<Row[]> {
     // Context for the process's peak (bench.ts judges it at the end): what the two loads together reached.
     { section, label: "peak RSS, app process, after route + collector load", value: mb(rssBesideRoute) },
     { section, label: `funnel delivery, ${delivery.events} events @ ${s.metaLatencyMs} ms Meta`, value: perSec(delivery.perSec, "events"), budget: "≥ 10,000/s", pass: delivery.events === s.funnelEvents && delivery.perSec >= 10_000 },
+    { section, label: "app CPU per funnel event delivered", value: `${fmt(delivery.cpuUsPerEvent, 0)} µs` },
   ];
 }
 
