@@ -7,6 +7,7 @@ import type { ShopStore } from "../db/shops.server";
 import { createMaintenance, type Maintenance, type MaintenanceLogger } from "./bulk-jobs.server";
 import { purgeExpired, retentionPolicyFrom, type RetentionResult } from "./purge.server";
 import { errorMessage } from "../lib/error-message";
+import { oneAtATime } from "../lib/one-at-a-time";
 import { trimFunnelBacklogs, type FunnelDropMetrics } from "./funnel-backlog.server";
 
 export const DEFAULT_RETENTION_INTERVAL_MS = 60 * 60 * 1000;
@@ -70,9 +71,6 @@ export function startRetentionSchedule(context: Context, options: RetentionSched
     ...(options.yieldWhile && { yieldWhile: options.yieldWhile }),
     ...(options.gapMs !== undefined && { gapMs: options.gapMs }),
   });
-  let purging: Promise<RetentionResult | null> | null = null;
-  let jobsRunning: Promise<number> | null = null;
-  let trimming: Promise<number> | null = null;
   const backlogCap = context.env.FUNNEL_BACKLOG_MAX ?? DEFAULT_FUNNEL_BACKLOG_MAX;
   let stopped = false;
 
@@ -95,68 +93,48 @@ export function startRetentionSchedule(context: Context, options: RetentionSched
     }
   }
 
-  function runNow(): Promise<RetentionResult | null> {
-    // One purge at a time: a slow purge on a big table must not pile up behind itself.
-    purging ??= purge().finally(() => {
-      purging = null;
-    });
-    return purging;
+  /** A failed pass is logged and counts as nothing done: the next tick tries again. */
+  function loggedAsNothing(message: string) {
+    return (error: unknown): number => {
+      context.logger.warn({ err: errorMessage(error) }, message);
+      return 0;
+    };
   }
 
-  function runJobsNow(): Promise<number> {
-    jobsRunning ??= maintenance
-      .runJobs(() => stopped)
-      .catch((error: unknown) => {
-        context.logger.warn({ err: errorMessage(error) }, "maintenance jobs failed");
-        return 0;
-      })
-      .finally(() => {
-        jobsRunning = null;
-      });
-    return jobsRunning;
-  }
+  // One run of each at a time: a slow purge on a big table must not pile up behind itself.
+  const purges = oneAtATime(purge);
+  const jobs = oneAtATime(() => maintenance.runJobs(() => stopped).catch(loggedAsNothing("maintenance jobs failed")));
+  const trims = oneAtATime(() =>
+    trimFunnelBacklogs(context, backlogCap, now(), maintenance.between).catch(loggedAsNothing("funnel backlog trim failed")),
+  );
 
-  function trimBacklogsNow(): Promise<number> {
-    trimming ??= trimFunnelBacklogs(context, backlogCap, now(), maintenance.between)
-      .catch((error: unknown) => {
-        context.logger.warn({ err: errorMessage(error) }, "funnel backlog trim failed");
-        return 0;
-      })
-      .finally(() => {
-        trimming = null;
-      });
-    return trimming;
+  function every(ms: number, run: () => Promise<unknown>): ReturnType<typeof setInterval> {
+    const timer = setInterval(() => {
+      if (!stopped) void run();
+    }, ms);
+    timer.unref();
+    return timer;
   }
-
-  const timer = setInterval(() => {
-    if (!stopped) void runNow();
-  }, intervalMs);
-  timer.unref();
-  const jobTimer = setInterval(() => {
-    if (!stopped) void runJobsNow();
-  }, options.jobPollMs ?? DEFAULT_JOB_POLL_MS);
-  jobTimer.unref();
-  const backlogTimer = setInterval(() => {
-    if (!stopped) void trimBacklogsNow();
-  }, options.backlogIntervalMs ?? DEFAULT_BACKLOG_INTERVAL_MS);
-  backlogTimer.unref();
-  void runNow();
-  void runJobsNow();
-  void trimBacklogsNow();
+  const timers = [
+    every(intervalMs, purges.run),
+    every(options.jobPollMs ?? DEFAULT_JOB_POLL_MS, jobs.run),
+    every(options.backlogIntervalMs ?? DEFAULT_BACKLOG_INTERVAL_MS, trims.run),
+  ];
+  void purges.run();
+  void jobs.run();
+  void trims.run();
 
   return {
-    runNow,
-    runJobsNow,
-    trimBacklogsNow,
+    runNow: purges.run,
+    runJobsNow: jobs.run,
+    trimBacklogsNow: trims.run,
     maintenance,
     async stop() {
       stopped = true;
-      clearInterval(timer);
-      clearInterval(jobTimer);
-      clearInterval(backlogTimer);
-      await purging;
-      await jobsRunning;
-      await trimming;
+      for (const timer of timers) clearInterval(timer);
+      await purges.settled();
+      await jobs.settled();
+      await trims.settled();
     },
   };
 }
