@@ -228,3 +228,88 @@ describe("the pause banner (decision 0022)", () => {
     }
   });
 });
+
+describe("shopper events in the admin (decision 0031)", () => {
+  it("Activity opens on purchases; the Events filter lists a shopper event with its page, no order link, and exports it", async () => {
+    const busy = byName("busy");
+    const page = await open(busy, "/app/activity", WIDTHS[0]);
+    // GIVEN 3,200 shopper events newer than most of the shop's 320 purchases, THEN the first page is purchases
+    const rows = page.locator("tbody tr[data-row]");
+    expect(await rows.count()).toBe(25);
+    expect(await page.locator("tbody [data-shopper-event]").count()).toBe(0);
+    expect(await page.locator("tbody a[data-order-link]").count()).toBe(25);
+
+    // WHEN the merchant picks one kind of shopper event, THEN only those are listed, by name, linking no order
+    await page.getByLabel("Events", { exact: true }).selectOption("AddToCart");
+    await page.waitForURL(/events=AddToCart/);
+    await page.waitForFunction(() => document.querySelectorAll("tbody [data-shopper-event]").length === 25);
+    expect(await page.locator('tbody [data-shopper-event]:not([data-shopper-event="AddToCart"])').count()).toBe(0);
+    expect(await page.locator("tbody a[data-order-link]").count()).toBe(0);
+    const first = page.locator("tbody tr[data-row]").first();
+    await first.getByRole("button", { name: /^Details of AddToCart sh_\d+$/ }).click();
+    const detail = (await page.locator("tbody [data-detail-for]").textContent({ timeout: 5_000 })) ?? "";
+    expect(detail).toContain("From the collector");
+    expect(detail).toMatch(/https:\/\/tandem-busy\.myshopify\.com\/products\/item-\d+/);
+    expect(await seriousViolations(page)).toEqual([]);
+
+    // WHEN exported, THEN the CSV is those rows, each with its page
+    const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("button", { name: "Export these as CSV" }).click()]);
+    const csv = readFileSync((await download.path()) ?? "", "utf8").trim().split("\r\n");
+    expect(csv[0]).toMatch(/,page_url$/);
+    expect(csv).toHaveLength(1 + 3_200 / 5);
+    expect(csv.slice(1).every((line) => /^[^,]+,,,AddToCart,sh_\d+,.*,https:\/\/tandem-busy\.myshopify\.com\/products\/item-\d+$/.test(line))).toBe(true);
+  });
+
+  it("at 390 px: shopper events as a list without sideways scrolling, and back to purchases with Clear", async () => {
+    const page = await open(byName("busy"), "/app/activity", WIDTHS[1], "&events=shopper");
+    const items = page.locator("ul.tandem-narrow > li");
+    expect(await items.count()).toBe(25);
+    expect(await page.locator("ul.tandem-narrow [data-shopper-event]").count()).toBe(25);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)).toBeLessThanOrEqual(0);
+    expect(await seriousViolations(page)).toEqual([]);
+    await page.getByRole("button", { name: "Clear" }).click();
+    await page.waitForURL((url) => !url.search.includes("events="));
+    await page.waitForFunction(() => document.querySelectorAll("ul.tandem-narrow [data-shopper-event]").length === 0);
+    expect(await page.locator("ul.tandem-narrow a[data-order-link]").count()).toBe(25);
+  });
+
+  it("Health's figures leave the shopper events out", async () => {
+    const page = await open(byName("busy"), "/app/health", WIDTHS[0], "&days=30");
+    const sentence = (await page.locator("[data-reconciliation]").textContent({ timeout: 5_000 })) ?? "";
+    expect(sentence).toContain("of 298 orders Shopify counted as paid in the last 30 days");
+  });
+
+  it("Settings' Shopper events section at 1280 and 390 px: labelled switches with the defaults, axe clean, saved when changed", async () => {
+    const configured = byName("configured");
+    const defaults: Array<[string, boolean]> = [
+      ["Page views", false],
+      ["Product views", true],
+      ["Searches", true],
+      ["Adds to cart", true],
+      ["Checkouts started", true],
+      ["Payment info added", true],
+    ];
+    let page: Page | undefined;
+    for (const width of [WIDTHS[1], WIDTHS[0]]) {
+      await context?.close();
+      page = await open(configured, "/app/settings", width);
+      await page.getByRole("heading", { name: "Shopper events" }).waitFor({ timeout: 10_000 });
+      for (const [label, on] of defaults) {
+        const box = page.getByRole("checkbox", { name: label, exact: true });
+        expect(await box.isVisible(), `${label} @${width.name}`).toBe(true);
+        expect(await box.isChecked(), `${label} @${width.name}`).toBe(on);
+      }
+      expect(await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth), `@${width.name}`).toBeLessThanOrEqual(0);
+      expect(await seriousViolations(page)).toEqual([]);
+    }
+    if (page === undefined) throw new Error("no page");
+    // WHEN the merchant turns page views on and saves (at 1280), THEN the shop's settings hold it
+    await page.getByRole("checkbox", { name: "Page views", exact: true }).check();
+    const saveBar = page.getByRole("region", { name: "Unsaved changes" });
+    await saveBar.getByRole("button", { name: "Save" }).click();
+    await page.getByText("Settings saved").waitFor({ timeout: 10_000 });
+    const app = await server.appContext();
+    expect((await app.shops.getShop(configured.shop))?.settings.funnelEvents).toEqual(expect.arrayContaining(["PageView", "ViewContent", "Search", "AddToCart", "InitiateCheckout", "AddPaymentInfo"]));
+    expect(await page.getByRole("checkbox", { name: "Page views", exact: true }).isChecked()).toBe(true);
+  });
+});

@@ -61,6 +61,40 @@ async function insertRows(app: AppContext, shop: string, now: number, rows: Row[
   await insertDeliveryRows(app.database.db, values);
 }
 
+const SHOPPER_EVENTS = ["ViewContent", "AddToCart", "InitiateCheckout", "AddPaymentInfo", "Search"] as const;
+
+/**
+ * The collector's shopper events (decision 0028): rows with no order, tens per purchase, all within the last day
+ * (sent ones live 24 h, decision 0030), so they are the newest rows of the shop. Every purchase figure must
+ * read as if they were not there (decision 0031).
+ */
+async function insertShopperEvents(app: AppContext, shop: string, now: number, count: number): Promise<void> {
+  const values = Array.from({ length: count }, (_, index) => {
+    const at = now - 20 * 3_600_000 + index * Math.floor((20 * 3_600_000) / count);
+    const status = index % 25 === 3 ? "dead" : "sent";
+    return deliveryRow({
+      shop,
+      destination: `meta:${PIXEL}`,
+      event_name: SHOPPER_EVENTS[index % SHOPPER_EVENTS.length],
+      event_id: `sh_${index}`,
+      provenance: "collector",
+      event_time: Math.floor(at / 1000),
+      payload: JSON.stringify({ event_name: SHOPPER_EVENTS[index % SHOPPER_EVENTS.length], event_source_url: `https://${shop}/products/item-${index % 40}`, custom_data: {} }),
+      match_keys: JSON.stringify(["fbp", "client_ip_address", "client_user_agent"]),
+      status,
+      status_reason: status === "dead" ? "Meta error 100/2804050: Invalid parameter (fbtrace_id Ashopper)" : null,
+      attempts: 1,
+      next_attempt_at: now,
+      fbtrace_id: `Ash${index}`,
+      events_received: status === "sent" ? 1 : null,
+      created_at: at,
+      updated_at: now,
+      sent_at: status === "sent" ? at + 1_000 : null,
+    });
+  });
+  await insertDeliveryRows(app.database.db, values);
+}
+
 async function configure(app: AppContext, shop: string, now: number): Promise<void> {
   await app.shops.configureShop(shop, { pixelIds: [PIXEL], accessToken: TOKEN, enabled: true }, now);
 }
@@ -99,6 +133,8 @@ export const STATES: AdminState[] = [
       await configure(app, this.shop, now);
       const rows: Row[] = Array.from({ length: 320 }, (_, order) => ({ order, ...BUSY_STATUSES[order % BUSY_STATUSES.length], ageMs: (order % 28) * DAY + order * 37_000 }));
       await insertRows(app, this.shop, now, rows);
+      // The storefront reports shopper events too: ten times the purchases, all newer than most of them.
+      await insertShopperEvents(app, this.shop, now, 3_200);
     },
   },
   {
