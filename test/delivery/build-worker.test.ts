@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { buildDeliveryWorker, deliveryOwnerId, WEB_CLAIM_LIMIT, type DeliveryRole } from "../../app/delivery/build-worker.server";
 import { createMetaGraphClient } from "../../app/destinations/meta/graph-client.server";
 import type { DeliveryWorkerTuning } from "../../app/delivery/worker-options";
-import { configureShop, enqueuePurchases, GRAPH_VERSION, startHarness, type Harness } from "./harness";
+import { enqueuePurchases, GRAPH_VERSION, startConfiguredHarness, type Harness } from "./harness";
 import { sleep } from "../support/wait";
 
 // One builder for the web process's inline worker, its delivery thread and `npm run worker`: the role decides
@@ -12,8 +12,7 @@ import { sleep } from "../support/wait";
 describe("buildDeliveryWorker", () => {
   let h: Harness;
   beforeEach(async () => {
-    h = await startHarness();
-    await configureShop(h);
+    h = await startConfiguredHarness();
   });
   afterEach(() => h.close());
 

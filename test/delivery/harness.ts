@@ -97,6 +97,13 @@ export async function configureShop(h: Harness, shop = SHOP, pixelIds = [PIXEL],
   await h.shops.configureShop(shop, { pixelIds, accessToken }, h.clock.now());
 }
 
+/** A harness whose default shop (SHOP) is already configured with PIXEL and TOKEN: what most worker tests start from. */
+export async function startConfiguredHarness(options: HarnessOptions = {}): Promise<Harness> {
+  const h = await startHarness(options);
+  await configureShop(h);
+  return h;
+}
+
 function sha256(text: string): string {
   return createHash("sha256").update(text, "utf8").digest("hex");
 }

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { nextTokenRecheckDelay, TOKEN_RECHECK_CAP_MS, TOKEN_RECHECK_FIRST_MS } from "../../app/delivery/token-recheck.server";
 import { createMetrics } from "../../app/observability/metrics.server";
-import { configureShop, enqueuePurchases, PIXEL, rowsOf, SHOP, startHarness, TOKEN, type Harness } from "./harness";
+import { enqueuePurchases, PIXEL, rowsOf, SHOP, startConfiguredHarness, TOKEN, type Harness } from "./harness";
 
 // Decision 0025: a token error is confirmed by one read before the shop is paused; a paused shop's token is
 // asked about again with backoff, and the pause lifts itself once Meta accepts the token.
@@ -18,8 +18,7 @@ describe("nextTokenRecheckDelay", () => {
 describe("delivery worker: token errors", () => {
   let h: Harness;
   beforeEach(async () => {
-    h = await startHarness();
-    await configureShop(h);
+    h = await startConfiguredHarness();
   });
   afterEach(async () => {
     await h.close();

@@ -2,12 +2,11 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { sql } from "kysely";
 import { createMetaGraphClient } from "../../app/destinations/meta/graph-client.server";
 import type { MetaGraphClient } from "../../app/destinations/meta/types";
-import { configureShop, enqueuePurchases, GRAPH_VERSION, rowsOf, startHarness, type Harness } from "./harness";
+import { enqueuePurchases, GRAPH_VERSION, rowsOf, startConfiguredHarness, type Harness } from "./harness";
 
 let h: Harness;
 beforeEach(async () => {
-  h = await startHarness();
-  await configureShop(h);
+  h = await startConfiguredHarness();
 });
 afterEach(async () => {
   await h.close();

@@ -1,12 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createEmbeddedQueue } from "../../app/delivery/queue";
-import { configureShop, enqueuePurchases, startHarness, type Harness } from "./harness";
+import { enqueuePurchases, startConfiguredHarness, type Harness } from "./harness";
 import { sleep, waitFor } from "../support/wait";
 
 let h: Harness;
 beforeEach(async () => {
-  h = await startHarness();
-  await configureShop(h);
+  h = await startConfiguredHarness();
 });
 afterEach(async () => {
   await h.close();

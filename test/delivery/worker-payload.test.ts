@@ -1,11 +1,10 @@
 import { sql } from "kysely";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { configureShop, enqueuePurchases, rowsOf, SHOP, startHarness, type Harness } from "./harness";
+import { enqueuePurchases, rowsOf, SHOP, startConfiguredHarness, type Harness } from "./harness";
 
 let h: Harness;
 beforeEach(async () => {
-  h = await startHarness();
-  await configureShop(h);
+  h = await startConfiguredHarness();
 });
 afterEach(async () => {
   await h.close();

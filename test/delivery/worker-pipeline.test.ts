@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createMetaGraphClient } from "../../app/destinations/meta/graph-client.server";
 import type { MetaGraphClient } from "../../app/destinations/meta/types";
-import { configureShop, enqueuePurchases, GRAPH_VERSION, startHarness, type Harness } from "./harness";
+import { enqueuePurchases, GRAPH_VERSION, startConfiguredHarness, type Harness } from "./harness";
 import { sleep, waitFor } from "../support/wait";
 
 // passesInFlight (worker-options.ts): while a backlog drains, the next claim goes out while earlier passes
@@ -10,8 +10,7 @@ import { sleep, waitFor } from "../support/wait";
 
 let h: Harness;
 beforeEach(async () => {
-  h = await startHarness();
-  await configureShop(h);
+  h = await startConfiguredHarness();
 });
 afterEach(async () => {
   await h.close();

@@ -2,15 +2,14 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { listActivity } from "../../app/admin/activity.server";
 import type { MetaGraphClient } from "../../app/destinations/meta/types";
 import { createMetrics } from "../../app/observability/metrics.server";
-import { configureShop, enqueuePurchases, rowsOf, SHOP, startHarness, type Harness } from "./harness";
+import { enqueuePurchases, rowsOf, SHOP, startConfiguredHarness, type Harness } from "./harness";
 
 // Decision 0025: at-least-once sends, deduplicated by Meta through event_id; a re-send after a lost answer is
 // counted on the row and in /metrics.
 
 let h: Harness;
 beforeEach(async () => {
-  h = await startHarness();
-  await configureShop(h);
+  h = await startConfiguredHarness();
 });
 afterEach(async () => {
   await h.close();

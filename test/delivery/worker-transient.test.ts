@@ -1,11 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { ThrottleCode } from "../../sim/graph-error";
-import { configureShop, enqueuePurchases, rowsOf, SHOP, startHarness, type Harness } from "./harness";
+import { configureShop, enqueuePurchases, rowsOf, SHOP, startConfiguredHarness, type Harness } from "./harness";
 
 let h: Harness;
 beforeEach(async () => {
-  h = await startHarness();
-  await configureShop(h);
+  h = await startConfiguredHarness();
 });
 afterEach(async () => {
   await h.close();
