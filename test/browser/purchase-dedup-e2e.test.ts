@@ -1,13 +1,8 @@
-import { mkdtemp } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { collectorUrlFor } from "../../app/shopify/activate-web-pixel.server";
 import { configureShop } from "../../app/shops/configure-shop.server";
 import { webPixelSettingsFor } from "../../app/tracking/pixel/pixel-settings";
 import { DEFAULT_PURCHASE_SETTINGS } from "../../app/tracking/purchase-settings";
-import { buildPixel } from "../../scripts/build-pixel";
 import {
   cartChangedAfterCapture,
   checkoutIds,
@@ -21,10 +16,8 @@ import type { CheckoutSequence } from "../../sim/fixtures/checkout-events";
 import { posOrder } from "../../sim/fixtures/order-payloads";
 import { startHttpApp } from "../scale/http-app";
 import type { HttpApp } from "../scale/http-app";
-import { launchChromium } from "./chromium";
-import { openPixelPage, startHarnessServer } from "./pixel-page";
-import type { HarnessServer } from "./pixel-page";
 import type { HarnessInit } from "./pixel-harness";
+import { startPixelRig, type PixelRig } from "./pixel-rig";
 
 // End to end, both channels: the real pixel bundle in a Chromium Web Worker receives live-shaped checkout
 // sequences (checkout_completed without attributes, as live stores send it) and its /tr requests reach the
@@ -36,9 +29,7 @@ const PIXEL = "5551234567890123";
 const TOKEN = "EAAB-dedup-e2e";
 
 let app: HttpApp;
-let browser: Browser;
-let harness: HarnessServer;
-let bundle: string;
+let rig: PixelRig;
 
 const INIT: HarnessInit = {
   settings: { pixelIds: PIXEL },
@@ -49,15 +40,11 @@ const INIT: HarnessInit = {
 beforeAll(async () => {
   app = await startHttpApp({ [PIXEL]: TOKEN });
   await configureShop(app.context, SHOP, { pixelIds: [PIXEL], accessToken: TOKEN }, Date.now());
-  const dir = await mkdtemp(join(tmpdir(), "tandem-pixel-e2e-"));
-  bundle = await buildPixel({ outfile: join(dir, "web-pixel.js"), trEndpoint: `${app.sim.url}/tr` });
-  harness = await startHarnessServer();
-  browser = await launchChromium();
+  rig = await startPixelRig(`${app.sim.url}/tr`, "tandem-pixel-e2e-");
 }, 60_000);
 
 afterAll(async () => {
-  await browser?.close();
-  await harness?.close();
+  await rig?.close();
   await app?.close();
 });
 
@@ -65,7 +52,7 @@ beforeEach(() => app.sim.reset());
 
 /** Plays every page load of the sequence in a fresh pixel on one shopper's storage. */
 async function playInBrowser(sequence: CheckoutSequence, init: HarnessInit = INIT): Promise<string[]> {
-  const pixel = await openPixelPage(browser, harness, bundle, init);
+  const pixel = await rig.open(init);
   try {
     for (const events of sequence.pages) {
       await pixel.load();

@@ -1,18 +1,13 @@
-import { mkdtemp } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { webPixelSettingsFor } from "../../app/tracking/pixel/pixel-settings";
 import { DEFAULT_PURCHASE_SETTINGS } from "../../app/tracking/purchase-settings";
-import { buildPixel } from "../../scripts/build-pixel";
 import { FIXTURE } from "../../sim/fixtures/order-payloads";
 import purchase from "../../sim/fixtures/shopify/checkout-completed.json";
 import started from "../../sim/fixtures/shopify/checkout-started.json";
 import { startMetaSimulator, type MetaSimulator } from "../../sim/meta-graph-sim";
-import { launchChromium } from "./chromium";
 import type { HarnessInit } from "./pixel-harness";
-import { openPixelPage, startHarnessServer, type HarnessServer } from "./pixel-page";
+import { standardEvent as event } from "./pixel-event";
+import { startPixelRig, type PixelRig } from "./pixel-rig";
 import { startRecordingCollector, type RecordingCollector } from "./web-pixel-collector";
 import { sleep } from "../support/wait";
 
@@ -20,25 +15,19 @@ import { sleep } from "../support/wait";
 // and Tandem's collector (a recorder on another origin, as the app's URL is to the shop's pages).
 const PIXELS = ["1234567890123456", "6543210987654321"];
 const SHOP = "tandem-demo.myshopify.com";
-let browser: Browser;
 let sim: MetaSimulator;
-let harness: HarnessServer;
 let collector: RecordingCollector;
-let bundle: string;
+let rig: PixelRig;
 
 beforeAll(async () => {
   sim = await startMetaSimulator();
   for (const pixel of PIXELS) sim.registerPixel(pixel, "test-token");
   collector = await startRecordingCollector();
-  const dir = await mkdtemp(join(tmpdir(), "tandem-pixel-collector-"));
-  bundle = await buildPixel({ outfile: join(dir, "web-pixel.js"), trEndpoint: `${sim.url}/tr` });
-  harness = await startHarnessServer();
-  browser = await launchChromium();
+  rig = await startPixelRig(`${sim.url}/tr`, "tandem-pixel-collector-");
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await harness?.close();
+  await rig?.close();
   await collector?.close();
   await sim?.close();
 });
@@ -47,17 +36,6 @@ beforeEach(() => {
   sim.reset();
   collector.reset();
 });
-
-function event(name: string, id: string, data: unknown) {
-  return {
-    id,
-    name,
-    type: "standard",
-    timestamp: "2025-11-04T15:10:00.000Z",
-    context: { document: { location: { href: "https://tandem-demo.example.com/products/linen-shirt" }, referrer: "" } },
-    data,
-  };
-}
 
 function init(overrides: Partial<HarnessInit> = {}): HarnessInit {
   return {
@@ -77,7 +55,7 @@ async function settle(): Promise<void> {
 describe("web pixel → Tandem's collector, in a Chromium Web Worker", () => {
   it("posts each mapped event once (not once per pixel) with its /tr request's event id, as text/plain without a preflight", async () => {
     // GIVEN a shop with two Meta pixels, a shopper whose sale of data is denied, and a live-shaped checkout
-    const pixel = await openPixelPage(browser, harness, bundle, init({ customerPrivacy: { marketingAllowed: true, analyticsProcessingAllowed: true, saleOfDataAllowed: false } }));
+    const pixel = await rig.open(init({ customerPrivacy: { marketingAllowed: true, analyticsProcessingAllowed: true, saleOfDataAllowed: false } }));
     await pixel.load();
     await pixel.emit([
       event("page_viewed", "sh-1", {}),
@@ -117,7 +95,7 @@ describe("web pixel → Tandem's collector, in a Chromium Web Worker", () => {
   });
 
   it("sends nothing, to Meta or the collector, without marketing consent", async () => {
-    const pixel = await openPixelPage(browser, harness, bundle, init({ customerPrivacy: { marketingAllowed: false, analyticsProcessingAllowed: true, saleOfDataAllowed: true } }));
+    const pixel = await rig.open(init({ customerPrivacy: { marketingAllowed: false, analyticsProcessingAllowed: true, saleOfDataAllowed: true } }));
     await pixel.load();
     await pixel.emit([event("page_viewed", "sh-1", {}), started, purchase]);
     await settle();
@@ -128,7 +106,7 @@ describe("web pixel → Tandem's collector, in a Chromium Web Worker", () => {
   });
 
   it("flags nothing when the sale of data is allowed, as /tr does", async () => {
-    const pixel = await openPixelPage(browser, harness, bundle, init());
+    const pixel = await rig.open(init());
     await pixel.load();
     await pixel.emit([event("page_viewed", "sh-9", {})]);
     await expect.poll(() => collector.calls.length, { timeout: 10_000 }).toBe(1);
@@ -141,7 +119,7 @@ describe("web pixel → Tandem's collector, in a Chromium Web Worker", () => {
   it("makes no collector call when its settings predate the field, or Shopify gave no shop domain; /tr goes on", async () => {
     for (const overrides of [{ settings: webPixelSettingsFor(PIXELS, DEFAULT_PURCHASE_SETTINGS) }, { data: {} }]) {
       sim.reset();
-      const pixel = await openPixelPage(browser, harness, bundle, init(overrides));
+      const pixel = await rig.open(init(overrides));
       await pixel.load();
       await pixel.emit([event("page_viewed", "sh-1", {})]);
       await expect.poll(() => sim.browserEvents.length, { timeout: 10_000 }).toBe(2);

@@ -1,7 +1,6 @@
 import { mkdtemp, readFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { webPixelSettingsFor } from "../../app/tracking/pixel/pixel-settings";
 import { buildPurchaseFromOrder, DEFAULT_PURCHASE_SETTINGS } from "../../app/tracking/purchase-from-order";
@@ -11,43 +10,26 @@ import purchase from "../../sim/fixtures/shopify/checkout-completed.json";
 import started from "../../sim/fixtures/shopify/checkout-started.json";
 import { startMetaSimulator } from "../../sim/meta-graph-sim";
 import type { MetaSimulator } from "../../sim/meta-graph-sim";
-import { ARTIFACTS_DIR, launchChromium } from "./chromium";
-import { openPixelPage, startHarnessServer } from "./pixel-page";
-import type { HarnessServer } from "./pixel-page";
+import { ARTIFACTS_DIR } from "./chromium";
 import type { HarnessInit } from "./pixel-harness";
+import { standardEvent as event } from "./pixel-event";
+import { startPixelRig, type PixelRig } from "./pixel-rig";
 
 // The built pixel bundle in a real Web Worker in Chromium; its /tr requests land in the Meta simulator.
 const PIXEL = "1234567890123456";
-let browser: Browser;
 let sim: MetaSimulator;
-let harness: HarnessServer;
-let bundle: string;
+let rig: PixelRig;
 
 beforeAll(async () => {
   sim = await startMetaSimulator();
   sim.registerPixel(PIXEL, "test-token");
-  const dir = await mkdtemp(join(tmpdir(), "tandem-pixel-"));
-  bundle = await buildPixel({ outfile: join(dir, "web-pixel.js"), trEndpoint: `${sim.url}/tr` });
-  harness = await startHarnessServer();
-  browser = await launchChromium();
+  rig = await startPixelRig(`${sim.url}/tr`, "tandem-pixel-");
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await harness?.close();
+  await rig?.close();
   await sim?.close();
 });
-
-function event(name: string, id: string, data: unknown) {
-  return {
-    id,
-    name,
-    type: "standard",
-    timestamp: "2025-11-04T15:10:00.000Z",
-    context: { document: { location: { href: "https://tandem-demo.example.com/products/linen-shirt" }, referrer: "" } },
-    data,
-  };
-}
 
 const INIT: HarnessInit = {
   settings: { pixelIds: PIXEL },
@@ -58,7 +40,7 @@ const INIT: HarnessInit = {
 describe("web pixel in a Chromium Web Worker", () => {
   it("sends every mapped event to /tr and the Purchase deduplicates against the server event", async () => {
     sim.reset();
-    const pixel = await openPixelPage(browser, harness, bundle, INIT);
+    const pixel = await rig.open(INIT);
     await pixel.load();
     const variant = purchase.data.checkout.lineItems[0]?.variant;
     // GIVEN a live-shaped checkout: the cart attributes on checkout_started, none on checkout_completed
@@ -106,7 +88,7 @@ describe("web pixel in a Chromium Web Worker", () => {
     sim.reset();
     // GIVEN a shop that reports value without shipping and tax, and Shopify-channel catalog ids
     const settings = { ...DEFAULT_PURCHASE_SETTINGS, includeShipping: false, includeTax: false, contentId: "shopify" as const, catalogCountry: "US" };
-    const pixel = await openPixelPage(browser, harness, bundle, { ...INIT, settings: webPixelSettingsFor([PIXEL], settings) });
+    const pixel = await rig.open({ ...INIT, settings: webPixelSettingsFor([PIXEL], settings) });
     await pixel.load();
     await pixel.emit([purchase]);
     await expect.poll(() => sim.browserEvents.length, { timeout: 10_000 }).toBe(1);
@@ -125,7 +107,7 @@ describe("web pixel in a Chromium Web Worker", () => {
   it("ignores malformed events and keeps the shop's console clean, storage working or not", async () => {
     for (const storage of ["working", "failing"] as const) {
       sim.reset();
-      const pixel = await openPixelPage(browser, harness, bundle, { ...INIT, storage });
+      const pixel = await rig.open({ ...INIT, storage });
       await pixel.load();
       await pixel.emit([
         { id: "x1", name: "checkout_completed" },
