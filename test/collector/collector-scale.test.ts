@@ -1,12 +1,10 @@
-import { Queue } from "bullmq";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Services } from "../../app/services";
 import { createAppContext } from "../../app/context.server";
-import { DEFAULT_QUEUE_PREFIX, DELIVERY_QUEUE_NAME } from "../../app/delivery/bullmq-queue.server";
 import { parseEnv } from "../../app/env.server";
 import { buildTrUrl } from "../../app/tracking/pixel/tr-url";
-import { openTestPostgres, type TestDatabase } from "../db/support";
-import { startMetaSimulator, type MetaSimulator } from "../../sim/meta-graph-sim";
+import type { MetaSimulator } from "../../sim/meta-graph-sim";
+import { startScaleModeServer, type ScaleModeServer } from "../scale/scale-mode-server";
 import { sleep, waitFor } from "../support/wait";
 
 // Scale mode (PostgreSQL + BullMQ): the web process only stores what the collector takes; a separate worker
@@ -19,31 +17,21 @@ const TOKEN = "EAACollectorScale";
 const EVENTS = 200;
 const UA = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 Mobile/15E148 Safari/604.1";
 
+let scale: ScaleModeServer;
 let sim: MetaSimulator;
-let db: TestDatabase;
-let server: { port: number; stop(): Promise<void>; appContext(): Promise<unknown> };
+let server: ScaleModeServer["server"];
 let web: Services;
 let worker: Services | undefined;
 
 beforeAll(async () => {
-  sim = await startMetaSimulator({ pixels: { [PIXEL]: TOKEN } });
-  db = await openTestPostgres();
-  Object.assign(process.env, { DATABASE_URL: db.url, REDIS_URL, META_GRAPH_URL: sim.url, LOG_LEVEL: "silent" });
-  delete process.env.WORKER;
-  const { startServer } = await import("../../server/http-server");
   const open = { perSecond: 1_000, burst: 10_000 };
-  server = await startServer(0, { collectorLimits: { client: open, shop: open } });
-  web = (await server.appContext()) as Services;
+  scale = await startScaleModeServer({ redisUrl: REDIS_URL, pixels: { [PIXEL]: TOKEN }, server: { collectorLimits: { client: open, shop: open } } });
+  ({ sim, server, web } = scale);
   await web.shops.configureShop(SHOP, { pixelIds: [PIXEL], accessToken: TOKEN }, Date.now());
 });
 afterAll(async () => {
   await worker?.close();
-  await server?.stop();
-  const queue = new Queue(DELIVERY_QUEUE_NAME, { connection: { url: REDIS_URL }, prefix: DEFAULT_QUEUE_PREFIX });
-  await queue.obliterate({ force: true });
-  await queue.close();
-  await sim?.close();
-  await db?.cleanup();
+  await scale?.close();
   delete process.env.REDIS_URL;
 });
 

@@ -1,15 +1,13 @@
-import { Queue } from "bullmq";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createAppContext, type AppContext } from "../../app/context.server";
-import { DEFAULT_QUEUE_PREFIX, DELIVERY_QUEUE_NAME } from "../../app/delivery/bullmq-queue.server";
 import { parseEnv } from "../../app/env.server";
 import { configureShop } from "../../app/shops/configure-shop.server";
-import { openTestPostgres, type TestDatabase } from "../db/support";
 import { numberedOrder } from "../../sim/fixtures/order-payloads";
-import { startMetaSimulator, type MetaSimulator } from "../../sim/meta-graph-sim";
+import type { MetaSimulator } from "../../sim/meta-graph-sim";
 import { createWebhookClient, type WebhookClient } from "../../sim/webhook-sender";
 import { TEST_SECRET } from "../support/app-context";
 import { inParallel } from "./http-app";
+import { startScaleModeServer, type ScaleModeServer } from "./scale-mode-server";
 import { sleep, waitFor } from "../support/wait";
 
 // Scale mode end to end: the real HTTP server with DATABASE_URL=postgres and REDIS_URL set (so, by default,
@@ -23,33 +21,23 @@ const PIXEL = "888888888888888";
 const TOKEN = "EAAB-scale-http";
 const ORDERS = 400;
 
+let scale: ScaleModeServer;
 let sim: MetaSimulator;
-let db: TestDatabase;
-let server: { port: number; stop(): Promise<void>; appContext(): Promise<unknown> };
+let server: ScaleModeServer["server"];
 let web: AppContext;
 let client: WebhookClient;
 let worker: AppContext | undefined;
 
 beforeAll(async () => {
-  sim = await startMetaSimulator({ pixels: { [PIXEL]: TOKEN } });
-  db = await openTestPostgres();
-  Object.assign(process.env, { DATABASE_URL: db.url, REDIS_URL, META_GRAPH_URL: sim.url, LOG_LEVEL: "silent" });
-  delete process.env.WORKER;
-  const { startServer } = await import("../../server/http-server");
-  server = await startServer(0);
-  web = (await server.appContext()) as AppContext;
+  scale = await startScaleModeServer({ redisUrl: REDIS_URL, pixels: { [PIXEL]: TOKEN } });
+  ({ sim, server, web } = scale);
   await configureShop(web, SHOP, { pixelIds: [PIXEL], accessToken: TOKEN }, Date.now());
   client = createWebhookClient({ baseUrl: `http://127.0.0.1:${server.port}`, secret: TEST_SECRET, maxSockets: 16 });
 });
 afterAll(async () => {
   client?.close();
   await worker?.close();
-  await server?.stop();
-  const queue = new Queue(DELIVERY_QUEUE_NAME, { connection: { url: REDIS_URL }, prefix: DEFAULT_QUEUE_PREFIX });
-  await queue.obliterate({ force: true });
-  await queue.close();
-  await sim?.close();
-  await db?.cleanup();
+  await scale?.close();
 });
 
 describe("scale mode through the HTTP server", () => {
