@@ -136,6 +136,9 @@ export async function collectorScenario(s: CollectorScenario): Promise<Row[]> {
   await waitForDrain(app, 120_000);
 
   const rssBesideRoute = (await app.call({ type: "rss" })) as number;
+  // Where the peak sits: the web thread's V8 heap and the memory outside it (buffers, SQLite, the delivery
+  // thread's own heap, which only the process's RSS shows).
+  const memory = (await app.call({ type: "memory" })) as NodeJS.MemoryUsage;
   s.progress(`funnel delivery: backlog of ${s.funnelEvents} collector rows`);
   const delivery = await measureFunnelDelivery(app, s.sim, s.databaseUrl, shops, s.funnelEvents, 300_000);
   const collectFailures = open.failed + closed.failed + purchase200.collector.failed + purchase1000.collector.failed;
@@ -159,6 +162,7 @@ export async function collectorScenario(s: CollectorScenario): Promise<Row[]> {
     { section, label: "non-200 route answers, collector loaded", value: String(routeFailures), budget: "0", pass: routeFailures === 0 },
     // Context for the process's peak (bench.ts judges it at the end): what the two loads together reached.
     { section, label: "peak RSS, app process, after route + collector load", value: mb(rssBesideRoute) },
+    { section, label: "then: RSS / web thread heap used / heap total / external", value: `${mb(memory.rss)} / ${mb(memory.heapUsed)} / ${mb(memory.heapTotal)} / ${mb(memory.external)}` },
     { section, label: `funnel delivery, ${delivery.events} events @ ${s.metaLatencyMs} ms Meta`, value: perSec(delivery.perSec, "events"), budget: "≥ 10,000/s", pass: delivery.events === s.funnelEvents && delivery.perSec >= 10_000 },
     { section, label: "app CPU per funnel event delivered", value: `${fmt(delivery.cpuUsPerEvent, 0)} µs` },
   ];
