@@ -1,8 +1,9 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import { writeCollected, type CollectorWrite } from "../../app/db/collector-writes.server";
 import type { NewDeliveryRecord } from "../../app/db/schema";
 import { createBatcher } from "../../app/webhooks/ingest-batcher.server";
 import type { TestDatabase } from "../db/support";
+import { suiteDatabase } from "../db/suite-database";
 
 const NOW = 1_800_000_000_000;
 const SHOP = "collector-shop.myshopify.com";
@@ -38,20 +39,11 @@ const purchaseId = (checkoutToken: string, eventId: string): CollectorWrite => (
 /** writeCollected on one engine: only ever adds, and says per write whether it added anything. */
 export function runCollectorWritesContract(name: string, open: () => Promise<TestDatabase>): void {
   describe(`collector writes: ${name}`, () => {
-    let current: TestDatabase | undefined;
-    const database = () => {
-      if (current === undefined) throw new Error("test database not opened");
-      return current.database;
-    };
+    const testDb = suiteDatabase(open);
+    const database = () => testDb().database;
     const deliveries = () => database().db.selectFrom("deliveries").selectAll().orderBy("event_id").orderBy("destination").execute();
     const ledger = () => database().db.selectFrom("browser_purchase_ids").selectAll().orderBy("checkout_token").execute();
 
-    beforeAll(async () => {
-      current = await open();
-    });
-    afterAll(async () => {
-      await current?.cleanup();
-    });
     beforeEach(async () => {
       await database().db.deleteFrom("deliveries").execute();
       await database().db.deleteFrom("browser_purchase_ids").execute();

@@ -1,8 +1,9 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import { createAlertLog, type AlertLog } from "../../app/db/alerts.server";
 import { createOutbox } from "../../app/db/outbox.server";
 import type { NewDelivery } from "../../app/db/outbox-types";
 import type { TestDatabase } from "./support";
+import { suiteDatabase } from "./suite-database";
 
 const SHOP = "shop-a.myshopify.com";
 const OTHER = "shop-b.myshopify.com";
@@ -30,20 +31,13 @@ function delivery(orderId: string, status: NewDelivery["status"], eventTimeMs: n
 /** The alert log (migration 0007) and the day counts the alert check reads, on every engine. */
 export function runAlertLogContract(name: string, open: () => Promise<TestDatabase>): void {
   describe(`alert log: ${name}`, () => {
-    let current: TestDatabase | undefined;
+    const testDb = suiteDatabase(open);
     let log: AlertLog;
-    beforeAll(async () => {
-      current = await open();
-    });
-    afterAll(async () => {
-      await current?.cleanup();
-    });
     beforeEach(async () => {
-      if (current === undefined) throw new Error("test database not opened");
-      const db = current.database.db;
+      const db = testDb().database.db;
       await db.deleteFrom("alert_log").execute();
-      await current.database.db.deleteFrom("deliveries").execute();
-      log = createAlertLog(current.database);
+      await testDb().database.db.deleteFrom("deliveries").execute();
+      log = createAlertLog(testDb().database);
     });
 
     it("lets one caller claim a (shop, cause, day), once", async () => {
@@ -88,8 +82,7 @@ export function runAlertLogContract(name: string, open: () => Promise<TestDataba
     });
 
     it("counts a day's orders: received, delivered, and skipped on purpose (each order once, whatever its pixels)", async () => {
-      if (current === undefined) throw new Error("test database not opened");
-      const outbox = createOutbox(current.database);
+      const outbox = createOutbox(testDb().database);
       await outbox.enqueue([
         delivery("1", "skipped", DAY_START),
         delivery("2", "skipped", DAY_START + 1_000),
@@ -101,20 +94,19 @@ export function runAlertLogContract(name: string, open: () => Promise<TestDataba
         delivery("7", "pending", DAY_START - 1_000),
         delivery("8", "pending", DAY_START, { shop: OTHER }),
       ], 1_000);
-      await markSent(current, ["2"]);
+      await markSent(testDb(), ["2"]);
       expect(await log.countDay(SHOP, DAY_START, DAY_END)).toEqual({ received: 5, accountedFor: 3, delivered: 1, skipped: 2 });
       expect(await log.countDay(OTHER, DAY_START, DAY_END)).toEqual({ received: 1, accountedFor: 0, delivered: 0, skipped: 0 });
     });
 
     it("finds the oldest event waiting for attention, per shop or per pixel", async () => {
-      if (current === undefined) throw new Error("test database not opened");
       await expect(log.oldestWaiting(SHOP)).resolves.toBeNull();
-      await createOutbox(current.database).enqueue([
+      await createOutbox(testDb().database).enqueue([
         delivery("1", "pending", DAY_START),
         delivery("2", "pending", DAY_START + 5_000),
         delivery("3", "pending", DAY_START + 9_000, { destination: "meta:222" }),
       ], 1_000);
-      await current.database.db.updateTable("deliveries").set({ status: "needs_attention" }).where("order_id", "in", ["2", "3"]).execute();
+      await testDb().database.db.updateTable("deliveries").set({ status: "needs_attention" }).where("order_id", "in", ["2", "3"]).execute();
       await expect(log.oldestWaiting(SHOP)).resolves.toBe(Math.floor((DAY_START + 5_000) / 1000));
       await expect(log.oldestWaiting(SHOP, "meta:222")).resolves.toBe(Math.floor((DAY_START + 9_000) / 1000));
       await expect(log.oldestWaiting(OTHER)).resolves.toBeNull();

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import { createDataRequests } from "../../app/db/data-requests.server";
 import { decodeDeliveryCursor, readDeliveryPage, readShopDeliveriesOldestFirst } from "../../app/db/delivery-pages.server";
 import { countRedrivable, countStatusUpTo, countWaiting, readAnyPurchaseSentAt, readLastSentAt } from "../../app/db/delivery-reads.server";
@@ -7,6 +7,7 @@ import type { NewDelivery } from "../../app/db/outbox-types";
 import { createShopStore, deleteShopRecords } from "../../app/db/shops.server";
 import { TEST_KEY } from "./contract-support";
 import { truncateAll, type TestDatabase } from "./support";
+import { suiteDatabase } from "./suite-database";
 
 const SHOP = "reads-a.myshopify.com";
 const OTHER = "reads-b.myshopify.com";
@@ -32,18 +33,9 @@ function delivery(eventId: string, overrides: Partial<NewDelivery> = {}): NewDel
 /** The reads every page, the redrive and /metrics make of deliveries, and the paging they share, on every engine. */
 export function runDeliveryReadsContract(name: string, open: () => Promise<TestDatabase>): void {
   describe(`delivery reads: ${name}`, () => {
-    let current: TestDatabase | undefined;
+    const testDb = suiteDatabase(open);
     let outbox: Outbox;
-    const database = () => {
-      if (current === undefined) throw new Error("test database not opened");
-      return current.database;
-    };
-    beforeAll(async () => {
-      current = await open();
-    });
-    afterAll(async () => {
-      await current?.cleanup();
-    });
+    const database = () => testDb().database;
     beforeEach(async () => {
       await truncateAll(database());
       outbox = createOutbox(database());

@@ -1,8 +1,9 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import { sql } from "kysely";
 import { createShopStore, type ShopStore } from "../../app/db/shops.server";
 import { TEST_KEY } from "./contract-support";
 import { truncateAll, type TestDatabase } from "./support";
+import { suiteDatabase } from "./suite-database";
 
 const SHOP = "shop-a.myshopify.com";
 const OTHER = "shop-b.myshopify.com";
@@ -11,19 +12,12 @@ const CAUSE = "Meta error 100/33: Unsupported post request (fbtrace_id Abc)";
 /** Pause state of single destinations (migration 0005), through the shop store, on every engine. */
 export function runDestinationPausesContract(name: string, open: () => Promise<TestDatabase>): void {
   describe(`destination pauses: ${name}`, () => {
-    let current: TestDatabase | undefined;
+    const testDb = suiteDatabase(open);
     let shops: ShopStore;
-    beforeAll(async () => {
-      current = await open();
-    });
-    afterAll(async () => {
-      await current?.cleanup();
-    });
     beforeEach(async () => {
-      if (current === undefined) throw new Error("test database not opened");
-      await truncateAll(current.database);
-      await current.database.db.deleteFrom("destination_pauses").execute();
-      shops = createShopStore(current.database, [TEST_KEY]);
+      await truncateAll(testDb().database);
+      await testDb().database.db.deleteFrom("destination_pauses").execute();
+      shops = createShopStore(testDb().database, [TEST_KEY]);
       await shops.configureShop(SHOP, { pixelIds: ["111", "222"], accessToken: "EAAB-a" }, 1_000);
       await shops.configureShop(OTHER, { pixelIds: ["333"], accessToken: "EAAB-b" }, 1_000);
     });
@@ -83,8 +77,7 @@ export function runDestinationPausesContract(name: string, open: () => Promise<T
     });
 
     it("rejects a second row for the same (shop, destination) at the database", async () => {
-      if (current === undefined) throw new Error("test database not opened");
-      const { db } = current.database;
+      const { db } = testDb().database;
       await db.insertInto("destination_pauses").values({ shop: SHOP, destination: "meta:111", reason: "a", paused_at: 1 }).execute();
       await expect(
         db.insertInto("destination_pauses").values({ shop: SHOP, destination: "meta:111", reason: "b", paused_at: 2 }).execute(),

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import { writeCollected } from "../../app/db/collector-writes.server";
 import { countUnsentFunnel } from "../../app/db/funnel-backlog.server";
 import { createOutbox } from "../../app/db/outbox.server";
@@ -11,6 +11,7 @@ import { startRetentionSchedule } from "../../app/maintenance/schedule.server";
 import { createMetrics } from "../../app/observability/metrics.server";
 import { TEST_KEY } from "./contract-support";
 import { truncateAll, type TestDatabase } from "./support";
+import { suiteDatabase } from "./suite-database";
 
 // Funnel volume (decision 0030) on one engine: sent funnel rows go after RETENTION_FUNNEL_HOURS and nothing else
 // does; a shop's unsent funnel rows are held to the cap, oldest first, never a Purchase, every drop counted; the
@@ -63,11 +64,8 @@ async function droppedCount(metrics: ReturnType<typeof createMetrics>, reason: s
 
 export function runFunnelVolumeContract(name: string, open: () => Promise<TestDatabase>): void {
   describe(`funnel volume: ${name}`, () => {
-    let current: TestDatabase | undefined;
-    const database = () => {
-      if (current === undefined) throw new Error("test database not opened");
-      return current.database;
-    };
+    const testDb = suiteDatabase(open);
+    const database = () => testDb().database;
     const insert = (rows: NewDeliveryRecord[]) => database().db.insertInto("deliveries").values(rows).execute();
     const ids = async (where: { shop?: string; provenance?: string } = {}) => {
       let query = database().db.selectFrom("deliveries").select("event_id").orderBy("event_id");
@@ -79,12 +77,6 @@ export function runFunnelVolumeContract(name: string, open: () => Promise<TestDa
       await createShopStore(database(), [TEST_KEY]).configureShop(shop, { pixelIds: ["111"], accessToken: "EAAB-token" }, T0);
     };
 
-    beforeAll(async () => {
-      current = await open();
-    });
-    afterAll(async () => {
-      await current?.cleanup();
-    });
     beforeEach(async () => {
       await truncateAll(database());
     });

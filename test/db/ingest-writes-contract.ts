@@ -1,10 +1,11 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import { DELIVERY_COLUMNS, writeIngests, type IngestWrite } from "../../app/db/ingest-writes.server";
 import { createOutbox } from "../../app/db/outbox.server";
 import { toNewRecord, type NewDelivery } from "../../app/db/outbox-types";
 import { createBatcher } from "../../app/webhooks/ingest-batcher.server";
 import type { GetTestDatabase } from "./contract-support";
 import { truncateAll, type TestDatabase } from "./support";
+import { suiteDatabase } from "./suite-database";
 
 const NOW = 1_800_000_000_000;
 const SHOP = "shop-a.myshopify.com";
@@ -278,17 +279,7 @@ export function ingestWritesContract(get: GetTestDatabase): void {
 /** Runs the contract against one engine, as runStorageContract does: one database per file, emptied per test. */
 export function runIngestWritesContract(name: string, open: () => Promise<TestDatabase>): void {
   describe(`ingest writes contract: ${name}`, () => {
-    let current: TestDatabase | undefined;
-    function get(): TestDatabase {
-      if (current === undefined) throw new Error("test database not opened");
-      return current;
-    }
-    beforeAll(async () => {
-      current = await open();
-    });
-    afterAll(async () => {
-      await current?.cleanup();
-    });
+    const get = suiteDatabase(open);
     beforeEach(async () => {
       await truncateAll(get().database);
     });

@@ -1,10 +1,11 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import { writeIngests, type IngestWrite } from "../../app/db/ingest-writes.server";
 import { createOrderAdjustments, type OrderAdjustments } from "../../app/db/order-adjustments.server";
 import { CANCELLED_BEFORE_SENDING } from "../../app/db/outbox-cancel.server";
 import type { NewDelivery } from "../../app/db/outbox-types";
 import type { OrderAdjustmentInput } from "../../app/webhooks/order-adjustments";
 import { truncateAll, type TestDatabase } from "./support";
+import { suiteDatabase } from "./suite-database";
 
 const NOW = 1_800_000_000_000;
 const SHOP = "shop-a.myshopify.com";
@@ -45,23 +46,13 @@ function purchase(orderId: string, opts: { shop?: string; pixels?: string[]; sta
 /** The order_adjustments store (migration 0009) and the stop of an unsent Purchase, on every engine. */
 export function runOrderAdjustmentsContract(name: string, open: () => Promise<TestDatabase>): void {
   describe(`order adjustments: ${name}`, () => {
-    let current: TestDatabase | undefined;
+    const testDb = suiteDatabase(open);
     let store: OrderAdjustments;
-    const db = () => {
-      if (current === undefined) throw new Error("test database not opened");
-      return current.database.db;
-    };
-    beforeAll(async () => {
-      current = await open();
-    });
-    afterAll(async () => {
-      await current?.cleanup();
-    });
+    const db = () => testDb().database.db;
     beforeEach(async () => {
-      if (current === undefined) throw new Error("test database not opened");
-      await truncateAll(current.database);
+      await truncateAll(testDb().database);
       await db().deleteFrom("order_adjustments").execute();
-      store = createOrderAdjustments(current.database);
+      store = createOrderAdjustments(testDb().database);
     });
 
     async function rowsOf(orderId: string) {
@@ -99,7 +90,7 @@ export function runOrderAdjustmentsContract(name: string, open: () => Promise<Te
     });
 
     it("stops an order's unsent rows on every pixel when it is cancelled, leaving other orders alone", async () => {
-      await writeIngests(current!.database, [purchase("5001", { pixels: ["111", "222"] }), purchase("5002")], NOW - 10_000);
+      await writeIngests(testDb().database, [purchase("5001", { pixels: ["111", "222"] }), purchase("5002")], NOW - 10_000);
 
       const outcome = await store.record({ shop: SHOP, topic: CANCELLED, webhookId: "wh-c", adjustment: cancellation("5001") }, NOW);
 
@@ -112,7 +103,7 @@ export function runOrderAdjustmentsContract(name: string, open: () => Promise<Te
     });
 
     it.each(["held", "retrying", "needs_attention"])("stops a %s row too: it has not reached Meta", async (status) => {
-      await writeIngests(current!.database, [purchase("5001")], NOW - 10_000);
+      await writeIngests(testDb().database, [purchase("5001")], NOW - 10_000);
       await setStatus("5001", status);
 
       const outcome = await store.record({ shop: SHOP, topic: CANCELLED, webhookId: "wh-c", adjustment: cancellation("5001") }, NOW);
@@ -122,7 +113,7 @@ export function runOrderAdjustmentsContract(name: string, open: () => Promise<Te
     });
 
     it("never touches a sent row, and says the Purchase stands; a pixel still unsent is stopped", async () => {
-      await writeIngests(current!.database, [purchase("5001", { pixels: ["111", "222"] })], NOW - 10_000);
+      await writeIngests(testDb().database, [purchase("5001", { pixels: ["111", "222"] })], NOW - 10_000);
       await db().updateTable("deliveries").set({ status: "sent", sent_at: NOW - 5_000 }).where("destination", "=", "meta:111").execute();
 
       const outcome = await store.record({ shop: SHOP, topic: CANCELLED, webhookId: "wh-c", adjustment: cancellation("5001") }, NOW);
@@ -135,7 +126,7 @@ export function runOrderAdjustmentsContract(name: string, open: () => Promise<Te
     });
 
     it("leaves a row a worker holds right now to its send, and finished rows as they are", async () => {
-      await writeIngests(current!.database, [purchase("5001"), purchase("5002"), purchase("5003")], NOW - 10_000);
+      await writeIngests(testDb().database, [purchase("5001"), purchase("5002"), purchase("5003")], NOW - 10_000);
       await setStatus("5001", "pending", { lease_owner: "worker-1", lease_until: NOW + 30_000 });
       await setStatus("5002", "dead");
       await setStatus("5003", "pending", { lease_owner: "worker-gone", lease_until: NOW - 1 });
@@ -154,7 +145,7 @@ export function runOrderAdjustmentsContract(name: string, open: () => Promise<Te
     });
 
     it("stops a RecurringPurchase the same way, and a refund never stops anything", async () => {
-      await writeIngests(current!.database, [purchase("5001", { eventName: "RecurringPurchase" }), purchase("5002")], NOW - 10_000);
+      await writeIngests(testDb().database, [purchase("5001", { eventName: "RecurringPurchase" }), purchase("5002")], NOW - 10_000);
 
       const refunded = await store.record({ shop: SHOP, topic: REFUNDS, webhookId: "wh-r", adjustment: refund("5002", "900", "10.00") }, NOW);
       const cancelled = await store.record({ shop: SHOP, topic: CANCELLED, webhookId: "wh-c", adjustment: cancellation("5001") }, NOW);
@@ -165,7 +156,7 @@ export function runOrderAdjustmentsContract(name: string, open: () => Promise<Te
     });
 
     it("does not stop rows of the same order id in another shop", async () => {
-      await writeIngests(current!.database, [purchase("5001", { shop: OTHER })], NOW - 10_000);
+      await writeIngests(testDb().database, [purchase("5001", { shop: OTHER })], NOW - 10_000);
 
       const outcome = await store.record({ shop: SHOP, topic: CANCELLED, webhookId: "wh-c", adjustment: cancellation("5001") }, NOW);
 

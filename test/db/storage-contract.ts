@@ -1,9 +1,10 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import { openDatabase } from "../../app/db/connection.server";
 import { outboxContract } from "./outbox-contract";
 import { sessionStorageContract } from "./session-storage-contract";
 import { shopsContract } from "./shops-contract";
 import { truncateAll, type TestDatabase } from "./support";
+import { suiteDatabase } from "./suite-database";
 
 /**
  * The one storage contract every engine must pass. `open` gives a fresh migrated database for the file;
@@ -11,17 +12,7 @@ import { truncateAll, type TestDatabase } from "./support";
  */
 export function runStorageContract(name: string, open: () => Promise<TestDatabase>): void {
   describe(`storage contract: ${name}`, () => {
-    let current: TestDatabase | undefined;
-    function get(): TestDatabase {
-      if (current === undefined) throw new Error("test database not opened");
-      return current;
-    }
-    beforeAll(async () => {
-      current = await open();
-    });
-    afterAll(async () => {
-      await current?.cleanup();
-    });
+    const get = suiteDatabase(open);
     beforeEach(async () => {
       await truncateAll(get().database);
     });

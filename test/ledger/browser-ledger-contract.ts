@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import { writeIngests, type IngestWrite } from "../../app/db/ingest-writes.server";
 import { writeCollected } from "../../app/db/collector-writes.server";
 import { claimDue } from "../../app/db/outbox-claim.server";
@@ -8,6 +8,7 @@ import { AWAITING_BROWSER_REPORT, BROWSER_REPORT_WAIT_MS } from "../../app/db/br
 import type { NewDelivery } from "../../app/db/outbox-types";
 import { TEST_KEY } from "../db/contract-support";
 import { truncateAll, type TestDatabase } from "../db/support";
+import { suiteDatabase } from "../db/suite-database";
 
 const NOW = 1_800_000_000_000;
 const SHOP = "ledger-shop.myshopify.com";
@@ -49,17 +50,8 @@ async function browserReports(database: TestDatabase["database"], checkoutToken:
 /** The browser ledger's effect on Purchase ids, and Health's dedup proof, on one engine (decision 0029). */
 export function runBrowserLedgerContract(name: string, open: () => Promise<TestDatabase>): void {
   describe(`browser ledger: ${name}`, () => {
-    let current: TestDatabase | undefined;
-    const db = () => {
-      if (current === undefined) throw new Error("test database not opened");
-      return current.database;
-    };
-    beforeAll(async () => {
-      current = await open();
-    });
-    afterAll(async () => {
-      await current?.cleanup();
-    });
+    const testDb = suiteDatabase(open);
+    const db = () => testDb().database;
     beforeEach(async () => {
       await truncateAll(db());
       await db().db.deleteFrom("browser_purchase_ids").execute();
