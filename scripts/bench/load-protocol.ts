@@ -1,6 +1,6 @@
 // Messages between the bench and its load-generator threads.
 
-type LoadShape = { durationMs: number; maxCount: number } & ({ mode: "open"; ratePerSec: number } | { mode: "closed"; concurrency: number });
+export type LoadShape = { durationMs: number; maxCount: number } & ({ mode: "open"; ratePerSec: number } | { mode: "closed"; concurrency: number });
 
 export type LoadJob = {
   baseUrl: string;
