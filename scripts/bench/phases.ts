@@ -43,11 +43,13 @@ function reserveOrders(count: number): number {
 }
 
 export type AckFigures = { p50: number; p99: number; perSec: number; ok: number; failed: number; result: LoadResult };
+/** How a phase loads the server: on a schedule (open) or with N requests in flight (closed), for a time. */
+export type AckLoad = { mode: "open"; ratePerSec: number; durationMs: number } | { mode: "closed"; concurrency: number; durationMs: number };
 
 export async function measureAcks(
   port: number,
   shops: readonly BenchShop[],
-  load: { mode: "open"; ratePerSec: number; durationMs: number } | { mode: "closed"; concurrency: number; durationMs: number },
+  load: AckLoad,
 ): Promise<AckFigures> {
   // Closed loop: enough prepared bodies for 3,000/s; the run ends at the time limit or when they run out.
   const maxCount = Math.ceil(((load.mode === "open" ? load.ratePerSec : 3000) * load.durationMs) / 1000);
@@ -60,7 +62,11 @@ export async function measureAcks(
     maxCount,
     ...load,
   };
-  const result = await runLoad(job);
+  return ackFiguresOf(await runLoad(job));
+}
+
+/** A load run's ack figures: latency percentiles and accepted requests per second. */
+export function ackFiguresOf(result: LoadResult): AckFigures {
   return {
     p50: percentile(result.latenciesMs, 50),
     p99: percentile(result.latenciesMs, 99),
