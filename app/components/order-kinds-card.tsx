@@ -1,4 +1,5 @@
-import { BlockStack, Card, InlineStack, Text } from "@shopify/polaris";
+import { InlineStack, Text } from "@shopify/polaris";
+import { TitledCard } from "./titled-card";
 
 export type OrderKindCounts = { collisions: number; testOrders: number; noShopper: number; latePayments: number };
 
@@ -25,33 +26,28 @@ export const ORDER_KIND_ROWS: Array<{ key: keyof OrderKindCounts; label: string;
 /** The issue-12 order kinds over the chosen range, one plain sentence each. */
 export function OrderKindsCard({ counts, days }: { counts: OrderKindCounts; days: number }) {
   return (
-    <Card>
-      <BlockStack gap="200">
-        <Text as="h2" variant="headingMd">
-          Orders handled differently
-        </Text>
-        <Text as="p" tone="subdued">
-          Orders in the last {days} days that were not a plain web purchase, and what Tandem did with them. Activity lists each one.
-        </Text>
-        {/* A list, not a DataTable: at 390 px the table scrolled sideways in a region the keyboard could not reach. */}
-        <ul style={{ listStyle: "none", margin: 0, padding: 0, display: "grid", gap: 12 }}>
-          {ORDER_KIND_ROWS.map((row) => (
-            <li key={row.key}>
-              <InlineStack gap="200" blockAlign="baseline" wrap>
-                <Text as="span" fontWeight="semibold">
-                  {row.label}
-                </Text>
-                <Text as="span">
-                  <span data-order-kind-count={row.key}>{counts[row.key]}</span>
-                </Text>
-              </InlineStack>
-              <Text as="p" tone="subdued" variant="bodySm">
-                {row.meaning}
+    <TitledCard title="Orders handled differently" gap="200">
+      <Text as="p" tone="subdued">
+        Orders in the last {days} days that were not a plain web purchase, and what Tandem did with them. Activity lists each one.
+      </Text>
+      {/* A list, not a DataTable: at 390 px the table scrolled sideways in a region the keyboard could not reach. */}
+      <ul style={{ listStyle: "none", margin: 0, padding: 0, display: "grid", gap: 12 }}>
+        {ORDER_KIND_ROWS.map((row) => (
+          <li key={row.key}>
+            <InlineStack gap="200" blockAlign="baseline" wrap>
+              <Text as="span" fontWeight="semibold">
+                {row.label}
               </Text>
-            </li>
-          ))}
-        </ul>
-      </BlockStack>
-    </Card>
+              <Text as="span">
+                <span data-order-kind-count={row.key}>{counts[row.key]}</span>
+              </Text>
+            </InlineStack>
+            <Text as="p" tone="subdued" variant="bodySm">
+              {row.meaning}
+            </Text>
+          </li>
+        ))}
+      </ul>
+    </TitledCard>
   );
 }

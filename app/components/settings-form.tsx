@@ -1,10 +1,11 @@
 import { useEffect, useRef, useState, type ReactNode } from "react";
 import { Form } from "@remix-run/react";
-import { BlockStack, Button, Card, Checkbox, FormLayout, InlineStack, Link, Select, Text, TextField } from "@shopify/polaris";
+import { BlockStack, Button, Checkbox, FormLayout, InlineStack, Link, Select, Text, TextField } from "@shopify/polaris";
 import { EVENTS_MANAGER_URL } from "../admin/meta-help";
 import { settingOptions } from "../admin/purchase-setting-labels";
 import { FUNNEL_EVENT_LABELS } from "../admin/funnel-event-words";
 import { UnsavedChanges } from "./unsaved-changes";
+import { TitledCard } from "./titled-card";
 import { FUNNEL_EVENTS_FIELD, funnelEventField, type FieldErrors } from "../admin/settings-form";
 import { enabledFunnelEvents, FUNNEL_EVENT_NAMES, type FunnelEventName } from "../tracking/funnel-events";
 import type { SettingsView } from "../admin/settings.server";
@@ -13,15 +14,10 @@ export type SettingsFormProps = { view: SettingsView; errors: FieldErrors; savin
 
 function Section({ title, description, children }: { title: string; description?: ReactNode; children: ReactNode }) {
   return (
-    <Card>
-      <BlockStack gap="300">
-        <Text as="h2" variant="headingMd">
-          {title}
-        </Text>
-        {description ? <Text as="p" tone="subdued">{description}</Text> : null}
-        <FormLayout>{children}</FormLayout>
-      </BlockStack>
-    </Card>
+    <TitledCard title={title}>
+      {description ? <Text as="p" tone="subdued">{description}</Text> : null}
+      <FormLayout>{children}</FormLayout>
+    </TitledCard>
   );
 }
 

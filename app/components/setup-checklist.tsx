@@ -1,5 +1,6 @@
 import { Form } from "@remix-run/react";
-import { Badge, BlockStack, Button, Card, InlineStack, Link, Text } from "@shopify/polaris";
+import { Badge, BlockStack, Button, InlineStack, Link, Text } from "@shopify/polaris";
+import { TitledCard } from "./titled-card";
 import type { ChecklistFix, ChecklistItem, CheckId, CheckState } from "../admin/checklist.server";
 
 const TITLES: Record<CheckId, string> = {
@@ -36,38 +37,33 @@ function FixButton({ fix, busy }: { fix: ChecklistFix; busy: boolean }) {
 export function SetupChecklist({ items, busyIntent = null }: { items: ChecklistItem[]; busyIntent?: string | null }) {
   const done = items.filter((item) => item.state === "done").length;
   return (
-    <Card>
-      <BlockStack gap="400">
-        <Text as="h2" variant="headingMd">
-          Setup checklist ({done} of {items.length} done)
-        </Text>
-        {items.map((item) => (
-          <div key={item.id} data-check={item.id} data-state={item.state}>
-            <InlineStack align="space-between" blockAlign="center" gap="400">
-              <BlockStack gap="100">
-                <InlineStack gap="200" blockAlign="center">
-                  <Text as="h3" variant="headingSm">
-                    {TITLES[item.id]}
-                  </Text>
-                  <Badge tone={BADGES[item.state].tone}>{BADGES[item.state].label}</Badge>
-                </InlineStack>
-                <Text as="p" tone="subdued">
-                  {item.detail}
+    <TitledCard title={`Setup checklist (${done} of ${items.length} done)`} gap="400">
+      {items.map((item) => (
+        <div key={item.id} data-check={item.id} data-state={item.state}>
+          <InlineStack align="space-between" blockAlign="center" gap="400">
+            <BlockStack gap="100">
+              <InlineStack gap="200" blockAlign="center">
+                <Text as="h3" variant="headingSm">
+                  {TITLES[item.id]}
                 </Text>
-                {item.help && item.state !== "done" ? (
-                  <Text as="p">
-                    {item.help.text}{" "}
-                    <Link url={item.help.url} target="_blank">
-                      Open Events Manager
-                    </Link>
-                  </Text>
-                ) : null}
-              </BlockStack>
-              {item.fix && item.state !== "done" ? <FixButton fix={item.fix} busy={"intent" in item.fix && busyIntent === item.fix.intent} /> : null}
-            </InlineStack>
-          </div>
-        ))}
-      </BlockStack>
-    </Card>
+                <Badge tone={BADGES[item.state].tone}>{BADGES[item.state].label}</Badge>
+              </InlineStack>
+              <Text as="p" tone="subdued">
+                {item.detail}
+              </Text>
+              {item.help && item.state !== "done" ? (
+                <Text as="p">
+                  {item.help.text}{" "}
+                  <Link url={item.help.url} target="_blank">
+                    Open Events Manager
+                  </Link>
+                </Text>
+              ) : null}
+            </BlockStack>
+            {item.fix && item.state !== "done" ? <FixButton fix={item.fix} busy={"intent" in item.fix && busyIntent === item.fix.intent} /> : null}
+          </InlineStack>
+        </div>
+      ))}
+    </TitledCard>
   );
 }

@@ -1,13 +1,14 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { useState } from "react";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import { Banner, BlockStack, Button, Card, Layout, Link, Page, Text, TextField } from "@shopify/polaris";
+import { Banner, BlockStack, Button, Layout, Link, Page, Text, TextField } from "@shopify/polaris";
 import { getAppContext } from "../context.server";
 import { authenticate } from "../shopify/app.server";
 import { saveSettings, toSettingsView, type SaveSettingsResult } from "../admin/settings.server";
 import { sendTestEvent, type TestEventOutcome } from "../admin/test-event.server";
 import { SettingsForm } from "../components/settings-form";
 import { TestEventResult } from "../components/test-event-result";
+import { TitledCard } from "../components/titled-card";
 import { AttentionBanner } from "../components/attention-banner";
 import { readAttention } from "../admin/attention.server";
 import { EVENTS_MANAGER_URL } from "../admin/meta-help";
@@ -77,42 +78,37 @@ export default function Settings() {
           </BlockStack>
         </Layout.Section>
         <Layout.Section variant="oneThird">
-          <Card>
-            <BlockStack gap="300">
-              <Text as="h2" variant="headingMd">
-                Send test event
-              </Text>
-              <Text as="p" tone="subdued">
-                Sends one test Purchase to every saved pixel with the saved token. It shows only in Events Manager's Test events
-                tab, under the code you enter here; the code is not saved and never rides on real orders.
-              </Text>
-              <Form method="post">
-                <input type="hidden" name="intent" value="test" />
-                <BlockStack gap="200">
-                  <TextField
-                    label="Test event code"
-                    name="testEventCode"
-                    value={testCode}
-                    onChange={setTestCode}
-                    autoComplete="off"
-                    helpText={
-                      <>
-                        In{" "}
-                        <Link url={EVENTS_MANAGER_URL} target="_blank">
-                          Events Manager
-                        </Link>
-                        , open your dataset's Test events tab: the code looks like TEST12345.
-                      </>
-                    }
-                  />
-                  <Button submit loading={busyIntent === "test"}>
-                    Send test event
-                  </Button>
-                </BlockStack>
-              </Form>
-              {actionData?.intent === "test" ? <TestEventResult outcome={actionData.outcome} /> : null}
-            </BlockStack>
-          </Card>
+          <TitledCard title="Send test event">
+            <Text as="p" tone="subdued">
+              Sends one test Purchase to every saved pixel with the saved token. It shows only in Events Manager's Test events
+              tab, under the code you enter here; the code is not saved and never rides on real orders.
+            </Text>
+            <Form method="post">
+              <input type="hidden" name="intent" value="test" />
+              <BlockStack gap="200">
+                <TextField
+                  label="Test event code"
+                  name="testEventCode"
+                  value={testCode}
+                  onChange={setTestCode}
+                  autoComplete="off"
+                  helpText={
+                    <>
+                      In{" "}
+                      <Link url={EVENTS_MANAGER_URL} target="_blank">
+                        Events Manager
+                      </Link>
+                      , open your dataset's Test events tab: the code looks like TEST12345.
+                    </>
+                  }
+                />
+                <Button submit loading={busyIntent === "test"}>
+                  Send test event
+                </Button>
+              </BlockStack>
+            </Form>
+            {actionData?.intent === "test" ? <TestEventResult outcome={actionData.outcome} /> : null}
+          </TitledCard>
         </Layout.Section>
       </Layout>
     </Page>
