@@ -1,9 +1,7 @@
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Services } from "../../app/services";
 import { buildTrUrl } from "../../app/tracking/pixel/tr-url";
+import { startBuiltServer, type BuiltServer } from "../support/built-server";
 
 // Decision 0030 at the door: while a shop holds more unsent funnel rows than FUNNEL_BACKLOG_MAX plus 10 %, the
 // collector behind real HTTP answers as always (204) but stores nothing, and counts the refusal in
@@ -16,25 +14,19 @@ const BROWSER_UA = "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/
 
 let context: Services;
 let base: string;
-let stopServer: () => Promise<void>;
-let dir: string;
+let server: BuiltServer;
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), "tandem-collector-backlog-"));
-  Object.assign(process.env, { DATABASE_URL: `file:${join(dir, "tandem.sqlite")}`, WORKER: "off", LOG_LEVEL: "silent", FUNNEL_BACKLOG_MAX: "100" });
   delete process.env.REDIS_URL;
-  const { startServer } = await import("../../server/http-server");
-  const server = await startServer(0);
+  server = await startBuiltServer("collector-backlog", { LOG_LEVEL: "silent", FUNNEL_BACKLOG_MAX: "100" });
   base = `http://127.0.0.1:${server.port}`;
-  stopServer = server.stop;
-  context = (await server.appContext()) as Services;
+  context = await server.appContext();
   for (const shop of [SHOP, ROOMY]) await context.shops.configureShop(shop, { pixelIds: PIXELS, accessToken: "EAACollectorToken" }, Date.now());
 });
 
 afterAll(async () => {
-  await stopServer();
+  await server.stop();
   delete process.env.FUNNEL_BACKLOG_MAX;
-  rmSync(dir, { recursive: true, force: true });
 });
 
 function collectBody(shop: string, eventId: string): string {

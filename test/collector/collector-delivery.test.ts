@@ -1,11 +1,9 @@
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Services } from "../../app/services";
 import { buildTrUrl } from "../../app/tracking/pixel/tr-url";
 import { startMetaSimulator, type MetaSimulator } from "../../sim/meta-graph-sim";
 import { waitFor } from "../support/wait";
+import { startBuiltServer, type BuiltServer } from "../support/built-server";
 
 // Issue 16, end to end: funnel events posted to the collector reach the Meta Graph API simulator through the
 // ordinary delivery worker (batched per pixel, like Purchase), under the browser's event ids, once per pixel.
@@ -17,26 +15,20 @@ const BROWSER_UA = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36
 let sim: MetaSimulator;
 let context: Services;
 let base: string;
-let stopServer: () => Promise<void>;
-let dir: string;
+let server: BuiltServer;
 
 beforeAll(async () => {
   sim = await startMetaSimulator({ pixels: PIXELS });
-  dir = mkdtempSync(join(tmpdir(), "tandem-collector-delivery-"));
-  Object.assign(process.env, { DATABASE_URL: `file:${join(dir, "tandem.sqlite")}`, META_GRAPH_URL: sim.url, WORKER: "inline", LOG_LEVEL: "silent" });
   delete process.env.REDIS_URL;
-  const { startServer } = await import("../../server/http-server");
-  const server = await startServer(0);
+  server = await startBuiltServer("collector-delivery", { META_GRAPH_URL: sim.url, WORKER: "inline", LOG_LEVEL: "silent" });
   base = `http://127.0.0.1:${server.port}`;
-  stopServer = server.stop;
-  context = (await server.appContext()) as Services;
+  context = await server.appContext();
   await context.shops.configureShop(SHOP, { pixelIds: Object.keys(PIXELS), accessToken: "EAACollectorDeliveryToken" }, Date.now());
 });
 
 afterAll(async () => {
-  await stopServer();
+  await server.stop();
   await sim.close();
-  rmSync(dir, { recursive: true, force: true });
 });
 
 function body(eventName: string, eventId: string): string {

@@ -1,12 +1,10 @@
 import { createHmac } from "node:crypto";
-import { mkdtempSync, rmSync } from "node:fs";
 import { request as httpRequest } from "node:http";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Services } from "../../app/services";
 import { buildTrUrl, type TrRequest } from "../../app/tracking/pixel/tr-url";
 import { TEST_SECRET } from "../support/app-context";
+import { startBuiltServer, type BuiltServer } from "../support/built-server";
 
 // Issue 16: the collector behind real HTTP on loopback, against the production server around the build
 // (server/http-server.ts). Only Meta would be simulated, and the worker is off: what is checked is what the
@@ -22,8 +20,7 @@ const LIMITS = { client: { perSecond: 0.01, burst: 10 }, shop: { perSecond: 0.01
 
 let context: Services;
 let base: string;
-let stopServer: () => Promise<void>;
-let dir: string;
+let server: BuiltServer;
 let nextAddress = 1;
 
 /** Each test speaks as its own shopper (TRUST_PROXY=1: the address the proxy appended), so client buckets stay apart. */
@@ -33,21 +30,16 @@ function newShopperAddress(): string {
 }
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), "tandem-collector-"));
-  Object.assign(process.env, { DATABASE_URL: `file:${join(dir, "tandem.sqlite")}`, WORKER: "off", LOG_LEVEL: "silent", TRUST_PROXY: "1" });
   delete process.env.REDIS_URL;
-  const { startServer } = await import("../../server/http-server");
-  const server = await startServer(0, { collectorLimits: LIMITS });
+  server = await startBuiltServer("collector", { LOG_LEVEL: "silent", TRUST_PROXY: "1" }, { collectorLimits: LIMITS });
   base = `http://127.0.0.1:${server.port}`;
-  stopServer = server.stop;
-  context = (await server.appContext()) as Services;
+  context = await server.appContext();
   for (const shop of [SHOP, FLOOD_SHOP]) await context.shops.configureShop(shop, { pixelIds: PIXELS, accessToken: "EAACollectorToken" }, Date.now());
 });
 
 afterAll(async () => {
-  await stopServer();
+  await server.stop();
   delete process.env.TRUST_PROXY;
-  rmSync(dir, { recursive: true, force: true });
 });
 
 type Overrides = Partial<TrRequest> & { shop?: string; ck?: string; extra?: Record<string, string> };
