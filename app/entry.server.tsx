@@ -7,7 +7,7 @@ import { addDocumentResponseHeaders } from "./shopify/app.server";
 import { closeAppContext, getAppContext } from "./context.server";
 import { handleOrdersPaidDelivery } from "./webhooks/orders-paid-delivery.server";
 import type { RawWebhook } from "./webhooks/raw-webhook.server";
-import { configureCollector, handleCollectRequest } from "./collector/collector.server";
+import { collectorAdmission as currentCollectorAdmission, configureCollector, handleCollectRequest } from "./collector/collector.server";
 import type { CollectRequest } from "./collector/collect-handler.server";
 
 const ABORT_DELAY = 5_000;
@@ -27,6 +27,8 @@ export { getAppContext };
 export const webhookHandlers = { "/webhooks/orders/paid": (raw: RawWebhook) => handleOrdersPaidDelivery(getAppContext, raw) };
 // The collector (POST /collect, /proxy/collect), answered straight from node:http by server/collector-lane.ts.
 export const collectorHandler = (request: CollectRequest) => handleCollectRequest(getAppContext, request);
+// Asked before the collector reads a body: it gives way while webhooks press, and caps its own pending work.
+export const collectorAdmission = () => currentCollectorAdmission(getAppContext);
 export { configureCollector };
 
 export default async function handleRequest(

@@ -31,7 +31,12 @@ export type CollectRequest = {
 };
 export type CollectAnswer = { status: number };
 
-export type CollectorLimits = { client: RateLimit; shop: RateLimit };
+export type CollectorLimits = {
+  client: RateLimit;
+  shop: RateLimit;
+  /** Requests admitted and not yet answered, at most (collect-admission.ts); DEFAULT_COLLECT_IN_FLIGHT when unset. */
+  inFlight?: number;
+};
 
 // A shopper's browser sends a handful of events per page; a NAT or office shares an address, hence the room.
 // A shop's limit stops one shop's flood (or a forged one) from taking the whole collector.

@@ -3,7 +3,8 @@ import { Counter, type Registry } from "prom-client";
 // The collector's counters, in the app's metrics registry (/metrics). Outcomes and reasons are a fixed, small set
 // (COLLECT_OUTCOME and the reason codes of the modules that decide): never a shop, an event id or an address.
 
-export const COLLECT_OUTCOME = { accepted: "accepted", ignored: "ignored", rejected: "rejected" } as const;
+// "shed": answered 503 unread and unwritten because webhooks pressed or the collector was at its cap (decision 0033).
+export const COLLECT_OUTCOME = { accepted: "accepted", ignored: "ignored", rejected: "rejected", shed: "shed" } as const;
 export type CollectOutcome = (typeof COLLECT_OUTCOME)[keyof typeof COLLECT_OUTCOME];
 
 export type CollectorMetrics = {
@@ -20,7 +21,7 @@ export function collectorMetrics(registry: Registry): CollectorMetrics {
   if (existing) return existing;
   const events = new Counter({
     name: "tandem_collector_requests_total",
-    help: "Collector requests by outcome (accepted, ignored, rejected) and reason (e.g. stored, replay, unknown_shop, bot, rate_limited_client, stale_timestamp, bad_signature).",
+    help: "Collector requests by outcome (accepted, ignored, rejected, shed) and reason (e.g. stored, replay, unknown_shop, bot, rate_limited_client, stale_timestamp, bad_signature, webhook_pressure, collector_busy).",
     labelNames: ["outcome", "reason"] as const,
     registers: [registry],
   });

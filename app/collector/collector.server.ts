@@ -2,7 +2,9 @@ import type { Services, ServicesProvider } from "../services";
 import { writeCollected, type CollectorWrite } from "../db/collector-writes.server";
 import { createBatcher } from "../webhooks/ingest-batcher.server";
 import { createCollectHandler, type CollectAnswer, type CollectorLimits, type CollectRequest } from "./collect-handler.server";
-import { collectorMetrics } from "./collector-metrics.server";
+import { COLLECT_OUTCOME, collectorMetrics } from "./collector-metrics.server";
+import { createCollectAdmission, DEFAULT_COLLECT_IN_FLIGHT, type CollectAdmission } from "./collect-admission";
+import { busyWithWebhooks } from "../webhooks/webhook-pressure.server";
 import { createBacklogGate } from "./funnel-backlog-gate";
 import { countUnsentFunnel } from "../db/funnel-backlog.server";
 
@@ -15,11 +17,30 @@ type Handle = (request: CollectRequest) => Promise<CollectAnswer>;
 
 let built: { context: Services; handle: Handle } | undefined;
 let limits: CollectorLimits | undefined;
+let admission: CollectAdmission | undefined;
 
-/** Rate limits for this process's collector (tests, the bench); applies from the next request on. */
+/** Rate limits and the in-flight cap for this process's collector (tests, the bench); apply from the next request on. */
 export function configureCollector(options: { limits?: CollectorLimits }): void {
   limits = options.limits;
   built = undefined;
+  admission = undefined;
+}
+
+/**
+ * The process's one admission (collect-admission.ts): synchronous, so server/collector-lane.ts can shed before it
+ * reads a byte of the body. Webhook pressure is the delivery worker's signal (decision 0033 says why the same).
+ */
+export function collectorAdmission(services: ServicesProvider): CollectAdmission {
+  admission ??= createCollectAdmission({
+    webhooksPressing: busyWithWebhooks,
+    maxInFlight: limits?.inFlight ?? DEFAULT_COLLECT_IN_FLIGHT,
+    shed: (reason) => {
+      services()
+        .then((context) => collectorMetrics(context.metrics.registry).record(COLLECT_OUTCOME.shed, reason))
+        .catch(() => undefined);
+    },
+  });
+  return admission;
 }
 
 function build(context: Services): Handle {
