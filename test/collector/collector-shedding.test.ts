@@ -1,12 +1,10 @@
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Services } from "../../app/services";
 import { BUSY_WITH_WEBHOOKS } from "../../app/webhooks/webhook-pressure.server";
 import { numberedOrder } from "../../sim/fixtures/order-payloads";
 import { createWebhookClient, type WebhookClient } from "../../sim/webhook-sender";
 import { TEST_SECRET } from "../support/app-context";
+import { startBuiltServer, type BuiltServer } from "../support/built-server";
 import { holdWriteLock } from "../support/sqlite-write-lock";
 import { sleep, waitFor } from "../support/wait";
 import { addToCartBody } from "./collect-event";
@@ -27,26 +25,13 @@ const ROOMY = { perSecond: 1_000, burst: 1_000 };
 
 let context: Services;
 let base: string;
-let dbPath: string;
-let dir: string;
+let server: BuiltServer;
 let client: WebhookClient;
-let stopServer: () => Promise<void>;
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), "tandem-shedding-"));
-  dbPath = join(dir, "tandem.sqlite");
-  Object.assign(process.env, {
-    DATABASE_URL: `file:${dbPath}`,
-    WORKER: "off",
-    LOG_LEVEL: "silent",
-  });
   delete process.env.REDIS_URL;
-  const { startServer } = await import("../../server/http-server");
-  const server = await startServer(0, {
-    collectorLimits: { client: ROOMY, shop: ROOMY, inFlight: IN_FLIGHT_CAP },
-  });
+  server = await startBuiltServer("shedding", { LOG_LEVEL: "silent" }, { collectorLimits: { client: ROOMY, shop: ROOMY, inFlight: IN_FLIGHT_CAP } });
   base = `http://127.0.0.1:${server.port}`;
-  stopServer = server.stop;
   context = (await server.appContext()) as Services;
   await context.shops.configureShop(SHOP, { pixelIds: PIXELS, accessToken: "EAASheddingToken" }, Date.now());
   client = createWebhookClient({ baseUrl: base, secret: TEST_SECRET });
@@ -54,8 +39,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   client.close();
-  await stopServer();
-  rmSync(dir, { recursive: true, force: true });
+  await server.stop();
 });
 
 type Answer = {
@@ -99,7 +83,7 @@ function freshOrder(n: number) {
 describe("the collector gives way to webhooks", () => {
   it("while webhooks are in flight it sheds every event at once, stores none and counts them; once they are answered it takes events again", async () => {
     // GIVEN more orders/paid deliveries than the busy threshold, verified and waiting for their commit
-    const lock = await holdWriteLock(dbPath);
+    const lock = await holdWriteLock(server.databasePath);
     try {
       const webhooks = Array.from({ length: BUSY_WITH_WEBHOOKS + 4 }, (_, i) => client.send("orders/paid", SHOP, freshOrder(100 + i)));
       let shed = 0;
@@ -137,7 +121,7 @@ describe("the collector gives way to webhooks", () => {
 
   it("past its cap on requests in flight it sheds the rest at once and stores none of them; those admitted are stored", async () => {
     // GIVEN as many events as the cap, admitted and waiting for their commit behind another connection's lock
-    const lock = await holdWriteLock(dbPath);
+    const lock = await holdWriteLock(server.databasePath);
     try {
       const admittedIds = Array.from({ length: IN_FLIGHT_CAP }, (_, i) => `evt_admitted_${i}`);
       const admitted = admittedIds.map((id) => collect(addToCartBody(SHOP, id)));
