@@ -3,7 +3,7 @@ import { DELIVERY_COLUMNS, writeIngests, type IngestWrite } from "../../app/db/i
 import { createOutbox } from "../../app/db/outbox.server";
 import { toNewRecord, type NewDelivery } from "../../app/db/outbox-types";
 import { createBatcher } from "../../app/webhooks/ingest-batcher.server";
-import type { GetTestDatabase } from "./contract-support";
+import { purchaseRow, type GetTestDatabase } from "./contract-support";
 import { truncateAll, type TestDatabase } from "./support";
 import { suiteDatabase } from "./suite-database";
 
@@ -12,21 +12,7 @@ const SHOP = "shop-a.myshopify.com";
 const TOPIC = "orders/paid";
 
 function row(overrides: Partial<NewDelivery> = {}): NewDelivery {
-  return {
-    shop: SHOP,
-    destination: "meta:111",
-    eventName: "Purchase",
-    eventId: "evt-1",
-    provenance: "note_attribute",
-    orderId: "5001",
-    orderName: "#1001",
-    eventTime: Math.floor(NOW / 1000) - 60,
-    payload: { event_name: "Purchase", custom_data: { value: 12.5 } },
-    matchKeys: ["em"],
-    status: "pending",
-    nextAttemptAt: NOW,
-    ...overrides,
-  };
+  return purchaseRow(NOW, { shop: SHOP, ...overrides });
 }
 
 /** One order's write, with its claim: the id it carries and its own fallback, as the webhook path builds it. */

@@ -6,28 +6,19 @@ import { createOutbox, type Outbox } from "../../app/db/outbox.server";
 import { META_EVENT_WINDOW_MS as META_MAX_EVENT_AGE_MS } from "../../app/destinations/meta/event-window";
 import type { NewDelivery } from "../../app/db/outbox-types";
 import { createShopStore } from "../../app/db/shops.server";
-import { TEST_KEY, type GetTestDatabase } from "./contract-support";
+import { purchaseRow, TEST_KEY, type GetTestDatabase } from "./contract-support";
 
 const NOW = 1_800_000_000_000;
 const SHOP_A = "shop-a.myshopify.com";
 const SHOP_B = "shop-b.myshopify.com";
 
 function delivery(overrides: Partial<NewDelivery> = {}): NewDelivery {
-  return {
+  return purchaseRow(NOW, {
     shop: SHOP_A,
-    destination: "meta:111",
-    eventName: "Purchase",
-    eventId: "evt-1",
-    provenance: "note_attribute",
-    orderId: "5001",
-    orderName: "#1001",
-    eventTime: Math.floor(NOW / 1000) - 60,
     payload: { event_name: "Purchase", user_data: { em: ["a".repeat(64)] }, custom_data: { value: 12.5 } },
     matchKeys: ["em", "fbp"],
-    status: "pending",
-    nextAttemptAt: NOW,
     ...overrides,
-  };
+  });
 }
 
 function many(count: number, overrides: Partial<NewDelivery> = {}, offsetMs = 0): NewDelivery[] {
