@@ -310,6 +310,10 @@ describe("shopper events in the admin (decision 0031)", () => {
     await page.getByText("Settings saved").waitFor({ timeout: 10_000 });
     const app = await server.appContext();
     expect((await app.shops.getShop(configured.shop))?.settings.funnelEvents).toEqual(expect.arrayContaining(["PageView", "ViewContent", "Search", "AddToCart", "InitiateCheckout", "AddPaymentInfo"]));
-    expect(await page.getByRole("checkbox", { name: "Page views", exact: true }).isChecked()).toBe(true);
+    // and the page, opened again, shows it on
+    await context?.close();
+    const reopened = await open(configured, "/app/settings", WIDTHS[0]);
+    await reopened.getByRole("heading", { name: "Shopper events" }).waitFor({ timeout: 10_000 });
+    expect(await reopened.getByRole("checkbox", { name: "Page views", exact: true }).isChecked()).toBe(true);
   });
 });
