@@ -5,7 +5,7 @@ import { Banner, BlockStack, Button, Card, InlineStack, Layout, Page, Pagination
 import { getAppContext } from "../context.server";
 import { authenticate } from "../shopify/app.server";
 import { listActivity, markWaiting, parseActivityParams, parseRedrivable, redriveActivity, type ActivityFilterForm } from "../admin/activity.server";
-import { ALL_EVENTS } from "../admin/activity-events";
+import { ALL_EVENTS, SHOPPER_EVENTS } from "../admin/activity-events";
 import { readAttention } from "../admin/attention.server";
 import { readShopTimeZone } from "../admin/shop-format.server";
 import { NOUN } from "../admin/format";
@@ -66,7 +66,9 @@ export default function Activity() {
       ? "No purchases yet. Each paid order appears here as it is sent to Meta; shopper events are under Events."
       : filters.events === ALL_EVENTS
         ? "No events yet. Each paid order appears here as it is sent to Meta."
-        : "No shopper events of this kind yet.";
+        : filters.events === SHOPPER_EVENTS
+          ? "No shopper events yet. They appear here as the web pixel reports them; Settings chooses which are sent."
+          : "No shopper events of this kind yet.";
   const exportHref = `/app/activity/export?${new URLSearchParams(filterParams(filters)).toString()}`;
 
   return (
