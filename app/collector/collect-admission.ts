@@ -10,8 +10,12 @@ export const COLLECT_SHED_REASON = {
 } as const;
 export type CollectShedReason = (typeof COLLECT_SHED_REASON)[keyof typeof COLLECT_SHED_REASON];
 
-/** Requests admitted (body read, handed to the handler) and not yet answered, at most. */
-export const DEFAULT_COLLECT_IN_FLIGHT = 64;
+/**
+ * Requests admitted (body read, handed to the handler) and not yet answered, at most: the collector's budgeted
+ * 5,000 events/s held for 50 ms (in flight = rate × time in the process), two and a half times its ack budget.
+ * At most 2 MB of bodies (8 KB each) wait, where a stalled writer would otherwise gather thousands.
+ */
+export const DEFAULT_COLLECT_IN_FLIGHT = 256;
 
 export type CollectSlot = { admitted: true; release(): void } | { admitted: false; reason: CollectShedReason };
 
