@@ -8,6 +8,8 @@ import { ShareBars } from "./share-bars";
 // Health's dedup proof (decision 0029): of the paid orders a browser was at, how many had a browser Purchase
 // that reached Tandem under the server's id (Meta counts the pair once), how many under another id, and which
 // were counted by the server alone. Each bar repeats a sentence, so the figures read without the bars.
+// Web orders Tandem skipped on purpose (no consent, a test order, cancelled before sending) reached Meta from
+// neither side: they are said apart, never counted as "server only".
 export function DedupProofCard({ proof, days, shop }: { proof: DedupProof; days: number; shop: string }) {
   const format = useFormat();
   const period = `the last ${format.count(days, NOUN.day)}`;
@@ -22,11 +24,12 @@ export function DedupProofCard({ proof, days, shop }: { proof: DedupProof; days:
             <Text as="p">
               {`No paid order from ${period} has a browser record yet. For each order paid through a web checkout with the shopper present, Tandem records whether its browser Purchase reached Tandem and under which id. Orders from POS, drafts, apps and subscription renewals have no browser Purchase: the server counts them alone.`}
             </Text>
+            <NotSentNote proof={proof} />
           </div>
         ) : (
           <>
             <Text as="p" data-dedup-summary>
-              {`Of ${format.count(proof.browserOrders, NOUN.order)} paid through a web checkout over ${period}, ${format.percent(proof.sameId, proof.browserOrders) ?? "—"} had a browser Purchase that reached Tandem with the server's event id, so Meta counts each of those once.`}
+              {`Of ${format.count(proof.browserOrders, NOUN.order)} paid through a web checkout over ${period}${proof.notSent > 0 ? " and sent to Meta" : ""}, ${format.percent(proof.sameId, proof.browserOrders) ?? "—"} had a browser Purchase that reached Tandem with the server's event id, so Meta counts each of those once.`}
             </Text>
             <ShareBars
               label="Browser Purchases by event id"
@@ -44,6 +47,7 @@ export function DedupProofCard({ proof, days, shop }: { proof: DedupProof; days:
               </Text>
             ) : null}
             <ServerOnlyList proof={proof} shop={shop} />
+            <NotSentNote proof={proof} />
           </>
         )}
       </BlockStack>
@@ -54,7 +58,7 @@ export function DedupProofCard({ proof, days, shop }: { proof: DedupProof; days:
 function ServerOnlyList({ proof, shop }: { proof: DedupProof; shop: string }) {
   const format = useFormat();
   if (proof.serverOnly === 0) {
-    return <Text as="p">Every web order's browser Purchase reached Tandem.</Text>;
+    return <Text as="p">{proof.notSent > 0 ? "Every web order sent to Meta had its browser Purchase reach Tandem." : "Every web order's browser Purchase reached Tandem."}</Text>;
   }
   const listed = proof.recentServerOnly.length;
   return (
@@ -78,5 +82,16 @@ function ServerOnlyList({ proof, shop }: { proof: DedupProof; shop: string }) {
         ))}
       </ul>
     </BlockStack>
+  );
+}
+
+/** Web orders whose Purchase Tandem skipped on purpose: neither side reached Meta, and Activity says why. */
+function NotSentNote({ proof }: { proof: DedupProof }) {
+  const format = useFormat();
+  if (proof.notSent === 0) return null;
+  return (
+    <Text as="p" tone="subdued" data-dedup-not-sent>
+      {`${format.count(proof.notSent, NOUN.order)} paid through a web checkout ${proof.notSent === 1 ? "was" : "were"} not sent to Meta: skipped on purpose (no consent, a test order, tracking turned off, or cancelled before sending). They are not counted above; Activity shows the reason for each.`}
+    </Text>
   );
 }

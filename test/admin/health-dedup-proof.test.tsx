@@ -21,6 +21,7 @@ function render(proof: DedupProof, locale = "en") {
 const PROOF: DedupProof = {
   paidOrders: 1300,
   browserOrders: 1200,
+  notSent: 0,
   sameId: 1100,
   differentId: 20,
   serverOnly: 80,
@@ -63,9 +64,29 @@ describe("DedupProofCard (Health)", () => {
   });
 
   it("has an empty state when no order came through a web checkout", () => {
-    const html = render({ paidOrders: 3, browserOrders: 0, sameId: 0, differentId: 0, serverOnly: 0, recentServerOnly: [] });
+    const html = render({ paidOrders: 3, browserOrders: 0, notSent: 0, sameId: 0, differentId: 0, serverOnly: 0, recentServerOnly: [] });
     expect(html).toContain('data-empty-state="dedup-proof"');
     expect(html).toContain("No paid order from the last 7 days has a browser record yet.");
+    expect(html).not.toContain("data-share");
+    expect(html).not.toContain("not sent to Meta");
+  });
+
+  it("says web orders skipped on purpose were not sent to Meta, apart from the shares and the server-only list", () => {
+    // GIVEN 40 web orders whose Purchase was skipped (no consent, test orders): they are in no share
+    const html = render({ ...PROOF, paidOrders: 1340, notSent: 40 });
+    expect(html).toContain("Of 1,200 orders paid through a web checkout over the last 7 days and sent to Meta, 92% had a browser Purchase");
+    expect(html).toContain("40 orders paid through a web checkout were not sent to Meta: skipped on purpose");
+    expect(html).toContain("Activity shows the reason for each.");
+    expect(html).toMatch(/data-share="server_only".*?80 of 1,200 orders/);
+    // the server-only sentence still says Meta received those 80, and only those
+    expect(html).toContain("No browser Purchase reached Tandem for 80 orders");
+  });
+
+  it("keeps the empty state true when the only web orders were skipped on purpose", () => {
+    const html = render({ paidOrders: 1, browserOrders: 0, notSent: 1, sameId: 0, differentId: 0, serverOnly: 0, recentServerOnly: [] });
+    expect(html).toContain('data-empty-state="dedup-proof"');
+    expect(html).toContain("1 order paid through a web checkout was not sent to Meta: skipped on purpose");
+    expect(html).not.toContain("Meta still received");
     expect(html).not.toContain("data-share");
   });
 });
