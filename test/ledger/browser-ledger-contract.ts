@@ -4,6 +4,7 @@ import { writeCollected } from "../../app/db/collector-writes.server";
 import { claimDue } from "../../app/db/outbox-claim.server";
 import { createShopStore } from "../../app/db/shops.server";
 import { readDedupProof } from "../../app/db/dedup-proof-reads.server";
+import { skipUnsentOrderEvent } from "../../app/db/outbox-cancel.server";
 import { AWAITING_BROWSER_REPORT, BROWSER_REPORT_WAIT_MS } from "../../app/db/browser-ledger-ingest.server";
 import type { NewDelivery } from "../../app/db/outbox-types";
 import { TEST_KEY } from "../db/contract-support";
@@ -16,7 +17,11 @@ const CART_ID = "cartIdFromTheNoteAttribute0001";
 const BROWSER_ID = "browserIdTheThankYouPageUsed01";
 
 /** A web order's Purchase as the webhook path builds it: one row per pixel, its claim, and its checkout. */
-function webOrder(orderId: string, eventId: string, opts: { token?: string | null; pixels?: string[]; webhookId?: string } = {}): IngestWrite {
+function webOrder(
+  orderId: string,
+  eventId: string,
+  opts: { token?: string | null; pixels?: string[]; webhookId?: string; skipped?: string } = {},
+): IngestWrite {
   const rows: NewDelivery[] = (opts.pixels ?? ["meta:111"]).map((destination) => ({
     shop: SHOP,
     destination,
@@ -28,7 +33,8 @@ function webOrder(orderId: string, eventId: string, opts: { token?: string | nul
     eventTime: Math.floor(NOW / 1000) - 30,
     payload: { event_name: "Purchase", event_id: eventId, custom_data: { value: 10, currency: "EUR" } },
     matchKeys: ["em"],
-    status: "pending",
+    // A skipped order (no consent, a test order) is stored as the webhook path stores it: reason, no payload.
+    ...(opts.skipped === undefined ? { status: "pending" as const } : { status: "skipped" as const, statusReason: opts.skipped, payload: null }),
     nextAttemptAt: NOW,
   }));
   const token = opts.token === undefined ? `tok${orderId}` : opts.token;
@@ -184,10 +190,46 @@ export function runBrowserLedgerContract(name: string, open: () => Promise<TestD
         differentId: 1,
         serverOnly: 2,
         // newest first, cut at the limit
+        notSent: 0,
         recentServerOnly: [{ orderId: "24", orderName: "#24", createdAt: NOW + 3 }],
       });
       // outside the period: nothing
       expect(await readDedupProof(db(), { shop: SHOP, startMs: NOW + 10, endMs: NOW + 20, listLimit: 10 })).toMatchObject({ paidOrders: 0, browserOrders: 0, recentServerOnly: [] });
+    });
+
+    it("counts web orders whose Purchase rows were all skipped (no consent, test order, cancelled before sending) as not sent, in no share", async () => {
+      // skipped at the webhook for no consent, on both pixels; a test order the browser did report
+      await writeIngests(db(), [webOrder("31", "serverIdOfTheThirtyFirst0001", { pixels: ["meta:111", "meta:222"], skipped: "no marketing consent" })], NOW);
+      await browserReports(db(), "tok32", "testOrderBrowserIdentifier001");
+      await writeIngests(db(), [webOrder("32", "testOrderBrowserIdentifier001", { skipped: "test order" })], NOW + 1);
+      // cancelled before its Purchase went out
+      await writeIngests(db(), [webOrder("33", "serverIdOfTheThirtyThird0001")], NOW + 2);
+      expect(await skipUnsentOrderEvent(db().db, SHOP, "33", NOW + 3)).toBe(1);
+      // one pixel sent, the other skipped: Meta did receive it, so it stays server-only
+      await writeIngests(db(), [webOrder("34", "serverIdOfTheThirtyFourth001", { pixels: ["meta:111", "meta:222"] })], NOW + 4);
+      await db().db.updateTable("deliveries").set({ status: "sent" }).where("order_id", "=", "34").where("destination", "=", "meta:111").execute();
+      await db().db.updateTable("deliveries").set({ status: "skipped", status_reason: "pixel removed" }).where("order_id", "=", "34").where("destination", "=", "meta:222").execute();
+      // a skipped POS order (no browser) is neither a browser order nor "not sent" here
+      await writeIngests(db(), [webOrder("35", "order_35", { token: null, skipped: "test order" })], NOW + 5);
+
+      const proof = await readDedupProof(db(), { shop: SHOP, startMs: NOW, endMs: NOW + 10, listLimit: 10 });
+      expect(proof).toEqual({
+        paidOrders: 5,
+        browserOrders: 1,
+        notSent: 3,
+        sameId: 0,
+        differentId: 0,
+        serverOnly: 1,
+        recentServerOnly: [{ orderId: "34", orderName: "#34", createdAt: NOW + 4 }],
+      });
+    });
+
+    it("keeps an order waiting to be sent a browser order: only rows that will never go out make it not sent", async () => {
+      await writeIngests(db(), [webOrder("41", "serverIdOfTheFortyFirst00001")], NOW);
+      await db().db.updateTable("deliveries").set({ status: "retrying" }).where("order_id", "=", "41").execute();
+      const proof = await readDedupProof(db(), { shop: SHOP, startMs: NOW, endMs: NOW + 10, listLimit: 10 });
+      expect(proof).toMatchObject({ browserOrders: 1, notSent: 0, serverOnly: 1 });
+      expect(proof.recentServerOnly.map((order) => order.orderId)).toEqual(["41"]);
     });
   });
 }

@@ -10,11 +10,11 @@ const NOW = Date.UTC(2026, 10, 30, 12, 0, 0);
 
 const app = useTestApp();
 
-async function paidWebOrder(n: number, atMs: number, browserId: string | null): Promise<void> {
+async function paidWebOrder(n: number, atMs: number, browserId: string | null, status: "sent" | "skipped" = "sent"): Promise<void> {
   const db = app.context.database.db;
   const token = `tok${n}`;
   await db.insertInto("order_events").values({ shop: SHOP, event_name: "Purchase", event_id: `server${n}`, order_id: String(n), topic: "orders/paid", webhook_id: `wh-${n}`, created_at: atMs, checkout_token: token, browser_event_id: null }).execute();
-  await insertDeliveryRows(db, [deliveryRow({ shop: SHOP, event_id: `server${n}`, order_id: String(n), order_name: `#${1000 + n}`, status: "sent", created_at: atMs })]);
+  await insertDeliveryRows(db, [deliveryRow({ shop: SHOP, event_id: `server${n}`, order_id: String(n), order_name: `#${1000 + n}`, status, created_at: atMs })]);
   if (browserId !== null) await db.insertInto("browser_purchase_ids").values({ shop: SHOP, checkout_token: token, event_id: browserId, created_at: atMs }).execute();
 }
 
@@ -32,5 +32,15 @@ describe("healthSummary's dedup proof", () => {
     expect(summary.dedupProof).toMatchObject({ paidOrders: 15, browserOrders: 15, sameId: 2, differentId: 1, serverOnly: 12 });
     expect(summary.dedupProof.recentServerOnly).toHaveLength(SERVER_ONLY_LISTED);
     expect(summary.dedupProof.recentServerOnly[0]).toEqual({ orderId: "10", orderName: "#1010", createdAt: NOW - DAY_MS - 10_000 });
+  });
+
+  it("counts a web order skipped on purpose (no consent) as not sent, and lists it nowhere", async () => {
+    await paidWebOrder(1, NOW - 1_000, null);
+    await paidWebOrder(2, NOW - 2_000, null, "skipped");
+
+    const summary = await healthSummary(app.context, SHOP, 7, NOW);
+
+    expect(summary.dedupProof).toMatchObject({ paidOrders: 2, browserOrders: 1, notSent: 1, serverOnly: 1 });
+    expect(summary.dedupProof.recentServerOnly.map((order) => order.orderId)).toEqual(["1"]);
   });
 });
