@@ -11,7 +11,9 @@ export async function dedupProofLines(services: Pick<Services, "database">, shop
   const { dedupProof: proof } = await healthSummary(services, shop, HEALTH_DAYS, nowMs);
   const names = proof.recentServerOnly.map((order) => order.orderName ?? order.orderId).join(", ");
   return [
-    `paid orders: ${proof.paidOrders}, of which paid through a web checkout with the shopper present: ${proof.browserOrders}`,
+    `paid orders: ${proof.paidOrders}, of which paid through a web checkout with the shopper present: ${proof.browserOrders + proof.notSent}`,
     `  same id as the server: ${proof.sameId}   another id: ${proof.differentId}   server only: ${proof.serverOnly}${names ? ` (${names})` : ""}`,
+    // Skipped on purpose (no consent, a test order): neither side reached Meta, so it is in none of the shares.
+    `  not sent to Meta (skipped on purpose, see Activity): ${proof.notSent}`,
   ];
 }

@@ -88,10 +88,11 @@ describe("npm run demo", () => {
     );
     expect(out).toMatch(/—\s+no consent, leaves at payment\s+Meta \/tr: 0 sent · Tandem \/collect: 0 \(HTTP —\)/);
     expect(journeyLine(out, "—")).toBe("nothing from either side");
-    // Health's dedup proof: the ad-blocked shopper's browser Purchase reached Tandem, so only the order whose
-    // consent said no (sent by webhook alone) is server-only.
+    // Health's dedup proof: the ad-blocked shopper's browser Purchase reached Tandem, and the order whose consent
+    // said no was skipped on purpose — not sent to Meta by either side, so it is not "server only".
     expect(out).toContain("paid orders: 6, of which paid through a web checkout with the shopper present: 5");
-    expect(out).toContain("  same id as the server: 4   another id: 0   server only: 1 (#1006)");
+    expect(out).toContain("  same id as the server: 4   another id: 0   server only: 0\n");
+    expect(out).toContain("  not sent to Meta (skipped on purpose, see Activity): 1");
   });
 });
 
