@@ -2,11 +2,10 @@ import type { MetaSimulator } from "../../sim/meta-graph-sim";
 import { EVENTS_PER_SHOPPER } from "./collect-bodies";
 import { fillFunnelOutbox } from "./fill-funnel-outbox";
 import type { CollectLoadJob } from "./load-protocol";
-import { measureAcks, waitForDrain, type AckFigures, type BenchShop } from "./phases";
+import { ackFiguresOf, measureAcks, waitForDrain, type AckFigures, type AckLoad, type BenchShop } from "./phases";
 import { runCollectLoad, type AppProcess } from "./processes";
 import { fmt, mb } from "./stats";
 import { ms, perSec, type Row } from "./report";
-import { percentile } from "./stats";
 
 // Issue 16's collector figures, from the same run as the rest: POST /collect against a JSON-only baseline in the
 // same process (open loop 1,000/s, then closed loop), funnel rows delivered to the simulator, and the Purchase
@@ -23,9 +22,7 @@ function reserveShoppers(events: number): number {
   return first;
 }
 
-type Load = { mode: "open"; ratePerSec: number; durationMs: number } | { mode: "closed"; concurrency: number; durationMs: number };
-
-export async function measureCollectAcks(port: number, path: string, shops: readonly BenchShop[], load: Load, json = false): Promise<AckFigures> {
+export async function measureCollectAcks(port: number, path: string, shops: readonly BenchShop[], load: AckLoad, json = false): Promise<AckFigures> {
   // Closed loop: enough prepared bodies for 12,000/s; the run ends at the time limit or when they run out.
   const maxCount = Math.ceil(((load.mode === "open" ? load.ratePerSec : 12_000) * load.durationMs) / 1000);
   const job: CollectLoadJob = {
@@ -37,15 +34,7 @@ export async function measureCollectAcks(port: number, path: string, shops: read
     maxCount,
     ...load,
   };
-  const result = await runCollectLoad(job);
-  return {
-    p50: percentile(result.latenciesMs, 50),
-    p99: percentile(result.latenciesMs, 99),
-    perSec: (result.ok * 1000) / result.elapsedMs,
-    ok: result.ok,
-    failed: result.failed,
-    result,
-  };
+  return ackFiguresOf(await runCollectLoad(job));
 }
 
 export type FunnelDeliveryFigures = { events: number; seconds: number; perSec: number; cpuUsPerEvent: number };
@@ -104,8 +93,8 @@ export type CollectorScenario = {
 export async function collectorScenario(s: CollectorScenario): Promise<Row[]> {
   const section = "collector (POST /collect) vs JSON-only baseline, same process";
   const { app, shops } = s;
-  const collect = (load: Load) => measureCollectAcks(app.port, "/collect", shops, load);
-  const baseline = (load: Load) => measureCollectAcks(app.collectBaselinePort, "/", shops, load, true);
+  const collect = (load: AckLoad) => measureCollectAcks(app.port, "/collect", shops, load);
+  const baseline = (load: AckLoad) => measureCollectAcks(app.collectBaselinePort, "/", shops, load, true);
   s.progress("collector warm-up: both servers, closed loop (not measured)");
   await baseline({ mode: "closed", concurrency: COLLECTOR_CONCURRENCY, durationMs: s.warmupMs });
   await collect({ mode: "closed", concurrency: COLLECTOR_CONCURRENCY, durationMs: s.warmupMs });
