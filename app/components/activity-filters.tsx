@@ -23,6 +23,12 @@ const STATUS_OPTIONS = [{ label: "All statuses", value: "" }, ...ALL_DELIVERY_ST
 export function ActivityFilters(props: { initial: ActivityFilterForm; loading: boolean; onApply: (filters: ActivityFilterForm) => void }) {
   const [form, setForm] = useState(props.initial);
   const set = (key: keyof ActivityFilterForm) => (value: string) => setForm((current) => ({ ...current, [key]: value }));
+  // A select applies at once: the new filters go to the page as well as into the form.
+  const applyNow = (key: keyof ActivityFilterForm) => (value: string) => {
+    const next = { ...form, [key]: value };
+    setForm(next);
+    props.onApply(next);
+  };
   const submit = (event: FormEvent) => {
     event.preventDefault();
     props.onApply(form);
@@ -40,11 +46,7 @@ export function ActivityFilters(props: { initial: ActivityFilterForm; loading: b
             name="events"
             options={EVENT_OPTIONS}
             value={form.events}
-            onChange={(events) => {
-              const next = { ...form, events };
-              setForm(next);
-              props.onApply(next);
-            }}
+            onChange={applyNow("events")}
           />
         </div>
         <div style={{ flex: "1 1 160px" }}>
@@ -53,11 +55,7 @@ export function ActivityFilters(props: { initial: ActivityFilterForm; loading: b
             name="status"
             options={STATUS_OPTIONS}
             value={form.status}
-            onChange={(status) => {
-              const next = { ...form, status };
-              setForm(next);
-              props.onApply(next);
-            }}
+            onChange={applyNow("status")}
           />
         </div>
         <div style={{ flex: "1 1 150px" }}>
