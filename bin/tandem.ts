@@ -168,7 +168,7 @@ const COMMANDS: Record<string, Command<unknown>> = {
     },
     async run(context, { shop, email }) {
       if ((await context.shops.getShop(shop)) === null) throw new Error(`unknown shop ${shop}`);
-      const config = await context.shops.configureShop(shop, { alertEmail: email }, Date.now());
+      const config = await context.shops.saveShopConfig(shop, { alertEmail: email }, Date.now());
       return { shop: config.shop, alertEmail: config.alertEmail };
     },
   }),

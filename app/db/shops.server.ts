@@ -84,7 +84,7 @@ export function createShopStore(database: Database, keys: readonly Buffer[]) {
     return db.selectFrom("shops").selectAll().where("shop", "=", shop).executeTakeFirst();
   }
 
-  async function configureShop(shop: string, patch: ShopConfigPatch, nowMs: number): Promise<ShopConfig> {
+  async function saveShopConfig(shop: string, patch: ShopConfigPatch, nowMs: number): Promise<ShopConfig> {
     const existing = await getRow(shop);
     const settings = { ...readStoredSettings(existing?.settings ?? "{}"), ...stripUndefined(patch.settings ?? {}) };
     // The alert address shares the settings column but not the purchase settings' reader: carried over here.
@@ -192,7 +192,7 @@ export function createShopStore(database: Database, keys: readonly Buffer[]) {
   }
 
   return {
-    configureShop,
+    saveShopConfig,
     getShop,
     getAccessToken,
     markNeedsAttention,

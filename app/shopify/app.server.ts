@@ -28,7 +28,7 @@ const shopify = shopifyApp({
     // logs it, and the checklist then shows the pixel as not activated with a button that runs it again.
     afterAuth: async ({ session, admin }) => {
       const context = await getAppContext();
-      await context.shops.configureShop(session.shop, {}, Date.now());
+      await context.shops.saveShopConfig(session.shop, {}, Date.now());
       await connectWebPixel(context, session.shop, admin.graphql, "install");
     },
   },

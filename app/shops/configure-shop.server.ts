@@ -22,7 +22,7 @@ export async function configureShop(
   checked?: CredentialCheck,
 ): Promise<ShopConfig> {
   const before = await deps.shops.getShop(shop);
-  await deps.shops.configureShop(shop, patch, nowMs);
+  await deps.shops.saveShopConfig(shop, patch, nowMs);
   const after = await deps.shops.getShop(shop);
   if (!after) throw new Error(`shop ${shop} vanished while it was being configured`);
 

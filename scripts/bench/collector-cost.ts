@@ -33,7 +33,7 @@ const config = parseEnv({
   TRUST_PROXY: "1",
 });
 const context = await createAppContext(config, { startWorker: false, worker: { metrics: null } });
-for (const [i, shop] of SHOPS.entries()) await context.shops.configureShop(shop, { pixelIds: [`90000000000${i}`], accessToken: "EAAx" }, Date.now());
+for (const [i, shop] of SHOPS.entries()) await context.shops.saveShopConfig(shop, { pixelIds: [`90000000000${i}`], accessToken: "EAAx" }, Date.now());
 const nowMs = Date.now();
 // Warm-up bodies first, then the measured ones: every event id is new, as in the bench.
 const items = collectBodies(SHOPS, 1, Math.ceil((3 * N) / 5), nowMs).slice(0, 3 * N);

@@ -28,7 +28,7 @@ const config = parseEnv({
   LOG_LEVEL: "silent",
 });
 const context = await createAppContext(config, { startWorker: false, worker: { metrics: null } });
-await context.shops.configureShop(SHOP, { pixelIds: ["1"], accessToken: "EAAx" }, Date.now());
+await context.shops.saveShopConfig(SHOP, { pixelIds: ["1"], accessToken: "EAAx" }, Date.now());
 const now = new Date().toISOString();
 const bodies = Array.from({ length: 3 * N }, (_, i) => Buffer.from(JSON.stringify(numberedOrder(i, { processed_at: now }))));
 const orders: unknown[] = bodies.map((body) => JSON.parse(body.toString()));

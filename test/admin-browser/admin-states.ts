@@ -96,7 +96,7 @@ async function insertShopperEvents(app: AppContext, shop: string, now: number, c
 }
 
 async function configure(app: AppContext, shop: string, now: number): Promise<void> {
-  await app.shops.configureShop(shop, { pixelIds: [PIXEL], accessToken: TOKEN, enabled: true }, now);
+  await app.shops.saveShopConfig(shop, { pixelIds: [PIXEL], accessToken: TOKEN, enabled: true }, now);
 }
 
 const BUSY_STATUSES: Array<Pick<Row, "status" | "reason" | "kind">> = [

@@ -129,7 +129,7 @@ describe("Purchase figures beside funnel rows", () => {
   });
 
   it("the pause banner's deadline counts waiting purchases, not waiting shopper events", async () => {
-    await app.context.shops.configureShop(SHOP, { pixelIds: ["1234567890"], accessToken: "EAA" }, NOW - 2 * DAY_MS);
+    await app.context.shops.saveShopConfig(SHOP, { pixelIds: ["1234567890"], accessToken: "EAA" }, NOW - 2 * DAY_MS);
     await app.context.shops.markNeedsAttention(SHOP, "Meta error 190/467: invalid", NOW - DAY_MS);
     const attention = await readAttention(app.context, SHOP, NOW);
     expect(attention.deadline).toMatchObject({ waiting: 1, expired: 0 });

@@ -138,7 +138,7 @@ describe("redriveActivity", () => {
   it("refuses while the shop's token pause stands, saying why, and moves nothing", async () => {
     // GIVEN a shop paused because Meta refused its token, with two purchases waiting
     const paused = "paused-shop.myshopify.com";
-    await app.context.shops.configureShop(paused, { pixelIds: ["1234567890"], accessToken: "EAA-revoked" }, START);
+    await app.context.shops.saveShopConfig(paused, { pixelIds: ["1234567890"], accessToken: "EAA-revoked" }, START);
     await app.context.shops.markNeedsAttention(paused, "Meta error 190/460: the session has been invalidated", START);
     await insertDeliveryRows(
       app.context.database.db,

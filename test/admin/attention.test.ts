@@ -32,7 +32,7 @@ describe("readAttention", () => {
   }
 
   it("dates the promise from the oldest waiting purchase and counts what that day would lose", async () => {
-    await app.context.shops.configureShop(SHOP, { pixelIds: ["1234567890"], accessToken: "EAA" }, NOW - 3 * DAY);
+    await app.context.shops.saveShopConfig(SHOP, { pixelIds: ["1234567890"], accessToken: "EAA" }, NOW - 3 * DAY);
     await app.context.shops.markNeedsAttention(SHOP, "Meta error 190/467: invalid", NOW - 3 * DAY);
     // GIVEN purchases from 4 days ago (two, an hour apart), 2 days ago, and 9 days ago (past the window)
     await waiting([NOW - 4 * DAY, NOW - 4 * DAY + 3_600_000, NOW - 2 * DAY, NOW - 9 * DAY]);
@@ -48,7 +48,7 @@ describe("readAttention", () => {
   });
 
   it("with nothing waiting, dates the deadline from the pause and promises nothing", async () => {
-    await app.context.shops.configureShop(SHOP, { pixelIds: ["1234567890"], accessToken: "EAA" }, NOW);
+    await app.context.shops.saveShopConfig(SHOP, { pixelIds: ["1234567890"], accessToken: "EAA" }, NOW);
     await app.context.shops.markNeedsAttention(SHOP, "Meta error 190/467: invalid", NOW - DAY);
     const attention = await readAttention(app.context, SHOP, NOW);
     expect(attention.deadline).toEqual({ sendBy: NOW + 6 * DAY, atRisk: 0, waiting: 0, expired: 0 });
@@ -56,7 +56,7 @@ describe("readAttention", () => {
   });
 
   it("gives each paused pixel its own deadline; a shop that is not paused has none", async () => {
-    await app.context.shops.configureShop(SHOP, { pixelIds: ["1234567890", "5555555555"], accessToken: "EAA" }, NOW);
+    await app.context.shops.saveShopConfig(SHOP, { pixelIds: ["1234567890", "5555555555"], accessToken: "EAA" }, NOW);
     await app.context.shops.pauseDestination(SHOP, "meta:5555555555", "Meta error 100/33: Unsupported post request.", NOW - DAY);
     await waiting([NOW - 5 * DAY], "meta:5555555555");
     const attention = await readAttention(app.context, SHOP, NOW);

@@ -53,7 +53,7 @@ describe("buildChecklist", () => {
   });
 
   it("is complete once the pixel matches, the embed is on, the token works and a purchase was sent", async () => {
-    await app.context.shops.configureShop(SHOP, { pixelIds: ["1234567890"], accessToken: "EAA-token" }, Date.now());
+    await app.context.shops.saveShopConfig(SHOP, { pixelIds: ["1234567890"], accessToken: "EAA-token" }, Date.now());
     const admin = createFakeAdmin({ pixel: { id: "gid://shopify/WebPixel/1", settings: JSON.stringify({ pixelIds: "1234567890" }) }, settingsData: settingsDataWithEmbed({ disabled: false }) });
     expect(await states(admin.graphql)).toMatchObject({ web_pixel: "done", storefront_embed: "done", token: "done", first_purchase: "todo" });
     await insertDeliveryRows(app.context.database.db, [deliveryRow({ shop: SHOP, event_id: "e1", status: "sent", attempts: 1, sent_at: 1 })]);
@@ -72,7 +72,7 @@ describe("buildChecklist", () => {
   it("shows a shop without the app's pixel as not activated, with a button that activates it — not as an error", async () => {
     // GIVEN saved pixel ids and Shopify answering "No web pixel was found for this app." (the library throws
     // GraphqlQueryError for it)
-    await app.context.shops.configureShop(SHOP, { pixelIds: ["1234567890"] }, Date.now());
+    await app.context.shops.saveShopConfig(SHOP, { pixelIds: ["1234567890"] }, Date.now());
     const admin = createFakeAdmin();
     const pixel = (await buildChecklist(app.context, SHOP, admin.graphql)).items.find((item) => item.id === "web_pixel");
     expect(pixel).toEqual({

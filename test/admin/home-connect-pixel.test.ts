@@ -17,7 +17,7 @@ beforeAll(async () => {
   server = await startBuiltServer("connect");
   const app = await server.appContext();
   await storeOfflineSession(app.sessionStorage, SHOP);
-  await app.shops.configureShop(SHOP, { pixelIds: ["1234567890"] }, Date.now());
+  await app.shops.saveShopConfig(SHOP, { pixelIds: ["1234567890"] }, Date.now());
 }, 60_000);
 
 afterAll(async () => {

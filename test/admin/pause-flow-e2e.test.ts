@@ -62,7 +62,7 @@ async function rows() {
 describe("pause, retry and test flows against the simulator", () => {
   it("keeps a token pause through unrelated saves and retries, and lifts it once a fixed token is confirmed", async () => {
     // GIVEN a shop whose token Meta refuses, with three purchases the worker tried to send
-    await app.shops.configureShop(SHOP, { pixelIds: [PIXEL], accessToken: "EAA-revoked" }, Date.now());
+    await app.shops.saveShopConfig(SHOP, { pixelIds: [PIXEL], accessToken: "EAA-revoked" }, Date.now());
     const eventTime = Math.floor(Date.now() / 1000) - 3_600;
     const purchases: NewDelivery[] = [0, 1, 2].map((n) => {
       const event = purchaseEvent(n, eventTime, SHOP);

@@ -167,7 +167,7 @@ describe("saveSettings", () => {
   });
 
   it("keeps a stored test event code when the form has no test code field", async () => {
-    await app.context.shops.configureShop(SHOP, { pixelIds: ["1234567890"], accessToken: "EAA-secret-token", testEventCode: "TEST42" }, Date.now());
+    await app.context.shops.saveShopConfig(SHOP, { pixelIds: ["1234567890"], accessToken: "EAA-secret-token", testEventCode: "TEST42" }, Date.now());
     const data = form({ accessToken: "" });
     data.delete("testEventCode");
     expect(await saveSettings(app.context, SHOP, data, createFakeAdmin().graphql, Date.now())).toMatchObject({ ok: true });
@@ -207,7 +207,7 @@ describe("saveSettings and pauses (decision 0022)", () => {
   beforeEach(async () => {
     sim.reset();
     // GIVEN a configured shop whose token Meta refused, with two purchases waiting
-    await app.context.shops.configureShop(SHOP, { pixelIds: ["1234567890"], accessToken: "EAA-old-token" }, Date.now());
+    await app.context.shops.saveShopConfig(SHOP, { pixelIds: ["1234567890"], accessToken: "EAA-old-token" }, Date.now());
     await app.context.shops.markNeedsAttention(SHOP, REVOKED, Date.now());
     const now = Date.now();
     await app.context.outbox.enqueue(
@@ -244,7 +244,7 @@ describe("saveSettings and pauses (decision 0022)", () => {
 
   it("a pixel pause lifts only when a new token reaches that pixel", async () => {
     await app.context.shops.clearNeedsAttention(SHOP);
-    await app.context.shops.configureShop(SHOP, { pixelIds: ["1234567890", "5555555555"], accessToken: "EAA-new-token" }, Date.now());
+    await app.context.shops.saveShopConfig(SHOP, { pixelIds: ["1234567890", "5555555555"], accessToken: "EAA-new-token" }, Date.now());
     await app.context.shops.pauseDestination(SHOP, "meta:5555555555", "Meta error 100/33: Unsupported post request.", Date.now());
     await saveSettings(app.context, SHOP, form({ pixelIds: "1234567890, 5555555555", accessToken: "", includeShipping: "on" }), createFakeAdmin().graphql, Date.now());
     expect(await app.context.shops.listDestinationPauses(SHOP)).toHaveLength(1);

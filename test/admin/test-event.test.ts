@@ -20,7 +20,7 @@ beforeEach(async () => {
 
 describe("sendTestEvent", () => {
   it("sends a valid website Purchase with the test code and returns Meta's events_received and fbtrace_id", async () => {
-    await app.context.shops.configureShop(SHOP, { pixelIds: ["1234567890"], accessToken: "EAA-good-token", testEventCode: "TEST777" }, Date.now());
+    await app.context.shops.saveShopConfig(SHOP, { pixelIds: ["1234567890"], accessToken: "EAA-good-token", testEventCode: "TEST777" }, Date.now());
     const outcome = await sendTestEvent(app.context, SHOP, Date.now());
     expect(outcome.sent).toBe(true);
     if (!outcome.sent) return;
@@ -32,7 +32,7 @@ describe("sendTestEvent", () => {
   });
 
   it("shows Meta's error title, code and fbtrace_id when the token is refused", async () => {
-    await app.context.shops.configureShop(SHOP, { pixelIds: ["1234567890"], accessToken: "EAA-wrong-token", testEventCode: "TEST777" }, Date.now());
+    await app.context.shops.saveShopConfig(SHOP, { pixelIds: ["1234567890"], accessToken: "EAA-wrong-token", testEventCode: "TEST777" }, Date.now());
     const outcome = await sendTestEvent(app.context, SHOP, Date.now());
     if (!outcome.sent) throw new Error("expected a send");
     const [answer] = outcome.answers;
@@ -45,14 +45,14 @@ describe("sendTestEvent", () => {
   });
 
   it("refuses to send without a test event code, so no real Purchase is counted", async () => {
-    await app.context.shops.configureShop(SHOP, { pixelIds: ["1234567890"], accessToken: "EAA-good-token" }, Date.now());
+    await app.context.shops.saveShopConfig(SHOP, { pixelIds: ["1234567890"], accessToken: "EAA-good-token" }, Date.now());
     expect(await sendTestEvent(app.context, SHOP, Date.now())).toMatchObject({ sent: false, problem: "no_test_code" });
     expect(await sendTestEvent(app.context, "unknown.myshopify.com", Date.now())).toMatchObject({ sent: false, problem: "not_configured" });
     expect(sim.requests).toHaveLength(0);
   });
 
   it("sends with the code typed on the test card, saves nothing, and says the result in one sentence", async () => {
-    await app.context.shops.configureShop(SHOP, { pixelIds: ["1234567890"], accessToken: "EAA-good-token" }, Date.now());
+    await app.context.shops.saveShopConfig(SHOP, { pixelIds: ["1234567890"], accessToken: "EAA-good-token" }, Date.now());
     const outcome = await sendTestEvent(app.context, SHOP, Date.now(), " TEST4242 ");
     if (!outcome.sent) throw new Error("expected a send");
     expect(sim.accepted.map((item) => item.testEventCode)).toEqual(["TEST4242"]);
@@ -63,7 +63,7 @@ describe("sendTestEvent", () => {
   });
 
   it("a typed code wins over a saved one, and a malformed code is refused before Meta is asked", async () => {
-    await app.context.shops.configureShop(SHOP, { pixelIds: ["1234567890"], accessToken: "EAA-good-token", testEventCode: "TESTSAVED" }, Date.now());
+    await app.context.shops.saveShopConfig(SHOP, { pixelIds: ["1234567890"], accessToken: "EAA-good-token", testEventCode: "TESTSAVED" }, Date.now());
     await sendTestEvent(app.context, SHOP, Date.now(), "TESTTYPED");
     expect(sim.accepted.map((item) => item.testEventCode)).toEqual(["TESTTYPED"]);
     expect(await sendTestEvent(app.context, SHOP, Date.now(), "has space")).toMatchObject({ sent: false, problem: "bad_test_code" });
@@ -71,7 +71,7 @@ describe("sendTestEvent", () => {
   });
 
   it("says a refused token in plain words", async () => {
-    await app.context.shops.configureShop(SHOP, { pixelIds: ["1234567890"], accessToken: "EAA-wrong-token" }, Date.now());
+    await app.context.shops.saveShopConfig(SHOP, { pixelIds: ["1234567890"], accessToken: "EAA-wrong-token" }, Date.now());
     const outcome = await sendTestEvent(app.context, SHOP, Date.now(), "TEST1");
     if (!outcome.sent || outcome.answers[0] === undefined) throw new Error("expected an answer");
     expect(describeTestAnswer(outcome.answers[0])).toBe("Meta refused the access token for pixel 1234567890: paste a new token in Settings.");

@@ -43,7 +43,7 @@ function checker(smtpUrl: string, logger = recordingLogger().logger): AlertCheck
 }
 
 async function configure(installedAt: number): Promise<void> {
-  await shops.configureShop(SHOP, { pixelIds: ["111111", "222222"], accessToken: CAPI_TOKEN }, installedAt);
+  await shops.saveShopConfig(SHOP, { pixelIds: ["111111", "222222"], accessToken: CAPI_TOKEN }, installedAt);
 }
 
 function only(received: ReceivedEmail[]): ReceivedEmail {
@@ -95,7 +95,7 @@ describe("alert emails for pauses", () => {
 
   it("sends another email for a new cause the same day, and uses the alert email when one is set", async () => {
     await configure(NOW - 30 * DAY);
-    await shops.configureShop(SHOP, { alertEmail: "ops@alert-shop.example" }, NOW - 30 * DAY);
+    await shops.saveShopConfig(SHOP, { alertEmail: "ops@alert-shop.example" }, NOW - 30 * DAY);
     await shops.pauseDestination(SHOP, "meta:222222", "Meta error 100/33: Unsupported post request", NOW - HOUR);
     const alerts = checker(smtp.url);
     await alerts.run(NOW);

@@ -21,7 +21,7 @@ beforeAll(async () => {
   server = await startBuiltServer("collector-backlog", { LOG_LEVEL: "silent", FUNNEL_BACKLOG_MAX: "100" });
   base = `http://127.0.0.1:${server.port}`;
   context = await server.appContext();
-  for (const shop of [SHOP, ROOMY]) await context.shops.configureShop(shop, { pixelIds: PIXELS, accessToken: "EAACollectorToken" }, Date.now());
+  for (const shop of [SHOP, ROOMY]) await context.shops.saveShopConfig(shop, { pixelIds: PIXELS, accessToken: "EAACollectorToken" }, Date.now());
 });
 
 afterAll(async () => {

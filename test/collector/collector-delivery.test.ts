@@ -23,7 +23,7 @@ beforeAll(async () => {
   server = await startBuiltServer("collector-delivery", { META_GRAPH_URL: sim.url, WORKER: "inline", LOG_LEVEL: "silent" });
   base = `http://127.0.0.1:${server.port}`;
   context = await server.appContext();
-  await context.shops.configureShop(SHOP, { pixelIds: Object.keys(PIXELS), accessToken: "EAACollectorDeliveryToken" }, Date.now());
+  await context.shops.saveShopConfig(SHOP, { pixelIds: Object.keys(PIXELS), accessToken: "EAACollectorDeliveryToken" }, Date.now());
 });
 
 afterAll(async () => {

@@ -34,7 +34,7 @@ beforeAll(async () => {
   server = await startBuiltServer("collector", { LOG_LEVEL: "silent", TRUST_PROXY: "1" }, { collectorLimits: LIMITS });
   base = `http://127.0.0.1:${server.port}`;
   context = await server.appContext();
-  for (const shop of [SHOP, FLOOD_SHOP]) await context.shops.configureShop(shop, { pixelIds: PIXELS, accessToken: "EAACollectorToken" }, Date.now());
+  for (const shop of [SHOP, FLOOD_SHOP]) await context.shops.saveShopConfig(shop, { pixelIds: PIXELS, accessToken: "EAACollectorToken" }, Date.now());
 });
 
 afterAll(async () => {
@@ -222,12 +222,12 @@ describe("POST /collect", () => {
     expect((await post(collectBody({ eventName: "PageView", eventId: "evt_pageview" }))).status).toBe(204);
     expect(await rowsFor("evt_pageview")).toEqual([]);
 
-    await context.shops.configureShop(SHOP, { settings: { funnelEvents: ["PageView", "ViewContent"] } }, Date.now());
+    await context.shops.saveShopConfig(SHOP, { settings: { funnelEvents: ["PageView", "ViewContent"] } }, Date.now());
     expect((await post(collectBody({ eventName: "PageView", eventId: "evt_pageview_on" }))).status).toBe(204);
     expect((await post(collectBody({ eventName: "AddToCart", eventId: "evt_atc_off" }))).status).toBe(204);
     expect((await rowsFor("evt_pageview_on")).length).toBe(PIXELS.length);
     expect(await rowsFor("evt_atc_off")).toEqual([]);
-    await context.shops.configureShop(SHOP, { settings: { funnelEvents: ["ViewContent", "Search", "AddToCart", "InitiateCheckout", "AddPaymentInfo"] } }, Date.now());
+    await context.shops.saveShopConfig(SHOP, { settings: { funnelEvents: ["ViewContent", "Search", "AddToCart", "InitiateCheckout", "AddPaymentInfo"] } }, Date.now());
   });
 
   it("a Purchase only records which event id the browser used for the checkout; the first one stays", async () => {

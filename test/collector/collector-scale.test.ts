@@ -27,7 +27,7 @@ beforeAll(async () => {
   const open = { perSecond: 1_000, burst: 10_000 };
   scale = await startScaleModeServer({ redisUrl: REDIS_URL, pixels: { [PIXEL]: TOKEN }, server: { collectorLimits: { client: open, shop: open } } });
   ({ sim, server, web } = scale);
-  await web.shops.configureShop(SHOP, { pixelIds: [PIXEL], accessToken: TOKEN }, Date.now());
+  await web.shops.saveShopConfig(SHOP, { pixelIds: [PIXEL], accessToken: TOKEN }, Date.now());
 });
 afterAll(async () => {
   await worker?.close();

@@ -33,7 +33,7 @@ beforeAll(async () => {
   server = await startBuiltServer("shedding", { LOG_LEVEL: "silent" }, { collectorLimits: { client: ROOMY, shop: ROOMY, inFlight: IN_FLIGHT_CAP } });
   base = `http://127.0.0.1:${server.port}`;
   context = (await server.appContext()) as Services;
-  await context.shops.configureShop(SHOP, { pixelIds: PIXELS, accessToken: "EAASheddingToken" }, Date.now());
+  await context.shops.saveShopConfig(SHOP, { pixelIds: PIXELS, accessToken: "EAASheddingToken" }, Date.now());
   client = createWebhookClient({ baseUrl: base, secret: TEST_SECRET });
 });
 

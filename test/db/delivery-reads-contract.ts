@@ -135,8 +135,8 @@ export function runDeliveryReadsContract(name: string, open: () => Promise<TestD
 
     it("deletes a shop's records for shop/redact, and data requests by customer and by age", async () => {
       const shops = createShopStore(database(), [TEST_KEY]);
-      await shops.configureShop(SHOP, { pixelIds: ["111"], accessToken: "EAA-a" }, 1_000);
-      await shops.configureShop(OTHER, { pixelIds: ["222"], accessToken: "EAA-b" }, 1_000);
+      await shops.saveShopConfig(SHOP, { pixelIds: ["111"], accessToken: "EAA-a" }, 1_000);
+      await shops.saveShopConfig(OTHER, { pixelIds: ["222"], accessToken: "EAA-b" }, 1_000);
       await shops.pauseDestination(SHOP, "meta:111", "paused", 1_000);
       await deleteShopRecords(database(), SHOP);
       await expect(shops.getShop(SHOP)).resolves.toBeNull();

@@ -18,8 +18,8 @@ export function runDestinationPausesContract(name: string, open: () => Promise<T
       await truncateAll(testDb().database);
       await testDb().database.db.deleteFrom("destination_pauses").execute();
       shops = createShopStore(testDb().database, [TEST_KEY]);
-      await shops.configureShop(SHOP, { pixelIds: ["111", "222"], accessToken: "EAAB-a" }, 1_000);
-      await shops.configureShop(OTHER, { pixelIds: ["333"], accessToken: "EAAB-b" }, 1_000);
+      await shops.saveShopConfig(SHOP, { pixelIds: ["111", "222"], accessToken: "EAAB-a" }, 1_000);
+      await shops.saveShopConfig(OTHER, { pixelIds: ["333"], accessToken: "EAAB-b" }, 1_000);
     });
 
     it("pauses one destination with its cause, leaving the shop and its other destinations unpaused", async () => {

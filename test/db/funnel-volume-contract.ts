@@ -74,7 +74,7 @@ export function runFunnelVolumeContract(name: string, open: () => Promise<TestDa
       return (await query.execute()).map((r) => r.event_id);
     };
     const configure = async (shop: string) => {
-      await createShopStore(database(), [TEST_KEY]).configureShop(shop, { pixelIds: ["111"], accessToken: "EAAB-token" }, T0);
+      await createShopStore(database(), [TEST_KEY]).saveShopConfig(shop, { pixelIds: ["111"], accessToken: "EAAB-token" }, T0);
     };
 
     beforeEach(async () => {

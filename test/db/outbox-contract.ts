@@ -33,8 +33,8 @@ export function outboxContract(get: GetTestDatabase): void {
     beforeEach(async () => {
       outbox = createOutbox(get().database);
       const shops = createShopStore(get().database, [TEST_KEY]);
-      await shops.configureShop(SHOP_A, { pixelIds: ["111"] }, NOW);
-      await shops.configureShop(SHOP_B, { pixelIds: ["222"] }, NOW);
+      await shops.saveShopConfig(SHOP_A, { pixelIds: ["111"] }, NOW);
+      await shops.saveShopConfig(SHOP_B, { pixelIds: ["222"] }, NOW);
     });
 
     // The bulk passes the maintenance loop runs (app/db/bulk-writes), over every span of ids.
@@ -132,7 +132,7 @@ export function outboxContract(get: GetTestDatabase): void {
         NOW,
       );
       await shops.markNeedsAttention(SHOP_A, "meta_token_invalid", NOW);
-      await shops.configureShop(SHOP_B, { enabled: false }, NOW);
+      await shops.saveShopConfig(SHOP_B, { enabled: false }, NOW);
       await expect(claim()).resolves.toEqual([]);
       await shops.clearNeedsAttention(SHOP_A);
       expect((await claim()).map((row) => row.eventId)).toEqual(["a"]);

@@ -18,7 +18,7 @@ export function shopsContract(get: GetTestDatabase): void {
     });
 
     it("creates a shop with defaults and never exposes the token in its config", async () => {
-      const config = await shops.configureShop(SHOP, { pixelIds: ["111", "222"], accessToken: CAPI_TOKEN }, 1000);
+      const config = await shops.saveShopConfig(SHOP, { pixelIds: ["111", "222"], accessToken: CAPI_TOKEN }, 1000);
       expect(config).toMatchObject({
         shop: SHOP,
         pixelIds: ["111", "222"],
@@ -35,14 +35,14 @@ export function shopsContract(get: GetTestDatabase): void {
     });
 
     it("stores the CAPI token encrypted at rest", async () => {
-      await shops.configureShop(SHOP, { accessToken: CAPI_TOKEN }, 1000);
+      await shops.saveShopConfig(SHOP, { accessToken: CAPI_TOKEN }, 1000);
       const raw = await get().database.db.selectFrom("shops").selectAll().where("shop", "=", SHOP).executeTakeFirstOrThrow();
       expect(raw.access_token_enc).toMatch(/^v1:/);
       expect(JSON.stringify(raw)).not.toContain(CAPI_TOKEN);
     });
 
     it("decrypts a token written under a previous key", async () => {
-      await shops.configureShop(SHOP, {}, 1000);
+      await shops.saveShopConfig(SHOP, {}, 1000);
       await get().database.db.updateTable("shops").set({ access_token_enc: encryptSecret("old-token", OLD_KEY) }).execute();
       await expect(shops.getAccessToken(SHOP)).resolves.toBe("old-token");
     });
@@ -50,7 +50,7 @@ export function shopsContract(get: GetTestDatabase): void {
     it("re-encrypts every stored secret under the current key (rotation step 2)", async () => {
       // GIVEN a shop token and a session token written under the old key
       const oldShops = createShopStore(get().database, [OLD_KEY]);
-      await oldShops.configureShop(SHOP, { accessToken: CAPI_TOKEN }, 1000);
+      await oldShops.saveShopConfig(SHOP, { accessToken: CAPI_TOKEN }, 1000);
       const oldSessions = new KyselySessionStorage(get().database, [OLD_KEY]);
       await oldSessions.storeSession(new Session({ id: "s1", shop: SHOP, state: "x", isOnline: false, accessToken: "shpat_x" }));
       // WHEN secrets are re-encrypted with the new key first
@@ -64,8 +64,8 @@ export function shopsContract(get: GetTestDatabase): void {
     });
 
     it("patches only the given fields and merges partial settings", async () => {
-      await shops.configureShop(SHOP, { pixelIds: ["111"], accessToken: CAPI_TOKEN, testEventCode: "TEST123" }, 1000);
-      const config = await shops.configureShop(SHOP, { settings: { includeShipping: false }, storefrontUrl: "https://a.example" }, 2000);
+      await shops.saveShopConfig(SHOP, { pixelIds: ["111"], accessToken: CAPI_TOKEN, testEventCode: "TEST123" }, 1000);
+      const config = await shops.saveShopConfig(SHOP, { settings: { includeShipping: false }, storefrontUrl: "https://a.example" }, 2000);
       expect(config.pixelIds).toEqual(["111"]);
       expect(config.testEventCode).toBe("TEST123");
       expect(config.hasAccessToken).toBe(true);
@@ -83,7 +83,7 @@ export function shopsContract(get: GetTestDatabase): void {
       expect(config.storefrontUrl).toBe("https://a.example");
       expect(config.createdAt).toBe(1000);
       expect(config.updatedAt).toBe(2000);
-      const cleared = await shops.configureShop(SHOP, { testEventCode: null, enabled: false, settings: { unknownConsent: "skip" } }, 3000);
+      const cleared = await shops.saveShopConfig(SHOP, { testEventCode: null, enabled: false, settings: { unknownConsent: "skip" } }, 3000);
       expect(cleared.testEventCode).toBeNull();
       expect(cleared.enabled).toBe(false);
       expect(cleared.settings.includeShipping).toBe(false);
@@ -91,15 +91,15 @@ export function shopsContract(get: GetTestDatabase): void {
     });
 
     it("keeps the alert email across other saves, and clears it with null", async () => {
-      await shops.configureShop(SHOP, { alertEmail: "ops@example.com" }, 1000);
-      const saved = await shops.configureShop(SHOP, { pixelIds: ["111"], settings: { includeTax: false } }, 2000);
+      await shops.saveShopConfig(SHOP, { alertEmail: "ops@example.com" }, 1000);
+      const saved = await shops.saveShopConfig(SHOP, { pixelIds: ["111"], settings: { includeTax: false } }, 2000);
       expect(saved.alertEmail).toBe("ops@example.com");
       expect(saved.settings.includeTax).toBe(false);
-      expect((await shops.configureShop(SHOP, { alertEmail: null }, 3000)).alertEmail).toBeNull();
+      expect((await shops.saveShopConfig(SHOP, { alertEmail: null }, 3000)).alertEmail).toBeNull();
     });
 
     it("flags and clears needs-attention", async () => {
-      await shops.configureShop(SHOP, {}, 1000);
+      await shops.saveShopConfig(SHOP, {}, 1000);
       await shops.markNeedsAttention(SHOP, "meta_token_invalid", 5000);
       expect(await shops.getShop(SHOP)).toMatchObject({ needsAttentionReason: "meta_token_invalid", needsAttentionAt: 5000 });
       await shops.clearNeedsAttention(SHOP);
@@ -107,15 +107,15 @@ export function shopsContract(get: GetTestDatabase): void {
     });
 
     it("drops the CAPI token on uninstall", async () => {
-      await shops.configureShop(SHOP, { accessToken: CAPI_TOKEN }, 1000);
+      await shops.saveShopConfig(SHOP, { accessToken: CAPI_TOKEN }, 1000);
       await shops.markUninstalled(SHOP, 9000);
       expect(await shops.getShop(SHOP)).toMatchObject({ uninstalledAt: 9000, hasAccessToken: false });
       await expect(shops.getAccessToken(SHOP)).resolves.toBeNull();
     });
 
     it("lists and deletes shops; a missing shop is null", async () => {
-      await shops.configureShop("b.myshopify.com", {}, 1000);
-      await shops.configureShop("a.myshopify.com", {}, 1000);
+      await shops.saveShopConfig("b.myshopify.com", {}, 1000);
+      await shops.saveShopConfig("a.myshopify.com", {}, 1000);
       expect((await shops.listShops()).map((shop) => shop.shop)).toEqual(["a.myshopify.com", "b.myshopify.com"]);
       await shops.deleteShop("a.myshopify.com");
       await expect(shops.getShop("a.myshopify.com")).resolves.toBeNull();

@@ -47,7 +47,7 @@ describe("delivery thread", () => {
     options: () => ({ startWorker: true, deliveryThread: true, logger: createLogger("info", capture.stream) }),
   });
   beforeEach(async () => {
-    await app.context.shops.configureShop(SHOP, { pixelIds: [PIXEL], accessToken: META_TOKEN }, Date.now());
+    await app.context.shops.saveShopConfig(SHOP, { pixelIds: [PIXEL], accessToken: META_TOKEN }, Date.now());
   });
 
   it("delivers every webhook's event once and counts it in the web process's /metrics", async () => {
@@ -131,7 +131,7 @@ describe("delivery thread, in-memory database", () => {
     sim.registerPixel(PIXEL, META_TOKEN);
     const { context, cleanup } = await openTestApp({ DATABASE_URL: "file::memory:", META_GRAPH_URL: sim.url, WORKER: "inline" }, { deliveryThread: true });
     try {
-      await context.shops.configureShop(SHOP, { pixelIds: [PIXEL], accessToken: META_TOKEN }, Date.now());
+      await context.shops.saveShopConfig(SHOP, { pixelIds: [PIXEL], accessToken: META_TOKEN }, Date.now());
       expect((await deliverPaidOrder(recentOrder(4), { webhookId: "wh-memory" })).status).toBe(200);
       // An in-process worker has nothing apart from the process to report, and delivers from this connection.
       expect(context.worker.health?.() ?? null).toBeNull();

@@ -94,7 +94,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
 }
 
 export async function configureShop(h: Harness, shop = SHOP, pixelIds = [PIXEL], accessToken = TOKEN): Promise<void> {
-  await h.shops.configureShop(shop, { pixelIds, accessToken }, h.clock.now());
+  await h.shops.saveShopConfig(shop, { pixelIds, accessToken }, h.clock.now());
 }
 
 /** A harness whose default shop (SHOP) is already configured with PIXEL and TOKEN: what most worker tests start from. */

@@ -45,7 +45,7 @@ describe("delivery worker: configuration errors", () => {
     expect((await worker.runOnce()).claimed).toBe(0);
 
     // WHEN the merchant saves a valid token and the shop is resumed
-    await h.shops.configureShop(SHOP, { accessToken: TOKEN }, h.clock.now());
+    await h.shops.saveShopConfig(SHOP, { accessToken: TOKEN }, h.clock.now());
     await h.shops.clearNeedsAttention(SHOP);
     expect(await h.outbox.resumeShop(SHOP, h.clock.now())).toBe(1_200);
     const after = await worker.runOnce();
@@ -83,7 +83,7 @@ describe("delivery worker: configuration errors", () => {
   });
 
   it("does not call Meta when the shop has no token, and flags the shop", async () => {
-    await h.shops.configureShop(SHOP, { pixelIds: [PIXEL] }, h.clock.now());
+    await h.shops.saveShopConfig(SHOP, { pixelIds: [PIXEL] }, h.clock.now());
     await enqueuePurchases(h, 2);
 
     const summary = await h.worker().runOnce();

@@ -48,7 +48,7 @@ describe("delivery worker: sending", () => {
   });
 
   it("never puts the shop's saved test_event_code on live events (only Send test event uses it)", async () => {
-    await h.shops.configureShop(SHOP, { pixelIds: [PIXEL], accessToken: TOKEN, testEventCode: "TEST123" }, h.clock.now());
+    await h.shops.saveShopConfig(SHOP, { pixelIds: [PIXEL], accessToken: TOKEN, testEventCode: "TEST123" }, h.clock.now());
     await enqueuePurchases(h, 2);
     await h.worker().runOnce();
     expect(h.sim.accepted).toHaveLength(2);

@@ -77,7 +77,7 @@ describe.each(MODES)("shop/redact of a 1,000,000-row shop (%s mode)", (mode) => 
     const target = app;
     setAppContext(target.web);
     // GIVEN a shop with a million events on file
-    await target.web.shops.configureShop(BIG_SHOP, { pixelIds: ["999"], accessToken: "EAAB-big" }, Date.now());
+    await target.web.shops.saveShopConfig(BIG_SHOP, { pixelIds: ["999"], accessToken: "EAAB-big" }, Date.now());
     await seedBigShop(target);
     await target.startWorkers();
 

@@ -34,7 +34,7 @@ describe("web process (npm start), embedded mode", () => {
     dir = mkdtempSync(join(tmpdir(), "tandem-web-sigterm-"));
     url = `file:${join(dir, "tandem.sqlite")}`;
     const database = await openDatabase(url);
-    await createShopStore(database, encryptionKeys(parseEnv(process.env))).configureShop(SHOP, { pixelIds: [PIXEL], accessToken: TOKEN }, Date.now());
+    await createShopStore(database, encryptionKeys(parseEnv(process.env))).saveShopConfig(SHOP, { pixelIds: [PIXEL], accessToken: TOKEN }, Date.now());
     await database.close();
   });
   afterAll(async () => {

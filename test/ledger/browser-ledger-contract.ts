@@ -61,7 +61,7 @@ export function runBrowserLedgerContract(name: string, open: () => Promise<TestD
     beforeEach(async () => {
       await truncateAll(db());
       await db().db.deleteFrom("browser_purchase_ids").execute();
-      await createShopStore(db(), [TEST_KEY]).configureShop(SHOP, { pixelIds: ["111", "222"], accessToken: "EAA-ledger" }, NOW);
+      await createShopStore(db(), [TEST_KEY]).saveShopConfig(SHOP, { pixelIds: ["111", "222"], accessToken: "EAA-ledger" }, NOW);
     });
 
     const deliveries = () => db().db.selectFrom("deliveries").selectAll().orderBy("destination").execute();

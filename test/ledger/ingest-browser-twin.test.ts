@@ -28,7 +28,7 @@ describe("ingestPaidOrder and the browser ledger", () => {
   it("records a web order's checkout and makes it wait for the browser's report; a POS order neither", async () => {
     // GIVEN a configured shop whose storefront has reported a browser Purchase before
     const nowMs = Date.now();
-    await app.context.shops.configureShop(SHOP, { pixelIds: ["111"], accessToken: "EAA-twin" }, nowMs);
+    await app.context.shops.saveShopConfig(SHOP, { pixelIds: ["111"], accessToken: "EAA-twin" }, nowMs);
     await app.context.database.db.insertInto("browser_purchase_ids").values({ shop: SHOP, checkout_token: "earlierCheckout", event_id: "earlierCheckoutsBrowserId01", created_at: nowMs }).execute();
     const web = numberedOrder(1, { processed_at: new Date(nowMs - 60_000).toISOString() });
     const pos = posOrder({ id: 5812345000002, processed_at: new Date(nowMs - 60_000).toISOString() });

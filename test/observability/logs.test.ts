@@ -22,7 +22,7 @@ describe("structured logs", () => {
   });
   const app = useTestApp({ env: () => ({ META_GRAPH_URL: sim.url }), options: () => ({ logger: createLogger("trace", capture.stream) }) });
   beforeEach(async () => {
-    await app.context.shops.configureShop(SHOP, { pixelIds: [PIXEL], accessToken: META_TOKEN }, Date.now());
+    await app.context.shops.saveShopConfig(SHOP, { pixelIds: [PIXEL], accessToken: META_TOKEN }, Date.now());
   });
 
   it("a webhook and its delivery log shop and event ids, and no PII or token", async () => {

@@ -41,7 +41,7 @@ describe("/metrics", () => {
   });
   const app = useTestApp({ env: () => ({ META_GRAPH_URL: sim.url, METRICS_TOKEN }) });
   beforeEach(async () => {
-    await app.context.shops.configureShop(SHOP, { pixelIds: [PIXEL], accessToken: META_TOKEN }, Date.now());
+    await app.context.shops.saveShopConfig(SHOP, { pixelIds: [PIXEL], accessToken: META_TOKEN }, Date.now());
   });
 
   it("counts webhooks by result, including duplicates and forged signatures", async () => {

@@ -149,7 +149,7 @@ describe("install (afterAuth in app/shopify/app.server.ts) with the real library
 
   it("completes when activating the pixel throws GraphqlQueryError or loses the connection, and the checklist offers the fix", async () => {
     // GIVEN a shop re-authenticating with pixel ids saved, whose Admin API refuses the pixel query
-    await app.context.shops.configureShop(SHOP, { pixelIds: ["1234567890"] }, Date.now());
+    await app.context.shops.saveShopConfig(SHOP, { pixelIds: ["1234567890"] }, Date.now());
     const admin = createFakeAdmin({ pixelQueryError: "Internal error. Looks like something went wrong on our end." });
     routeShopToHandler(SHOP, shopifyFor(admin));
 
@@ -170,7 +170,7 @@ describe("install (afterAuth in app/shopify/app.server.ts) with the real library
   });
 
   it("completes when Shopify's Admin API cannot be reached during activation", async () => {
-    await app.context.shops.configureShop(SHOP, { pixelIds: ["1234567890"] }, Date.now());
+    await app.context.shops.saveShopConfig(SHOP, { pixelIds: ["1234567890"] }, Date.now());
     const admin = createFakeAdmin();
     const shopify = shopifyFor(admin);
     routeShopToHandler(SHOP, (request) => (request.path.endsWith("/graphql.json") ? { drop: true } : shopify(request)));
@@ -179,7 +179,7 @@ describe("install (afterAuth in app/shopify/app.server.ts) with the real library
   });
 
   it("activates the pixel at install when the shop already has pixel ids and Shopify answers", async () => {
-    await app.context.shops.configureShop(SHOP, { pixelIds: ["1234567890"] }, Date.now());
+    await app.context.shops.saveShopConfig(SHOP, { pixelIds: ["1234567890"] }, Date.now());
     const admin = createFakeAdmin();
     routeShopToHandler(SHOP, shopifyFor(admin));
     await openAppFirstTime();
@@ -189,7 +189,7 @@ describe("install (afterAuth in app/shopify/app.server.ts) with the real library
 
   it("writes the collector under SHOPIFY_APP_URL at install, and a settings save keeps it", async () => {
     // GIVEN a shop with a pixel id and a token, installed with the app at the test environment's SHOPIFY_APP_URL
-    await app.context.shops.configureShop(SHOP, { pixelIds: ["1234567890"], accessToken: "EAA-stored-token" }, Date.now());
+    await app.context.shops.saveShopConfig(SHOP, { pixelIds: ["1234567890"], accessToken: "EAA-stored-token" }, Date.now());
     const admin = createFakeAdmin();
     routeShopToHandler(SHOP, shopifyFor(admin));
     await openAppFirstTime();

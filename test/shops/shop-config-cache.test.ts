@@ -165,36 +165,36 @@ describe("the app context's shop config cache", () => {
 
   it("sees every write through the shop store at once", async () => {
     // GIVEN a configured shop whose configuration the webhook path has cached
-    await app.context.shops.configureShop(SHOP, { pixelIds: ["111"], accessToken: "EAA-token" }, Date.now());
+    await app.context.shops.saveShopConfig(SHOP, { pixelIds: ["111"], accessToken: "EAA-token" }, Date.now());
     expect((await app.context.shopConfigs.getShop(SHOP))?.pixelIds).toEqual(["111"]);
     // (a write that bypasses the store is not seen: the cache really is in use)
     await app.context.database.db.updateTable("shops").set({ pixel_ids: '["bypass"]' }).where("shop", "=", SHOP).execute();
     expect((await app.context.shopConfigs.getShop(SHOP))?.pixelIds).toEqual(["111"]);
 
     // WHEN the store changes the pixel ids THEN the next read has them
-    await app.context.shops.configureShop(SHOP, { pixelIds: ["222", "333"] }, Date.now());
+    await app.context.shops.saveShopConfig(SHOP, { pixelIds: ["222", "333"] }, Date.now());
     expect((await app.context.shopConfigs.getShop(SHOP))?.pixelIds).toEqual(["222", "333"]);
 
     await app.context.shops.markUninstalled(SHOP, Date.now());
     expect((await app.context.shopConfigs.getShop(SHOP))?.hasAccessToken).toBe(false);
 
-    await app.context.shops.configureShop(SHOP, { accessToken: "EAA-token-2" }, Date.now());
+    await app.context.shops.saveShopConfig(SHOP, { accessToken: "EAA-token-2" }, Date.now());
     expect((await app.context.shopConfigs.getShop(SHOP))?.hasAccessToken).toBe(true);
     await app.context.shops.deleteShop(SHOP);
     expect(await app.context.shopConfigs.getShop(SHOP)).toBeNull();
   });
 
   it("sees a shop paused through the store at once", async () => {
-    await app.context.shops.configureShop(SHOP, { pixelIds: ["111"], accessToken: "EAA-token" }, Date.now());
+    await app.context.shops.saveShopConfig(SHOP, { pixelIds: ["111"], accessToken: "EAA-token" }, Date.now());
     expect((await app.context.shopConfigs.getShop(SHOP))?.enabled).toBe(true);
 
-    await app.context.shops.configureShop(SHOP, { enabled: false }, Date.now());
+    await app.context.shops.saveShopConfig(SHOP, { enabled: false }, Date.now());
 
     expect((await app.context.shopConfigs.getShop(SHOP))?.enabled).toBe(false);
   });
 
   it("sees needs-attention marks through the store at once", async () => {
-    await app.context.shops.configureShop(SHOP, { pixelIds: ["111"], accessToken: "EAA-token" }, Date.now());
+    await app.context.shops.saveShopConfig(SHOP, { pixelIds: ["111"], accessToken: "EAA-token" }, Date.now());
     await app.context.shopConfigs.getShop(SHOP);
 
     await app.context.shops.markNeedsAttention(SHOP, "invalid_token", Date.now());

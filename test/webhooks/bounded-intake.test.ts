@@ -47,7 +47,7 @@ beforeAll(async () => {
   boundTo = server.server.address();
   stopServer = server.stop;
   context = (await server.appContext()) as AppContext;
-  await context.shops.configureShop(SHOP, { pixelIds: [PIXEL], accessToken: "EAAIntakeToken" }, Date.now());
+  await context.shops.saveShopConfig(SHOP, { pixelIds: [PIXEL], accessToken: "EAAIntakeToken" }, Date.now());
   client = createWebhookClient({ baseUrl: `http://127.0.0.1:${port}`, secret: TEST_SECRET, maxSockets: 8 });
 });
 

@@ -43,7 +43,7 @@ describe.each(MODES)("cancellations and refunds (%s mode)", (mode) => {
   it("never sends an order cancelled before its Purchase went out, keeps one sent before, and Activity and Health say so", async () => {
     app = await startFaultApp(mode);
     setAppContext(app.web);
-    await app.web.shops.configureShop(SHOP, { settings: { sendOn: "created" } }, Date.now());
+    await app.web.shops.saveShopConfig(SHOP, { settings: { sendOn: "created" } }, Date.now());
     const sentFirst = numberedOrder(1, { processed_at: recent() });
     const cancelledEarly = numberedOrder(2, { processed_at: recent() });
 

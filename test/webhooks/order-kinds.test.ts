@@ -121,9 +121,9 @@ describe.each(MODES)("every kind of order (%s mode)", (mode) => {
     app = await startFaultApp(mode);
     setAppContext(app.web);
     const renewal = (n: number) => numberedOrder(n, { processed_at: recent(), source_name: "subscription_contract", checkout_token: null, browser_ip: null, client_details: null });
-    await app.web.shops.configureShop(SHOP, { settings: { noShopperOrders: "purchase" } }, Date.now());
+    await app.web.shops.saveShopConfig(SHOP, { settings: { noShopperOrders: "purchase" } }, Date.now());
     await deliver("orders/paid", renewal(1), "wh-1");
-    await app.web.shops.configureShop(SHOP, { settings: { noShopperOrders: "skip" } }, Date.now());
+    await app.web.shops.saveShopConfig(SHOP, { settings: { noShopperOrders: "skip" } }, Date.now());
     await sleep(2_100); // the webhook path caches shop settings for 2 s
     await deliver("orders/paid", renewal(2), "wh-2");
 
@@ -165,7 +165,7 @@ describe.each(MODES)("every kind of order (%s mode)", (mode) => {
     expect(await app.web.outbox.countByStatus(SHOP)).toMatchObject({ pending: 0 });
 
     // WHEN the shop switches to sending when the order is placed
-    await app.web.shops.configureShop(SHOP, { settings: { sendOn: "created" } }, Date.now());
+    await app.web.shops.saveShopConfig(SHOP, { settings: { sendOn: "created" } }, Date.now());
     await sleep(2_100); // the webhook path caches shop settings for 2 s
     const cod = numberedOrder(2, { processed_at: new Date(Date.now() - 30 * HOUR_MS).toISOString(), financial_status: "pending" });
     expect(await deliver("orders/create", cod, "wh-create-2")).toBe(200);

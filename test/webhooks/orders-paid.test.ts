@@ -30,7 +30,7 @@ async function allRows() {
 }
 
 async function configure() {
-  await app.context.shops.configureShop(SHOP, { pixelIds: ["111222333"], accessToken: "EAAtoken" }, Date.now());
+  await app.context.shops.saveShopConfig(SHOP, { pixelIds: ["111222333"], accessToken: "EAAtoken" }, Date.now());
 }
 
 describe("orders/paid webhook route", () => {

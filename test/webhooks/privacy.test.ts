@@ -23,7 +23,7 @@ const NEIGHBOUR = "neighbour.myshopify.com";
 const app = useTestApp();
 beforeEach(async () => {
   for (const shop of [SHOP, NEIGHBOUR]) {
-    await app.context.shops.configureShop(shop, { pixelIds: ["1234567890"], accessToken: "EAA-token" }, Date.now());
+    await app.context.shops.saveShopConfig(shop, { pixelIds: ["1234567890"], accessToken: "EAA-token" }, Date.now());
     await storeOfflineSession(app.context.sessionStorage, shop);
     await insertDeliveryRows(
       app.context.database.db,
