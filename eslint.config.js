@@ -11,6 +11,12 @@ export default tseslint.config(
       "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_", destructuredArrayIgnorePattern: "^_" }],
       "@typescript-eslint/no-explicit-any": "error",
       "@typescript-eslint/no-non-null-assertion": "off",
+      // One import style (issue 15): relative specifiers without a .ts/.tsx suffix, as most of the code had.
+      "no-restricted-syntax": [
+        "error",
+        { selector: "ImportDeclaration[source.value=/^\\.{1,2}\\/.*\\.tsx?$/]", message: "Import relative modules without the .ts/.tsx suffix." },
+        { selector: "ImportExpression[source.value=/^\\.{1,2}\\/.*\\.tsx?$/]", message: "Import relative modules without the .ts/.tsx suffix." },
+      ],
     },
   },
   {

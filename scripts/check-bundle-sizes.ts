@@ -5,8 +5,8 @@
 import { build } from "esbuild";
 import { readFile } from "node:fs/promises";
 import { gzipSync } from "node:zlib";
-import { CAPTURE_ENTRY, CAPTURE_OUTFILE, PIXEL_ENTRY, buildPixel } from "./build-pixel.ts";
-import { buildWithCli, removeCopy } from "./shopify/cli-build.ts";
+import { CAPTURE_ENTRY, CAPTURE_OUTFILE, PIXEL_ENTRY, buildPixel } from "./build-pixel";
+import { buildWithCli, removeCopy } from "./shopify/cli-build";
 
 export const BUDGET = { pixelMinifiedBytes: 12 * 1024, captureGzippedBytes: 3 * 1024 } as const;
 /** Shopify refuses a web pixel whose built file is larger (CLI 4.8 checks it during `app build`). */

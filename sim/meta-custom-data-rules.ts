@@ -1,4 +1,4 @@
-import { isCurrencyCode, isNonEmptyString, isRecord } from "./meta-formats.ts";
+import { isCurrencyCode, isNonEmptyString, isRecord } from "./meta-formats";
 
 // docs/meta-capi-facts.md ("custom_data of every event"): Purchase needs value (number) + currency
 // (ISO 4217); every event's standard properties must have their documented types, whatever the event name

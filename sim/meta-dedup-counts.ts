@@ -1,4 +1,4 @@
-import type { LedgerEntry, UnkeyedCounts } from "./meta-dedup-ledger.ts";
+import type { LedgerEntry, UnkeyedCounts } from "./meta-dedup-ledger";
 
 // The ledger's figures for a set of keys (one pixel, or one event name of one pixel).
 

@@ -1,7 +1,7 @@
 import {
   createBrowserSightings, NO_MATCH_IDS, type MatchIds,
-} from "./meta-dedup-fallback.ts";
-import { countEntries, type EventNameCounts, type PixelCounts } from "./meta-dedup-counts.ts";
+} from "./meta-dedup-fallback";
+import { countEntries, type EventNameCounts, type PixelCounts } from "./meta-dedup-counts";
 
 // What Meta would count, per (pixel, event_name, event_id), for every event name (docs/meta-capi-facts.md,
 // "How Meta deduplicates").

@@ -1,7 +1,7 @@
-import { invalidParameter, type GraphErrorSpec } from "./graph-error.ts";
-import { checkCustomData, checkDataProcessing } from "./meta-custom-data-rules.ts";
-import { isAbsoluteHttpUrl, isNonEmptyString, isRecord } from "./meta-formats.ts";
-import { checkUserData } from "./meta-user-data-rules.ts";
+import { invalidParameter, type GraphErrorSpec } from "./graph-error";
+import { checkCustomData, checkDataProcessing } from "./meta-custom-data-rules";
+import { isAbsoluteHttpUrl, isNonEmptyString, isRecord } from "./meta-formats";
+import { checkUserData } from "./meta-user-data-rules";
 
 export const MAX_EVENTS_PER_REQUEST = 1000;
 const SEVEN_DAYS_MS = 7 * 24 * 60 * 60 * 1000;

@@ -1,14 +1,14 @@
 import {
   graphErrorBody, makeFbtraceId, tokenError, throttleError, type GraphErrorBody, type GraphErrorSpec,
-} from "./graph-error.ts";
-import { matchIdsOfUserData } from "./meta-dedup-fallback.ts";
-import type { DedupLedger } from "./meta-dedup-ledger.ts";
-import { diagnoseCustomData, type EventDiagnostic } from "./meta-event-diagnostics.ts";
-import { checkServerEvent, MAX_EVENTS_PER_REQUEST } from "./meta-event-rules.ts";
-import type { FailureInjection, FailureKind } from "./meta-failure-plan.ts";
-import { isRecord } from "./meta-formats.ts";
-import { checkDataArray, parseEventsBody } from "./meta-request-body.ts";
-import { checkAccess, type PixelRecord } from "./meta-token-check.ts";
+} from "./graph-error";
+import { matchIdsOfUserData } from "./meta-dedup-fallback";
+import type { DedupLedger } from "./meta-dedup-ledger";
+import { diagnoseCustomData, type EventDiagnostic } from "./meta-event-diagnostics";
+import { checkServerEvent, MAX_EVENTS_PER_REQUEST } from "./meta-event-rules";
+import type { FailureInjection, FailureKind } from "./meta-failure-plan";
+import { isRecord } from "./meta-formats";
+import { checkDataArray, parseEventsBody } from "./meta-request-body";
+import { checkAccess, type PixelRecord } from "./meta-token-check";
 
 export type AcceptedEvent = {
   pixelId: string;

@@ -1,4 +1,4 @@
-import type { ThrottleCode } from "./graph-error.ts";
+import type { ThrottleCode } from "./graph-error";
 
 export type FailureKind = "http500" | "http503" | "timeout" | "throttle" | "invalidToken";
 

@@ -1,5 +1,5 @@
 import { parseArgs } from "node:util";
-import { startMetaSimulator } from "./meta-graph-sim.ts";
+import { startMetaSimulator } from "./meta-graph-sim";
 
 // Manual use: npx tsx sim/meta-graph-sim-cli.ts --port 4010 --pixel 1234567890:test-token [--pixel ...]
 // Then point META_GRAPH_URL at the printed URL and read GET /__sim/state.

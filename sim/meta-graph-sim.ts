@@ -1,16 +1,16 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { graphErrorBody } from "./graph-error.ts";
-import { createDedupLedger, type EventNameCounts, type LedgerEntry, type PixelCounts } from "./meta-dedup-ledger.ts";
-import { diagnoseCustomData, type EventDiagnostic } from "./meta-event-diagnostics.ts";
-import { handleEventsRequest, type AcceptedEvent, type GraphRequestLog } from "./meta-events-handler.ts";
-import { createFailurePlan, type FailureInjection } from "./meta-failure-plan.ts";
-import { handleObjectRead, tokenFromRequest, type ObjectReadLog } from "./meta-object-read.ts";
-import { buildSimState, type SimState } from "./meta-sim-state.ts";
-import type { PixelRecord } from "./meta-token-check.ts";
-import { handleTrRequest, TR_CORS_HEADERS } from "./meta-tr-handler.ts";
-import type { BrowserEvent } from "./meta-tr-rules.ts";
-import { readBody, send, sleep } from "./sim-http.ts";
+import { graphErrorBody } from "./graph-error";
+import { createDedupLedger, type EventNameCounts, type LedgerEntry, type PixelCounts } from "./meta-dedup-ledger";
+import { diagnoseCustomData, type EventDiagnostic } from "./meta-event-diagnostics";
+import { handleEventsRequest, type AcceptedEvent, type GraphRequestLog } from "./meta-events-handler";
+import { createFailurePlan, type FailureInjection } from "./meta-failure-plan";
+import { handleObjectRead, tokenFromRequest, type ObjectReadLog } from "./meta-object-read";
+import { buildSimState, type SimState } from "./meta-sim-state";
+import type { PixelRecord } from "./meta-token-check";
+import { handleTrRequest, TR_CORS_HEADERS } from "./meta-tr-handler";
+import type { BrowserEvent } from "./meta-tr-rules";
+import { readBody, send, sleep } from "./sim-http";
 
 export type { SimState };
 

@@ -1,5 +1,5 @@
-import { graphErrorBody, makeFbtraceId, type GraphErrorSpec } from "./graph-error.ts";
-import { checkAccess, type PixelRecord } from "./meta-token-check.ts";
+import { graphErrorBody, makeFbtraceId, type GraphErrorSpec } from "./graph-error";
+import { checkAccess, type PixelRecord } from "./meta-token-check";
 
 // GET /{version}/{pixel}?fields=id — reading the pixel (dataset) object, which is how a client checks that a
 // token reaches a pixel without sending an event. The Graph API takes the token from the query string or

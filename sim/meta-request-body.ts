@@ -1,5 +1,5 @@
-import { invalidParameter, type GraphErrorSpec } from "./graph-error.ts";
-import { isRecord } from "./meta-formats.ts";
+import { invalidParameter, type GraphErrorSpec } from "./graph-error";
+import { isRecord } from "./meta-formats";
 
 export type EventsRequest = {
   accessToken: string | undefined;

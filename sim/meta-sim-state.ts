@@ -1,7 +1,7 @@
-import type { DedupLedger, EventNameCounts, LedgerEntry, PixelCounts } from "./meta-dedup-ledger.ts";
-import type { EventDiagnostic } from "./meta-event-diagnostics.ts";
-import type { AcceptedEvent, GraphRequestLog } from "./meta-events-handler.ts";
-import type { BrowserEvent } from "./meta-tr-rules.ts";
+import type { DedupLedger, EventNameCounts, LedgerEntry, PixelCounts } from "./meta-dedup-ledger";
+import type { EventDiagnostic } from "./meta-event-diagnostics";
+import type { AcceptedEvent, GraphRequestLog } from "./meta-events-handler";
+import type { BrowserEvent } from "./meta-tr-rules";
 
 // What GET /__sim/state serves, and sim.state() returns: everything received, and what Meta would count.
 

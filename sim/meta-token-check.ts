@@ -1,4 +1,4 @@
-import { tokenError, unsupportedPost, type GraphErrorSpec } from "./graph-error.ts";
+import { tokenError, unsupportedPost, type GraphErrorSpec } from "./graph-error";
 
 export type PixelRecord = { token: string; expired: boolean };
 

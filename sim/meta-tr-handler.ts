@@ -1,4 +1,4 @@
-import { checkTrRequest, type BrowserEvent } from "./meta-tr-rules.ts";
+import { checkTrRequest, type BrowserEvent } from "./meta-tr-rules";
 
 // The pixel sends with fetch(no-cors, keepalive); answer CORS permissively so a cors-mode fetch works too.
 export const TR_CORS_HEADERS: Record<string, string> = {

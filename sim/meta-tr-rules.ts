@@ -1,4 +1,4 @@
-import { isAbsoluteHttpUrl, isCookieValue, isCurrencyCode, isHashedValue } from "./meta-formats.ts";
+import { isAbsoluteHttpUrl, isCookieValue, isCurrencyCode, isHashedValue } from "./meta-formats";
 
 // The browser endpoint's parameters (docs/meta-capi-facts.md, "The browser endpoint /tr"). Meta's real /tr answers
 // almost anything with a gif; the simulator answers 400 instead so a malformed pixel request fails a test.

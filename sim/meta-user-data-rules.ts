@@ -1,4 +1,4 @@
-import { isCookieValue, isHashedValue, isIpAddress, isNonEmptyString, isRecord } from "./meta-formats.ts";
+import { isCookieValue, isHashedValue, isIpAddress, isNonEmptyString, isRecord } from "./meta-formats";
 
 // docs/meta-capi-facts.md, "user_data: normalise, then hash once": these accept a string or a list of strings and
 // must arrive hashed.

@@ -1,5 +1,5 @@
-import type { Database } from "./connection.server.ts";
-import type { AlertLogTable } from "./schema.ts";
+import type { Database } from "./connection.server";
+import type { AlertLogTable } from "./schema";
 
 export const ALERT_LOG_STATUS = {
   /** Claimed by a process that is sending the email now. */

@@ -1,9 +1,9 @@
 import type { Kysely } from "kysely";
-import type { Database } from "./connection.server.ts";
-import type { DeliveryRow } from "./outbox-types.ts";
-import type { Schema } from "./schema.ts";
-import { AWAITING_BROWSER_REPORT, BROWSER_LEDGER_PROVENANCE } from "./browser-ledger-ingest.server.ts";
-import { withWriteTransaction } from "./write-transaction.server.ts";
+import type { Database } from "./connection.server";
+import type { DeliveryRow } from "./outbox-types";
+import type { Schema } from "./schema";
+import { AWAITING_BROWSER_REPORT, BROWSER_LEDGER_PROVENANCE } from "./browser-ledger-ingest.server";
+import { withWriteTransaction } from "./write-transaction.server";
 
 // The browser ledger at the claim (decision 0029): a Purchase stored before its browser reported waited
 // BROWSER_REPORT_WAIT_MS; now that it is due, the ledger is read once more. If the browser's Purchase used

@@ -1,6 +1,6 @@
 import type { Kysely } from "kysely";
-import type { NewDelivery } from "./outbox-types.ts";
-import type { Schema } from "./schema.ts";
+import type { NewDelivery } from "./outbox-types";
+import type { Schema } from "./schema";
 
 // The browser ledger at ingest (decision 0029). browser_purchase_ids says which event id the browser's
 // Purchase used for a checkout (migration 0011). An order's Purchase takes that id when the ledger has it, so

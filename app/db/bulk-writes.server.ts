@@ -1,7 +1,7 @@
 import { sql } from "kysely";
-import type { Database } from "./connection.server.ts";
-import { UNCONFIGURED_DESTINATION } from "../destinations/destination-key.ts";
-import { META_WINDOW_WORDS, tooOldReason } from "../destinations/meta/event-window.ts";
+import type { Database } from "./connection.server";
+import { UNCONFIGURED_DESTINATION } from "../destinations/destination-key";
+import { META_WINDOW_WORDS, tooOldReason } from "../destinations/meta/event-window";
 
 // Bulk deletes and updates in bounded chunks (decision 0020). Each call is one short statement that touches at
 // most `limit` rows (or one span of ids), so no shop's redaction, no retention pass and no redrive holds the

@@ -1,9 +1,9 @@
 import { CompiledQuery, type Kysely } from "kysely";
-import type { Database, Engine } from "./connection.server.ts";
-import { DELIVERY_COLUMNS } from "./ingest-writes.server.ts";
-import type { NewDeliveryRecord, Schema } from "./schema.ts";
-import { withWriteTransaction } from "./write-transaction.server.ts";
-import { chunk } from "../lib/chunk.ts";
+import type { Database, Engine } from "./connection.server";
+import { DELIVERY_COLUMNS } from "./ingest-writes.server";
+import type { NewDeliveryRecord, Schema } from "./schema";
+import { withWriteTransaction } from "./write-transaction.server";
+import { chunk } from "../lib/chunk";
 
 // What the collector stores (issue 16), many requests per transaction (app/webhooks/ingest-batcher.server.ts):
 // under a flood of shopper events a commit, not a statement, is the cost. Both writes only ever ADD: a replayed

@@ -4,14 +4,14 @@ import { fileURLToPath } from "node:url";
 import { DatabaseSync } from "node:sqlite";
 import { Kysely, Migrator, PostgresDialect, sql } from "kysely";
 import pg from "pg";
-import type { Engine } from "./engine.ts";
-import { createMigrationProvider } from "./migrations/provider.ts";
-import type { Schema } from "./schema.ts";
-import { createSqliteAdapter } from "./sqlite-adapter.server.ts";
-import { createAsyncBusySqliteDialect, type BusyWaitStats } from "./sqlite-busy.server.ts";
-import { startWalCheckpointer } from "./wal-checkpointer.server.ts";
+import type { Engine } from "./engine";
+import { createMigrationProvider } from "./migrations/provider";
+import type { Schema } from "./schema";
+import { createSqliteAdapter } from "./sqlite-adapter.server";
+import { createAsyncBusySqliteDialect, type BusyWaitStats } from "./sqlite-busy.server";
+import { startWalCheckpointer } from "./wal-checkpointer.server";
 
-export type { Engine } from "./engine.ts";
+export type { Engine } from "./engine";
 
 export type Database = {
   db: Kysely<Schema>;

@@ -1,6 +1,6 @@
 import type { Selectable } from "kysely";
-import type { Database } from "./connection.server.ts";
-import type { DataRequestsTable } from "./schema.ts";
+import type { Database } from "./connection.server";
+import type { DataRequestsTable } from "./schema";
 
 // customers/data_request records (decision 0020): the request as Shopify sent it, minus raw contact details
 // (the email and phone are kept only as the SHA-256 hashes the events carry), and once gathered, the report

@@ -1,5 +1,5 @@
 import { sql } from "kysely";
-import type { Database } from "./connection.server.ts";
+import type { Database } from "./connection.server";
 
 // Health's dedup proof (decision 0029): per paid order, did its browser Purchase reach Tandem, and under which
 // id. order_events holds one claim per order (decision 0015); for an order a browser was at it also holds the

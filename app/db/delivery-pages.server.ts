@@ -1,9 +1,9 @@
 import { sql, type ExpressionBuilder } from "kysely";
-import type { Database } from "./connection.server.ts";
-import type { Schema } from "./schema.ts";
-import { toDeliveryRow, type DeliveryRow } from "./outbox-types.ts";
-import { FUNNEL_ROW, ORDER_ROW } from "./funnel-predicates.ts";
-import type { FunnelEventName } from "../tracking/funnel-events.ts";
+import type { Database } from "./connection.server";
+import type { Schema } from "./schema";
+import { toDeliveryRow, type DeliveryRow } from "./outbox-types";
+import { FUNNEL_ROW, ORDER_ROW } from "./funnel-predicates";
+import type { FunnelEventName } from "../tracking/funnel-events";
 
 // The one way to page through deliveries, for Activity (and its CSV export), the CLI's `deliveries:list` and the
 // tests: newest first, keyset-paginated on (created_at, id). With a shop the page walks the (shop, created_at)

@@ -1,8 +1,8 @@
 import { sql } from "kysely";
-import type { Database } from "./connection.server.ts";
-import { ALL_DELIVERY_STATUSES, type DeliveryStatus } from "./outbox-types.ts";
-import { ORDER_ROW } from "./funnel-predicates.ts";
-import { UNCONFIGURED_DESTINATION } from "../destinations/destination-key.ts";
+import type { Database } from "./connection.server";
+import { ALL_DELIVERY_STATUSES, type DeliveryStatus } from "./outbox-types";
+import { ORDER_ROW } from "./funnel-predicates";
+import { UNCONFIGURED_DESTINATION } from "../destinations/destination-key";
 
 // Small reads of one shop's deliveries for the admin's pages, the redrive and /metrics. Each is one statement
 // through an index led by (shop, status) or (status, …); none reads a shop's whole history.

@@ -1,4 +1,4 @@
-import type { Database } from "./connection.server.ts";
+import type { Database } from "./connection.server";
 
 /** A paused destination and why: shown to the merchant and the operator, and read by the worker. */
 export type DestinationPause = { destination: string; reason: string; pausedAt: number };

@@ -1,6 +1,6 @@
 import { sql, type RawBuilder } from "kysely";
-import type { Database } from "./connection.server.ts";
-import { FUNNEL_ROW, FUNNEL_SENT, FUNNEL_UNSENT } from "./funnel-predicates.ts";
+import type { Database } from "./connection.server";
+import { FUNNEL_ROW, FUNNEL_SENT, FUNNEL_UNSENT } from "./funnel-predicates";
 
 // The queries behind funnel volume (decision 0030), each read through one of migration 0013's partial indexes
 // and each bounded: a count stops at `limit`, a delete touches at most `limit` rows, so none of them holds

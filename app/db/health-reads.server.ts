@@ -1,5 +1,5 @@
 import { sql } from "kysely";
-import type { Database } from "./connection.server.ts";
+import type { Database } from "./connection.server";
 
 // Health's one query: each order's best outcome over its rows (one row per pixel), then orders counted per
 // day, outcome and skip reason. Days are given as boundaries (the shop's midnights in UTC ms, which daylight

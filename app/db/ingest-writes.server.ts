@@ -1,10 +1,10 @@
 import { CompiledQuery, type Kysely } from "kysely";
-import type { Database, Engine } from "./connection.server.ts";
-import { toNewRecord, type NewDelivery } from "./outbox-types.ts";
-import type { NewDeliveryRecord, Schema } from "./schema.ts";
-import { withWriteTransaction } from "./write-transaction.server.ts";
-import { chunk } from "../lib/chunk.ts";
-import { withBrowserLedger, type BrowserTwin } from "./browser-ledger-ingest.server.ts";
+import type { Database, Engine } from "./connection.server";
+import { toNewRecord, type NewDelivery } from "./outbox-types";
+import type { NewDeliveryRecord, Schema } from "./schema";
+import { withWriteTransaction } from "./write-transaction.server";
+import { chunk } from "../lib/chunk";
+import { withBrowserLedger, type BrowserTwin } from "./browser-ledger-ingest.server";
 
 // What one accepted webhook stores: its receipt (X-Shopify-Webhook-Id) and the outbox rows it maps to.
 // Many webhooks are written in ONE transaction (see app/webhooks/ingest-batcher.server.ts): a commit, not a

@@ -1,4 +1,4 @@
-import type { Database } from "./connection.server.ts";
+import type { Database } from "./connection.server";
 
 // Durable queue of bulk work (decision 0020). A request (shop/redact, customers/redact, a data request, an
 // admin retry) inserts one row and answers; the maintenance loop where the worker runs leases the oldest job

@@ -1,10 +1,10 @@
 import { sql, type SelectQueryBuilder } from "kysely";
-import type { Database } from "./connection.server.ts";
-import { purchaseStateOf, skipUnsentOrderEvent, PURCHASE_STATE, type PurchaseState } from "./outbox-cancel.server.ts";
-import { withWriteTransaction } from "./write-transaction.server.ts";
-import type { Schema } from "./schema.ts";
-import { insertWebhookReceipt } from "./webhook-receipts.server.ts";
-import type { AdjustmentKind, OrderAdjustmentInput } from "../webhooks/order-adjustments.ts";
+import type { Database } from "./connection.server";
+import { purchaseStateOf, skipUnsentOrderEvent, PURCHASE_STATE, type PurchaseState } from "./outbox-cancel.server";
+import { withWriteTransaction } from "./write-transaction.server";
+import type { Schema } from "./schema";
+import { insertWebhookReceipt } from "./webhook-receipts.server";
+import type { AdjustmentKind, OrderAdjustmentInput } from "../webhooks/order-adjustments";
 
 // Cancellations and refunds of orders, recorded (decision 0024). One write transaction per webhook: its
 // receipt (a re-delivered webhook id stores nothing), for a cancellation the stop of a Purchase not yet sent,

@@ -1,5 +1,5 @@
 import type { Kysely } from "kysely";
-import type { Schema } from "./schema.ts";
+import type { Schema } from "./schema";
 
 // An order cancelled before its Purchase went out is not sent (decision 0024): a cash-on-delivery shop that
 // sends on orders/create, an order held until the shop is configured, a pixel paused, a retry waiting. Its

@@ -1,8 +1,8 @@
 import { sql } from "kysely";
-import type { Database } from "./connection.server.ts";
-import { toDeliveryRow, type DeliveryRow } from "./outbox-types.ts";
-import type { DeliveryRecord } from "./schema.ts";
-import { adoptBrowserPurchaseIds } from "./browser-ledger-claim.server.ts";
+import type { Database } from "./connection.server";
+import { toDeliveryRow, type DeliveryRow } from "./outbox-types";
+import type { DeliveryRecord } from "./schema";
+import { adoptBrowserPurchaseIds } from "./browser-ledger-claim.server";
 
 export type ClaimOptions = {
   nowMs: number;

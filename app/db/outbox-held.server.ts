@@ -1,8 +1,8 @@
-import type { Database } from "./connection.server.ts";
-import { metaDestination, UNCONFIGURED_DESTINATION } from "../destinations/destination-key.ts";
-import { withWriteTransaction } from "./write-transaction.server.ts";
-import { pendingColumns } from "./outbox-types.ts";
-import { META_EVENT_WINDOW_MS, META_WINDOW_WORDS, tooOldReason } from "../destinations/meta/event-window.ts";
+import type { Database } from "./connection.server";
+import { metaDestination, UNCONFIGURED_DESTINATION } from "../destinations/destination-key";
+import { withWriteTransaction } from "./write-transaction.server";
+import { pendingColumns } from "./outbox-types";
+import { META_EVENT_WINDOW_MS, META_WINDOW_WORDS, tooOldReason } from "../destinations/meta/event-window";
 
 /** Leave the worker time to send a released row before Meta's window closes. */
 export const FAN_OUT_MARGIN_MS = 60 * 60 * 1000;

@@ -1,6 +1,6 @@
 import type { OrderKind } from "../tracking/purchase-from-order";
-import type { DeliveryRecord, NewDeliveryRecord } from "./schema.ts";
-import type { DestinationKey } from "../destinations/destination-key.ts";
+import type { DeliveryRecord, NewDeliveryRecord } from "./schema";
+import type { DestinationKey } from "../destinations/destination-key";
 
 export const DELIVERY_STATUS = {
   pending: "pending",

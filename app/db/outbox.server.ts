@@ -1,8 +1,8 @@
 import { sql } from "kysely";
-import type { Database } from "./connection.server.ts";
-import { claimDue, type ClaimOptions } from "./outbox-claim.server.ts";
-import { fanOutHeld } from "./outbox-held.server.ts";
-import { readDeliveryPage, type DeliveryCursor, type DeliveryPage } from "./delivery-pages.server.ts";
+import type { Database } from "./connection.server";
+import { claimDue, type ClaimOptions } from "./outbox-claim.server";
+import { fanOutHeld } from "./outbox-held.server";
+import { readDeliveryPage, type DeliveryCursor, type DeliveryPage } from "./delivery-pages.server";
 import {
   ALL_DELIVERY_STATUSES,
   toDeliveryRow,
@@ -10,9 +10,9 @@ import {
   type DeliveryRow,
   type DeliveryStatus,
   type NewDelivery,
-} from "./outbox-types.ts";
-import { UNCONFIGURED_DESTINATION } from "../destinations/destination-key.ts";
-import { chunk } from "../lib/chunk.ts";
+} from "./outbox-types";
+import { UNCONFIGURED_DESTINATION } from "../destinations/destination-key";
+import { chunk } from "../lib/chunk";
 
 export type Outbox = ReturnType<typeof createOutbox>;
 export type ListDeliveriesOptions = { shop?: string; status?: DeliveryStatus; limit: number; after?: DeliveryCursor | null };

@@ -1,5 +1,5 @@
-import type { Database } from "./connection.server.ts";
-import { decryptSecret, encryptSecret, needsReencryption } from "./token-crypto.server.ts";
+import type { Database } from "./connection.server";
+import { decryptSecret, encryptSecret, needsReencryption } from "./token-crypto.server";
 
 export type ReencryptResult = { sessions: number; shops: number };
 

@@ -1,8 +1,8 @@
 import { Session } from "@shopify/shopify-api";
 import type { SessionStorage } from "@shopify/shopify-app-session-storage";
-import type { Database } from "./connection.server.ts";
-import type { SessionRecord } from "./schema.ts";
-import { decryptSecret, encryptSecret } from "./token-crypto.server.ts";
+import type { Database } from "./connection.server";
+import type { SessionRecord } from "./schema";
+import { decryptSecret, encryptSecret } from "./token-crypto.server";
 
 function toBit(value: boolean | undefined): number | null {
   return value === undefined ? null : value ? 1 : 0;

@@ -1,14 +1,14 @@
-import type { Database } from "./connection.server.ts";
-import { createDestinationPauses } from "./destination-pauses.server.ts";
-import type { ShopRecord } from "./schema.ts";
+import type { Database } from "./connection.server";
+import { createDestinationPauses } from "./destination-pauses.server";
+import type { ShopRecord } from "./schema";
 import {
   readPixelIds,
   readStoredSettings,
   stripUndefined,
   type StoredPurchaseSettings,
-} from "./shop-settings.ts";
-import { decryptSecret, encryptSecret } from "./token-crypto.server.ts";
-import { ALERT_EMAIL_KEY, readAlertEmail } from "../alerts/alert-email.ts";
+} from "./shop-settings";
+import { decryptSecret, encryptSecret } from "./token-crypto.server";
+import { ALERT_EMAIL_KEY, readAlertEmail } from "../alerts/alert-email";
 
 export type ShopConfigPatch = {
   pixelIds?: string[];

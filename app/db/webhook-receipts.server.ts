@@ -1,6 +1,6 @@
 import type { Kysely } from "kysely";
-import type { Database } from "./connection.server.ts";
-import type { Schema } from "./schema.ts";
+import type { Database } from "./connection.server";
+import type { Schema } from "./schema";
 
 export type WebhookReceipts = ReturnType<typeof createWebhookReceipts>;
 

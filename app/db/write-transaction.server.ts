@@ -1,6 +1,6 @@
 import { sql, type Kysely } from "kysely";
-import type { Database } from "./connection.server.ts";
-import type { Schema } from "./schema.ts";
+import type { Database } from "./connection.server";
+import type { Schema } from "./schema";
 
 /**
  * Runs `work` in a transaction that writes. On SQLite it starts with BEGIN IMMEDIATE, taking the write lock up

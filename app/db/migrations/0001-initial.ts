@@ -1,5 +1,5 @@
 import type { Kysely, Migration } from "kysely";
-import type { Engine } from "../engine.ts";
+import type { Engine } from "../engine";
 
 // One migration file for both engines, written with Kysely's schema builder. The only engine-specific choice is
 // the auto-increment id: SQLite's INTEGER PRIMARY KEY AUTOINCREMENT vs PostgreSQL's bigserial.

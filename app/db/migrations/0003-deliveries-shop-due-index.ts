@@ -1,5 +1,5 @@
 import { sql, type Kysely, type Migration } from "kysely";
-import type { Schema } from "../schema.ts";
+import type { Schema } from "../schema";
 
 // The claim takes each shop's oldest due rows (outbox-claim.server.ts). This index holds only rows that can
 // be due, per shop in due order, so that read stops after the rows it takes, however large the backlog

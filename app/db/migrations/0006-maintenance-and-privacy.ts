@@ -1,5 +1,5 @@
 import type { Kysely, Migration } from "kysely";
-import type { Engine } from "../engine.ts";
+import type { Engine } from "../engine";
 
 // Bounded maintenance and privacy at rest (decision 0020).
 // - maintenance_jobs: bulk deletes and updates (redaction, redrive, data requests) are queued here by the

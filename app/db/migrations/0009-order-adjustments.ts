@@ -1,5 +1,5 @@
 import type { Kysely, Migration } from "kysely";
-import type { Engine } from "../engine.ts";
+import type { Engine } from "../engine";
 
 // Cancellations and refunds of orders (decision 0024). Meta has no event for either, so they are recorded,
 // not sent: one row per cancellation (an order is cancelled once) and per refund (a Shopify refund id), with

@@ -1,5 +1,5 @@
 import { sql, type Kysely, type Migration } from "kysely";
-import { FUNNEL_ROW, FUNNEL_SENT, FUNNEL_UNSENT } from "../funnel-predicates.ts";
+import { FUNNEL_ROW, FUNNEL_SENT, FUNNEL_UNSENT } from "../funnel-predicates";
 
 // Funnel events (the collector's rows, decision 0030) need two questions answered cheaply, often, whatever the
 // size of the outbox: "how many unsent funnel rows does this shop hold, and which are the oldest?" (the backlog

@@ -1,5 +1,5 @@
 import { sql, type Kysely, type Migration } from "kysely";
-import { ORDER_ROW } from "../funnel-predicates.ts";
+import { ORDER_ROW } from "../funnel-predicates";
 
 // Activity opens on a shop's Purchases (decision 0031), newest first, keyset-paged. Since the collector, most of a
 // shop's recent rows are funnel events (tens per order), so walking (shop, created_at) and skipping them would read

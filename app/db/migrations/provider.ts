@@ -1,18 +1,18 @@
 import type { Migration, MigrationProvider } from "kysely";
-import type { Engine } from "../engine.ts";
-import { initialMigration } from "./0001-initial.ts";
-import { shopStatusIndexMigration } from "./0002-deliveries-shop-status-index.ts";
-import { shopDueIndexMigration } from "./0003-deliveries-shop-due-index.ts";
-import { orderEventsMigration } from "./0004-order-events.ts";
-import { destinationPausesMigration } from "./0005-destination-pauses.ts";
-import { maintenanceAndPrivacyMigration } from "./0006-maintenance-and-privacy.ts";
-import { alertLogMigration } from "./0007-alert-log.ts";
-import { orderAdjustmentsMigration } from "./0009-order-adjustments.ts";
-import { deliverySendingMarkerMigration } from "./0010-delivery-sending-marker.ts";
-import { collectorMigration } from "./0011-collector.ts";
-import { browserMatchMigration } from "./0012-browser-match.ts";
-import { funnelBacklogMigration } from "./0013-funnel-backlog.ts";
-import { orderRowsIndexMigration } from "./0014-deliveries-order-rows-index.ts";
+import type { Engine } from "../engine";
+import { initialMigration } from "./0001-initial";
+import { shopStatusIndexMigration } from "./0002-deliveries-shop-status-index";
+import { shopDueIndexMigration } from "./0003-deliveries-shop-due-index";
+import { orderEventsMigration } from "./0004-order-events";
+import { destinationPausesMigration } from "./0005-destination-pauses";
+import { maintenanceAndPrivacyMigration } from "./0006-maintenance-and-privacy";
+import { alertLogMigration } from "./0007-alert-log";
+import { orderAdjustmentsMigration } from "./0009-order-adjustments";
+import { deliverySendingMarkerMigration } from "./0010-delivery-sending-marker";
+import { collectorMigration } from "./0011-collector";
+import { browserMatchMigration } from "./0012-browser-match";
+import { funnelBacklogMigration } from "./0013-funnel-backlog";
+import { orderRowsIndexMigration } from "./0014-deliveries-order-rows-index";
 
 // In-code provider: migrations ship inside the bundle, so nothing reads a folder at run time.
 // Names sort lexically; add new files as 0002-..., 0003-... and list them here.
