@@ -11,6 +11,7 @@ import { BUSY_WITH_WEBHOOKS, busyWithWebhooks, webhookPressureBuffer } from "./w
 import { KyselySessionStorage } from "./db/session-storage.server";
 import { createMetaGraphClient } from "./destinations/meta/graph-client.server";
 import type { DeliveryWorker, DeliveryWorkerOptions } from "./delivery/worker.server";
+import { createFunnelOutbox } from "./db/funnel-outbox.server";
 import { buildDeliveryWorker, deliveryOwnerId, type DeliveryRole } from "./delivery/build-worker.server";
 import { createDeliveryThread, deliveryThreadEntry, type DeliveryThreadTuning } from "./delivery/thread/delivery-thread.server";
 import { createMetrics, type Metrics } from "./observability/metrics.server";
@@ -102,7 +103,7 @@ export async function createAppContext(config: Env, options: AppContextOptions =
         metrics,
         onShopChanged: (shop) => shopConfigs.forget(shop),
       })
-    : buildDeliveryWorker({ role, owner, outbox, shops, client, logger, metrics, busyWithWebhooks, overrides: options.worker });
+    : buildDeliveryWorker({ role, owner, outbox, funnelOutbox: createFunnelOutbox(database), shops, client, logger, metrics, busyWithWebhooks, overrides: options.worker });
   const queue: DeliveryQueue = redisUrl
     ? createBullmqQueue({ url: redisUrl, name: options.queue?.name, prefix: options.queue?.prefix, logger })
     : createEmbeddedQueue(worker);

@@ -7,6 +7,7 @@ import { createMetaGraphClient } from "../app/destinations/meta/graph-client.ser
 import { readWebhookPressure } from "../app/webhooks/webhook-pressure.server";
 import type { DeliveryMetrics, DeliveryWorker } from "../app/delivery/worker.server";
 import { buildDeliveryWorker } from "../app/delivery/build-worker.server";
+import { createFunnelOutbox } from "../app/db/funnel-outbox.server";
 import type { DeliveryLogger } from "../app/delivery/ports";
 import { startRetentionSchedule, type RetentionSchedule } from "../app/maintenance/schedule.server";
 import type { DeliveryThreadData, FromThread, LogLevel, ToThread } from "../app/delivery/thread/protocol";
@@ -60,6 +61,7 @@ try {
     role: "web",
     owner: data.owner,
     outbox: createOutbox(database),
+    funnelOutbox: createFunnelOutbox(database),
     shops,
     client: createMetaGraphClient({ baseUrl: data.env.META_GRAPH_URL, version: data.env.META_GRAPH_VERSION, timeoutMs: clientTimeoutMs }),
     logger: forwardingLogger(),

@@ -1,21 +1,22 @@
 import { CompiledQuery, type Kysely } from "kysely";
 import type { Database, Engine } from "./connection.server";
-import { DELIVERY_COLUMNS } from "./ingest-writes.server";
-import type { NewDeliveryRecord, Schema } from "./schema";
+import type { NewFunnelEventRecord, Schema } from "./schema";
 import { withWriteTransaction } from "./write-transaction.server";
 import { chunk } from "../lib/chunk";
 
 // What the collector stores (issue 16), many requests per transaction (app/webhooks/ingest-batcher.server.ts):
 // under a flood of shopper events a commit, not a statement, is the cost. Both writes only ever ADD: a replayed
-// event stores nothing (deliveries' unique key), and a checkout's browser purchase id is kept as first reported.
+// event stores nothing (funnel_events' unique key, decision 0034), and a checkout's browser purchase id is kept as first reported.
 
-/** A funnel event: one outbox row per configured pixel. */
-export type FunnelWrite = { kind: "funnel"; rows: readonly NewDeliveryRecord[] };
+/** A funnel event: one queued row per configured pixel. */
+export type FunnelWrite = { kind: "funnel"; rows: readonly NewFunnelEventRecord[] };
 /** A browser Purchase: which event id the browser used for this checkout (the first report wins). */
 export type PurchaseIdWrite = { kind: "purchase_id"; shop: string; checkoutToken: string; eventId: string };
 export type CollectorWrite = FunnelWrite | PurchaseIdWrite;
 
-// 17 columns per row: 500 rows stay far below SQLite's 32,766 bound parameters and PostgreSQL's 65,535.
+const FUNNEL_COLUMNS = ["shop", "destination", "event_name", "event_id", "event_time", "payload", "match_keys", "created_at"] as const;
+
+// 8 columns per row: 500 rows stay far below SQLite's 32,766 bound parameters and PostgreSQL's 65,535.
 const CHUNK = 500;
 
 function placeholders(engine: Engine, rows: number, columns: number): string {
@@ -56,11 +57,11 @@ export async function writeCollected(database: Database, writes: readonly Collec
   });
 }
 
-async function insertRows(db: Kysely<Schema>, engine: Engine, rows: readonly NewDeliveryRecord[]): Promise<string[]> {
+async function insertRows(db: Kysely<Schema>, engine: Engine, rows: readonly NewFunnelEventRecord[]): Promise<string[]> {
   const sql =
-    `insert into deliveries (${DELIVERY_COLUMNS.join(", ")}) values ${placeholders(engine, rows.length, DELIVERY_COLUMNS.length)} ` +
+    `insert into funnel_events (${FUNNEL_COLUMNS.join(", ")}) values ${placeholders(engine, rows.length, FUNNEL_COLUMNS.length)} ` +
     "on conflict (shop, destination, event_name, event_id) do nothing returning shop, destination, event_name, event_id";
-  const params = rows.flatMap((row) => DELIVERY_COLUMNS.map((column) => row[column] ?? null));
+  const params = rows.flatMap((row) => FUNNEL_COLUMNS.map((column) => row[column] ?? null));
   const result = await db.executeQuery<{ shop: string; destination: string; event_name: string; event_id: string }>(CompiledQuery.raw(sql, params));
   return result.rows.map(rowKey);
 }

@@ -196,6 +196,32 @@ export type BrowserPurchaseIdsTable = {
   created_at: number;
 };
 
+/**
+ * A funnel event the collector stored, until it is sent or handed to `deliveries` (migration 0015, decision
+ * 0034), then kept without its payload for RETENTION_FUNNEL_HOURS so a replay stores nothing.
+ */
+export type FunnelEventsTable = {
+  id: Generated<number>;
+  shop: string;
+  destination: string;
+  event_name: string;
+  event_id: string;
+  /** Unix seconds. */
+  event_time: number;
+  /** JSON of the hashed CAPI event; null once the row is done. */
+  payload: string | null;
+  /** JSON array of the match keys the event carries. */
+  match_keys: string;
+  created_at: number;
+  lease_owner: string | null;
+  lease_until: number | null;
+  sending_started_at: number | null;
+  resends: Generated<number>;
+  resent_at: number | null;
+  /** When the row left the queue: sent, or moved to `deliveries` with the outcome of its first try. */
+  done_at: number | null;
+};
+
 export type Schema = {
   sessions: SessionsTable;
   shops: ShopsTable;
@@ -208,9 +234,12 @@ export type Schema = {
   order_adjustments: OrderAdjustmentsTable;
   alert_log: AlertLogTable;
   browser_purchase_ids: BrowserPurchaseIdsTable;
+  funnel_events: FunnelEventsTable;
 };
 
 export type SessionRecord = Selectable<SessionsTable>;
 export type ShopRecord = Selectable<ShopsTable>;
 export type DeliveryRecord = Selectable<DeliveriesTable>;
 export type NewDeliveryRecord = Insertable<DeliveriesTable>;
+export type FunnelEventRecord = Selectable<FunnelEventsTable>;
+export type NewFunnelEventRecord = Insertable<FunnelEventsTable>;

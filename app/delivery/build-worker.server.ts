@@ -4,6 +4,7 @@ import type { MetaGraphClient } from "../destinations/meta/types";
 import type { DeliveryLogger, DeliveryOutbox, DeliveryShops } from "./ports";
 import { createDeliveryWorker, type DeliveryMetrics, type DeliveryWorker, type DeliveryWorkerOptions } from "./worker.server";
 import type { DeliveryWorkerTuning } from "./worker-options";
+import { emptySummary, type RunSummary } from "./run-summary";
 
 // The one place a delivery worker is put together, wherever it runs: inline in a web process
 // (app/context.server.ts), on a web process's delivery thread (bin/delivery-thread.ts), or as `npm run worker`
@@ -29,6 +30,13 @@ export const WEB_CLAIM_LIMIT = 500;
 export const WEB_PASSES_IN_FLIGHT = 4;
 
 /**
+ * Rows a web process's funnel worker claims per pass: one Meta batch. Funnel rows are claimed from their own
+ * small table (decision 0034) and spread over many shops, so a claim of 500 split into many small requests;
+ * each request costs two statements and an HTTP round trip whatever its size.
+ */
+export const WEB_FUNNEL_CLAIM_LIMIT = 1000;
+
+/**
  * The name a worker's leases carry: role, host, pid and a random suffix. pid alone collides across containers
  * (every container's first process is pid 1), and host + pid across a restart that reuses both.
  */
@@ -40,6 +48,8 @@ export type DeliveryWorkerParts = {
   role: DeliveryRole;
   owner: string;
   outbox: DeliveryOutbox;
+  /** The collector's funnel queue (app/db/funnel-outbox.server.ts): a second worker of the same code drains it. */
+  funnelOutbox: DeliveryOutbox;
   shops: DeliveryShops;
   client: MetaGraphClient;
   logger: DeliveryLogger;
@@ -51,17 +61,55 @@ export type DeliveryWorkerParts = {
   overrides?: Partial<DeliveryWorkerOptions>;
 };
 
+/**
+ * Two workers of the same code under one lease owner: orders' events from `deliveries`, funnel events from their
+ * queue. Each has its own loop, so a Purchase never waits behind a shop's funnel backlog, and a funnel flood
+ * never delays a claim of orders (decision 0034). The orders' worker alone re-checks paused tokens.
+ */
 export function buildDeliveryWorker(parts: DeliveryWorkerParts): DeliveryWorker {
-  const { role, owner, outbox, shops, client, logger, metrics, busyWithWebhooks, tuning, overrides } = parts;
-  return createDeliveryWorker({
+  const { role, owner, outbox, funnelOutbox, shops, client, logger, metrics, busyWithWebhooks, tuning, overrides } = parts;
+  const shared = { shops, client, owner, logger, metrics };
+  const web = role === "web" ? { yieldWhile: busyWithWebhooks, passesInFlight: WEB_PASSES_IN_FLIGHT } : {};
+  const orders = createDeliveryWorker({
+    ...shared,
     outbox,
-    shops,
-    client,
-    owner,
-    logger,
-    metrics,
-    ...(role === "web" && { yieldWhile: busyWithWebhooks, claimLimit: WEB_CLAIM_LIMIT, passesInFlight: WEB_PASSES_IN_FLIGHT }),
+    ...web,
+    ...(role === "web" && { claimLimit: WEB_CLAIM_LIMIT }),
     ...tuning,
     ...overrides,
   });
+  const funnel = createDeliveryWorker({
+    ...shared,
+    outbox: funnelOutbox,
+    recheckTokens: false,
+    ...web,
+    ...(role === "web" && { claimLimit: WEB_FUNNEL_CLAIM_LIMIT }),
+    ...tuning,
+    ...overrides,
+  });
+  return pairWorkers(orders, funnel);
+}
+
+/** One worker to its callers: started, woken and stopped together; a pass of each, summed. */
+export function pairWorkers(orders: DeliveryWorker, funnel: DeliveryWorker): DeliveryWorker {
+  return {
+    async runOnce() {
+      const [a, b] = await Promise.all([orders.runOnce(), funnel.runOnce()]);
+      const sum = emptySummary();
+      for (const key of Object.keys(sum) as (keyof RunSummary)[]) sum[key] = a[key] + b[key];
+      return sum;
+    },
+    start() {
+      orders.start();
+      funnel.start();
+    },
+    async stop() {
+      await Promise.all([orders.stop(), funnel.stop()]);
+    },
+    wake() {
+      orders.wake();
+      funnel.wake();
+    },
+    ...(orders.health && { health: orders.health }),
+  };
 }

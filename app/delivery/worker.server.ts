@@ -28,6 +28,11 @@ export type DeliveryWorkerOptions = DeliveryWorkerTuning & {
    * `maxYieldMs`, so delivery never stops) and the process's CPU goes to acknowledging Shopify.
    */
   yieldWhile?: () => boolean;
+  /**
+   * Whether this worker asks Meta again about paused shops' tokens (default true). A process running two
+   * workers (orders and funnel events, build-worker.server.ts) lets one of them do it.
+   */
+  recheckTokens?: boolean;
   logger?: DeliveryLogger;
   /**
    * Where delivery latency and Meta errors are counted: the process's instruments (Services.metrics), or a
@@ -92,7 +97,7 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWo
   /** Claims (resolves once the rows are leased), then delivers them (`delivered`). */
   async function startPass(): Promise<{ claimed: number; delivered: Promise<RunSummary> }> {
     const summary = emptySummary();
-    await recheckTokensWhenDue(now());
+    if (options.recheckTokens !== false) await recheckTokensWhenDue(now());
     const claimedAtMs = now();
     const rows = await outbox.claimDue({
       nowMs: claimedAtMs,

@@ -11,7 +11,7 @@ import {
   purgeFinishedPayloadSpan,
   spanAllNewerThan,
 } from "../db/bulk-writes.server";
-import { deleteSentFunnelChunk } from "../db/funnel-backlog.server";
+import { deleteDoneFunnelEventsChunk, deleteSentFunnelChunk } from "../db/funnel-backlog.server";
 import { createOrderAdjustments } from "../db/order-adjustments.server";
 import { createDataRequests } from "../db/data-requests.server";
 import { createMaintenanceJobs } from "../db/maintenance-jobs.server";
@@ -83,6 +83,11 @@ export async function purgeExpired(deps: PurgeDeps, policy: RetentionPolicy, now
   for (let n = -1; n !== 0; await between()) {
     n = await deleteSentFunnelChunk(database, funnelCutoff, chunkRows);
     result.rowsDeleted += n;
+  }
+  for (let after: number | null = 0; after !== null; await between()) {
+    const step = await deleteDoneFunnelEventsChunk(database, funnelCutoff, chunkRows, after);
+    result.rowsDeleted += step.deleted;
+    after = step.next;
   }
   for (let n = -1; n !== 0; await between()) n = await deleteOldClaimsChunk(database, metadataCutoff);
   for (let n = -1; n !== 0; await between()) n = await deleteOldBrowserPurchaseIdsChunk(database, metadataCutoff);

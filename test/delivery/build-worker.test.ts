@@ -1,6 +1,7 @@
 import { hostname } from "node:os";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { buildDeliveryWorker, deliveryOwnerId, WEB_CLAIM_LIMIT, type DeliveryRole } from "../../app/delivery/build-worker.server";
+import { createFunnelOutbox } from "../../app/db/funnel-outbox.server";
 import { createMetaGraphClient } from "../../app/destinations/meta/graph-client.server";
 import type { DeliveryWorkerTuning } from "../../app/delivery/worker-options";
 import { enqueuePurchases, GRAPH_VERSION, startConfiguredHarness, type Harness } from "./harness";
@@ -21,6 +22,7 @@ describe("buildDeliveryWorker", () => {
       role,
       owner: deliveryOwnerId(role),
       outbox: h.outbox,
+      funnelOutbox: createFunnelOutbox(h.database),
       shops: h.shops,
       client: createMetaGraphClient({ baseUrl: h.sim.url, version: GRAPH_VERSION }),
       logger: h.logger,

@@ -13,6 +13,7 @@ import { collectorMigration } from "./0011-collector";
 import { browserMatchMigration } from "./0012-browser-match";
 import { funnelBacklogMigration } from "./0013-funnel-backlog";
 import { orderRowsIndexMigration } from "./0014-deliveries-order-rows-index";
+import { funnelEventsMigration } from "./0015-funnel-events";
 
 // In-code provider: migrations ship inside the bundle, so nothing reads a folder at run time.
 // Names sort lexically; add new files as 0002-..., 0003-... and list them here.
@@ -33,6 +34,7 @@ export function createMigrationProvider(engine: Engine): MigrationProvider {
         "0012-browser-match": browserMatchMigration(),
         "0013-funnel-backlog": funnelBacklogMigration(),
         "0014-deliveries-order-rows-index": orderRowsIndexMigration(),
+        "0015-funnel-events": funnelEventsMigration(engine),
       };
     },
   };

@@ -1,0 +1,94 @@
+import { sql } from "kysely";
+import type { Database } from "./connection.server";
+import { claimFunnelDue } from "./funnel-claim.server";
+import type { ClaimOptions } from "./outbox-claim.server";
+import type { DeliveryStatus } from "./outbox-types";
+import { withWriteTransaction } from "./write-transaction.server";
+import type { ClaimedDelivery, DeliveryOutbox } from "../delivery/ports";
+import { COLLECTOR_PROVENANCE } from "../collector/funnel-rows";
+
+// The funnel queue as the delivery worker sees it: the same port as the outbox (app/delivery/ports.ts), so
+// the same worker code batches, sends and records funnel events (decision 0034). What differs is what an
+// outcome does to a row:
+// - sent: the row is done; its payload goes, its key stays (a replay stores nothing) until the purge;
+// - anything else (retry, dead letter, needs attention): the row moves to `deliveries` with that outcome, as a
+//   funnel row (provenance `collector`), and is retried, paused, listed and redriven there like any other.
+// A moved row is done here too, in the same transaction, so it is neither claimed again nor stored again.
+
+type Failure = { status: Extract<DeliveryStatus, "retrying" | "dead" | "needs_attention">; reason: string; nextAttemptAt?: number; fbtraceId?: string | null };
+
+export type FunnelOutbox = DeliveryOutbox & { claimDue(options: ClaimOptions): Promise<ClaimedDelivery[]> };
+
+export function createFunnelOutbox(database: Database): FunnelOutbox {
+  const { db } = database;
+  const idList = (ids: readonly number[]) => sql.join(ids.map((id) => sql`${id}`));
+
+  async function claimDue(options: ClaimOptions): Promise<ClaimedDelivery[]> {
+    const rows = await claimFunnelDue(database, options);
+    return rows.map((row) => ({
+      id: row.id,
+      shop: row.shop,
+      destination: row.destination,
+      eventName: row.event_name,
+      eventId: row.event_id,
+      eventTime: Number(row.event_time),
+      // JSON text: the worker parses it once, where it checks it (event-payload.ts).
+      payload: row.payload,
+      attempts: 0,
+      sendingStartedAt: row.sending_started_at === null ? null : Number(row.sending_started_at),
+    }));
+  }
+
+  async function markDone(ids: readonly number[], nowMs: number, executor = db): Promise<void> {
+    await sql`
+      update funnel_events
+      set done_at = ${nowMs}, payload = null, lease_owner = null, lease_until = null, sending_started_at = null
+      where id in (${idList(ids)})`.execute(executor);
+  }
+
+  async function moveToOutbox(ids: readonly number[], nowMs: number, failure: Failure): Promise<void> {
+    if (ids.length === 0) return;
+    await withWriteTransaction(database, async (trx) => {
+      // `where ... done_at is null`: a row done meanwhile (a second worker after a lease ran out) moves once.
+      await sql`
+        insert into deliveries (shop, destination, event_name, event_id, provenance, order_id, order_name, event_time, payload,
+          match_keys, status, status_reason, attempts, next_attempt_at, created_at, updated_at, fbtrace_id, resends, resent_at)
+        select shop, destination, event_name, event_id, ${COLLECTOR_PROVENANCE}, null, null, event_time, payload,
+          match_keys, ${failure.status}, ${failure.reason}, 1, ${failure.nextAttemptAt ?? nowMs}, created_at, ${nowMs},
+          ${failure.fbtraceId ?? null}, resends, resent_at
+        from funnel_events where id in (${idList(ids)}) and done_at is null
+        on conflict (shop, destination, event_name, event_id) do nothing`.execute(trx);
+      await markDone(ids, nowMs, trx);
+    });
+  }
+
+  return {
+    claimDue,
+    async markSent(ids, input) {
+      if (ids.length === 0) return;
+      await markDone(ids, input.nowMs);
+    },
+    markRetry: (ids, input) => moveToOutbox(ids, input.nowMs, { status: "retrying", reason: input.reason, nextAttemptAt: input.nextAttemptAt }),
+    markDead: (ids, input) => moveToOutbox(ids, input.nowMs, { status: "dead", reason: input.reason, fbtraceId: input.fbtraceId }),
+    markNeedsAttention: (ids, input) => moveToOutbox(ids, input.nowMs, { status: "needs_attention", reason: input.reason, fbtraceId: input.fbtraceId }),
+    // As the outbox's markSending (decision 0025): a marker still set at a claim means a lost answer.
+    async markSending(ids, input) {
+      if (ids.length === 0) return;
+      await sql`
+        update funnel_events
+        set resends = resends + case when sending_started_at is null then 0 else 1 end,
+            resent_at = case when sending_started_at is null then resent_at else ${input.nowMs} end,
+            sending_started_at = ${input.nowMs}
+        where id in (${idList(ids)})`.execute(db);
+    },
+    async releaseLease(ids) {
+      if (ids.length === 0) return;
+      await sql`update funnel_events set lease_owner = null, lease_until = null where id in (${idList(ids)})`.execute(db);
+    },
+    // A paused shop's funnel events wait here unclaimed (the claim skips it); needs-attention rows that were
+    // moved live in `deliveries`, which the outbox resumes.
+    async resumeShop() {
+      return 0;
+    },
+  };
+}
