@@ -36,6 +36,13 @@ export async function countUnsentFunnel(database: Database, shop: string, limit:
   return waiting + Number(result.rows[0]?.n ?? 0);
 }
 
+/** Every shop's funnel events still waiting for their first try, counted up to `limit`. */
+export async function countWaitingFunnelEventsAll(database: Database, limit: number): Promise<number> {
+  const result = await sql<{ n: number | string }>`
+    select count(*) as n from (select 1 from funnel_events where done_at is null limit ${limit}) as waiting`.execute(database.db);
+  return Number(result.rows[0]?.n ?? 0);
+}
+
 /** A shop's rows of funnel_events not yet done, counted up to `limit` (funnel_events_waiting_idx, index only). */
 async function countWaitingFunnelEvents(database: Database, shop: string, limit: number): Promise<number> {
   const result = await sql<{ n: number | string }>`

@@ -10,12 +10,18 @@ import { COLLECTOR_PROVENANCE } from "../collector/funnel-rows";
 // The funnel queue as the delivery worker sees it: the same port as the outbox (app/delivery/ports.ts), so
 // the same worker code batches, sends and records funnel events (decision 0034). What differs is what an
 // outcome does to a row:
-// - sent: the row is done; its payload goes, its key stays (a replay stores nothing) until the purge;
+// - sent: the row is done and counted (funnel_event_counts); its payload goes, its key stays (a replay stores
+//   nothing) until the purge;
 // - anything else (retry, dead letter, needs attention): the row moves to `deliveries` with that outcome, as a
 //   funnel row (provenance `collector`), and is retried, paused, listed and redriven there like any other.
 // A moved row is done here too, in the same transaction, so it is neither claimed again nor stored again.
 
 type Failure = { status: Extract<DeliveryStatus, "retrying" | "dead" | "needs_attention">; reason: string; nextAttemptAt?: number; fbtraceId?: string | null };
+
+/** The UTC day of a moment, as funnel_event_counts keys it. */
+export function utcDay(ms: number): string {
+  return new Date(ms).toISOString().slice(0, 10);
+}
 
 export type FunnelOutbox = DeliveryOutbox & { claimDue(options: ClaimOptions): Promise<ClaimedDelivery[]> };
 
@@ -66,7 +72,16 @@ export function createFunnelOutbox(database: Database): FunnelOutbox {
     claimDue,
     async markSent(ids, input) {
       if (ids.length === 0) return;
-      await markDone(ids, input.nowMs);
+      await withWriteTransaction(database, async (trx) => {
+        // Counted before the rows are done, and only rows not done yet: a row is counted once.
+        await sql`
+          insert into funnel_event_counts (shop, day, event_name, sent)
+          select shop, ${utcDay(input.nowMs)}, event_name, count(*) from funnel_events
+          where id in (${idList(ids)}) and done_at is null
+          group by shop, event_name
+          on conflict (shop, day, event_name) do update set sent = funnel_event_counts.sent + excluded.sent`.execute(trx);
+        await markDone(ids, input.nowMs, trx);
+      });
     },
     markRetry: (ids, input) => moveToOutbox(ids, input.nowMs, { status: "retrying", reason: input.reason, nextAttemptAt: input.nextAttemptAt }),
     markDead: (ids, input) => moveToOutbox(ids, input.nowMs, { status: "dead", reason: input.reason, fbtraceId: input.fbtraceId }),

@@ -222,6 +222,14 @@ export type FunnelEventsTable = {
   done_at: number | null;
 };
 
+/** Funnel events sent per shop, UTC day (YYYY-MM-DD) and event name (migration 0015). */
+export type FunnelEventCountsTable = {
+  shop: string;
+  day: string;
+  event_name: string;
+  sent: number;
+};
+
 export type Schema = {
   sessions: SessionsTable;
   shops: ShopsTable;
@@ -235,6 +243,7 @@ export type Schema = {
   alert_log: AlertLogTable;
   browser_purchase_ids: BrowserPurchaseIdsTable;
   funnel_events: FunnelEventsTable;
+  funnel_event_counts: FunnelEventCountsTable;
 };
 
 export type SessionRecord = Selectable<SessionsTable>;

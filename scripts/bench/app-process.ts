@@ -2,6 +2,7 @@ import { monitorEventLoopDelay } from "node:perf_hooks";
 import type { AppCommand, AppReady, AppReply } from "./app-protocol";
 import { startHmacBaselineServer } from "./hmac-baseline-server";
 import { startJsonBaselineServer } from "./json-baseline-server";
+import { countWaitingFunnelEventsAll } from "../../app/db/funnel-backlog.server";
 
 // The app under test, in its own process (env comes from the bench): the real built server and, in the same
 // process, the HMAC-only baseline server. The bench drives it over IPC and loads it over loopback HTTP.
@@ -24,8 +25,11 @@ async function handle(command: AppCommand): Promise<unknown> {
         await configureShop(context, s.shop, { pixelIds: [s.pixelId], accessToken: s.token, storefrontUrl: `https://${s.shop}` }, Date.now());
       }
       return command.shops.length;
-    case "counts":
-      return context.outbox.countByStatus();
+    case "counts": {
+      // Funnel events waiting in their own queue (decision 0034) are pending too: a phase waits for them.
+      const counts = await context.outbox.countByStatus();
+      return { ...counts, pending: counts.pending + (await countWaitingFunnelEventsAll(context.database, 1_000_000)) };
+    }
     case "pause-worker":
       await context.worker.stop();
       return true;
@@ -33,6 +37,16 @@ async function handle(command: AppCommand): Promise<unknown> {
       context.worker.start();
       context.worker.wake();
       return true;
+    case "collector-answers": {
+      // The collector's answers so far by outcome and reason (its /metrics counter): what a non-204 was.
+      const metric = await context.metrics.registry.getSingleMetricAsString("tandem_collector_requests_total").catch(() => "");
+      const counts: Record<string, number> = {};
+      for (const line of metric.split("\n")) {
+        const match = /^tandem_collector_requests_total\{(.*)\} (\d+)/.exec(line);
+        if (match) counts[match[1] ?? ""] = Number(match[2]);
+      }
+      return counts;
+    }
     case "cpu": {
       const used = process.cpuUsage();
       return (used.user + used.system) / 1000; // ms of CPU this process has used

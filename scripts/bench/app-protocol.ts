@@ -8,7 +8,8 @@ export type AppCommand =
   | { id: number; type: "rss" }
   | { id: number; type: "cpu" }
   | { id: number; type: "memory" }
-  | { id: number; type: "loop-delay" };
+  | { id: number; type: "loop-delay" }
+  | { id: number; type: "collector-answers" };
 
 export type AppReply = { id: number; ok: true; value: unknown } | { id: number; ok: false; error: string };
 

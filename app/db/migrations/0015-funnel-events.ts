@@ -11,6 +11,8 @@ import type { Engine } from "../engine";
 // There is no status column: a row here is waiting or done. Whatever is not sent at the first try (a retry, a
 // pause, a dead letter) moves to `deliveries` with that status and takes the outbox's ordinary path from there.
 // The payload is cleared when a row is done; the purge then walks the table in id order, which is arrival order.
+// funnel_event_counts keeps what a merchant is shown instead of a list of sent funnel events: how many of each
+// event name were sent per shop and UTC day, one row per (shop, day, event name), added to at each send.
 export function funnelEventsMigration(engine: Engine): Migration {
   return {
     async up(db: Kysely<unknown>) {
@@ -36,8 +38,17 @@ export function funnelEventsMigration(engine: Engine): Migration {
         .addUniqueConstraint("funnel_events_event_uq", ["shop", "destination", "event_name", "event_id"])
         .execute();
       await sql`create index if not exists funnel_events_waiting_idx on funnel_events (shop, id) where done_at is null`.execute(db);
+      await db.schema
+        .createTable("funnel_event_counts")
+        .addColumn("shop", "text", (col) => col.notNull())
+        .addColumn("day", "text", (col) => col.notNull())
+        .addColumn("event_name", "text", (col) => col.notNull())
+        .addColumn("sent", "bigint", (col) => col.notNull())
+        .addPrimaryKeyConstraint("funnel_event_counts_pk", ["shop", "day", "event_name"])
+        .execute();
     },
     async down(db: Kysely<unknown>) {
+      await db.schema.dropTable("funnel_event_counts").execute();
       await db.schema.dropTable("funnel_events").execute();
     },
   };
