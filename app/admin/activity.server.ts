@@ -1,10 +1,13 @@
 import type { Services } from "../services";
 import { decodeDeliveryCursor, encodeDeliveryCursor, readDeliveryPage, selectDeliveryPage, type DeliveryEvents, type DeliveryFilter } from "../db/delivery-pages.server";
+import { countWaitingFunnelEvents } from "../db/funnel-backlog.server";
+import { funnelSentCounts } from "../db/funnel-counts.server";
+import { utcDay } from "../db/funnel-outbox.server";
 import { createOrderAdjustments } from "../db/order-adjustments.server";
 import { ALL_DELIVERY_STATUSES, type DeliveryStatus } from "../db/outbox-types";
 import { pixelIdOf } from "../destinations/destination-key";
 import { COLLECTOR_PROVENANCE } from "../collector/funnel-rows";
-import { isFunnelEventName } from "../tracking/funnel-events";
+import { FUNNEL_EVENT_NAMES, isFunnelEventName, type FunnelEventName } from "../tracking/funnel-events";
 import { ALL_EVENTS, SHOPPER_EVENTS } from "./activity-events";
 import { queueRedriveOrRefuse } from "../shops/redrive.server";
 import type { ActivityAdjustment } from "./adjustment-words";
@@ -169,6 +172,65 @@ export async function* allActivity(deps: Deps, query: ActivityQuery, pageSize = 
     if (page.rows.length > 0) yield page.rows;
     cursor = page.nextCursor;
   } while (cursor !== null);
+}
+
+/** Sent funnel events of one name: today and over the last 7 days (UTC days, today included). */
+export type FunnelSentLine = { eventName: string; today: number; week: number };
+
+/**
+ * What Activity says of shopper events above their table (decision 0034): a sent funnel event is counted, not
+ * listed, so the table holds only those whose first send failed (and rows stored before the change).
+ */
+export type FunnelSummary = {
+  /** The UTC day the counts call today ('YYYY-MM-DD'): funnel_event_counts keys its days in UTC. */
+  today: string;
+  /** The one event name the filter chose, else null (every shopper event). */
+  chosen: FunnelEventName | null;
+  /** The chosen name's line; else one line per name sent in the last 7 days, in the filter's order. */
+  lines: FunnelSentLine[];
+  total: { today: number; week: number };
+  /** The shop's funnel events waiting for their first send now (every name), counted up to WAITING_COUNT_LIMIT. */
+  waiting: number;
+  /** True when `waiting` stopped at the limit: there are at least that many. */
+  waitingCapped: boolean;
+};
+
+/** The waiting count stops here: a backlog can hold FUNNEL_BACKLOG_MAX rows, and a page load reads at most these. */
+export const WAITING_COUNT_LIMIT = 10_000;
+
+const WEEK_DAYS = 7;
+
+/**
+ * The shopper events' summary for the page's event choice: null for Purchases (unchanged), else the counts of
+ * every shopper event (Shopper events, All events) or of the chosen one. Two bounded reads: the shop's count
+ * rows of the last 7 days, and the waiting count. The day filters do not apply: the counts are per UTC day.
+ */
+export async function readFunnelSummary(deps: Deps, query: Pick<ActivityQuery, "shop" | "events">, nowMs: number): Promise<FunnelSummary | null> {
+  if (query.events === "orders") return null;
+  const chosen = isFunnelEventName(query.events) ? query.events : null;
+  const today = utcDay(nowMs);
+  const [counts, waiting] = await Promise.all([
+    funnelSentCounts(deps.database, query.shop, utcDay(nowMs - (WEEK_DAYS - 1) * 86_400_000)),
+    countWaitingFunnelEvents(deps.database, query.shop, WAITING_COUNT_LIMIT),
+  ]);
+  const byName = new Map<string, FunnelSentLine>();
+  for (const count of counts) {
+    const line = byName.get(count.eventName) ?? { eventName: count.eventName, today: 0, week: 0 };
+    line.week += count.sent;
+    if (count.day === today) line.today += count.sent;
+    byName.set(count.eventName, line);
+  }
+  // Known names in the filter's order, then any name the collector no longer accepts: no count is hidden.
+  const order = (name: string) => {
+    const index = (FUNNEL_EVENT_NAMES as readonly string[]).indexOf(name);
+    return index === -1 ? FUNNEL_EVENT_NAMES.length : index;
+  };
+  const lines =
+    chosen !== null
+      ? [byName.get(chosen) ?? { eventName: chosen, today: 0, week: 0 }]
+      : [...byName.values()].sort((a, b) => order(a.eventName) - order(b.eventName) || a.eventName.localeCompare(b.eventName));
+  const total = lines.reduce((sum, line) => ({ today: sum.today + line.today, week: sum.week + line.week }), { today: 0, week: 0 });
+  return { today, chosen, lines, total, waiting, waitingCapped: waiting >= WAITING_COUNT_LIMIT };
 }
 
 // Statuses a pause holds back: the worker parks a paused shop's or pixel's rows as needs_attention, and rows

@@ -22,7 +22,14 @@ export const ID_SPAN = 2_000;
 
 const TERMINAL = sql`('sent', 'dead', 'skipped')`;
 
-export type ShopTable = "deliveries" | "order_events" | "webhook_receipts" | "data_requests" | "browser_purchase_ids";
+export type ShopTable =
+  | "deliveries"
+  | "order_events"
+  | "webhook_receipts"
+  | "data_requests"
+  | "browser_purchase_ids"
+  | "funnel_events"
+  | "funnel_event_counts";
 
 /**
  * Deletes up to `limit` rows of `table` matching `where`, by the engine's physical row id (SQLite rowid,

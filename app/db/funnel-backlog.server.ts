@@ -44,7 +44,7 @@ export async function countWaitingFunnelEventsAll(database: Database, limit: num
 }
 
 /** A shop's rows of funnel_events not yet done, counted up to `limit` (funnel_events_waiting_idx, index only). */
-async function countWaitingFunnelEvents(database: Database, shop: string, limit: number): Promise<number> {
+export async function countWaitingFunnelEvents(database: Database, shop: string, limit: number): Promise<number> {
   const result = await sql<{ n: number | string }>`
     select count(*) as n from (select 1 from funnel_events where shop = ${shop} and done_at is null limit ${limit}) as waiting`.execute(database.db);
   return Number(result.rows[0]?.n ?? 0);
@@ -112,6 +112,21 @@ export async function deleteDoneFunnelEventsChunk(
     deleted = Number(result.numDeletedRows);
   }
   return { deleted, next: Number(last.created_at) >= cutoffMs ? null : Number(last.id) };
+}
+
+/**
+ * Deletes up to `limit` funnel_events rows still waiting that arrived before `cutoffMs` (the privacy window:
+ * Meta would refuse them, and their hashed payload must not stay). Only a paused shop's rows get this old; they
+ * are read through the partial index on waiting rows.
+ */
+export async function deleteExpiredWaitingFunnelEventsChunk(database: Database, cutoffMs: number, limit: number): Promise<number> {
+  const expired = sql`select id from funnel_events where done_at is null and created_at < ${cutoffMs} limit ${limit}`;
+  const statement =
+    database.engine === "postgres"
+      ? sql`delete from funnel_events where id = any(array(${expired}))`
+      : sql`delete from funnel_events where id in (${expired})`;
+  const result = await statement.execute(database.db);
+  return Number(result.numAffectedRows ?? 0);
 }
 
 /** Every shop Tandem knows (a small table): the ones whose backlog is checked. */

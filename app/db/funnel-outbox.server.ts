@@ -56,12 +56,14 @@ export function createFunnelOutbox(database: Database): FunnelOutbox {
     if (ids.length === 0) return;
     await withWriteTransaction(database, async (trx) => {
       // `where ... done_at is null`: a row done meanwhile (a second worker after a lease ran out) moves once.
+      // The casts type the parameters of the select list for PostgreSQL, which cannot infer them there.
       await sql`
         insert into deliveries (shop, destination, event_name, event_id, provenance, order_id, order_name, event_time, payload,
           match_keys, status, status_reason, attempts, next_attempt_at, created_at, updated_at, fbtrace_id, resends, resent_at)
-        select shop, destination, event_name, event_id, ${COLLECTOR_PROVENANCE}, null, null, event_time, payload,
-          match_keys, ${failure.status}, ${failure.reason}, 1, ${failure.nextAttemptAt ?? nowMs}, created_at, ${nowMs},
-          ${failure.fbtraceId ?? null}, resends, resent_at
+        select shop, destination, event_name, event_id, cast(${COLLECTOR_PROVENANCE} as text), null, null, event_time, payload,
+          match_keys, cast(${failure.status} as text), cast(${failure.reason} as text), 1,
+          cast(${failure.nextAttemptAt ?? nowMs} as bigint), created_at, cast(${nowMs} as bigint),
+          cast(${failure.fbtraceId ?? null} as text), resends, resent_at
         from funnel_events where id in (${idList(ids)}) and done_at is null
         on conflict (shop, destination, event_name, event_id) do nothing`.execute(trx);
       await markDone(ids, nowMs, trx);
@@ -72,16 +74,28 @@ export function createFunnelOutbox(database: Database): FunnelOutbox {
     claimDue,
     async markSent(ids, input) {
       if (ids.length === 0) return;
-      await withWriteTransaction(database, async (trx) => {
-        // Counted before the rows are done, and only rows not done yet: a row is counted once.
-        await sql`
-          insert into funnel_event_counts (shop, day, event_name, sent)
-          select shop, ${utcDay(input.nowMs)}, event_name, count(*) from funnel_events
-          where id in (${idList(ids)}) and done_at is null
-          group by shop, event_name
-          on conflict (shop, day, event_name) do update set sent = funnel_event_counts.sent + excluded.sent`.execute(trx);
-        await markDone(ids, input.nowMs, trx);
-      });
+      // Two statements, not a transaction: on SQLite a transaction holds the one write lock across awaits, while
+      // this thread's other sends run, and the web process's webhooks wait on it. `done_at is null` makes a row
+      // count once whichever worker finishes it; should the process stop between the two, a batch that reached
+      // Meta goes uncounted (never counted twice).
+      const finished = await sql<{ shop: string; event_name: string }>`
+        update funnel_events
+        set done_at = ${input.nowMs}, payload = null, lease_owner = null, lease_until = null, sending_started_at = null
+        where id in (${idList(ids)}) and done_at is null
+        returning shop, event_name`.execute(db);
+      const counts = new Map<string, { shop: string; eventName: string; sent: number }>();
+      for (const row of finished.rows) {
+        const key = `${row.shop}\n${row.event_name}`;
+        const entry = counts.get(key) ?? { shop: row.shop, eventName: row.event_name, sent: 0 };
+        entry.sent += 1;
+        counts.set(key, entry);
+      }
+      if (counts.size === 0) return;
+      const day = utcDay(input.nowMs);
+      const values = [...counts.values()].map((c) => sql`(${c.shop}, ${day}, ${c.eventName}, ${c.sent})`);
+      await sql`
+        insert into funnel_event_counts (shop, day, event_name, sent) values ${sql.join(values)}
+        on conflict (shop, day, event_name) do update set sent = funnel_event_counts.sent + excluded.sent`.execute(db);
     },
     markRetry: (ids, input) => moveToOutbox(ids, input.nowMs, { status: "retrying", reason: input.reason, nextAttemptAt: input.nextAttemptAt }),
     markDead: (ids, input) => moveToOutbox(ids, input.nowMs, { status: "dead", reason: input.reason, fbtraceId: input.fbtraceId }),

@@ -71,7 +71,8 @@ export function createMaintenance(options: MaintenanceOptions): Maintenance {
     // The credentials and the shop row first: nothing is sent for the shop from here on (the claim needs it).
     await deleteShopRecords(database, shop);
     const deleted: Record<string, number> = {};
-    for (const table of ["deliveries", "order_events", "webhook_receipts", "data_requests", "browser_purchase_ids"] as const) {
+    const tables = ["deliveries", "order_events", "webhook_receipts", "data_requests", "browser_purchase_ids", "funnel_events", "funnel_event_counts"] as const;
+    for (const table of tables) {
       deleted[table] = await drainShopTable(job, table, shop);
     }
     // Cancellations and refunds recorded for the shop's orders (decision 0024).

@@ -11,7 +11,7 @@ import {
   purgeFinishedPayloadSpan,
   spanAllNewerThan,
 } from "../db/bulk-writes.server";
-import { deleteDoneFunnelEventsChunk, deleteSentFunnelChunk } from "../db/funnel-backlog.server";
+import { deleteDoneFunnelEventsChunk, deleteExpiredWaitingFunnelEventsChunk, deleteSentFunnelChunk } from "../db/funnel-backlog.server";
 import { createOrderAdjustments } from "../db/order-adjustments.server";
 import { createDataRequests } from "../db/data-requests.server";
 import { createMaintenanceJobs } from "../db/maintenance-jobs.server";
@@ -82,6 +82,12 @@ export async function purgeExpired(deps: PurgeDeps, policy: RetentionPolicy, now
   const chunkRows = chunkRowsFor(database);
   for (let n = -1; n !== 0; await between()) {
     n = await deleteSentFunnelChunk(database, funnelCutoff, chunkRows);
+    result.rowsDeleted += n;
+  }
+  // A paused shop's funnel events past the privacy window can never be sent: they go, counted as expired.
+  for (let n = -1; n !== 0; await between()) {
+    n = await deleteExpiredWaitingFunnelEventsChunk(database, expireCutoff, chunkRows);
+    result.expired += n;
     result.rowsDeleted += n;
   }
   for (let after: number | null = 0; after !== null; await between()) {

@@ -4,7 +4,7 @@ import { Form, useActionData, useLoaderData, useNavigation, useSearchParams } fr
 import { Banner, BlockStack, Button, Card, InlineStack, Layout, Page, Pagination, Spinner, Text } from "@shopify/polaris";
 import { getAppContext } from "../context.server";
 import { authenticate } from "../shopify/app.server";
-import { listActivity, markWaiting, parseActivityParams, parseRedrivable, redriveActivity, type ActivityFilterForm } from "../admin/activity.server";
+import { listActivity, markWaiting, parseActivityParams, parseRedrivable, readFunnelSummary, redriveActivity, type ActivityFilterForm } from "../admin/activity.server";
 import { ALL_EVENTS, SHOPPER_EVENTS } from "../admin/activity-events";
 import { readAttention } from "../admin/attention.server";
 import { readShopTimeZone } from "../admin/shop-format.server";
@@ -13,6 +13,7 @@ import { ActivityFilters } from "../components/activity-filters";
 import { ActivityTable } from "../components/activity-table";
 import { AttentionBanner } from "../components/attention-banner";
 import { ExportButton } from "../components/export-button";
+import { FunnelSummaryPanel } from "../components/funnel-summary";
 import { useFormat } from "../components/format-context";
 
 export async function loader({ request }: LoaderFunctionArgs) {
@@ -20,8 +21,12 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const context = await getAppContext();
   const timeZone = await readShopTimeZone(admin.graphql, session.shop, Date.now());
   const { query, form } = parseActivityParams(session.shop, new URL(request.url).searchParams, timeZone);
-  const [page, attention] = await Promise.all([listActivity(context, query), readAttention(context, session.shop)]);
-  return { page: { ...page, rows: markWaiting(page.rows, attention) }, attention, filters: form, shop: session.shop };
+  const [page, attention, funnel] = await Promise.all([
+    listActivity(context, query),
+    readAttention(context, session.shop),
+    readFunnelSummary(context, query, Date.now()),
+  ]);
+  return { page: { ...page, rows: markWaiting(page.rows, attention) }, attention, funnel, filters: form, shop: session.shop };
 }
 
 export async function action({ request }: ActionFunctionArgs) {
@@ -45,7 +50,7 @@ function filterParams(filters: ActivityFilterForm): Record<string, string> {
 }
 
 export default function Activity() {
-  const { page, attention, filters, shop } = useLoaderData<typeof loader>();
+  const { page, attention, funnel, filters, shop } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const navigation = useNavigation();
   const format = useFormat();
@@ -59,16 +64,18 @@ export default function Activity() {
   const submitting = (status: string) => navigation.state !== "idle" && navigation.formMethod === "POST" && navigation.formData?.get("status") === status;
   const filtered = Object.values(filters).some((value) => value !== "");
   // The default view is Purchases (decision 0031): its empty state says so, and where the other events are.
+  // Sent shopper events are counted above the table, not listed in it (decision 0034): their empty states say
+  // that none needs a look, not that none exists.
   const narrowed = filters.status !== "" || filters.order !== "" || filters.from !== "" || filters.to !== "";
   const empty = narrowed
     ? "No events match these filters."
     : filters.events === ""
       ? "No purchases yet. Each paid order appears here as it is sent to Meta; shopper events are under Events."
       : filters.events === ALL_EVENTS
-        ? "No events yet. Each paid order appears here as it is sent to Meta."
+        ? "No events yet. Each paid order appears here as it is sent to Meta; a shopper event appears only when its first send fails."
         : filters.events === SHOPPER_EVENTS
-          ? "No shopper events yet. They appear here as the web pixel reports them; Settings chooses which are sent."
-          : "No shopper events of this kind yet.";
+          ? "No shopper events need a look. One appears here when its first send fails; Settings chooses which are sent."
+          : "No shopper events of this kind need a look.";
   const exportHref = `/app/activity/export?${new URLSearchParams(filterParams(filters)).toString()}`;
 
   return (
@@ -104,6 +111,7 @@ export default function Activity() {
                   </InlineStack>
                   <ExportButton href={exportHref} label={filtered ? "Export these as CSV" : "Export CSV"} onError={setExportError} />
                 </InlineStack>
+                {funnel ? <FunnelSummaryPanel summary={funnel} /> : null}
                 <div aria-busy={loading} aria-live="polite">
                   {loading ? (
                     <InlineStack gap="200" blockAlign="center">
