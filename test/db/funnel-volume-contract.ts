@@ -2,7 +2,7 @@ import { beforeEach, describe, expect, it } from "vitest";
 import { writeCollected } from "../../app/db/collector-writes.server";
 import { countUnsentFunnel } from "../../app/db/funnel-backlog.server";
 import { createOutbox } from "../../app/db/outbox.server";
-import type { NewDeliveryRecord } from "../../app/db/schema";
+import type { NewDeliveryRecord, NewFunnelEventRecord } from "../../app/db/schema";
 import { createShopStore } from "../../app/db/shops.server";
 import { createBacklogGate } from "../../app/collector/funnel-backlog-gate";
 import { trimFunnelBacklogs } from "../../app/maintenance/funnel-backlog.server";
@@ -15,7 +15,9 @@ import { suiteDatabase } from "./suite-database";
 
 // Funnel volume (decision 0030) on one engine: sent funnel rows go after RETENTION_FUNNEL_HOURS and nothing else
 // does; a shop's unsent funnel rows are held to the cap, oldest first, never a Purchase, every drop counted; the
-// collector's gate refuses while a shop is over the cap by its margin.
+// collector's gate refuses while a shop is over the cap by its margin. Funnel events wait in funnel_events
+// (decision 0034); those whose first try failed, and those stored before that table, are funnel rows of
+// `deliveries`: the backlog is both, and the cap gives the failed ones up first.
 
 const T0 = Date.UTC(2026, 10, 30, 12);
 const SHOP = "funnel-volume.myshopify.com";
@@ -46,6 +48,20 @@ function funnelRow(overrides: Row): NewDeliveryRecord {
   };
 }
 
+/** A funnel event waiting in funnel_events for its first try. */
+function waitingRow(overrides: Partial<NewFunnelEventRecord> & { event_id: string }): NewFunnelEventRecord {
+  return {
+    shop: SHOP,
+    destination: "meta:111",
+    event_name: "AddToCart",
+    event_time: Math.floor(T0 / 1000),
+    payload: JSON.stringify({ event_name: "AddToCart" }),
+    match_keys: '["fbp"]',
+    created_at: T0,
+    ...overrides,
+  };
+}
+
 function purchaseRow(overrides: Row): NewDeliveryRecord {
   return funnelRow({ event_name: "Purchase", provenance: "note_attribute", order_id: overrides.event_id.replace(/\D/g, "") || "1", order_name: "#1", ...overrides });
 }
@@ -67,11 +83,30 @@ export function runFunnelVolumeContract(name: string, open: () => Promise<TestDa
     const testDb = suiteDatabase(open);
     const database = () => testDb().database;
     const insert = (rows: NewDeliveryRecord[]) => database().db.insertInto("deliveries").values(rows).execute();
+    const insertWaiting = (rows: NewFunnelEventRecord[]) => database().db.insertInto("funnel_events").values(rows).execute();
     const ids = async (where: { shop?: string; provenance?: string } = {}) => {
       let query = database().db.selectFrom("deliveries").select("event_id").orderBy("event_id");
       if (where.shop) query = query.where("shop", "=", where.shop);
       if (where.provenance) query = query.where("provenance", "=", where.provenance);
       return (await query.execute()).map((r) => r.event_id);
+    };
+    /** funnel_events rows of a shop (or every shop), waiting or done as asked. */
+    const funnelEventIds = async (where: { shop?: string; done?: boolean } = {}) => {
+      let query = database().db.selectFrom("funnel_events").select("event_id").orderBy("event_id");
+      if (where.shop) query = query.where("shop", "=", where.shop);
+      if (where.done !== undefined) query = query.where("done_at", where.done ? "is not" : "is", null);
+      return (await query.execute()).map((r) => r.event_id);
+    };
+    /** A shop's funnel events not sent yet, in either table (the backlog the cap bounds; a dead row is finished). */
+    const unsentFunnelIds = async (shop = SHOP) => {
+      const failed = await database()
+        .db.selectFrom("deliveries")
+        .select("event_id")
+        .where("shop", "=", shop)
+        .where("provenance", "=", "collector")
+        .where("status", "in", ["pending", "retrying", "needs_attention", "held"])
+        .execute();
+      return [...failed.map((r) => r.event_id), ...(await funnelEventIds({ shop, done: false }))].sort();
     };
     const configure = async (shop: string) => {
       await createShopStore(database(), [TEST_KEY]).saveShopConfig(shop, { pixelIds: ["111"], accessToken: "EAAB-token" }, T0);
@@ -79,6 +114,9 @@ export function runFunnelVolumeContract(name: string, open: () => Promise<TestDa
 
     beforeEach(async () => {
       await truncateAll(database());
+      // support.truncateAll predates these tables; a row left here would count in the next test's backlog.
+      await database().db.deleteFrom("funnel_events").execute();
+      await database().db.deleteFrom("funnel_event_counts").execute();
     });
 
     it("retention deletes only funnel rows sent longer ago than the funnel window", async () => {
@@ -104,6 +142,27 @@ export function runFunnelVolumeContract(name: string, open: () => Promise<TestDa
       // a shorter RETENTION_FUNNEL_HOURS takes the one sent 23 h ago too, and still no other row
       await purgeExpired({ database: database() }, { payloadDays: 8, metadataDays: 90, funnelHours: 2 }, now);
       expect(await ids()).toEqual(["f-dead-old", "f-paused-old", "f-pending-old", "f-sent-late", "p-sent-old-1"]);
+    });
+
+    it("retention deletes funnel events done longer ago than the funnel window, never one still waiting", async () => {
+      // GIVEN, in arrival order: an event waiting for days (a paused shop's), one that waited and was sent an
+      // hour ago, one sent 25 h ago and one sent 23 h ago
+      const now = T0 + 10 * DAY_MS;
+      await insertWaiting([
+        waitingRow({ event_id: "w-waiting-old", created_at: now - 3 * DAY_MS }),
+        waitingRow({ event_id: "w-sent-late", created_at: now - 3 * DAY_MS + 1, done_at: now - HOUR_MS, payload: null }),
+        waitingRow({ event_id: "w-sent-old", created_at: now - 26 * HOUR_MS, done_at: now - 25 * HOUR_MS, payload: null }),
+        waitingRow({ event_id: "w-sent-recent", created_at: now - 24 * HOUR_MS + 1, done_at: now - 23 * HOUR_MS, payload: null }),
+      ]);
+
+      // WHEN retention runs with the default 24 h
+      const result = await purgeExpired({ database: database() }, { payloadDays: 8, metadataDays: 90 }, now);
+
+      // THEN only the event done 25 h ago is gone, and it is counted; a shorter window takes the 23 h one too
+      expect(result.rowsDeleted).toBe(1);
+      expect(await funnelEventIds()).toEqual(["w-sent-late", "w-sent-recent", "w-waiting-old"]);
+      await purgeExpired({ database: database() }, { payloadDays: 8, metadataDays: 90, funnelHours: 2 }, now);
+      expect(await funnelEventIds()).toEqual(["w-sent-late", "w-waiting-old"]);
     });
 
     it("retention deletes sent funnel rows in chunks, all of them", async () => {
@@ -151,16 +210,53 @@ export function runFunnelVolumeContract(name: string, open: () => Promise<TestDa
     });
 
     it("a backlog far over the cap is trimmed to exactly the cap in one pass, every drop counted", async () => {
+      // GIVEN 700 funnel rows whose first try failed (the oldest) and 10,000 waiting in funnel_events
       await configure(SHOP);
-      const rows = Array.from({ length: 10_700 }, (_, i) => funnelRow({ event_id: `f${String(i).padStart(5, "0")}`, created_at: T0 + i }));
-      for (let i = 0; i < rows.length; i += 500) await insert(rows.slice(i, i + 500));
+      const key = (i: number) => `f${String(i).padStart(5, "0")}`;
+      const failed = Array.from({ length: 700 }, (_, i) => funnelRow({ event_id: key(i), status: "retrying", created_at: T0 + i }));
+      for (let i = 0; i < failed.length; i += 500) await insert(failed.slice(i, i + 500));
+      const waiting = Array.from({ length: 10_000 }, (_, i) => waitingRow({ event_id: key(700 + i), created_at: T0 + 700 + i }));
+      for (let i = 0; i < waiting.length; i += 500) await insertWaiting(waiting.slice(i, i + 500));
       const metrics = createMetrics({ defaultMetrics: false });
       const { logger } = testLogger();
       expect(await trimFunnelBacklogs({ database: database(), logger, metrics }, 100, T0 + 20_000, noop)).toBe(10_600);
       expect(await countUnsentFunnel(database(), SHOP, 20_000)).toBe(100);
       expect(await droppedCount(metrics, "backlog")).toBe(10_600);
       // the newest hundred are the ones kept
-      expect((await ids()).slice(0, 1)).toEqual(["f10600"]);
+      expect(await unsentFunnelIds()).toEqual(Array.from({ length: 100 }, (_, i) => key(10_600 + i)));
+    });
+
+    it("the cap gives up the failed funnel rows first, then the oldest waiting events, never one being sent", async () => {
+      // GIVEN funnel rows whose first try failed in deliveries (three unsent, one dead), events in funnel_events
+      // (one sent, the oldest waiting one out for sending right now, four more waiting), and a Purchase
+      await configure(SHOP);
+      await insert([
+        funnelRow({ event_id: "d0", status: "retrying", created_at: T0 + 5 }),
+        funnelRow({ event_id: "d1", status: "needs_attention", created_at: T0 + 6 }),
+        funnelRow({ event_id: "d2", status: "dead", created_at: T0 + 7 }),
+        funnelRow({ event_id: "d3", status: "retrying", created_at: T0 + 8 }),
+        purchaseRow({ event_id: "p-1", created_at: T0 }),
+      ]);
+      await insertWaiting([
+        waitingRow({ event_id: "w0-sent", created_at: T0, done_at: T0 + 1, payload: null }),
+        waitingRow({ event_id: "w1-leased", created_at: T0 + 1, lease_owner: "w1", lease_until: T0 + 60_000 }),
+        waitingRow({ event_id: "w2", created_at: T0 + 2 }),
+        waitingRow({ event_id: "w3", created_at: T0 + 3 }),
+        waitingRow({ event_id: "w4", created_at: T0 + 4 }),
+        waitingRow({ event_id: "w5", created_at: T0 + 10 }),
+      ]);
+      const metrics = createMetrics({ defaultMetrics: false });
+      const { logger } = testLogger();
+
+      // WHEN the backlog (3 unsent failed rows + 5 waiting = 8; the dead row is not unsent) is trimmed to 3
+      expect(await countUnsentFunnel(database(), SHOP, 1_000)).toBe(8);
+      expect(await trimFunnelBacklogs({ database: database(), logger, metrics }, 3, T0 + 1_000, noop)).toBe(5);
+
+      // THEN the failed rows went first, then the two oldest waiting events not being sent
+      expect(await unsentFunnelIds()).toEqual(["w1-leased", "w4", "w5"]);
+      expect(await funnelEventIds({ done: true })).toEqual(["w0-sent"]);
+      expect(await ids()).toEqual(["d2", "p-1"]);
+      expect(await droppedCount(metrics, "backlog")).toBe(5);
     });
 
     it("a row a worker is sending right now is not dropped", async () => {
@@ -185,7 +281,10 @@ export function runFunnelVolumeContract(name: string, open: () => Promise<TestDa
       const { logger } = testLogger();
       const gate = createBacklogGate({ cap, ttlMs: 0, count: (shop, limit) => countUnsentFunnel(database(), shop, limit) });
       let refused = 0;
-      const stored: string[] = [];
+      // AND five of its funnel events whose first try met the pause moved to deliveries before
+      const moved = Array.from({ length: 5 }, (_, i) => `m-${i}`);
+      await insert(moved.map((eventId, i) => funnelRow({ event_id: eventId, status: "needs_attention", attempts: 1, created_at: T0 - 1_000 + i })));
+      const stored: string[] = [...moved];
       // WHEN shoppers keep browsing for ten rounds of 60 events, orders keep coming, and maintenance runs between rounds
       for (let round = 0; round < 10; round++) {
         const at = T0 + round * 60_000;
@@ -195,7 +294,7 @@ export function runFunnelVolumeContract(name: string, open: () => Promise<TestDa
             continue;
           }
           const eventId = `r${round}-${String(i).padStart(2, "0")}`;
-          await writeCollected(database(), [{ kind: "funnel", rows: [funnelRow({ event_id: eventId, created_at: at + i })] }], at + i);
+          expect(await writeCollected(database(), [{ kind: "funnel", rows: [waitingRow({ event_id: eventId, created_at: at + i })] }], at + i)).toEqual([true]);
           stored.push(eventId);
         }
         await insert([purchaseRow({ event_id: `p-${round}`, created_at: at })]);
@@ -207,11 +306,13 @@ export function runFunnelVolumeContract(name: string, open: () => Promise<TestDa
       }
       // every Purchase is still there, and the funnel rows kept are the newest
       expect(await ids({ provenance: "note_attribute" })).toEqual(Array.from({ length: 10 }, (_, i) => `p-${i}`));
-      const kept = await ids({ provenance: "collector" });
+      const kept = await unsentFunnelIds();
       expect(kept).toEqual(stored.slice(-cap).sort());
+      // the moved rows, the oldest, were the first to go
+      expect(await ids({ provenance: "collector" })).toEqual([]);
       // nothing vanished uncounted: what was stored and is gone was dropped by the cap; the rest was refused
       expect(stored.length - kept.length).toBe(await droppedCount(metrics, "backlog"));
-      expect(stored.length + refused).toBe(600);
+      expect(stored.length - moved.length + refused).toBe(600);
       expect(refused).toBeGreaterThan(0);
     });
 
@@ -236,8 +337,11 @@ export function runFunnelVolumeContract(name: string, open: () => Promise<TestDa
     });
 
     it("the maintenance schedule trims with FUNNEL_BACKLOG_MAX and reports the drops to its metrics", async () => {
+      // GIVEN 20 failed funnel rows in deliveries and 110 events waiting in funnel_events: 30 over a cap of 100
       await configure(SHOP);
-      await insert(Array.from({ length: 130 }, (_, i) => funnelRow({ event_id: `f${String(i).padStart(3, "0")}`, created_at: T0 + i })));
+      const key = (i: number) => `f${String(i).padStart(3, "0")}`;
+      await insert(Array.from({ length: 20 }, (_, i) => funnelRow({ event_id: key(i), status: "retrying", created_at: T0 + i })));
+      await insertWaiting(Array.from({ length: 110 }, (_, i) => waitingRow({ event_id: key(20 + i), created_at: T0 + 20 + i })));
       const metrics = createMetrics({ defaultMetrics: false });
       const { logger } = testLogger();
       const shops = createShopStore(database(), [TEST_KEY]);
@@ -257,6 +361,8 @@ export function runFunnelVolumeContract(name: string, open: () => Promise<TestDa
         await schedule.trimBacklogsNow();
         expect(await countUnsentFunnel(database(), SHOP, 1_000)).toBe(100);
         expect(await droppedCount(metrics, "backlog")).toBe(30);
+        // the 30 oldest went: every failed row, then the 10 oldest waiting events
+        expect(await unsentFunnelIds()).toEqual(Array.from({ length: 100 }, (_, i) => key(30 + i)));
       } finally {
         await schedule.stop();
       }

@@ -1,0 +1,4 @@
+import { runFunnelOutboxContract } from "./funnel-outbox-contract";
+import { openTestPostgres } from "./support";
+
+runFunnelOutboxContract("postgres", openTestPostgres);

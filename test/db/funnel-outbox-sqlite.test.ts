@@ -1,0 +1,4 @@
+import { runFunnelOutboxContract } from "./funnel-outbox-contract";
+import { openTestSqlite } from "./support";
+
+runFunnelOutboxContract("sqlite", openTestSqlite);
