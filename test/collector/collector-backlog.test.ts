@@ -2,6 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Services } from "../../app/services";
 import { buildTrUrl } from "../../app/tracking/pixel/tr-url";
 import { startBuiltServer, type BuiltServer } from "../support/built-server";
+import { countCollectorDeliveries, countFunnelRows, funnelRowsOf } from "../support/funnel-rows";
+import { deliveryRow } from "../support/rows";
 
 // Decision 0030 at the door: while a shop holds more unsent funnel rows than FUNNEL_BACKLOG_MAX plus 10 %, the
 // collector behind real HTTP answers as always (204) but stores nothing, and counts the refusal in
@@ -63,32 +65,42 @@ async function counter(name: string, labels: Record<string, string>): Promise<nu
   return values.filter((v) => Object.entries(labels).every(([k, l]) => v.labels[k] === l)).reduce((sum, v) => sum + v.value, 0);
 }
 
-const rowsOf = async (eventId: string) => (await context.database.db.selectFrom("deliveries").select("id").where("event_id", "=", eventId).execute()).length;
+const rowsOf = async (eventId: string) => (await funnelRowsOf(context.database.db, eventId)).length;
 
 describe("the collector and a full funnel backlog", () => {
   it("refuses a shop's funnel events while its backlog is 10 % over the cap, and counts them; another shop is untouched", async () => {
-    // GIVEN 111 unsent funnel rows for the shop (cap 100, refused above 110)
+    // GIVEN 111 unsent funnel rows for the shop (cap 100, refused above 110): 105 waiting in funnel_events and 6
+    // whose first try failed, moved to `deliveries` to be retried (decision 0034). Neither part alone is over the
+    // line, so the refusal below proves both are counted.
     const now = Date.now();
-    const waiting = Array.from({ length: 111 }, (_, i) => ({
+    const waiting = Array.from({ length: 105 }, (_, i) => ({
       shop: SHOP,
       destination: `meta:${PIXELS[0]}`,
       event_name: "ViewContent",
       event_id: `waiting-${i}`,
-      provenance: "collector",
-      order_id: null,
-      order_name: null,
       event_time: Math.floor(now / 1000),
       payload: "{}",
       match_keys: "[]",
-      status: "pending",
-      status_reason: null,
-      attempts: 0,
-      next_attempt_at: now,
       created_at: now - 1_000 + i,
-      updated_at: now,
-      order_kind: null,
     }));
-    await context.database.db.insertInto("deliveries").values(waiting).execute();
+    await context.database.db.insertInto("funnel_events").values(waiting).execute();
+    const retrying = Array.from({ length: 6 }, (_, i) =>
+      deliveryRow({
+        shop: SHOP,
+        destination: `meta:${PIXELS[1]}`,
+        event_name: "ViewContent",
+        event_id: `retrying-${i}`,
+        provenance: "collector",
+        event_time: Math.floor(now / 1000),
+        payload: "{}",
+        status: "retrying",
+        attempts: 1,
+        next_attempt_at: now + 60_000,
+        created_at: now - 2_000 + i,
+        updated_at: now,
+      }),
+    );
+    await context.database.db.insertInto("deliveries").values(retrying).execute();
 
     // WHEN a shopper of that shop and one of another shop send an event
     expect(await post(SHOP, "refused-1", "81.2.69.10")).toBe(204);
@@ -100,6 +112,8 @@ describe("the collector and a full funnel backlog", () => {
     expect(await counter("tandem_funnel_events_dropped_total", { reason: "backlog_full" })).toBe(2);
     expect(await counter("tandem_collector_requests_total", { outcome: "ignored", reason: "backlog_full" })).toBe(1);
     // the rows already waiting are all still there: the collector only refuses, the maintenance loop trims
-    expect(await context.database.db.selectFrom("deliveries").select("id").where("shop", "=", SHOP).execute()).toHaveLength(111);
+    expect(await countFunnelRows(context.database.db, { shop: SHOP })).toBe(105);
+    expect(await countFunnelRows(context.database.db, { shop: SHOP, state: "waiting" })).toBe(105);
+    expect(await countCollectorDeliveries(context.database.db, SHOP)).toBe(6);
   });
 });

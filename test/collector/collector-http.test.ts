@@ -5,6 +5,7 @@ import type { Services } from "../../app/services";
 import { buildTrUrl, type TrRequest } from "../../app/tracking/pixel/tr-url";
 import { TEST_SECRET } from "../support/app-context";
 import { startBuiltServer, type BuiltServer } from "../support/built-server";
+import { funnelRowsOf } from "../support/funnel-rows";
 
 // Issue 16: the collector behind real HTTP on loopback, against the production server around the build
 // (server/http-server.ts). Only Meta would be simulated, and the worker is off: what is checked is what the
@@ -79,13 +80,14 @@ async function post(body: string, opts: { path?: string; address?: string; userA
   return { status: response.status, headers: response.headers };
 }
 
+/** What the collector stored for an event: its funnel_events rows, one per pixel, by destination. */
 async function rowsFor(eventId: string) {
-  return context.database.db.selectFrom("deliveries").selectAll().where("event_id", "=", eventId).orderBy("destination").execute();
+  return funnelRowsOf(context.database.db, eventId);
 }
-async function countAll(): Promise<{ deliveries: number; ledger: number; shops: number }> {
-  const count = async (table: "deliveries" | "browser_purchase_ids" | "shops") =>
+async function countAll(): Promise<{ funnelEvents: number; deliveries: number; ledger: number; shops: number }> {
+  const count = async (table: "funnel_events" | "deliveries" | "browser_purchase_ids" | "shops") =>
     Number((await context.database.db.selectFrom(table).select((eb) => eb.fn.countAll().as("n")).executeTakeFirstOrThrow()).n);
-  return { deliveries: await count("deliveries"), ledger: await count("browser_purchase_ids"), shops: await count("shops") };
+  return { funnelEvents: await count("funnel_events"), deliveries: await count("deliveries"), ledger: await count("browser_purchase_ids"), shops: await count("shops") };
 }
 
 function proxyQuery(shop: string, secret = TEST_SECRET): string {
@@ -103,10 +105,14 @@ describe("POST /collect", () => {
     expect(sent.status).toBe(204);
     expect(sent.headers.get("access-control-allow-origin")).toBe("*");
     const rows = await rowsFor("evt_valid_1");
-    expect(rows.map((row) => [row.destination, row.event_name, row.provenance, row.status, row.order_id])).toEqual([
-      [`meta:${PIXELS[0]}`, "AddToCart", "collector", "pending", null],
-      [`meta:${PIXELS[1]}`, "AddToCart", "collector", "pending", null],
+    // Waiting for the worker (done_at null, not leased): the worker is off here.
+    expect(rows.map((row) => [row.shop, row.destination, row.event_name, row.done_at, row.lease_owner])).toEqual([
+      [SHOP, `meta:${PIXELS[0]}`, "AddToCart", null, null],
+      [SHOP, `meta:${PIXELS[1]}`, "AddToCart", null, null],
     ]);
+    // Both pixels carry the same event: one payload, one set of match keys.
+    expect(rows[1]?.payload).toBe(rows[0]?.payload);
+    expect(rows[1]?.match_keys).toBe(rows[0]?.match_keys);
     const payload = JSON.parse(rows[0]?.payload ?? "null");
     expect(payload).toMatchObject({
       event_name: "AddToCart",
@@ -117,6 +123,7 @@ describe("POST /collect", () => {
       custom_data: { value: 40, currency: "EUR", content_ids: ["4711"], num_items: 2 },
     });
     expect(Math.abs(payload.event_time - Date.now() / 1000)).toBeLessThan(30);
+    expect(rows.map((row) => row.event_time)).toEqual([payload.event_time, payload.event_time]);
     expect(payload.data_processing_options).toBeUndefined();
     expect(JSON.parse(rows[0]?.match_keys ?? "[]")).toEqual(["em", "client_ip_address", "client_user_agent", "fbp", "fbc"]);
   });
@@ -231,10 +238,10 @@ describe("POST /collect", () => {
   });
 
   it("a Purchase only records which event id the browser used for the checkout; the first one stays", async () => {
-    const before = (await countAll()).deliveries;
+    const { funnelEvents, deliveries } = await countAll();
     expect((await post(collectBody({ eventName: "Purchase", eventId: "evt_purchase_first", ck: "ck_http_1" }))).status).toBe(204);
     expect((await post(collectBody({ eventName: "Purchase", eventId: "evt_purchase_second", ck: "ck_http_1" }))).status).toBe(204);
-    expect((await countAll()).deliveries).toBe(before);
+    expect(await countAll()).toMatchObject({ funnelEvents, deliveries });
     const ledger = await context.database.db.selectFrom("browser_purchase_ids").selectAll().where("checkout_token", "=", "ck_http_1").execute();
     expect(ledger.map((row) => [row.shop, row.event_id])).toEqual([[SHOP, "evt_purchase_first"]]);
   });

@@ -5,10 +5,12 @@ import { parseEnv } from "../../app/env.server";
 import { buildTrUrl } from "../../app/tracking/pixel/tr-url";
 import type { MetaSimulator } from "../../sim/meta-graph-sim";
 import { startScaleModeServer, type ScaleModeServer } from "../scale/scale-mode-server";
+import { countCollectorDeliveries, countFunnelRows, funnelSentCounts } from "../support/funnel-rows";
 import { sleep, waitFor } from "../support/wait";
 
 // Scale mode (PostgreSQL + BullMQ): the web process only stores what the collector takes; a separate worker
 // process delivers it. The server uses the default queue name, so this file takes a Redis database of its own.
+// The events wait in funnel_events and, once sent, are counted in funnel_event_counts (docs/decisions/0034).
 
 const REDIS_URL = "redis://127.0.0.1:6379/9";
 const SHOP = "collector-scale.myshopify.com";
@@ -54,11 +56,16 @@ describe("collector in scale mode", () => {
     // THEN the web process, with REDIS_URL and no WORKER=inline, sends nothing itself
     await sleep(300);
     expect(sim.accepted).toHaveLength(0);
-    expect((await web.outbox.countByStatus(SHOP)).pending).toBe(EVENTS);
+    // and it stored each event once: every row is still waiting, the replays stored nothing
+    expect(await countFunnelRows(web.database.db, { shop: SHOP })).toBe(EVENTS);
+    expect(await countFunnelRows(web.database.db, { shop: SHOP, state: "waiting" })).toBe(EVENTS);
 
     // WHEN a worker process starts THEN each event reaches Meta once
     worker = await createAppContext(parseEnv(process.env), { startWorker: true, worker: { owner: "collector-worker", pollIntervalMs: 200 } });
-    await waitFor(async () => (await web.outbox.countByStatus(SHOP)).sent === EVENTS, 20_000, "all events sent");
+    const sent = async () => (await funnelSentCounts(web.database.db, SHOP)).reduce((sum, count) => sum + count.sent, 0);
+    await waitFor(async () => (await sent()) === EVENTS, 20_000, "all events sent");
+    expect(await countFunnelRows(web.database.db, { shop: SHOP, state: "done" })).toBe(EVENTS);
+    expect(await countCollectorDeliveries(web.database.db, SHOP)).toBe(0);
     expect(new Set(sim.accepted.map((accepted) => accepted.event.event_id)).size).toBe(EVENTS);
     expect(sim.accepted).toHaveLength(EVENTS);
   });

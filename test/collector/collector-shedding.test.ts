@@ -5,6 +5,7 @@ import { numberedOrder } from "../../sim/fixtures/order-payloads";
 import { createWebhookClient, type WebhookClient } from "../../sim/webhook-sender";
 import { TEST_SECRET } from "../support/app-context";
 import { startBuiltServer, type BuiltServer } from "../support/built-server";
+import { funnelRowsOf } from "../support/funnel-rows";
 import { holdWriteLock } from "../support/sqlite-write-lock";
 import { sleep, waitFor } from "../support/wait";
 import { addToCartBody } from "./collect-event";
@@ -65,8 +66,9 @@ async function collect(body: string, userAgent = BROWSER_UA): Promise<Answer> {
   };
 }
 
+/** The funnel_events rows the collector stored for these events (one per pixel each). */
 async function rowsFor(eventIds: string[]) {
-  return context.database.db.selectFrom("deliveries").select(["event_id"]).where("event_id", "in", eventIds).execute();
+  return funnelRowsOf(context.database.db, eventIds);
 }
 
 async function shedCount(reason: string): Promise<number> {
