@@ -90,7 +90,7 @@ export async function openTestPostgres(): Promise<TestDatabase> {
 
 /** Empties every app table, for suites that share one database across tests. */
 export async function truncateAll(database: Database): Promise<void> {
-  for (const table of ["deliveries", "order_events", "webhook_receipts", "shops", "sessions"] as const) {
+  for (const table of ["deliveries", "funnel_events", "funnel_event_counts", "order_events", "webhook_receipts", "shops", "sessions"] as const) {
     await database.db.deleteFrom(table).execute();
   }
 }
