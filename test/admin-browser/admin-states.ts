@@ -95,6 +95,22 @@ async function insertShopperEvents(app: AppContext, shop: string, now: number, c
   await insertDeliveryRows(app.database.db, values);
 }
 
+/**
+ * What the funnel outbox leaves of the shopper events it sent since decision 0034: a count per UTC day and event
+ * name (funnel_event_counts), no row. Activity shows them above its table when the Events filter picks them.
+ */
+async function insertSentCounts(app: AppContext, shop: string, now: number): Promise<void> {
+  const values = Array.from({ length: 7 }, (_, daysAgo) =>
+    SHOPPER_EVENTS.map((eventName, index) => ({
+      shop,
+      day: new Date(now - daysAgo * DAY).toISOString().slice(0, 10),
+      event_name: eventName,
+      sent: 1_200 * (index + 1) + daysAgo,
+    })),
+  ).flat();
+  await app.database.db.insertInto("funnel_event_counts").values(values).execute();
+}
+
 async function configure(app: AppContext, shop: string, now: number): Promise<void> {
   await app.shops.saveShopConfig(shop, { pixelIds: [PIXEL], accessToken: TOKEN, enabled: true }, now);
 }
@@ -135,6 +151,7 @@ export const STATES: AdminState[] = [
       await insertRows(app, this.shop, now, rows);
       // The storefront reports shopper events too: ten times the purchases, all newer than most of them.
       await insertShopperEvents(app, this.shop, now, 3_200);
+      await insertSentCounts(app, this.shop, now);
     },
   },
   {

@@ -8,8 +8,11 @@ import { readHomeSummary } from "../../app/admin/home-summary.server";
 import { useTestApp } from "../support/app";
 import { deliveryRow, insertDeliveryRows } from "../support/rows";
 
-// Activity and the summaries once the collector stores shopper events as ordinary rows (decision 0031): a shop's
-// purchases are a few rows among many funnel rows, and every Purchase figure must stay what it was without them.
+// Activity and the summaries beside the funnel rows of `deliveries` (decision 0031): since decision 0034 those are
+// the shopper events whose first send failed (moved there by the funnel outbox: retrying, dead, needs attention)
+// and rows stored before that change (sent ones among them, until the purge). A shop's purchases are a few rows
+// among many funnel rows, and every Purchase figure must stay what it was without them. Sent shopper events
+// are counted, not listed: activity-funnel-summary.test.tsx.
 
 const SHOP = "funnel-shop.myshopify.com";
 const NOW = Date.UTC(2026, 10, 30, 12, 0);
@@ -50,10 +53,18 @@ function funnel(index: number, status: string) {
   });
 }
 
+/** A first-try failure as the funnel outbox moves it (needs attention, dead, retrying), else a sent row stored before decision 0034. */
+function funnelStatus(index: number): string {
+  if (index % 10 === 0) return "needs_attention";
+  if (index % 7 === 0) return "dead";
+  if (index % 3 === 0) return "retrying";
+  return "sent";
+}
+
 // 30 purchases (27 sent, 2 failed, 1 waiting) among 1,200 funnel rows, most of them newer than any purchase.
 beforeAll(async () => {
   const purchases = Array.from({ length: PURCHASES }, (_, index) => purchase(index, index < 2 ? "dead" : index === 2 ? "needs_attention" : "sent"));
-  const funnels = Array.from({ length: PURCHASES * FUNNEL_PER_PURCHASE }, (_, index) => funnel(index, index % 10 === 0 ? "needs_attention" : index % 7 === 0 ? "dead" : "sent"));
+  const funnels = Array.from({ length: PURCHASES * FUNNEL_PER_PURCHASE }, (_, index) => funnel(index, funnelStatus(index)));
   await insertDeliveryRows(app.context.database.db, [...purchases, ...funnels]);
 });
 
