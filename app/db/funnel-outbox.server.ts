@@ -27,7 +27,12 @@ export type FunnelOutbox = DeliveryOutbox & { claimDue(options: ClaimOptions): P
 
 export function createFunnelOutbox(database: Database): FunnelOutbox {
   const { db } = database;
-  const idList = (ids: readonly number[]) => sql.join(ids.map((id) => sql`${id}`));
+  // The ids as one parameter, not one placeholder each: the statement's text is then the same for every batch,
+  // so SQLite reuses its prepared statement (the adapter caches by text) and Kysely builds no node per id.
+  const inIds = (ids: readonly number[]) =>
+    database.engine === "postgres"
+      ? sql`id = any(cast(${[...ids]} as bigint[]))`
+      : sql`id in (select value from json_each(${JSON.stringify(ids)}))`;
 
   async function claimDue(options: ClaimOptions): Promise<ClaimedDelivery[]> {
     const rows = await claimFunnelDue(database, options);
@@ -49,7 +54,7 @@ export function createFunnelOutbox(database: Database): FunnelOutbox {
     await sql`
       update funnel_events
       set done_at = ${nowMs}, payload = null, lease_owner = null, lease_until = null, sending_started_at = null
-      where id in (${idList(ids)})`.execute(executor);
+      where ${inIds(ids)}`.execute(executor);
   }
 
   async function moveToOutbox(ids: readonly number[], nowMs: number, failure: Failure): Promise<void> {
@@ -64,7 +69,7 @@ export function createFunnelOutbox(database: Database): FunnelOutbox {
           match_keys, cast(${failure.status} as text), cast(${failure.reason} as text), 1,
           cast(${failure.nextAttemptAt ?? nowMs} as bigint), created_at, cast(${nowMs} as bigint),
           cast(${failure.fbtraceId ?? null} as text), resends, resent_at
-        from funnel_events where id in (${idList(ids)}) and done_at is null
+        from funnel_events where ${inIds(ids)} and done_at is null
         on conflict (shop, destination, event_name, event_id) do nothing`.execute(trx);
       await markDone(ids, nowMs, trx);
     });
@@ -81,7 +86,7 @@ export function createFunnelOutbox(database: Database): FunnelOutbox {
       const finished = await sql<{ shop: string; event_name: string }>`
         update funnel_events
         set done_at = ${input.nowMs}, payload = null, lease_owner = null, lease_until = null, sending_started_at = null
-        where id in (${idList(ids)}) and done_at is null
+        where ${inIds(ids)} and done_at is null
         returning shop, event_name`.execute(db);
       const counts = new Map<string, { shop: string; eventName: string; sent: number }>();
       for (const row of finished.rows) {
@@ -108,11 +113,11 @@ export function createFunnelOutbox(database: Database): FunnelOutbox {
         set resends = resends + case when sending_started_at is null then 0 else 1 end,
             resent_at = case when sending_started_at is null then resent_at else ${input.nowMs} end,
             sending_started_at = ${input.nowMs}
-        where id in (${idList(ids)})`.execute(db);
+        where ${inIds(ids)}`.execute(db);
     },
     async releaseLease(ids) {
       if (ids.length === 0) return;
-      await sql`update funnel_events set lease_owner = null, lease_until = null where id in (${idList(ids)})`.execute(db);
+      await sql`update funnel_events set lease_owner = null, lease_until = null where ${inIds(ids)}`.execute(db);
     },
     // A paused shop's funnel events wait here unclaimed (the claim skips it); needs-attention rows that were
     // moved live in `deliveries`, which the outbox resumes.
