@@ -28,26 +28,61 @@ export async function claimFunnelDue(database: Database, options: ClaimOptions):
       and (x.lease_until is null or x.lease_until < ${nowMs})
     order by x.id
     limit ${perShop}`;
-  // As in claimDue: PostgreSQL locks the rows as it reads them; on SQLite, CROSS JOIN makes shops drive the loop.
-  const offers = postgres
-    ? sql`cross join lateral (${oldestWaiting} for update of x skip locked) c`
-    : sql`cross join funnel_events c on c.id in (${oldestWaiting})`;
-
+  if (postgres) {
+    // As in claimDue: one statement, PostgreSQL locks the rows as it reads them (SKIP LOCKED), so parallel
+    // workers never lease the same row.
+    const result = await sql<FunnelEventRecord>`
+      update funnel_events
+      set lease_owner = ${owner}, lease_until = ${nowMs + leaseMs}
+      where id in (
+        select r.id from (
+          select c.id, row_number() over (partition by s.shop order by c.id) as rn
+          from shops s
+          cross join lateral (${oldestWaiting} for update of x skip locked) c
+          where s.enabled = 1 and s.needs_attention_reason is null
+        ) r
+        order by (r.rn - 1) / ${share}, r.id
+        limit ${limit}
+      )
+      returning *`.execute(database.db);
+    return result.rows.map((row) => ({ ...row, id: Number(row.id) })).sort((a, b) => a.id - b.id);
+  }
+  // SQLite: the offers are read first, ranked here, and only the chosen rows are leased. A read takes no lock in
+  // WAL mode, so SQLite's one write lock is held for the lease alone: the ranking in one update statement held
+  // it ~4 times longer (decision 0034, Measurements), and webhook commits wait on that lock. The update checks
+  // again that each row is still waiting and unleased, so a row another connection leased meanwhile is skipped,
+  // never leased twice. CROSS JOIN makes shops drive the loop (each shop's rows come by rowid).
+  const offers = await sql<{ id: number; shop: string }>`
+    select c.id, s.shop from shops s
+    cross join funnel_events c on c.id in (${oldestWaiting})
+    where s.enabled = 1 and s.needs_attention_reason is null`.execute(database.db);
+  const chosen = roundRobin(offers.rows, share, limit);
+  if (chosen.length === 0) return [];
   const result = await sql<FunnelEventRecord>`
     update funnel_events
     set lease_owner = ${owner}, lease_until = ${nowMs + leaseMs}
-    where id in (
-      select r.id from (
-        select c.id, row_number() over (partition by s.shop order by c.id) as rn
-        from shops s
-        ${offers}
-        where s.enabled = 1 and s.needs_attention_reason is null
-      ) r
-      order by (r.rn - 1) / ${share}, r.id
-      limit ${limit}
-    )
+    where id in (select value from json_each(${JSON.stringify(chosen)}))
+      and done_at is null and (lease_until is null or lease_until < ${nowMs})
     returning *`.execute(database.db);
   return result.rows.map((row) => ({ ...row, id: Number(row.id) })).sort((a, b) => a.id - b.id);
+}
+
+/**
+ * The claim's order, as the outbox's: shops take turns in shares of `share` rows, oldest first within a shop,
+ * and within a turn rows go by id; the first `limit` are chosen.
+ */
+export function roundRobin(offers: ReadonlyArray<{ id: number; shop: string }>, share: number, limit: number): number[] {
+  const seen = new Map<string, number>();
+  const ranked = [...offers]
+    .map((offer) => ({ id: Number(offer.id), shop: offer.shop }))
+    .sort((a, b) => a.id - b.id)
+    .map((offer) => {
+      const rank = seen.get(offer.shop) ?? 0;
+      seen.set(offer.shop, rank + 1);
+      return { id: offer.id, turn: Math.floor(rank / share) };
+    });
+  ranked.sort((a, b) => a.turn - b.turn || a.id - b.id);
+  return ranked.slice(0, limit).map((offer) => offer.id);
 }
 
 /** Eligible shops with a funnel event waiting: one probe of the partial index per shop. */

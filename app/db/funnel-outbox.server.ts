@@ -1,5 +1,6 @@
 import { sql } from "kysely";
 import type { Database } from "./connection.server";
+import type { FunnelEventRecord } from "./schema";
 import { claimFunnelDue } from "./funnel-claim.server";
 import type { ClaimOptions } from "./outbox-claim.server";
 import type { DeliveryStatus } from "./outbox-types";
@@ -23,6 +24,10 @@ export function utcDay(ms: number): string {
   return new Date(ms).toISOString().slice(0, 10);
 }
 
+/** Rows leased per claim statement, and the pause between statements on SQLite (see claimDue). */
+export const CLAIM_CHUNK = 500;
+const CLAIM_PAUSE_MS = 1;
+
 export type FunnelOutbox = DeliveryOutbox & { claimDue(options: ClaimOptions): Promise<ClaimedDelivery[]> };
 
 export function createFunnelOutbox(database: Database): FunnelOutbox {
@@ -35,7 +40,17 @@ export function createFunnelOutbox(database: Database): FunnelOutbox {
       : sql`id in (select value from json_each(${JSON.stringify(ids)}))`;
 
   async function claimDue(options: ClaimOptions): Promise<ClaimedDelivery[]> {
-    const rows = await claimFunnelDue(database, options);
+    const rows: FunnelEventRecord[] = [];
+    // In statements of CLAIM_CHUNK rows with a pause between: a claim statement holds SQLite's one write lock
+    // for ~20 µs a row (40 ms for 2,000, measured in decision 0034), and the web process's webhook commits would
+    // wait that long. The pause lets a waiting commit in.
+    while (rows.length < options.limit) {
+      const want = Math.min(CLAIM_CHUNK, options.limit - rows.length);
+      const part = await claimFunnelDue(database, { ...options, limit: want });
+      rows.push(...part);
+      if (part.length < want) break;
+      if (database.engine === "sqlite") await new Promise((resolve) => setTimeout(resolve, CLAIM_PAUSE_MS));
+    }
     return rows.map((row) => ({
       id: row.id,
       shop: row.shop,
