@@ -40,11 +40,12 @@ export const WEB_FUNNEL_CLAIM_LIMIT = 2000;
 /**
  * How long the funnel worker lets events gather before a pass (the orders' worker: 20 ms). Shoppers' events
  * arrive one by one across many shops: at 3,000 events/s over 16 shops, 20 ms gathered ~4 events per (shop,
- * pixel), and each Meta request costs its shop lookups, two statements and an HTTP round trip on both sides
- * whatever its size. A second gathers ~200 per request; Meta takes events up to 7 days old, and the browser
- * sent its own copy at once.
+ * pixel), and each Meta request costs its shop lookups, its statements and an HTTP exchange on both sides
+ * whatever its size. 250 ms gathers ~50 there. Not a second: a second's events sent in one burst took the
+ * machine's CPU in bursts too, and the Purchase route's ack p99 beside the collector rose with them (decision
+ * 0034, Measurements). Meta takes events up to 7 days old, and the browser sent its own copy at once.
  */
-export const FUNNEL_COALESCE_MS = 1000;
+export const FUNNEL_COALESCE_MS = 250;
 
 /**
  * The name a worker's leases carry: role, host, pid and a random suffix. pid alone collides across containers
