@@ -130,10 +130,13 @@ export async function collectorScenario(s: CollectorScenario): Promise<Row[]> {
   const memory = (await app.call({ type: "memory" })) as NodeJS.MemoryUsage;
   s.progress(`funnel delivery: backlog of ${s.funnelEvents} collector rows`);
   const delivery = await measureFunnelDelivery(app, s.sim, s.databaseUrl, shops, s.funnelEvents, 300_000);
-  const collectFailures = open.failed + closed.failed + purchase200.collector.failed + purchase1000.collector.failed;
+  // Beside the route, 503s are the collector giving way to webhooks by design (decision 0033): shown, not judged.
+  // In its own phases nothing presses, so every event must be taken.
+  const collectFailures = open.failed + closed.failed;
+  const shedBesideRoute = purchase200.collector.failed + purchase1000.collector.failed;
   const answers = (await app.call({ type: "collector-answers" })) as Record<string, number>;
   const notStored = Object.entries(answers)
-    .filter(([labels]) => !/outcome="(stored|replay)"/.test(labels))
+    .filter(([labels]) => !/reason="(stored|replay)"/.test(labels))
     .map(([labels, n]) => `${labels.replace(/"/g, "")}: ${n}`)
     .join("; ");
   const routeFailures = purchase200.route.failed + purchase1000.route.failed;
@@ -148,8 +151,9 @@ export async function collectorScenario(s: CollectorScenario): Promise<Row[]> {
     { section, label: "collector sustained / baseline", value: `${fmt((closed.perSec / baseClosed.perSec) * 100, 0)} %` },
     { section, label: "collector ack p99 (closed loop)", value: ms(closed.p99) },
     { section, label: "app CPU per event, closed loop: baseline / collector (with its delivery thread)", value: `${fmt(baseCpuPerEvent, 0)} / ${fmt(collectCpuPerEvent, 0)} µs` },
-    { section, label: "non-204 collector answers", value: String(collectFailures), budget: "0", pass: collectFailures === 0 },
-    { section, label: "collector answers other than stored/replay, whole run (outcome, reason)", value: notStored || "none" },
+    { section, label: "non-204 collector answers, collector alone (open + closed loop)", value: String(collectFailures), budget: "0", pass: collectFailures === 0 },
+    { section, label: "collector answers 503 beside the route (giving way to webhooks)", value: String(shedBesideRoute) },
+    { section, label: "collector answers other than stored / replay, whole run (outcome, reason)", value: notStored || "none" },
     { section, label: "peak RSS, app process, after collector load", value: mb(rss), budget: "< 300 MB", pass: rss > 0 && rss < RSS_BUDGET },
     { section, label: "route ack p99 @ 200/s, collector @ 1000/s", value: ms(purchase200.route.p99), budget: "< 20 ms", pass: purchase200.route.p99 < 20 },
     { section, label: "route ack p99 @ 1000/s, collector @ 1000/s", value: ms(purchase1000.route.p99), budget: "< 25 ms", pass: purchase1000.route.p99 < 25 },
