@@ -1,9 +1,10 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { writeCollected } from "../../app/db/collector-writes.server";
 import { createMaintenanceJobs, JOB_KIND } from "../../app/db/maintenance-jobs.server";
 import { createMaintenance } from "../../app/maintenance/bulk-jobs.server";
 import { DAY_MS, purgeExpired } from "../../app/maintenance/purge.server";
-import { openTestPostgres, openTestSqlite, type TestDatabase } from "../db/support";
+import type { Database } from "../../app/db/connection.server";
+import { databasePerTest, TEST_ENGINES } from "../db/support";
 
 // The browser purchase ids the collector records (migration 0011) go with the shop's other data: all of them on
 // shop/redact, and with the rest of the shop's records once RETENTION_METADATA_DAYS have passed.
@@ -11,26 +12,16 @@ import { openTestPostgres, openTestSqlite, type TestDatabase } from "../db/suppo
 const SHOP = "ledger-redact.myshopify.com";
 const KEEP = "ledger-keep.myshopify.com";
 
-let testDb: TestDatabase | undefined;
-afterEach(async () => {
-  await testDb?.cleanup();
-  testDb = undefined;
-});
+const openDatabase = databasePerTest();
 
-const ENGINES = [
-  ["sqlite", openTestSqlite],
-  ["postgres", openTestPostgres],
-] as const;
-
-describe.each(ENGINES)("browser purchase ids (%s)", (_engine, open) => {
-  const ledger = async (database: TestDatabase["database"]) =>
+describe.each(TEST_ENGINES)("browser purchase ids (%s)", (_engine, open) => {
+  const ledger = async (database: Database) =>
     (await database.db.selectFrom("browser_purchase_ids").select(["shop", "checkout_token"]).orderBy("shop").orderBy("checkout_token").execute()).map(
       (row) => `${row.shop}/${row.checkout_token}`,
     );
 
   it("shop_redact deletes the shop's and keeps other shops'", async () => {
-    testDb = await open();
-    const { database } = testDb;
+    const database = await openDatabase(open);
     const now = Date.now();
     await writeCollected(database, [SHOP, SHOP, KEEP].map((shop, i) => ({ kind: "purchase_id", shop, checkoutToken: `ck${i}`, eventId: `e${i}` })), now);
     await createMaintenanceJobs(database).enqueue(JOB_KIND.shopRedact, SHOP, {}, now);
@@ -41,8 +32,7 @@ describe.each(ENGINES)("browser purchase ids (%s)", (_engine, open) => {
   });
 
   it("retention deletes ids older than the metadata period", async () => {
-    testDb = await open();
-    const { database } = testDb;
+    const database = await openDatabase(open);
     const now = Date.now();
     await writeCollected(database, [{ kind: "purchase_id", shop: SHOP, checkoutToken: "old", eventId: "e1" }], now - 91 * DAY_MS);
     await writeCollected(database, [{ kind: "purchase_id", shop: SHOP, checkoutToken: "new", eventId: "e2" }], now - 89 * DAY_MS);

@@ -3,6 +3,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pg from "pg";
+import { afterEach } from "vitest";
 import { openDatabase, type Database } from "../../app/db/connection.server";
 
 /**
@@ -93,4 +94,26 @@ export async function truncateAll(database: Database): Promise<void> {
   for (const table of ["deliveries", "funnel_events", "funnel_event_counts", "order_events", "webhook_receipts", "shops", "sessions"] as const) {
     await database.db.deleteFrom(table).execute();
   }
+}
+
+/** Both engines, for `describe.each`: a name and how to open a fresh database of that engine. */
+export const TEST_ENGINES = [
+  ["sqlite", openTestSqlite],
+  ["postgres", openTestPostgres],
+] as const;
+
+/**
+ * For a file whose tests each open their own database: returns `open`, which opens one (with an engine's opener
+ * from TEST_ENGINES) and has it cleaned up after the test that opened it.
+ */
+export function databasePerTest(): (opener: () => Promise<TestDatabase>) => Promise<Database> {
+  const opened: TestDatabase[] = [];
+  afterEach(async () => {
+    for (const testDb of opened.splice(0)) await testDb.cleanup();
+  });
+  return async (opener) => {
+    const testDb = await opener();
+    opened.push(testDb);
+    return testDb.database;
+  };
 }

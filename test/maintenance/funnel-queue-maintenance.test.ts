@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { writeCollected, type CollectorWrite } from "../../app/db/collector-writes.server";
 import { createFunnelOutbox } from "../../app/db/funnel-outbox.server";
 import { createMaintenanceJobs, JOB_KIND } from "../../app/db/maintenance-jobs.server";
@@ -6,7 +6,7 @@ import type { Database } from "../../app/db/connection.server";
 import { createMaintenance } from "../../app/maintenance/bulk-jobs.server";
 import { DAY_MS, HOUR_MS, PRIVACY_WINDOW_MS, purgeExpired } from "../../app/maintenance/purge.server";
 import { funnelRows } from "../../app/collector/funnel-rows";
-import { openTestPostgres, openTestSqlite, type TestDatabase } from "../db/support";
+import { databasePerTest, TEST_ENGINES } from "../db/support";
 
 // The funnel queue (decision 0034) under the shop's privacy rules: shop/redact takes its rows and its sent counts;
 // the purge deletes done rows after RETENTION_FUNNEL_HOURS, and waiting rows (a paused shop's) once they are past
@@ -15,16 +15,7 @@ import { openTestPostgres, openTestSqlite, type TestDatabase } from "../db/suppo
 const SHOP = "queue-redact.myshopify.com";
 const KEEP = "queue-keep.myshopify.com";
 
-let testDb: TestDatabase | undefined;
-afterEach(async () => {
-  await testDb?.cleanup();
-  testDb = undefined;
-});
-
-const ENGINES = [
-  ["sqlite", openTestSqlite],
-  ["postgres", openTestPostgres],
-] as const;
+const openDatabase = databasePerTest();
 
 function funnelWrite(shop: string, eventId: string, nowMs: number): CollectorWrite {
   const event = {
@@ -58,10 +49,9 @@ async function addShops(database: Database, shops: readonly string[], nowMs: num
   }
 }
 
-describe.each(ENGINES)("funnel queue maintenance (%s)", (_engine, open) => {
+describe.each(TEST_ENGINES)("funnel queue maintenance (%s)", (_engine, open) => {
   it("shop_redact deletes the shop's queued funnel events and sent counts, and keeps other shops'", async () => {
-    testDb = await open();
-    const { database } = testDb;
+    const database = await openDatabase(open);
     const now = Date.now();
     await addShops(database, [SHOP, KEEP], now);
     await writeCollected(database, [funnelWrite(SHOP, "a", now), funnelWrite(SHOP, "b", now), funnelWrite(KEEP, "c", now)], now);
@@ -80,8 +70,7 @@ describe.each(ENGINES)("funnel queue maintenance (%s)", (_engine, open) => {
   });
 
   it("the purge deletes done rows after RETENTION_FUNNEL_HOURS and waiting rows past the privacy window", async () => {
-    testDb = await open();
-    const { database } = testDb;
+    const database = await openDatabase(open);
     const now = Date.now();
     await addShops(database, [SHOP], now);
     // Sent 30 hours ago and 2 hours ago.
