@@ -17,10 +17,12 @@ function deliveriesBy(database: Database, index: "deliveries_funnel_unsent_idx" 
   return database.engine === "sqlite" ? sql.raw(`deliveries indexed by ${index}`) : sql.raw("deliveries");
 }
 
-/** Deletes the deliveries whose ids `ids` (a select bounded by its limit) picks, in each engine's form; returns how many. */
-async function deleteDeliveriesIn(database: Database, ids: RawBuilder<unknown>): Promise<number> {
+/** Deletes the rows of `table` whose ids `ids` (a select bounded by its limit) picks, in each engine's form; returns how many. */
+async function deleteIdsIn(database: Database, table: "deliveries" | "funnel_events", ids: RawBuilder<unknown>): Promise<number> {
   const statement =
-    database.engine === "postgres" ? sql`delete from deliveries where id = any(array(${ids}))` : sql`delete from deliveries where id in (${ids})`;
+    database.engine === "postgres"
+      ? sql`delete from ${sql.table(table)} where id = any(array(${ids}))`
+      : sql`delete from ${sql.table(table)} where id in (${ids})`;
   const result = await statement.execute(database.db);
   return Number(result.numAffectedRows ?? 0);
 }
@@ -37,16 +39,19 @@ export async function countUnsentFunnel(database: Database, shop: string, limit:
 }
 
 /** Every shop's funnel events still waiting for their first try, counted up to `limit`. */
-export async function countWaitingFunnelEventsAll(database: Database, limit: number): Promise<number> {
-  const result = await sql<{ n: number | string }>`
-    select count(*) as n from (select 1 from funnel_events where done_at is null limit ${limit}) as waiting`.execute(database.db);
-  return Number(result.rows[0]?.n ?? 0);
+export function countWaitingFunnelEventsAll(database: Database, limit: number): Promise<number> {
+  return countWaiting(database, null, limit);
 }
 
 /** A shop's rows of funnel_events not yet done, counted up to `limit` (funnel_events_waiting_idx, index only). */
-export async function countWaitingFunnelEvents(database: Database, shop: string, limit: number): Promise<number> {
+export function countWaitingFunnelEvents(database: Database, shop: string, limit: number): Promise<number> {
+  return countWaiting(database, shop, limit);
+}
+
+async function countWaiting(database: Database, shop: string | null, limit: number): Promise<number> {
+  const ofShop = shop === null ? sql`` : sql`shop = ${shop} and`;
   const result = await sql<{ n: number | string }>`
-    select count(*) as n from (select 1 from funnel_events where shop = ${shop} and done_at is null limit ${limit}) as waiting`.execute(database.db);
+    select count(*) as n from (select 1 from funnel_events where ${ofShop} done_at is null limit ${limit}) as waiting`.execute(database.db);
   return Number(result.rows[0]?.n ?? 0);
 }
 
@@ -62,12 +67,7 @@ export async function dropOldestUnsentFunnel(database: Database, shop: string, l
     select id from funnel_events
     where shop = ${shop} and done_at is null and (lease_until is null or lease_until < ${nowMs})
     order by id limit ${limit - failed}`;
-  const statement =
-    database.engine === "postgres"
-      ? sql`delete from funnel_events where id = any(array(${oldestWaiting}))`
-      : sql`delete from funnel_events where id in (${oldestWaiting})`;
-  const result = await statement.execute(database.db);
-  return failed + Number(result.numAffectedRows ?? 0);
+  return failed + (await deleteIdsIn(database, "funnel_events", oldestWaiting));
 }
 
 async function dropOldestUnsentFunnelDeliveries(database: Database, shop: string, limit: number, nowMs: number): Promise<number> {
@@ -75,13 +75,13 @@ async function dropOldestUnsentFunnelDeliveries(database: Database, shop: string
     select id from ${deliveriesBy(database, "deliveries_funnel_unsent_idx")}
     where shop = ${shop} and ${FUNNEL_ROW} and ${FUNNEL_UNSENT} and (lease_until is null or lease_until < ${nowMs})
     order by created_at limit ${limit}`;
-  return deleteDeliveriesIn(database, oldest);
+  return deleteIdsIn(database, "deliveries", oldest);
 }
 
 /** Deletes up to `limit` funnel rows of `deliveries` sent before `cutoffMs` (deliveries_funnel_sent_idx). */
 export async function deleteSentFunnelChunk(database: Database, cutoffMs: number, limit: number): Promise<number> {
   const sent = sql`select id from ${deliveriesBy(database, "deliveries_funnel_sent_idx")} where ${FUNNEL_ROW} and ${FUNNEL_SENT} and sent_at < ${cutoffMs} limit ${limit}`;
-  return deleteDeliveriesIn(database, sent);
+  return deleteIdsIn(database, "deliveries", sent);
 }
 
 /**
@@ -121,12 +121,7 @@ export async function deleteDoneFunnelEventsChunk(
  */
 export async function deleteExpiredWaitingFunnelEventsChunk(database: Database, cutoffMs: number, limit: number): Promise<number> {
   const expired = sql`select id from funnel_events where done_at is null and created_at < ${cutoffMs} limit ${limit}`;
-  const statement =
-    database.engine === "postgres"
-      ? sql`delete from funnel_events where id = any(array(${expired}))`
-      : sql`delete from funnel_events where id in (${expired})`;
-  const result = await statement.execute(database.db);
-  return Number(result.numAffectedRows ?? 0);
+  return deleteIdsIn(database, "funnel_events", expired);
 }
 
 /** Every shop Tandem knows (a small table): the ones whose backlog is checked. */

@@ -45,7 +45,7 @@ export async function claimFunnelDue(database: Database, options: ClaimOptions):
         limit ${limit}
       )
       returning *`.execute(database.db);
-    return result.rows.map((row) => ({ ...row, id: Number(row.id) })).sort((a, b) => a.id - b.id);
+    return inIdOrder(result.rows);
   }
   // SQLite: the offers are read first, ranked here, and only the chosen rows are leased. A read takes no lock in
   // WAL mode, so SQLite's one write lock is held for the lease alone: the ranking in one update statement held
@@ -64,7 +64,12 @@ export async function claimFunnelDue(database: Database, options: ClaimOptions):
     where id in (select value from json_each(${JSON.stringify(chosen)}))
       and done_at is null and (lease_until is null or lease_until < ${nowMs})
     returning *`.execute(database.db);
-  return result.rows.map((row) => ({ ...row, id: Number(row.id) })).sort((a, b) => a.id - b.id);
+  return inIdOrder(result.rows);
+}
+
+/** Leased rows, oldest first, ids as numbers (PostgreSQL's bigint arrives as a string). */
+function inIdOrder(rows: readonly FunnelEventRecord[]): FunnelEventRecord[] {
+  return rows.map((row) => ({ ...row, id: Number(row.id) })).sort((a, b) => a.id - b.id);
 }
 
 /**

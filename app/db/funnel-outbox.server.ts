@@ -65,11 +65,14 @@ export function createFunnelOutbox(database: Database): FunnelOutbox {
     }));
   }
 
-  async function markDone(ids: readonly number[], nowMs: number, executor = db): Promise<void> {
-    await sql`
+  /** Marks the rows not done yet as done; returns the ones this call finished. */
+  async function markDone(ids: readonly number[], nowMs: number, executor = db): Promise<Array<{ shop: string; event_name: string }>> {
+    const finished = await sql<{ shop: string; event_name: string }>`
       update funnel_events
       set done_at = ${nowMs}, payload = null, lease_owner = null, lease_until = null, sending_started_at = null
-      where ${inIds(ids)}`.execute(executor);
+      where ${inIds(ids)} and done_at is null
+      returning shop, event_name`.execute(executor);
+    return finished.rows;
   }
 
   async function moveToOutbox(ids: readonly number[], nowMs: number, failure: Failure): Promise<void> {
@@ -98,13 +101,9 @@ export function createFunnelOutbox(database: Database): FunnelOutbox {
       // this thread's other sends run, and the web process's webhooks wait on it. `done_at is null` makes a row
       // count once whichever worker finishes it; should the process stop between the two, a batch that reached
       // Meta goes uncounted (never counted twice).
-      const finished = await sql<{ shop: string; event_name: string }>`
-        update funnel_events
-        set done_at = ${input.nowMs}, payload = null, lease_owner = null, lease_until = null, sending_started_at = null
-        where ${inIds(ids)} and done_at is null
-        returning shop, event_name`.execute(db);
+      const finished = await markDone(ids, input.nowMs);
       const counts = new Map<string, { shop: string; eventName: string; sent: number }>();
-      for (const row of finished.rows) {
+      for (const row of finished) {
         const key = `${row.shop}\n${row.event_name}`;
         const entry = counts.get(key) ?? { shop: row.shop, eventName: row.event_name, sent: 0 };
         entry.sent += 1;
