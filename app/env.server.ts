@@ -12,6 +12,8 @@ const base64Key32 = z
   .string()
   .refine((value) => Buffer.from(value, "base64").length === 32, "must be 32 bytes, base64-encoded");
 
+const ipAddress = z.string().refine((value) => isIP(value) !== 0, "must be an IP address, e.g. 127.0.0.1 or 0.0.0.0");
+
 const EnvSchema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
   SHOPIFY_API_KEY: z.string().min(1),
@@ -22,10 +24,7 @@ const EnvSchema = z.object({
   // Loopback unless told otherwise: behind a proxy on the same host nothing else needs to reach the app.
   // Containers and load balancers on other hosts set 0.0.0.0 (or ::). Not HOST: the Shopify CLI sets HOST
   // to the app's public URL for the processes it starts.
-  BIND_ADDRESS: z
-    .string()
-    .refine((value) => isIP(value) !== 0, "must be an IP address, e.g. 127.0.0.1 or 0.0.0.0")
-    .default("127.0.0.1"),
+  BIND_ADDRESS: ipAddress.default("127.0.0.1"),
   // Set: GET /metrics on the app's port wants `Authorization: Bearer <token>`. Unset: /metrics is not served
   // there at all (404); METRICS_PORT serves it on a port of its own instead (docs/decisions/0019).
   METRICS_TOKEN: z.string().min(16, "must be at least 16 characters").optional(),
@@ -37,6 +36,10 @@ const EnvSchema = z.object({
     .pipe(z.string().regex(/^(true|false|\d)$/, "must be true, false or a number of proxies (0-9)"))
     .transform((value) => (value === "true" ? 1 : value === "false" ? 0 : Number(value))),
   METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
+  // The metrics port (METRICS_PORT, the worker's --metrics-port) is token-free unless METRICS_TOKEN is set, so
+  // it stays on loopback even where BIND_ADDRESS opens the app's port to the network: exposing it is a choice
+  // of its own (0.0.0.0 where Prometheus scrapes from another host; docs/decisions/0035).
+  METRICS_BIND_ADDRESS: ipAddress.default("127.0.0.1"),
   DATABASE_URL: z
     .string()
     .regex(/^(file:|postgres:\/\/|postgresql:\/\/)/, "must start with file: or postgres://")

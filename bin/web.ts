@@ -8,11 +8,12 @@ import { startServer } from "../server/http-server";
 const config = parseEnvOrExit();
 const { port, host, stop, appContext } = await startServer(config.PORT, { host: config.BIND_ADDRESS });
 console.log(`tandem listening on http://localhost:${port} (bound to ${host})`);
-// METRICS_PORT: /metrics (and /healthz) on a port of their own, as `npm run worker --metrics-port` does.
+// METRICS_PORT: /metrics (and /healthz) on a port of their own, as `npm run worker --metrics-port` does, on
+// METRICS_BIND_ADDRESS rather than BIND_ADDRESS: opening the app to a load balancer does not open its metrics.
 let metricsServer: MetricsServer | undefined;
 if (config.METRICS_PORT !== undefined) {
-  metricsServer = await startMetricsServer(await appContext(), config.METRICS_PORT, config.BIND_ADDRESS);
-  console.log(`tandem metrics on port ${metricsServer.port}`);
+  metricsServer = await startMetricsServer(await appContext(), config.METRICS_PORT, config.METRICS_BIND_ADDRESS);
+  console.log(`tandem metrics on port ${metricsServer.port} (bound to ${metricsServer.address})`);
 }
 let stopping = false;
 for (const signal of ["SIGTERM", "SIGINT"] as const) {

@@ -2,7 +2,9 @@
 // With REDIS_URL it consumes BullMQ nudges; with or without it, its loop sweeps the outbox for due rows.
 // Options (all optional): --concurrency N (BullMQ jobs at once), --lease-ms N, --poll-ms N, --batch-size N,
 //   --queue-prefix P, --queue-name N (scale mode namespace; tests isolate runs with them),
-//   --metrics-port N (serve GET /metrics and GET /healthz on that port; 0 picks a free one).
+//   --metrics-port N (serve GET /metrics and GET /healthz on that port; 0 picks a free one),
+//   --metrics-host A (the IP address that port listens on; default METRICS_BIND_ADDRESS, itself 127.0.0.1).
+import { isIP } from "node:net";
 import { parseArgs } from "node:util";
 import { createAppContext } from "../app/context.server";
 import { installGracefulShutdown } from "../app/delivery/shutdown.server";
@@ -23,6 +25,21 @@ function intOption(name: string, value: string | undefined, min: number, max: nu
 const positiveInt = (name: string, value: string | undefined) => intOption(name, value, 1, Number.MAX_SAFE_INTEGER, "a positive integer");
 const port = (name: string, value: string | undefined) => intOption(name, value, 0, 65535, "a port number (0 picks a free one)");
 
+/** --metrics-host, else METRICS_BIND_ADDRESS; exit 1 on a value that is not an IP address or has no port to go with. */
+function metricsHost(value: string | undefined, metricsPort: number | undefined, fallback: string): string {
+  if (value === undefined) return fallback;
+  // Same rule as BIND_ADDRESS: a host name could resolve to an address nobody meant to expose.
+  if (isIP(value) === 0) {
+    console.error(`Invalid option: --metrics-host must be an IP address, e.g. 127.0.0.1 or 0.0.0.0 (got "${value}")`);
+    process.exit(1);
+  }
+  if (metricsPort === undefined) {
+    console.error("Invalid option: --metrics-host needs --metrics-port");
+    process.exit(1);
+  }
+  return value;
+}
+
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
@@ -33,10 +50,12 @@ async function main(): Promise<void> {
       "queue-prefix": { type: "string" },
       "queue-name": { type: "string" },
       "metrics-port": { type: "string" },
+      "metrics-host": { type: "string" },
     },
   });
   const config = parseEnvOrExit();
   const metricsPort = port("metrics-port", values["metrics-port"]);
+  const metricsAddress = metricsHost(values["metrics-host"], metricsPort, config.METRICS_BIND_ADDRESS);
   const context = await createAppContext(config, {
     startWorker: true,
     role: "worker",
@@ -63,12 +82,18 @@ async function main(): Promise<void> {
     },
     logger: context.logger,
   });
-  if (metricsPort !== undefined) metrics = await startMetricsServer(context, metricsPort);
+  if (metricsPort !== undefined) metrics = await startMetricsServer(context, metricsPort, metricsAddress);
   await context.consumer?.ready();
   // A parent that started this process with an IPC channel (the bench, tests) learns it is taking work.
-  process.send?.({ type: "ready", metricsPort: metrics?.port ?? null });
+  process.send?.({ type: "ready", metricsPort: metrics?.port ?? null, metricsAddress: metrics?.address ?? null });
   context.logger.info(
-    { pid: process.pid, mode: config.REDIS_URL ? "scale" : "embedded", engine: context.database.engine, metricsPort: metrics?.port ?? null },
+    {
+      pid: process.pid,
+      mode: config.REDIS_URL ? "scale" : "embedded",
+      engine: context.database.engine,
+      metricsPort: metrics?.port ?? null,
+      metricsAddress: metrics?.address ?? null,
+    },
     "delivery worker started",
   );
 }

@@ -10,15 +10,17 @@ import { renderMetrics } from "./render-metrics.server";
 // --metrics-port N`) has no web server, yet it is where delivery latency and Meta errors are recorded in scale
 // mode; a web process uses it when METRICS_PORT is set, to keep /metrics off the port the internet reaches.
 // With METRICS_TOKEN set, /metrics wants the bearer token here too; /healthz stays open (it names no
-// detail: app/observability/health.server.ts).
+// detail: app/observability/health.server.ts). Where it listens is the caller's to say, with no default here:
+// every process reads it from METRICS_BIND_ADDRESS (127.0.0.1 unless set; docs/decisions/0035).
 
-export type MetricsServer = { port: number; close(): Promise<void> };
+/** `address` and `port` as bound (server.address()): a port of 0 asked for a free one. */
+export type MetricsServer = { address: string; port: number; close(): Promise<void> };
 
 type Context = Pick<Services, "database" | "queue" | "worker" | "metrics"> & Partial<Pick<Services, "env" | "logger">>;
 
 type Answer = { status: number; contentType: string; body: string; headers?: Record<string, string> };
 
-export async function startMetricsServer(context: Context, port: number, host = "0.0.0.0"): Promise<MetricsServer> {
+export async function startMetricsServer(context: Context, port: number, host: string): Promise<MetricsServer> {
   const token = context.env?.METRICS_TOKEN;
   async function answer(path: string | undefined, authorization: string | undefined): Promise<Answer> {
     if (path === "/healthz") {
@@ -49,8 +51,10 @@ export async function startMetricsServer(context: Context, port: number, host = 
     server.once("error", reject);
     server.listen(port, host, () => resolve());
   });
+  const bound = server.address() as AddressInfo;
   return {
-    port: (server.address() as AddressInfo).port,
+    address: bound.address,
+    port: bound.port,
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());

@@ -31,6 +31,7 @@ describe("parseEnv", () => {
       WORKER: "inline",
       SHOPIFY_APP_URL: "http://localhost:3000",
       BIND_ADDRESS: "127.0.0.1",
+      METRICS_BIND_ADDRESS: "127.0.0.1",
       RETENTION_PAYLOAD_DAYS: 8,
       RETENTION_RECEIPT_DAYS: 30,
       RETENTION_METADATA_DAYS: 90,
@@ -52,6 +53,15 @@ describe("parseEnv", () => {
     expect(parseEnv({ ...VALID, BIND_ADDRESS: "::" }).BIND_ADDRESS).toBe("::");
     expect(() => parseEnv({ ...VALID, BIND_ADDRESS: "https://tandem.example.com" })).toThrow(
       /^Invalid environment: BIND_ADDRESS must be an IP address/,
+    );
+  });
+
+  it("keeps the metrics port on loopback when BIND_ADDRESS opens the app's, until METRICS_BIND_ADDRESS says otherwise", () => {
+    expect(parseEnv({ ...VALID, BIND_ADDRESS: "0.0.0.0" }).METRICS_BIND_ADDRESS).toBe("127.0.0.1");
+    expect(parseEnv({ ...VALID, METRICS_BIND_ADDRESS: "0.0.0.0" }).METRICS_BIND_ADDRESS).toBe("0.0.0.0");
+    expect(parseEnv({ ...VALID, METRICS_BIND_ADDRESS: "::1" }).METRICS_BIND_ADDRESS).toBe("::1");
+    expect(() => parseEnv({ ...VALID, METRICS_BIND_ADDRESS: "localhost" })).toThrow(
+      /^Invalid environment: METRICS_BIND_ADDRESS must be an IP address, e.g. 127.0.0.1 or 0.0.0.0$/,
     );
   });
 
