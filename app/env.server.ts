@@ -38,7 +38,7 @@ const EnvSchema = z.object({
   METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
   // The metrics port (METRICS_PORT, the worker's --metrics-port) is token-free unless METRICS_TOKEN is set, so
   // it stays on loopback even where BIND_ADDRESS opens the app's port to the network: exposing it is a choice
-  // of its own (0.0.0.0 where Prometheus scrapes from another host; docs/decisions/0035).
+  // of its own (0.0.0.0 where Prometheus scrapes from another host; docs/decisions/0037).
   METRICS_BIND_ADDRESS: ipAddress.default("127.0.0.1"),
   DATABASE_URL: z
     .string()

@@ -11,7 +11,7 @@ import { renderMetrics } from "./render-metrics.server";
 // mode; a web process uses it when METRICS_PORT is set, to keep /metrics off the port the internet reaches.
 // With METRICS_TOKEN set, /metrics wants the bearer token here too; /healthz stays open (it names no
 // detail: app/observability/health.server.ts). Where it listens is the caller's to say, with no default here:
-// every process reads it from METRICS_BIND_ADDRESS (127.0.0.1 unless set; docs/decisions/0035).
+// every process reads it from METRICS_BIND_ADDRESS (127.0.0.1 unless set; docs/decisions/0037).
 
 /** `address` and `port` as bound (server.address()): a port of 0 asked for a free one. */
 export type MetricsServer = { address: string; port: number; close(): Promise<void> };

@@ -9,7 +9,7 @@ import { spawnWorker, type WorkerProcess } from "../faults/worker-process";
 import { waitFor } from "../support/wait";
 
 // The metrics port is token-free unless METRICS_TOKEN is set, so it listens on loopback unless the operator
-// names another address (docs/decisions/0035; finding: the worker's port listened on every interface).
+// names another address (docs/decisions/0037; finding: the worker's port listened on every interface).
 // Real processes, real HTTP on 127.0.0.1; the address asserted is the one the server reports as bound.
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
