@@ -79,8 +79,8 @@ export type HealthSummary = {
   dedupProof: DedupProof;
 };
 
-/** How many server-only orders Health lists by name; Activity has the rest. */
-export const SERVER_ONLY_LISTED = 10;
+/** How many orders of each listed kind (server only; server Purchase failed) Health lists by name; Activity has the rest. */
+export const DEDUP_ORDERS_LISTED = 10;
 
 function emptyCounts(): HealthCounts {
   return {
@@ -132,7 +132,7 @@ export async function healthSummary(deps: Deps, shop: string, days: number, nowM
     readOrderOutcomes(deps.database, { shop, bounds, matchKeys: CHARTED_MATCH_KEYS }),
     options.countPaidOrders ? options.countPaidOrders(startMs, endMs) : Promise.resolve<ReferenceCount>({ kind: "unavailable", detail: "not asked" }),
     createOrderAdjustments(deps.database).countInPeriod(shop, startMs, endMs),
-    readDedupProof(deps.database, { shop, startMs, endMs, listLimit: SERVER_ONLY_LISTED }),
+    readDedupProof(deps.database, { shop, startMs, endMs, listLimit: DEDUP_ORDERS_LISTED }),
   ]);
   const series: HealthDay[] = bounds.slice(0, -1).map((dayStartMs) => ({ ...emptyCounts(), dayStartMs }));
   for (const group of outcomes) {

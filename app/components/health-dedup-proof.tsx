@@ -1,6 +1,6 @@
-import { BlockStack, Card, InlineStack, Text } from "@shopify/polaris";
-import type { DedupProof } from "../db/dedup-proof-reads.server";
-import { NOUN } from "../admin/format";
+import { BlockStack, Card, InlineStack, Link, Text } from "@shopify/polaris";
+import type { DedupProof, ListedOrder } from "../db/dedup-proof-reads.server";
+import { NOUN, type Noun } from "../admin/format";
 import { useFormat } from "./format-context";
 import { OrderLink } from "./order-link";
 import { ShareBars } from "./share-bars";
@@ -9,7 +9,16 @@ import { ShareBars } from "./share-bars";
 // that reached Tandem under the server's id (Meta counts the pair once), how many under another id, and which
 // were counted by the server alone. Each bar repeats a sentence, so the figures read without the bars.
 // Web orders Tandem skipped on purpose (no consent, a test order, cancelled before sending) reached Meta from
-// neither side: they are said apart, never counted as "server only".
+// neither side: they are said apart, never counted as "server only". Web orders whose server Purchase failed for
+// good (Meta refused it, or the retries ran out) are said and listed apart too: "same id" or "server only" would
+// claim Meta had the server's event, and the merchant can send them again from Activity.
+
+const WAS: Noun = { one: "was", other: "were" };
+const ITS: Noun = { one: "its", other: "their" };
+const IT: Noun = { one: "it", other: "them" };
+const IT_SUBJECT: Noun = { one: "it", other: "they" };
+const IT_IS: Noun = { one: "It is", other: "They are" };
+
 export function DedupProofCard({ proof, days, shop }: { proof: DedupProof; days: number; shop: string }) {
   const format = useFormat();
   const period = `the last ${format.count(days, NOUN.day)}`;
@@ -22,14 +31,15 @@ export function DedupProofCard({ proof, days, shop }: { proof: DedupProof; days:
         {proof.browserOrders === 0 ? (
           <div data-empty-state="dedup-proof">
             <Text as="p">
-              {`No paid order from ${period} has a browser record yet. For each order paid through a web checkout with the shopper present, Tandem records whether its browser Purchase reached Tandem and under which id. Orders from POS, drafts, apps and subscription renewals have no browser Purchase: the server counts them alone.`}
+              {`${proof.notSent + proof.serverFailed === 0 ? `No paid order from ${period} has a browser record yet.` : `No order paid through a web checkout over ${period} has a server Purchase sent or on its way to Meta, so there is no pairing to show.`} For each order paid through a web checkout with the shopper present, Tandem records whether its browser Purchase reached Tandem and under which id. Orders from POS, drafts, apps and subscription renewals have no browser Purchase: the server counts them alone.`}
             </Text>
+            <ServerFailedList proof={proof} shop={shop} />
             <NotSentNote proof={proof} />
           </div>
         ) : (
           <>
             <Text as="p" data-dedup-summary>
-              {`Of ${format.count(proof.browserOrders, NOUN.order)} paid through a web checkout over ${period}${proof.notSent > 0 ? " and sent to Meta" : ""}, ${format.percent(proof.sameId, proof.browserOrders) ?? "—"} had a browser Purchase that reached Tandem with the server's event id, so Meta counts each of those once.`}
+              {`Of ${format.count(proof.browserOrders, NOUN.order)} paid through a web checkout over ${period}${apart(proof) ? " and sent to Meta" : ""}, ${format.percent(proof.sameId, proof.browserOrders) ?? "—"} had a browser Purchase that reached Tandem with the server's event id, so Meta counts each of those once.`}
             </Text>
             <ShareBars
               label="Browser Purchases by event id"
@@ -47,6 +57,7 @@ export function DedupProofCard({ proof, days, shop }: { proof: DedupProof; days:
               </Text>
             ) : null}
             <ServerOnlyList proof={proof} shop={shop} />
+            <ServerFailedList proof={proof} shop={shop} />
             <NotSentNote proof={proof} />
           </>
         )}
@@ -58,7 +69,7 @@ export function DedupProofCard({ proof, days, shop }: { proof: DedupProof; days:
 function ServerOnlyList({ proof, shop }: { proof: DedupProof; shop: string }) {
   const format = useFormat();
   if (proof.serverOnly === 0) {
-    return <Text as="p">{proof.notSent > 0 ? "Every web order sent to Meta had its browser Purchase reach Tandem." : "Every web order's browser Purchase reached Tandem."}</Text>;
+    return <Text as="p">{apart(proof) ? "Every web order sent to Meta had its browser Purchase reach Tandem." : "Every web order's browser Purchase reached Tandem."}</Text>;
   }
   const listed = proof.recentServerOnly.length;
   return (
@@ -69,20 +80,61 @@ function ServerOnlyList({ proof, shop }: { proof: DedupProof; shop: string }) {
       <Text as="p" tone="subdued">
         {`No browser Purchase reached Tandem for ${format.count(proof.serverOnly, NOUN.order)}: an ad blocker, no consent for the pixel, or a tab closed before the thank-you page. Meta still received the server's Purchase, and there is nothing to count twice.${proof.serverOnly > listed ? ` The latest ${format.number(listed)} are listed; Activity has them all.` : ""}`}
       </Text>
-      <ul style={{ listStyle: "none", margin: 0, padding: 0, display: "grid", gap: 8 }} aria-label="Server-only orders">
-        {proof.recentServerOnly.map((order) => (
-          <li key={order.orderId} data-server-only-order={order.orderId}>
-            <InlineStack gap="200" blockAlign="baseline" wrap>
-              <OrderLink orderId={order.orderId} orderName={order.orderName} shop={shop} />
-              <Text as="span" tone="subdued" variant="bodySm">
-                {format.dateTime(order.createdAt)}
-              </Text>
-            </InlineStack>
-          </li>
-        ))}
-      </ul>
+      <OrderList label="Server-only orders" kind="server-only" orders={proof.recentServerOnly} shop={shop} />
     </BlockStack>
   );
+}
+
+/** Web orders whose server Purchase failed for good: not in the shares, listed so the merchant can send them again. */
+function ServerFailedList({ proof, shop }: { proof: DedupProof; shop: string }) {
+  const format = useFormat();
+  const failed = proof.serverFailed;
+  if (failed === 0) return null;
+  const listed = proof.recentServerFailed.length;
+  const noBrowser = proof.serverFailedNoBrowser;
+  const neither =
+    noBrowser === 0
+      ? ""
+      : noBrowser === failed
+        ? ` No browser Purchase reached Tandem for ${format.noun(failed, IT)} either, so ${format.noun(failed, IT_SUBJECT)} reached Meta from neither side.`
+        : ` For ${format.number(noBrowser)} of them no browser Purchase reached Tandem either, so those reached Meta from neither side.`;
+  return (
+    <BlockStack gap="200">
+      <Text as="h3" variant="headingSm">
+        Server Purchase failed
+      </Text>
+      <Text as="p" tone="subdued" data-dedup-server-failed>
+        {`${format.count(failed, NOUN.order)} paid through a web checkout ${format.noun(failed, WAS)} not received by Meta from the server: Meta refused ${format.noun(failed, ITS)} Purchase, or the retries ran out. ${format.noun(failed, IT_IS)} not counted above.${neither} Activity's "Retry failed" sends ${format.noun(failed, IT)} again.${failed > listed ? ` The latest ${format.number(listed)} are listed; Activity has them all.` : ""}`}
+      </Text>
+      <OrderList label="Orders whose server Purchase failed" kind="server-failed" orders={proof.recentServerFailed} shop={shop} />
+      <Text as="p">
+        <Link url="/app/activity?status=dead">See failed events in Activity</Link>
+      </Text>
+    </BlockStack>
+  );
+}
+
+function OrderList({ label, kind, orders, shop }: { label: string; kind: "server-only" | "server-failed"; orders: ListedOrder[]; shop: string }) {
+  const format = useFormat();
+  return (
+    <ul style={{ listStyle: "none", margin: 0, padding: 0, display: "grid", gap: 8 }} aria-label={label}>
+      {orders.map((order) => (
+        <li key={order.orderId} {...{ [`data-${kind}-order`]: order.orderId }}>
+          <InlineStack gap="200" blockAlign="baseline" wrap>
+            <OrderLink orderId={order.orderId} orderName={order.orderName} shop={shop} />
+            <Text as="span" tone="subdued" variant="bodySm">
+              {format.dateTime(order.createdAt)}
+            </Text>
+          </InlineStack>
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+/** Web orders that are in no share: skipped on purpose, or their server Purchase failed for good. */
+function apart(proof: DedupProof): boolean {
+  return proof.notSent > 0 || proof.serverFailed > 0;
 }
 
 /** Web orders whose Purchase Tandem skipped on purpose: neither side reached Meta, and Activity says why. */
@@ -91,7 +143,7 @@ function NotSentNote({ proof }: { proof: DedupProof }) {
   if (proof.notSent === 0) return null;
   return (
     <Text as="p" tone="subdued" data-dedup-not-sent>
-      {`${format.count(proof.notSent, NOUN.order)} paid through a web checkout ${proof.notSent === 1 ? "was" : "were"} not sent to Meta: skipped on purpose (no consent, a test order, tracking turned off, or cancelled before sending). They are not counted above; Activity shows the reason for each.`}
+      {`${format.count(proof.notSent, NOUN.order)} paid through a web checkout ${format.noun(proof.notSent, WAS)} not sent to Meta: skipped on purpose (no consent, a test order, tracking turned off, or cancelled before sending). ${format.noun(proof.notSent, IT_IS)} not counted above; Activity shows the reason for each.`}
     </Text>
   );
 }

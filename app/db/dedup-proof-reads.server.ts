@@ -5,17 +5,27 @@ import type { Database } from "./connection.server";
 // id. order_events holds one claim per order (decision 0015); for an order a browser was at it also holds the
 // checkout token and the browser's id as known when the order's id was fixed (migration 0012). A report that
 // came later is still in browser_purchase_ids, so the verdict reads both: the stored id first, else the ledger.
-// A web order whose Purchase rows were all skipped (no consent, a test order, tracking off, cancelled before
-// sending) never reached Meta from either side and never will: it is counted apart as `notSent`, not as a
-// browser order, so "server only" keeps meaning "Meta received the server's Purchase".
+//
+// The shares speak of the server's Purchase reaching Meta, so a web order is a browser order only while that can
+// be true. Its Purchase rows (one per pixel) decide, by the best of them:
+// - any row sent, on its way (pending, retrying, held) or needing attention: a browser order — one pixel's send
+//   is enough for Meta to have the order, and a row not finished yet may still go;
+// - else any row dead (Meta refused it for good, or retries ran out): `serverFailed`, apart from the shares and
+//   listed, because the server's Purchase did not reach Meta and Activity can send it again;
+// - else every row skipped (no consent, a test order, tracking off, cancelled before sending): `notSent`;
+// - no rows at all: a browser order, as before this rule (rows and claims are written and purged together).
 
 export type DedupProofCounts = {
   /** Paid orders (Purchase claims) in the period. */
   paidOrders: number;
-  /** Orders a browser was at (web checkout, shopper present) whose Purchase was sent or is on its way: the ones that can have a browser twin. */
+  /** Orders a browser was at (web checkout, shopper present) with a Purchase row sent, on its way or needing attention: the ones that can have a browser twin. */
   browserOrders: number;
   /** Orders a browser was at whose Purchase rows were all skipped on purpose (consent, test order, cancelled before sending): not sent to Meta. */
   notSent: number;
+  /** Orders a browser was at whose server Purchase failed for good (dead rows, none sent or on its way): Meta did not get it from the server. */
+  serverFailed: number;
+  /** Of `serverFailed`, those whose browser Purchase did not reach Tandem either. */
+  serverFailedNoBrowser: number;
   /** The browser's Purchase reached Tandem under the server's id: Meta counts the pair once. */
   sameId: number;
   /** The browser's Purchase reached Tandem under another id (it came after the server's was sent, or the id was another order's). */
@@ -24,61 +34,107 @@ export type DedupProofCounts = {
   serverOnly: number;
 };
 
-export type ServerOnlyOrder = { orderId: string; orderName: string | null; createdAt: number };
+/** An order Health lists by name, with a link into the Shopify admin. */
+export type ListedOrder = { orderId: string; orderName: string | null; createdAt: number };
 
-export type DedupProof = DedupProofCounts & { recentServerOnly: ServerOnlyOrder[] };
+export type DedupProof = DedupProofCounts & {
+  /** The latest server-only orders, newest first. */
+  recentServerOnly: ListedOrder[];
+  /** The latest orders whose server Purchase failed for good, newest first: Activity can send them again. */
+  recentServerFailed: ListedOrder[];
+};
 
-const browserId = sql<string | null>`coalesce(oe.browser_event_id, b.event_id)`;
-// Every Purchase row of the order skipped: one correlated probe each on deliveries_shop_order_idx (shop, order_id).
-const orderRows = (extra: ReturnType<typeof sql>) =>
-  sql`exists (select 1 from deliveries d where d.shop = oe.shop and d.order_id = oe.order_id and d.event_name = oe.event_name${extra})`;
-const allSkipped = sql`(${orderRows(sql``)} and not ${orderRows(sql` and d.status <> 'skipped'`)})`;
-const webOrder = sql`oe.checkout_token is not null`;
-const sentWebOrder = sql`${webOrder} and not ${allSkipped}`;
-const count = (condition: ReturnType<typeof sql>) => sql<number>`sum(case when ${condition} then 1 else 0 end)`;
+type Input = { shop: string; startMs: number; endMs: number; listLimit: number };
 
-export async function readDedupProof(
-  database: Pick<Database, "db">,
-  input: { shop: string; startMs: number; endMs: number; listLimit: number },
-): Promise<DedupProof> {
-  const claims = database.db
+/** The best of an order's Purchase rows, as a rank: what the order's place in the proof follows. */
+const FATE = { allSkipped: 1, dead: 2, live: 3 } as const;
+
+// One correlated probe per claim on deliveries_shop_order_idx (shop, order_id), reading the order's rows (one per pixel).
+const fateOfOrder = sql<number | null>`(select max(case when d.status = 'skipped' then ${sql.lit(FATE.allSkipped)} when d.status = 'dead' then ${sql.lit(FATE.dead)} else ${sql.lit(FATE.live)} end)
+  from deliveries d where d.shop = oe.shop and d.order_id = oe.order_id and d.event_name = oe.event_name)`;
+
+function claims(database: Pick<Database, "db">, input: Input) {
+  return database.db
     .selectFrom("order_events as oe")
     .leftJoin("browser_purchase_ids as b", (join) => join.onRef("b.shop", "=", "oe.shop").onRef("b.checkout_token", "=", "oe.checkout_token"))
     .where("oe.shop", "=", input.shop)
     .where("oe.event_name", "=", "Purchase")
     .where("oe.created_at", ">=", input.startMs)
     .where("oe.created_at", "<", input.endMs);
-  const [totals, recent] = await Promise.all([
-    claims
-      .select([
-        sql<number>`count(*)`.as("paid"),
-        count(sentWebOrder).as("browser_orders"),
-        count(sql`${webOrder} and ${allSkipped}`).as("not_sent"),
-        count(sql`${sentWebOrder} and ${browserId} = oe.event_id`).as("same_id"),
-        count(sql`${sentWebOrder} and ${browserId} <> oe.event_id`).as("different_id"),
-        count(sql`${sentWebOrder} and ${browserId} is null`).as("server_only"),
-      ])
-      .executeTakeFirst(),
-    claims
-      .select([
-        "oe.order_id as orderId",
-        "oe.created_at as createdAt",
-        // The order's name is on its rows (one per pixel); the claim does not carry it.
-        sql<string | null>`(select max(d.order_name) from deliveries d where d.shop = oe.shop and d.order_id = oe.order_id and d.event_name = oe.event_name)`.as("orderName"),
-      ])
-      .where(sql<boolean>`${sentWebOrder} and ${browserId} is null`)
-      .orderBy("oe.created_at", "desc")
-      .orderBy("oe.order_id", "desc")
-      .limit(input.listLimit)
-      .execute(),
+}
+
+const count = (condition: ReturnType<typeof sql>) => sql<number>`sum(case when ${condition} then 1 else 0 end)`;
+const web = sql`c.checkout_token is not null`;
+const browserOrder = sql`${web} and coalesce(c.fate, ${sql.lit(FATE.live)}) = ${sql.lit(FATE.live)}`;
+const serverFailed = sql`${web} and c.fate = ${sql.lit(FATE.dead)}`;
+
+/**
+ * The period's counts in one pass over its claims. The claims (with each order's fate) are a MATERIALIZED CTE:
+ * as a plain subquery SQLite would flatten it and run the correlated probe once per sum that reads the fate.
+ */
+export function dedupProofTotalsQuery(database: Pick<Database, "db">, input: Input) {
+  return database.db
+    .with(
+      (cte) => cte("c").materialized(),
+      () =>
+        claims(database, input).select([
+          "oe.event_id as event_id",
+          "oe.checkout_token as checkout_token",
+          sql<string | null>`coalesce(oe.browser_event_id, b.event_id)`.as("browser_id"),
+          fateOfOrder.as("fate"),
+        ]),
+    )
+    .selectFrom("c")
+    .select([
+      sql<number>`count(*)`.as("paid"),
+      count(browserOrder).as("browser_orders"),
+      count(sql`${web} and c.fate = ${sql.lit(FATE.allSkipped)}`).as("not_sent"),
+      count(serverFailed).as("server_failed"),
+      count(sql`${serverFailed} and c.browser_id is null`).as("server_failed_no_browser"),
+      count(sql`${browserOrder} and c.browser_id = c.event_id`).as("same_id"),
+      count(sql`${browserOrder} and c.browser_id <> c.event_id`).as("different_id"),
+      count(sql`${browserOrder} and c.browser_id is null`).as("server_only"),
+    ]);
+}
+
+/** The latest claims of one kind, newest first; the probe runs only for the web orders the walk reaches. */
+async function latest(database: Pick<Database, "db">, input: Input, kind: "server_only" | "server_failed"): Promise<ListedOrder[]> {
+  const webOrder = sql`oe.checkout_token is not null`;
+  const condition =
+    kind === "server_only"
+      ? sql<boolean>`${webOrder} and coalesce(oe.browser_event_id, b.event_id) is null and coalesce(${fateOfOrder}, ${sql.lit(FATE.live)}) = ${sql.lit(FATE.live)}`
+      : sql<boolean>`${webOrder} and ${fateOfOrder} = ${sql.lit(FATE.dead)}`;
+  const rows = await claims(database, input)
+    .select([
+      "oe.order_id as orderId",
+      "oe.created_at as createdAt",
+      // The order's name is on its rows (one per pixel); the claim does not carry it.
+      sql<string | null>`(select max(d.order_name) from deliveries d where d.shop = oe.shop and d.order_id = oe.order_id and d.event_name = oe.event_name)`.as("orderName"),
+    ])
+    .where(condition)
+    .orderBy("oe.created_at", "desc")
+    .orderBy("oe.order_id", "desc")
+    .limit(input.listLimit)
+    .execute();
+  return rows.map((row) => ({ orderId: row.orderId, orderName: row.orderName ?? null, createdAt: Number(row.createdAt) }));
+}
+
+export async function readDedupProof(database: Pick<Database, "db">, input: Input): Promise<DedupProof> {
+  const [totals, recentServerOnly, recentServerFailed] = await Promise.all([
+    dedupProofTotalsQuery(database, input).executeTakeFirst(),
+    latest(database, input, "server_only"),
+    latest(database, input, "server_failed"),
   ]);
   return {
     paidOrders: Number(totals?.paid ?? 0),
     browserOrders: Number(totals?.browser_orders ?? 0),
     notSent: Number(totals?.not_sent ?? 0),
+    serverFailed: Number(totals?.server_failed ?? 0),
+    serverFailedNoBrowser: Number(totals?.server_failed_no_browser ?? 0),
     sameId: Number(totals?.same_id ?? 0),
     differentId: Number(totals?.different_id ?? 0),
     serverOnly: Number(totals?.server_only ?? 0),
-    recentServerOnly: recent.map((row) => ({ orderId: row.orderId, orderName: row.orderName ?? null, createdAt: Number(row.createdAt) })),
+    recentServerOnly,
+    recentServerFailed,
   };
 }

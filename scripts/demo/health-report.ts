@@ -11,9 +11,11 @@ export async function dedupProofLines(services: Pick<Services, "database">, shop
   const { dedupProof: proof } = await healthSummary(services, shop, HEALTH_DAYS, nowMs);
   const names = proof.recentServerOnly.map((order) => order.orderName ?? order.orderId).join(", ");
   return [
-    `paid orders: ${proof.paidOrders}, of which paid through a web checkout with the shopper present: ${proof.browserOrders + proof.notSent}`,
+    `paid orders: ${proof.paidOrders}, of which paid through a web checkout with the shopper present: ${proof.browserOrders + proof.notSent + proof.serverFailed}`,
     `  same id as the server: ${proof.sameId}   another id: ${proof.differentId}   server only: ${proof.serverOnly}${names ? ` (${names})` : ""}`,
     // Skipped on purpose (no consent, a test order): neither side reached Meta, so it is in none of the shares.
     `  not sent to Meta (skipped on purpose, see Activity): ${proof.notSent}`,
+    // Meta refused the server's Purchase or its retries ran out: in none of the shares either; Activity retries it.
+    `  server Purchase failed (Meta refused it or retries ran out, see Activity): ${proof.serverFailed}`,
   ];
 }

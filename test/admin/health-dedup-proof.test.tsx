@@ -22,6 +22,8 @@ const PROOF: DedupProof = {
   paidOrders: 1300,
   browserOrders: 1200,
   notSent: 0,
+  serverFailed: 0,
+  serverFailedNoBrowser: 0,
   sameId: 1100,
   differentId: 20,
   serverOnly: 80,
@@ -29,7 +31,10 @@ const PROOF: DedupProof = {
     { orderId: "5900000000080", orderName: "#1080", createdAt: Date.UTC(2026, 10, 29, 14, 5) },
     { orderId: "5900000000079", orderName: null, createdAt: Date.UTC(2026, 10, 29, 9, 30) },
   ],
+  recentServerFailed: [],
 };
+
+const NOTHING: DedupProof = { paidOrders: 0, browserOrders: 0, notSent: 0, serverFailed: 0, serverFailedNoBrowser: 0, sameId: 0, differentId: 0, serverOnly: 0, recentServerOnly: [], recentServerFailed: [] };
 
 describe("DedupProofCard (Health)", () => {
   it("says the share of web orders whose browser Purchase carried the server's id, in words and bars", () => {
@@ -64,7 +69,7 @@ describe("DedupProofCard (Health)", () => {
   });
 
   it("has an empty state when no order came through a web checkout", () => {
-    const html = render({ paidOrders: 3, browserOrders: 0, notSent: 0, sameId: 0, differentId: 0, serverOnly: 0, recentServerOnly: [] });
+    const html = render({ ...NOTHING, paidOrders: 3 });
     expect(html).toContain('data-empty-state="dedup-proof"');
     expect(html).toContain("No paid order from the last 7 days has a browser record yet.");
     expect(html).not.toContain("data-share");
@@ -83,10 +88,58 @@ describe("DedupProofCard (Health)", () => {
   });
 
   it("keeps the empty state true when the only web orders were skipped on purpose", () => {
-    const html = render({ paidOrders: 1, browserOrders: 0, notSent: 1, sameId: 0, differentId: 0, serverOnly: 0, recentServerOnly: [] });
+    const html = render({ ...NOTHING, paidOrders: 1, notSent: 1 });
     expect(html).toContain('data-empty-state="dedup-proof"');
     expect(html).toContain("1 order paid through a web checkout was not sent to Meta: skipped on purpose");
+    expect(html).toContain("It is not counted above; Activity shows the reason for each.");
     expect(html).not.toContain("Meta still received");
+    expect(html).not.toContain("data-share");
+  });
+
+  it("says and lists web orders whose server Purchase failed, apart from the shares, with links to the orders and to Activity", () => {
+    // GIVEN 12 web orders whose Purchase Meta refused or whose retries ran out; 5 had no browser report either
+    const failed = Array.from({ length: 10 }, (_, index) => ({ orderId: String(5900000000200 - index), orderName: `#${1200 - index}`, createdAt: Date.UTC(2026, 10, 28, 10, 59 - index) }));
+    const html = render({ ...PROOF, paidOrders: 1312, serverFailed: 12, serverFailedNoBrowser: 5, recentServerFailed: failed });
+    // THEN the shares are of the orders sent to Meta, and the server-only sentence is unchanged
+    expect(html).toContain("Of 1,200 orders paid through a web checkout over the last 7 days and sent to Meta, 92% had a browser Purchase");
+    expect(html).toMatch(/data-share="server_only".*?80 of 1,200 orders/);
+    // AND the failed ones are said in words, plural
+    expect(html).toContain("12 orders paid through a web checkout were not received by Meta from the server: Meta refused their Purchase, or the retries ran out. They are not counted above.");
+    expect(html).toContain("For 5 of them no browser Purchase reached Tandem either, so those reached Meta from neither side.");
+    expect(html).toContain("Activity&#x27;s &quot;Retry failed&quot; sends them again. The latest 10 are listed; Activity has them all.");
+    // AND listed with the admin's order links, apart from the server-only list, and a link to the failed events
+    expect(html.match(/data-server-failed-order=/g)).toHaveLength(10);
+    expect(html).toContain('aria-label="Orders whose server Purchase failed"');
+    expect(html).toContain('href="https://admin.shopify.com/store/proof-shop/orders/5900000000200"');
+    expect(html).toContain('aria-label="#1200, open the order in Shopify"');
+    expect(html).toContain('href="/app/activity?status=dead"');
+    expect(html.match(/data-server-only-order=/g)).toHaveLength(2);
+  });
+
+  it("says a single failed order in the singular, and that it reached Meta from neither side", () => {
+    const one = { orderId: "5900000000300", orderName: "#1300", createdAt: Date.UTC(2026, 10, 28, 8, 0) };
+    const html = render({ ...PROOF, serverFailed: 1, serverFailedNoBrowser: 1, recentServerFailed: [one] });
+    expect(html).toContain("1 order paid through a web checkout was not received by Meta from the server: Meta refused its Purchase, or the retries ran out. It is not counted above.");
+    expect(html).toContain("No browser Purchase reached Tandem for it either, so it reached Meta from neither side.");
+    expect(html).toContain("sends it again.");
+    expect(html).not.toContain("The latest 1");
+    expect(html).toContain('data-server-failed-order="5900000000300"');
+  });
+
+  it("does not say neither side when every failed order's browser Purchase reached Tandem", () => {
+    const html = render({ ...PROOF, serverFailed: 2, serverFailedNoBrowser: 0, recentServerFailed: [] });
+    expect(html).toContain("2 orders paid through a web checkout were not received by Meta from the server");
+    expect(html).not.toContain("neither side");
+  });
+
+  it("keeps the empty state true when the only web orders failed at the server, and still lists them", () => {
+    const one = { orderId: "5900000000400", orderName: "#1400", createdAt: Date.UTC(2026, 10, 28, 8, 0) };
+    const html = render({ ...NOTHING, paidOrders: 2, serverFailed: 2, serverFailedNoBrowser: 2, recentServerFailed: [one] });
+    expect(html).toContain('data-empty-state="dedup-proof"');
+    expect(html).toContain("No order paid through a web checkout over the last 7 days has a server Purchase sent or on its way to Meta, so there is no pairing to show.");
+    expect(html).not.toContain("has a browser record yet");
+    expect(html).toContain("No browser Purchase reached Tandem for them either, so they reached Meta from neither side.");
+    expect(html).toContain('data-server-failed-order="5900000000400"');
     expect(html).not.toContain("data-share");
   });
 });

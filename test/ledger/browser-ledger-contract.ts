@@ -1,9 +1,10 @@
+import { sql } from "kysely";
 import { beforeEach, describe, expect, it } from "vitest";
 import { writeIngests, type IngestWrite } from "../../app/db/ingest-writes.server";
 import { writeCollected } from "../../app/db/collector-writes.server";
 import { claimDue } from "../../app/db/outbox-claim.server";
 import { createShopStore } from "../../app/db/shops.server";
-import { readDedupProof } from "../../app/db/dedup-proof-reads.server";
+import { dedupProofTotalsQuery, readDedupProof } from "../../app/db/dedup-proof-reads.server";
 import { skipUnsentOrderEvent } from "../../app/db/outbox-cancel.server";
 import { AWAITING_BROWSER_REPORT, BROWSER_REPORT_WAIT_MS } from "../../app/db/browser-ledger-ingest.server";
 import type { NewDelivery } from "../../app/db/outbox-types";
@@ -189,9 +190,12 @@ export function runBrowserLedgerContract(name: string, open: () => Promise<TestD
         sameId: 1,
         differentId: 1,
         serverOnly: 2,
-        // newest first, cut at the limit
         notSent: 0,
+        serverFailed: 0,
+        serverFailedNoBrowser: 0,
+        // newest first, cut at the limit
         recentServerOnly: [{ orderId: "24", orderName: "#24", createdAt: NOW + 3 }],
+        recentServerFailed: [],
       });
       // outside the period: nothing
       expect(await readDedupProof(db(), { shop: SHOP, startMs: NOW + 10, endMs: NOW + 20, listLimit: 10 })).toMatchObject({ paidOrders: 0, browserOrders: 0, recentServerOnly: [] });
@@ -217,10 +221,13 @@ export function runBrowserLedgerContract(name: string, open: () => Promise<TestD
         paidOrders: 5,
         browserOrders: 1,
         notSent: 3,
+        serverFailed: 0,
+        serverFailedNoBrowser: 0,
         sameId: 0,
         differentId: 0,
         serverOnly: 1,
         recentServerOnly: [{ orderId: "34", orderName: "#34", createdAt: NOW + 4 }],
+        recentServerFailed: [],
       });
     });
 
@@ -231,5 +238,98 @@ export function runBrowserLedgerContract(name: string, open: () => Promise<TestD
       expect(proof).toMatchObject({ browserOrders: 1, notSent: 0, serverOnly: 1 });
       expect(proof.recentServerOnly.map((order) => order.orderId)).toEqual(["41"]);
     });
+
+    it("counts a web order whose server Purchase is dead apart as server-failed and lists it; one row sent, on its way or paused keeps it a browser order", async () => {
+      const setStatus = (orderId: string, destination: string, status: string) =>
+        db().db.updateTable("deliveries").set({ status, attempts: 1 }).where("order_id", "=", orderId).where("destination", "=", destination).execute();
+      // dead on its only pixel, no browser report: Meta got it from neither side
+      await writeIngests(db(), [webOrder("51", "serverIdOfTheFiftyFirst00001")], NOW);
+      await setStatus("51", "meta:111", "dead");
+      // dead, but the browser reported under the same id: not "Meta counts it once", the server's never arrived
+      await browserReports(db(), "tok52", "sameIdOfTheFiftySecond000001");
+      await writeIngests(db(), [webOrder("52", "sameIdOfTheFiftySecond000001")], NOW + 1);
+      await setStatus("52", "meta:111", "dead");
+      // dead on one pixel, skipped on the other (pixel removed): no row reached Meta, one can be sent again
+      await writeIngests(db(), [webOrder("53", "serverIdOfTheFiftyThird00001", { pixels: ["meta:111", "meta:222"] })], NOW + 2);
+      await setStatus("53", "meta:111", "dead");
+      await setStatus("53", "meta:222", "skipped");
+      // sent on one pixel, dead on the other: Meta has the order from the server, so it stays a browser order
+      await writeIngests(db(), [webOrder("54", "serverIdOfTheFiftyFourth0001", { pixels: ["meta:111", "meta:222"] })], NOW + 3);
+      await setStatus("54", "meta:111", "sent");
+      await setStatus("54", "meta:222", "dead");
+      // dead on one pixel, still retrying or paused on the other: not given up, still a browser order
+      await writeIngests(db(), [webOrder("55", "serverIdOfTheFiftyFifth00001", { pixels: ["meta:111", "meta:222"] })], NOW + 4);
+      await setStatus("55", "meta:111", "dead");
+      await setStatus("55", "meta:222", "retrying");
+      await writeIngests(db(), [webOrder("56", "serverIdOfTheFiftySixth00001", { pixels: ["meta:111", "meta:222"] })], NOW + 5);
+      await setStatus("56", "meta:111", "dead");
+      await setStatus("56", "meta:222", "needs_attention");
+      // a dead POS order (no browser was there) is only a paid order
+      await writeIngests(db(), [webOrder("57", "order_57", { token: null })], NOW + 6);
+      await setStatus("57", "meta:111", "dead");
+
+      const proof = await readDedupProof(db(), { shop: SHOP, startMs: NOW, endMs: NOW + 10, listLimit: 2 });
+      expect(proof).toEqual({
+        paidOrders: 7,
+        browserOrders: 3,
+        notSent: 0,
+        serverFailed: 3,
+        serverFailedNoBrowser: 2,
+        sameId: 0,
+        differentId: 0,
+        serverOnly: 3,
+        recentServerOnly: [
+          { orderId: "56", orderName: "#56", createdAt: NOW + 5 },
+          { orderId: "55", orderName: "#55", createdAt: NOW + 4 },
+        ],
+        // newest first, cut at the limit like the server-only list
+        recentServerFailed: [
+          { orderId: "53", orderName: "#53", createdAt: NOW + 2 },
+          { orderId: "52", orderName: "#52", createdAt: NOW + 1 },
+        ],
+      });
+
+      // WHEN the merchant sends the failed rows again (Activity's retry makes them pending), THEN they are browser orders again
+      await db().db.updateTable("deliveries").set({ status: "pending" }).where("status", "=", "dead").where("order_id", "in", ["51", "52", "53"]).execute();
+      const after = await readDedupProof(db(), { shop: SHOP, startMs: NOW, endMs: NOW + 10, listLimit: 10 });
+      expect(after).toMatchObject({ browserOrders: 6, serverFailed: 0, serverFailedNoBrowser: 0, sameId: 1, serverOnly: 5, recentServerFailed: [] });
+    });
+
+    it("reads the counts in one pass: one probe per claim, on the deliveries (shop, order_id) index", async () => {
+      const query = dedupProofTotalsQuery(db(), { shop: SHOP, startMs: NOW, endMs: NOW + 10, listLimit: 10 }).compile();
+      const text = inline(query.sql, query.parameters);
+      if (db().engine === "sqlite") {
+        const { rows } = await sql<{ detail: string }>`explain query plan ${sql.raw(text)}`.execute(db().db);
+        const plan = rows.map((row) => row.detail).join("\n");
+        expect(plan).toMatch(/MATERIALIZE c/);
+        // one correlated probe, however many sums read the order's fate
+        expect(plan.match(/CORRELATED SCALAR SUBQUERY/g)).toHaveLength(1);
+        expect(plan).toMatch(/SEARCH d USING INDEX deliveries_shop_order_idx \(shop=\? AND order_id=\?\)/);
+        expect(plan).not.toMatch(/SCAN d\b/);
+      } else {
+        // On tables this small the planner might read them whole; with that ruled out for this session, the plan
+        // shows the index the probe has.
+        const plan = await db().db.connection().execute(async (connection) => {
+          await sql`analyze deliveries`.execute(connection);
+          await sql`set enable_seqscan = off`.execute(connection);
+          const { rows } = await sql<{ "QUERY PLAN": string }>`explain ${sql.raw(text)}`.execute(connection);
+          await sql`reset enable_seqscan`.execute(connection);
+          return rows.map((row) => row["QUERY PLAN"]).join("\n");
+        });
+        expect(plan).toMatch(/CTE c/);
+        expect(plan.match(/SubPlan/g)).toHaveLength(1);
+        expect(plan).toMatch(/Index Scan using deliveries_shop_order_idx on deliveries d/);
+        expect(plan).not.toMatch(/Seq Scan on deliveries/);
+      }
+    });
+  });
+}
+
+/** The compiled query with its parameters written in, for EXPLAIN (they are a shop, an event name and times). */
+function inline(text: string, parameters: readonly unknown[]): string {
+  let index = 0;
+  return text.replace(/\?|\$\d+/g, () => {
+    const value = parameters[index++];
+    return typeof value === "number" ? String(value) : `'${String(value).replace(/'/g, "''")}'`;
   });
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { DAY_MS, healthSummary, SERVER_ONLY_LISTED } from "../../app/admin/health.server";
+import { DAY_MS, healthSummary, DEDUP_ORDERS_LISTED } from "../../app/admin/health.server";
 import { useTestApp } from "../support/app";
 import { deliveryRow, insertDeliveryRows } from "../support/rows";
 
@@ -10,7 +10,7 @@ const NOW = Date.UTC(2026, 10, 30, 12, 0, 0);
 
 const app = useTestApp();
 
-async function paidWebOrder(n: number, atMs: number, browserId: string | null, status: "sent" | "skipped" = "sent"): Promise<void> {
+async function paidWebOrder(n: number, atMs: number, browserId: string | null, status: "sent" | "skipped" | "dead" = "sent"): Promise<void> {
   const db = app.context.database.db;
   const token = `tok${n}`;
   await db.insertInto("order_events").values({ shop: SHOP, event_name: "Purchase", event_id: `server${n}`, order_id: String(n), topic: "orders/paid", webhook_id: `wh-${n}`, created_at: atMs, checkout_token: token, browser_event_id: null }).execute();
@@ -30,7 +30,7 @@ describe("healthSummary's dedup proof", () => {
     const summary = await healthSummary(app.context, SHOP, 7, NOW);
 
     expect(summary.dedupProof).toMatchObject({ paidOrders: 15, browserOrders: 15, sameId: 2, differentId: 1, serverOnly: 12 });
-    expect(summary.dedupProof.recentServerOnly).toHaveLength(SERVER_ONLY_LISTED);
+    expect(summary.dedupProof.recentServerOnly).toHaveLength(DEDUP_ORDERS_LISTED);
     expect(summary.dedupProof.recentServerOnly[0]).toEqual({ orderId: "10", orderName: "#1010", createdAt: NOW - DAY_MS - 10_000 });
   });
 
@@ -42,5 +42,18 @@ describe("healthSummary's dedup proof", () => {
 
     expect(summary.dedupProof).toMatchObject({ paidOrders: 2, browserOrders: 1, notSent: 1, serverOnly: 1 });
     expect(summary.dedupProof.recentServerOnly.map((order) => order.orderId)).toEqual(["1"]);
+  });
+
+  it("counts web orders whose server Purchase is dead as server-failed, in no share, and lists the latest of them by name", async () => {
+    // GIVEN one order sent, and twelve whose only row is dead (one of them reported by its browser)
+    await paidWebOrder(1, NOW - 1_000, null);
+    for (let n = 10; n < 22; n += 1) await paidWebOrder(n, NOW - DAY_MS - n * 1_000, n === 10 ? "server10" : null, "dead");
+
+    const summary = await healthSummary(app.context, SHOP, 7, NOW);
+
+    expect(summary.dedupProof).toMatchObject({ paidOrders: 13, browserOrders: 1, serverOnly: 1, sameId: 0, serverFailed: 12, serverFailedNoBrowser: 11 });
+    expect(summary.dedupProof.recentServerOnly.map((order) => order.orderId)).toEqual(["1"]);
+    expect(summary.dedupProof.recentServerFailed).toHaveLength(DEDUP_ORDERS_LISTED);
+    expect(summary.dedupProof.recentServerFailed[0]).toEqual({ orderId: "10", orderName: "#1010", createdAt: NOW - DAY_MS - 10_000 });
   });
 });
