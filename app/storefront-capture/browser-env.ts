@@ -9,11 +9,12 @@ export function shopifyGlobal(): ShopifyGlobal {
   return typeof shopify === "object" && shopify !== null ? (shopify as ShopifyGlobal) : {};
 }
 
+// Shopify's root always ends in "/" (docs/shopify-platform-facts.md, "The Ajax Cart API"); anything else falls
+// back to "/", whose /cart.js is the same session's cart without the locale prefix.
 function routesRoot(): string {
   const routes = shopifyGlobal().routes;
   const root = routes && routes.root;
-  if (typeof root !== "string" || root === "") return "/";
-  return root.endsWith("/") ? root : `${root}/`;
+  return typeof root === "string" && root.endsWith("/") ? root : "/";
 }
 
 function readCookie(name: string): string | null {

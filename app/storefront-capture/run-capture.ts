@@ -1,8 +1,9 @@
 // One pass of the storefront capture (docs/decisions/0012; the attributes: app/tracking/attributes.ts): consent →
 // cookies → /cart.js → nothing while the cart is empty → the cart's own event id, else one minted once →
-// one /cart/update.js with only the attributes that differ from the cart's. Never throws; returns what it did.
+// one /cart/update.js with only the attributes that differ from the cart's. A declined shopper's pass skips the
+// cookies and writes the refusal record instead (docs/decisions/0035). Never throws; returns what it did.
 import { isValidFbc, isValidFbp } from "../tracking/fbp-fbc";
-import { captureAttributes, encodeEventId } from "../tracking/pixel/capture-attributes";
+import { captureAttributes, encodeEventId, refusalAttributes } from "../tracking/pixel/capture-attributes";
 import { attributesToWrite, cartEventId, readCart } from "../tracking/pixel/capture-cart";
 import type { CartState } from "../tracking/pixel/capture-cart";
 import { clickIdsFromUrl, mergeClickIds } from "../tracking/pixel/capture-click-ids";
@@ -79,12 +80,18 @@ function syncCookies(env: CaptureEnv): void {
 }
 
 /**
- * The attributes this cart should carry now, or null without consent. Synchronous, so a checkout form's
- * submit can use it; mints an id only when neither the cart nor this page has one.
+ * The attributes this cart should carry now: the full set with consent, the refusal record when marketing was
+ * declined, null while the shopper has not answered. Synchronous, so a checkout form's submit can use it;
+ * mints an id only when tracking is allowed and neither the cart nor this page has one.
  */
 export function wantedAttributes(env: CaptureEnv, memory: CaptureMemory): Record<string, string> | null {
   const consent = consentFromCustomerPrivacy(env.customerPrivacy);
-  if (!consent.trackingAllowed) return null;
+  if (consent.tracking === "0") {
+    // Click ids remembered while consent stood are forgotten with it; nothing is stored for a shopper who said no.
+    if (env.storageGet(CLICK_IDS_STORAGE)) env.storageSet(CLICK_IDS_STORAGE, "");
+    return refusalAttributes(consent.snapshot);
+  }
+  if (consent.tracking === "u") return null;
   const clickIds = mergeClickIds(env.storageGet(CLICK_IDS_STORAGE), clickIdsFromUrl(env.href));
   if (Object.keys(clickIds).length > 0) env.storageSet(CLICK_IDS_STORAGE, JSON.stringify(clickIds));
   let eventId = cartEventId(memory.cart === null ? {} : memory.cart.attributes, memory.minted);
@@ -101,8 +108,10 @@ export function wantedAttributes(env: CaptureEnv, memory: CaptureMemory): Record
 }
 
 export async function runCapture(env: CaptureEnv, memory: CaptureMemory = newCaptureMemory()): Promise<CaptureOutcome> {
-  if (!consentFromCustomerPrivacy(env.customerPrivacy).trackingAllowed) return { status: "waiting_for_consent" };
-  syncCookies(env);
+  const consent = consentFromCustomerPrivacy(env.customerPrivacy);
+  // Not answered yet: nothing is read or written until the banner is. A refusal goes on to record itself.
+  if (consent.tracking === "u") return { status: "waiting_for_consent" };
+  if (consent.tracking === "1") syncCookies(env);
 
   const cart = readCart(await env.requestJson("GET", `${env.routesRoot}cart.js`));
   if (cart === null) return { status: "no_cart" };

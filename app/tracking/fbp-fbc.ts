@@ -50,5 +50,6 @@ export function fbclidFromUrl(url: unknown): string | null {
  */
 export function clickIdFromFbc(fbc: unknown): string | null {
   if (!isValidFbc(fbc)) return null;
-  return fbc.split(".")[3] ?? null;
+  // `||`, not `??`: the same here (a valid fbc's segment 4 is never empty), and fewer bytes in the ES2017 embed.
+  return fbc.split(".")[3] || null;
 }

@@ -22,7 +22,7 @@ export const SHOPPER_CONSENT = {
   granted: { marketingAllowed: true, analyticsProcessingAllowed: true, saleOfDataAllowed: true },
   /** Marketing allowed, sale of data declined: both sides send with Limited Data Use. */
   saleOfDataDenied: { marketingAllowed: true, analyticsProcessingAllowed: true, saleOfDataAllowed: false },
-  /** No marketing consent: the embed writes nothing and the pixel sends nothing. */
+  /** No marketing consent: the embed writes only the refusal record (decision 0035) and the pixel sends nothing. */
   denied: { marketingAllowed: false, analyticsProcessingAllowed: false, saleOfDataAllowed: false },
 } satisfies Record<string, ShopperPrivacy>;
 

@@ -341,17 +341,91 @@ describe("storefront capture in Chromium", () => {
     expect((await cookie("_fbc"))?.value).toMatch(/\.Consent1$/);
   });
 
-  it("stays silent when the visitor declined, through cart changes and checkout", async () => {
+  it("records the refusal when the visitor declined: the answer alone, no cookie, no stored click id", async () => {
     const page = await open({ privacy: "denied" });
-    await visit(page, sf().url("127.0.0.1", "/?fbclid=No"));
+    await visit(page, sf().url("127.0.0.1", "/?fbclid=No&gclid=G-No"));
+    // GIVEN an empty cart, THEN nothing is written: a refusal waits for a real cart like everything else
+    expect(sf().cartReads).toBe(1);
+    expect(sf().updates).toHaveLength(0);
+
+    // WHEN items arrive (fetch, XHR) and the theme announces a change
     await addViaFetch(page);
+    await expect.poll(() => sf().updates.length, { timeout: 5_000 }).toBe(1);
     await addViaXhr(page);
     await page.evaluate(() => document.dispatchEvent(new CustomEvent("cart:update")));
-    await page.waitForTimeout(300);
+    await settle();
+    // THEN one write records the refusal; an absent identifier needs no clearing, and no id is minted
+    expect(sf().updates.map((u) => u.attributes)).toEqual([{ _tandem_consent: "m0;a0;s0" }]);
+    expect(await page.evaluate(() => localStorage.getItem("_tandem_cids"))).toBeNull();
+
+    // AND checkout, through the cart form, carries the same and nothing else
     await checkOut(page);
+    expect(sf().checkouts).toEqual([{ attributes: { _tandem_consent: "m0;a0;s0" }, itemCount: 2 }]);
     expect(await context.cookies()).toEqual([]);
-    expect(sf().cartReads + sf().updates.length).toBe(0);
-    expect(sf().checkouts).toEqual([{ attributes: {}, itemCount: 2 }]);
+  });
+
+  it("puts the refusal on a declined shopper's checkout form when checkout overtakes the cart write", async () => {
+    const page = await open({ privacy: "denied", updateDelayMs: 1_500 });
+    await visit(page, sf().url("127.0.0.1", "/products/linen-shirt?fbclid=NoRace"));
+    await addViaFetch(page);
+    await checkOut(page);
+    // THEN the hidden fields alone carried the refusal to checkout, before the pass's write landed
+    expect(sf().updates).toHaveLength(0);
+    expect(sf().checkouts).toEqual([{ attributes: { _tandem_consent: "m0;a0;s0" }, itemCount: 1 }]);
+    expect(await context.cookies()).toEqual([]);
+  });
+
+  it("clears the identifiers when consent is withdrawn, keeps the cart's id, and restores the set on a new yes", async () => {
+    // GIVEN a shopper who accepted, arrived from an ad click and has a cart carrying the full set
+    const page = await open({ privacy: "granted" });
+    withItem();
+    await visit(page, sf().url("127.0.0.1", "/products/linen-shirt?fbclid=Grant1&gclid=G-1"));
+    expect(sf().updates).toHaveLength(1);
+    const granted = sf().attributes;
+    expect(granted).toMatchObject({ _tandem_consent: "m1;a1;s1", _tandem_click_ids: '{"gclid":"G-1"}' });
+    expect(granted._tandem_event_id).toMatch(EVENT_ID);
+    expect(granted._tandem_fbp).toBe((await cookie("_fbp"))?.value);
+    expect(granted._tandem_fbc).toBe((await cookie("_fbc"))?.value);
+
+    // WHEN the shopper withdraws consent from the privacy preferences (no reload)
+    const setConsent = (value: string) =>
+      page.evaluate((v) => (window as unknown as { __tandemTest: { setConsent(v: string): void } }).__tandemTest.setConsent(v), value);
+    await setConsent("no");
+    await expect.poll(() => sf().updates.length, { timeout: 5_000 }).toBe(2);
+    // THEN one write clears fbp, fbc and the click ids and records m0; the event id stays the cart's
+    expect(sf().updates[1]?.attributes).toEqual({ _tandem_fbp: "", _tandem_fbc: "", _tandem_consent: "m0;a0;s0", _tandem_click_ids: "" });
+    expect(sf().attributes).toEqual({ _tandem_event_id: granted._tandem_event_id, _tandem_consent: "m0;a0;s0" });
+    // AND the click ids remembered in this browser are forgotten, though the URL still shows one
+    expect(await page.evaluate(() => localStorage.getItem("_tandem_cids") || null)).toBeNull();
+
+    // WHEN the cart changes while consent stays withdrawn, THEN nothing comes back
+    await addViaFetch(page);
+    await settle();
+    expect(sf().updates).toHaveLength(2);
+    expect(await page.evaluate(() => localStorage.getItem("_tandem_cids") || null)).toBeNull();
+
+    // WHEN the shopper says yes again in the same cart
+    await setConsent("yes");
+    await expect.poll(() => sf().updates.length, { timeout: 5_000 }).toBe(3);
+    // THEN the full set is back under the same id, from the cookies and the page's URL
+    expect(sf().attributes).toEqual(granted);
+    await checkOut(page);
+    expect(sf().checkouts[0]?.attributes).toEqual(granted);
+  });
+
+  it("takes a withdrawal to checkout through the form when checkout overtakes the cart write", async () => {
+    // GIVEN a slow /cart/update.js and a cart that carries the full set
+    const page = await open({ privacy: "granted", updateDelayMs: 1_500 });
+    withItem();
+    await visit(page, sf().url("127.0.0.1", "/?fbclid=Late1&gclid=G-L"));
+    await expect.poll(() => sf().updates.length, { timeout: 5_000 }).toBe(1);
+    const id = sf().attributes._tandem_event_id;
+    // WHEN the shopper withdraws and checks out at once
+    await page.evaluate(() => (window as unknown as { __tandemTest: { setConsent(v: string): void } }).__tandemTest.setConsent("no"));
+    await checkOut(page);
+    // THEN checkout got the refusal from the hidden fields: identifiers cleared, the cart's id kept
+    expect(sf().updates).toHaveLength(1);
+    expect(sf().checkouts).toEqual([{ attributes: { _tandem_event_id: id, _tandem_consent: "m0;a0;s0" }, itemCount: 1 }]);
   });
 
   for (const ajaxCart of [false, "html", "not-a-cart"] as const) {

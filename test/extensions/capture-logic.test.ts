@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { newCaptureMemory, runCapture, wantedAttributes } from "../../app/storefront-capture/run-capture";
+import { CLICK_IDS_STORAGE, newCaptureMemory, runCapture, wantedAttributes } from "../../app/storefront-capture/run-capture";
 import type { CaptureEnv } from "../../app/storefront-capture/capture-env";
 import { parseConsent } from "../../app/tracking/consent";
 import { isWellFormedTandemEventId } from "../../app/tracking/event-id";
-import { captureAttributes, encodeEventId } from "../../app/tracking/pixel/capture-attributes";
+import { captureAttributes, encodeEventId, refusalAttributes } from "../../app/tracking/pixel/capture-attributes";
 import {
   attributesToWrite,
   cartEventId,
@@ -65,10 +65,34 @@ describe("storefront capture decisions", () => {
       saleOfDataAllowed: () => false,
       userCanBeTracked: () => marketing,
     });
-    expect(consentFromCustomerPrivacy(api(true, "yes"))).toEqual({ trackingAllowed: true, snapshot: "m1;a1;s0" });
-    expect(consentFromCustomerPrivacy(api(false, "no"))).toEqual({ trackingAllowed: false, snapshot: "m0;a1;s0" });
-    expect(consentFromCustomerPrivacy(api(false, ""))).toEqual({ trackingAllowed: false, snapshot: "mu;a1;s0" });
-    expect(consentFromCustomerPrivacy(undefined)).toEqual({ trackingAllowed: true, snapshot: "mu;au;su" });
+    expect(consentFromCustomerPrivacy(api(true, "yes"))).toEqual({ tracking: "1", snapshot: "m1;a1;s0" });
+    expect(consentFromCustomerPrivacy(api(false, "no"))).toEqual({ tracking: "0", snapshot: "m0;a1;s0" });
+    expect(consentFromCustomerPrivacy(api(false, ""))).toEqual({ tracking: "u", snapshot: "mu;a1;s0" });
+    expect(consentFromCustomerPrivacy(undefined)).toEqual({ tracking: "1", snapshot: "mu;au;su" });
+  });
+
+  it("tracks where no answer is needed, but an explicit no wins over userCanBeTracked", () => {
+    const api = (canTrack: boolean, answer: string) => ({
+      currentVisitorConsent: () => ({ marketing: answer }),
+      marketingAllowed: () => undefined,
+      userCanBeTracked: () => canTrack,
+    });
+    expect(consentFromCustomerPrivacy(api(true, "")).tracking).toBe("1");
+    expect(consentFromCustomerPrivacy(api(false, "")).tracking).toBe("u");
+    expect(consentFromCustomerPrivacy(api(true, "no"))).toEqual({ tracking: "0", snapshot: "m0;au;su" });
+  });
+
+  it("records a refusal with the answer and every identifier cleared, never an event id", () => {
+    expect(refusalAttributes("m0;a1;s0")).toEqual({
+      _tandem_fbp: "",
+      _tandem_fbc: "",
+      _tandem_consent: "m0;a1;s0",
+      _tandem_click_ids: "",
+    });
+    // The keys are the full set's, less the event id: a refusal clears everything a grant wrote but the cart's name.
+    const full = captureAttributes({ eventId: "e".repeat(22), fbp: "fb.1.1.2", fbc: "fb.1.1.X", consent: "m1;a1;s1", clickIds: { gclid: "G" } });
+    expect(Object.keys(refusalAttributes("m0;a0;s0")).sort()).toEqual(Object.keys(full).filter((k) => k !== "_tandem_event_id").sort());
+    expect(parseConsent(refusalAttributes("m0;a1;s0")._tandem_consent).marketing).toBe("denied");
   });
 
   it("writes consent snapshots the server reads back as the same states", () => {
@@ -128,6 +152,17 @@ describe("the capture and the cart", () => {
   });
 });
 
+/** Shopify's Customer Privacy API after the banner: "yes", "no" or "" (not answered) for every purpose. */
+function privacy(answer: "yes" | "no" | "") {
+  return {
+    currentVisitorConsent: () => ({ marketing: answer, analytics: answer, preferences: answer, sale_of_data: answer }),
+    marketingAllowed: () => answer === "yes",
+    analyticsProcessingAllowed: () => answer === "yes",
+    saleOfDataAllowed: () => answer === "yes",
+    userCanBeTracked: () => answer === "yes",
+  };
+}
+
 /** A page of the demo's kind: cookies and storage in memory, the fake Ajax cart behind requestJson. */
 function fakeEnv(cart = createFakeCart(), href = "https://shop.example.com/?fbclid=Click1") {
   const cookies = new Map<string, string>();
@@ -151,7 +186,7 @@ function fakeEnv(cart = createFakeCart(), href = "https://shop.example.com/?fbcl
     randomBytes: (length) => new Uint8Array(length).fill((random += 1)),
     nowMs: () => 1_762_000_000_000,
   };
-  return { env, cart, requests, cookies };
+  return { env, cart, requests, cookies, storage };
 }
 
 describe("runCapture", () => {
@@ -202,18 +237,75 @@ describe("runCapture", () => {
     expect(memory.minted).toBeNull();
   });
 
-  it("does nothing without consent, and reports a cart that is not one", async () => {
-    const denied = fakeEnv();
-    denied.cart.add({ id: VARIANT });
-    denied.env.customerPrivacy = { marketingAllowed: () => false, currentVisitorConsent: () => ({ marketing: "no" }) };
-    expect(await runCapture(denied.env)).toEqual({ status: "waiting_for_consent" });
-    expect(wantedAttributes(denied.env, newCaptureMemory())).toBeNull();
-    expect(denied.requests).toEqual([]);
-    expect(denied.cookies.size).toBe(0);
+  it("does nothing while the banner is unanswered, and reports a cart that is not one", async () => {
+    const pending = fakeEnv();
+    pending.cart.add({ id: VARIANT });
+    pending.env.customerPrivacy = privacy("");
+    expect(await runCapture(pending.env)).toEqual({ status: "waiting_for_consent" });
+    expect(wantedAttributes(pending.env, newCaptureMemory())).toBeNull();
+    expect(pending.requests).toEqual([]);
+    expect(pending.cookies.size).toBe(0);
+    expect(pending.storage.size).toBe(0);
 
     const broken = fakeEnv();
     broken.env.requestJson = async () => "<!doctype html>";
     expect(await runCapture(broken.env)).toEqual({ status: "no_cart" });
+  });
+
+  it("records a refusal on a cart with items: the answer only, no cookie, no stored click id, no id minted", async () => {
+    // GIVEN a shopper from an ad click (fbclid, gclid) who declined marketing
+    const { env, cart, requests, cookies, storage } = fakeEnv(createFakeCart(), "https://shop.example.com/?fbclid=Click1&gclid=G1");
+    env.customerPrivacy = privacy("no");
+    const memory = newCaptureMemory();
+    // WHEN the cart is empty, THEN the refusal waits for a real cart like everything else
+    expect(await runCapture(env, memory)).toEqual({ status: "empty_cart" });
+    // WHEN an item is added, THEN the cart carries the refusal and nothing that identifies anyone
+    cart.add({ id: VARIANT });
+    expect(await runCapture(env, memory)).toMatchObject({ status: "written", changed: { _tandem_consent: "m0;a0;s0" } });
+    expect(cart.attributes).toEqual({ _tandem_consent: "m0;a0;s0" });
+    expect(cookies.size).toBe(0);
+    expect(storage.size).toBe(0);
+    expect(memory.minted).toBeNull();
+    // AND the next pass has nothing to change
+    expect((await runCapture(env, memory)).status).toBe("unchanged");
+    expect(requests.filter((r) => r.startsWith("POST"))).toHaveLength(1);
+  });
+
+  it("clears the identifiers when consent is withdrawn, keeps the cart's id, and restores them on a new yes", async () => {
+    // GIVEN a shopper who granted consent and whose cart carries the full set
+    const { env, cart, cookies, storage } = fakeEnv(createFakeCart(), "https://shop.example.com/?fbclid=Click1&gclid=G1");
+    env.customerPrivacy = privacy("yes");
+    const memory = newCaptureMemory();
+    cart.add({ id: VARIANT });
+    await runCapture(env, memory);
+    const granted = { ...cart.attributes };
+    expect(granted).toMatchObject({ _tandem_consent: "m1;a1;s1", _tandem_click_ids: '{"gclid":"G1"}' });
+    expect(granted._tandem_fbp).toMatch(/^fb\.1\./);
+    const id = granted._tandem_event_id;
+
+    // WHEN the shopper withdraws on a later page (no click ids in its URL)
+    env.href = "https://shop.example.com/cart";
+    env.customerPrivacy = privacy("no");
+    const withdrawn = await runCapture(env, memory);
+    // THEN one write clears every identifier and records the refusal; the event id stays the cart's
+    expect(withdrawn).toMatchObject({
+      status: "written",
+      changed: { _tandem_fbp: "", _tandem_fbc: "", _tandem_consent: "m0;a0;s0", _tandem_click_ids: "" },
+    });
+    expect(cart.attributes).toEqual({ _tandem_event_id: id, _tandem_consent: "m0;a0;s0" });
+    // AND the click ids this page remembered are forgotten, and no new cookie was made
+    expect(storage.get(CLICK_IDS_STORAGE) ?? "").toBe("");
+    expect([...cookies.keys()].sort()).toEqual(["_fbc", "_fbp"]);
+    // AND a checkout form submitted now carries the same refusal, without an id to overwrite the cart's
+    expect(wantedAttributes(env, memory)).toEqual(refusalAttributes("m0;a0;s0"));
+
+    // WHEN the shopper says yes again in the same cart
+    env.customerPrivacy = privacy("yes");
+    await runCapture(env, memory);
+    // THEN the full set is back under the same id (the cookies survived; the click id came from the URL only once)
+    const { _tandem_click_ids: _forgotten, ...grantedWithoutClickIds } = granted;
+    expect(cart.attributes).toEqual(grantedWithoutClickIds);
+    expect(cart.attributes._tandem_event_id).toBe(id);
   });
 });
 

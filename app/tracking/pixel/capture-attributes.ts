@@ -27,3 +27,17 @@ export function captureAttributes(values: CaptureValues): Record<string, string>
     [TANDEM_ATTRIBUTE.clickIds]: Object.keys(values.clickIds).length === 0 ? "" : JSON.stringify(values.clickIds),
   };
 }
+
+/**
+ * The refusal record: the consent answer, and every identifier cleared. The event id is left out, so the cart
+ * keeps the one it carries (or has none): it names the cart, not the shopper, and a later "yes" in the same
+ * cart must go on naming the purchase with it (docs/decisions/0035).
+ */
+export function refusalAttributes(consent: string): Record<string, string> {
+  return {
+    [TANDEM_ATTRIBUTE.fbp]: "",
+    [TANDEM_ATTRIBUTE.fbc]: "",
+    [TANDEM_ATTRIBUTE.consent]: consent,
+    [TANDEM_ATTRIBUTE.clickIds]: "",
+  };
+}

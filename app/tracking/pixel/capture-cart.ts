@@ -2,6 +2,7 @@
 // Pure: the embed does the requests; these functions only parse and decide.
 import { isWellFormedTandemEventId } from "../event-id";
 import { TANDEM_ATTRIBUTE } from "../attributes";
+import { asRecord } from "./read-shape";
 
 export type CartState = {
   /** 0 for an empty cart, whose token Shopify may change on every /cart.js until an item is added. */
@@ -12,11 +13,10 @@ export type CartState = {
 
 /** A /cart.js (or /cart/update.js) answer, or null when it is not a cart (missing Ajax API, garbage). */
 export function readCart(json: unknown): CartState | null {
-  const cart = (json || {}) as { item_count?: unknown; attributes?: unknown };
+  const cart = asRecord(json) || {};
   const itemCount = cart.item_count;
   if (typeof itemCount !== "number" || !(itemCount >= 0)) return null;
-  const attributes = cart.attributes;
-  return { itemCount, attributes: typeof attributes === "object" && attributes !== null ? (attributes as Record<string, unknown>) : {} };
+  return { itemCount, attributes: asRecord(cart.attributes) || {} };
 }
 
 /**

@@ -2,9 +2,15 @@
 // The embed runs outside the pixel sandbox, so nobody else gates its cookies: it must ask itself.
 import { asRecord } from "./read-shape";
 
+type Code = "1" | "0" | "u";
+
 export type CaptureConsent = {
-  /** May the embed set marketing cookies and write the attributes now? */
-  trackingAllowed: boolean;
+  /**
+   * What the embed may do now. `1`: set marketing cookies and write the attributes. `0`: marketing was
+   * declined, so it writes the refusal record and no identifier (docs/decisions/0035). `u`: not answered
+   * yet, so it does nothing and waits for the banner.
+   */
+  tracking: Code;
   /** `_tandem_consent` value, e.g. `m1;a1;s1`. */
   snapshot: string;
 };
@@ -18,8 +24,6 @@ function call(api: Record<string, unknown>, name: string): unknown {
     return undefined;
   }
 }
-
-type Code = "1" | "0" | "u";
 
 // `*Allowed()` is true when the visitor agreed OR the region needs no consent: that is the effective
 // permission the server should act on. `currentVisitorConsent()` tells an explicit "no" from "not asked".
@@ -39,12 +43,13 @@ function codeOf(api: Record<string, unknown>, allowedFn: string, answer: unknown
  */
 export function consentFromCustomerPrivacy(api: unknown): CaptureConsent {
   const privacy = asRecord(api);
-  if (privacy === null) return { trackingAllowed: true, snapshot: "mu;au;su" };
+  if (privacy === null) return { tracking: "1", snapshot: "mu;au;su" };
   const answers = asRecord(call(privacy, "currentVisitorConsent")) || {};
   const marketing = codeOf(privacy, "marketingAllowed", answers.marketing);
   const analytics = codeOf(privacy, "analyticsProcessingAllowed", answers.analytics);
   const saleOfData = codeOf(privacy, "saleOfDataAllowed", answers.sale_of_data);
   const canTrack = call(privacy, "userCanBeTracked");
-  const trackingAllowed = marketing === "1" || (canTrack === true && marketing !== "0");
-  return { trackingAllowed, snapshot: `m${marketing};a${analytics};s${saleOfData}` };
+  // A region that needs no answer lets the visitor be tracked before any banner; an explicit "no" still wins.
+  const tracking = marketing === "u" && canTrack === true ? "1" : marketing;
+  return { tracking, snapshot: `m${marketing};a${analytics};s${saleOfData}` };
 }
