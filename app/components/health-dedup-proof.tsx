@@ -13,6 +13,8 @@ import { ShareBars } from "./share-bars";
 // good (Meta refused it, or the retries ran out) are said and listed apart too: "same id" or "server only" would
 // claim Meta had the server's event, and the merchant can send them again from Activity.
 
+// Polaris Text passes no data-* attribute on, so the sentences' test hooks sit on a wrapper element.
+
 const WAS: Noun = { one: "was", other: "were" };
 const ITS: Noun = { one: "its", other: "their" };
 const IT: Noun = { one: "it", other: "them" };
@@ -38,9 +40,11 @@ export function DedupProofCard({ proof, days, shop }: { proof: DedupProof; days:
           </div>
         ) : (
           <>
-            <Text as="p" data-dedup-summary>
-              {`Of ${format.count(proof.browserOrders, NOUN.order)} paid through a web checkout over ${period}${apart(proof) ? " and sent to Meta" : ""}, ${format.percent(proof.sameId, proof.browserOrders) ?? "—"} had a browser Purchase that reached Tandem with the server's event id, so Meta counts each of those once.`}
-            </Text>
+            <div data-dedup-summary>
+              <Text as="p">
+                {`Of ${format.count(proof.browserOrders, NOUN.order)} paid through a web checkout over ${period}${apart(proof) ? " and sent to Meta" : ""}, ${format.percent(proof.sameId, proof.browserOrders) ?? "—"} had a browser Purchase that reached Tandem with the server's event id, so Meta counts each of those once.`}
+              </Text>
+            </div>
             <ShareBars
               label="Browser Purchases by event id"
               whole={proof.browserOrders}
@@ -103,9 +107,11 @@ function ServerFailedList({ proof, shop }: { proof: DedupProof; shop: string }) 
       <Text as="h3" variant="headingSm">
         Server Purchase failed
       </Text>
-      <Text as="p" tone="subdued" data-dedup-server-failed>
-        {`${format.count(failed, NOUN.order)} paid through a web checkout ${format.noun(failed, WAS)} not received by Meta from the server: Meta refused ${format.noun(failed, ITS)} Purchase, or the retries ran out. ${format.noun(failed, IT_IS)} not counted above.${neither} Activity's "Retry failed" sends ${format.noun(failed, IT)} again.${failed > listed ? ` The latest ${format.number(listed)} are listed; Activity has them all.` : ""}`}
-      </Text>
+      <div data-dedup-server-failed>
+        <Text as="p" tone="subdued">
+          {`${format.count(failed, NOUN.order)} paid through a web checkout ${format.noun(failed, WAS)} not received by Meta from the server: Meta refused ${format.noun(failed, ITS)} Purchase, or the retries ran out. ${format.noun(failed, IT_IS)} not counted above.${neither} Activity's "Retry failed" sends ${format.noun(failed, IT)} again.${failed > listed ? ` The latest ${format.number(listed)} are listed; Activity has them all.` : ""}`}
+        </Text>
+      </div>
       <OrderList label="Orders whose server Purchase failed" kind="server-failed" orders={proof.recentServerFailed} shop={shop} />
       <Text as="p">
         <Link url="/app/activity?status=dead">See failed events in Activity</Link>
@@ -142,8 +148,10 @@ function NotSentNote({ proof }: { proof: DedupProof }) {
   const format = useFormat();
   if (proof.notSent === 0) return null;
   return (
-    <Text as="p" tone="subdued" data-dedup-not-sent>
-      {`${format.count(proof.notSent, NOUN.order)} paid through a web checkout ${format.noun(proof.notSent, WAS)} not sent to Meta: skipped on purpose (no consent, a test order, tracking turned off, or cancelled before sending). ${format.noun(proof.notSent, IT_IS)} not counted above; Activity shows the reason for each.`}
-    </Text>
+    <div data-dedup-not-sent>
+      <Text as="p" tone="subdued">
+        {`${format.count(proof.notSent, NOUN.order)} paid through a web checkout ${format.noun(proof.notSent, WAS)} not sent to Meta: skipped on purpose (no consent, a test order, tracking turned off, or cancelled before sending). ${format.noun(proof.notSent, IT_IS)} not counted above; Activity shows the reason for each.`}
+      </Text>
+    </div>
   );
 }

@@ -61,6 +61,36 @@ async function insertRows(app: AppContext, shop: string, now: number, rows: Row[
   await insertDeliveryRows(app.database.db, values);
 }
 
+/**
+ * Each order's claim (decision 0015) as the webhook path stores it, with the checkout a browser was at for every
+ * order but the no-shopper ones, and the thank-you page's report of its id for two in three of those (decision
+ * 0029): one in nine under another id. Health's dedup proof reads these with the rows' statuses.
+ */
+async function insertClaims(app: AppContext, shop: string, now: number, rows: Row[]): Promise<void> {
+  const eventId = (row: Row) => `evt_${shop.slice(0, 6)}_${row.order}`;
+  await app.database.db
+    .insertInto("order_events")
+    .values(
+      rows.map((row) => ({
+        shop,
+        event_name: "Purchase",
+        event_id: eventId(row),
+        order_id: String(7_000_000 + row.order),
+        topic: "orders/paid",
+        webhook_id: `wh-${shop.slice(0, 6)}-${row.order}`,
+        created_at: now - row.ageMs,
+        checkout_token: row.kind === "no_shopper" ? null : `tok${row.order}`,
+        browser_event_id: null,
+      })),
+    )
+    .execute();
+  const reported = rows.filter((row) => row.kind !== "no_shopper" && row.order % 3 !== 2);
+  await app.database.db
+    .insertInto("browser_purchase_ids")
+    .values(reported.map((row) => ({ shop, checkout_token: `tok${row.order}`, event_id: row.order % 9 === 1 ? `browser_${row.order}` : eventId(row), created_at: now - row.ageMs })))
+    .execute();
+}
+
 const SHOPPER_EVENTS = ["ViewContent", "AddToCart", "InitiateCheckout", "AddPaymentInfo", "Search"] as const;
 
 /**
@@ -149,6 +179,7 @@ export const STATES: AdminState[] = [
       await configure(app, this.shop, now);
       const rows: Row[] = Array.from({ length: 320 }, (_, order) => ({ order, ...BUSY_STATUSES[order % BUSY_STATUSES.length], ageMs: (order % 28) * DAY + order * 37_000 }));
       await insertRows(app, this.shop, now, rows);
+      await insertClaims(app, this.shop, now, rows);
       // The storefront reports shopper events too: ten times the purchases, all newer than most of them.
       await insertShopperEvents(app, this.shop, now, 3_200);
       await insertSentCounts(app, this.shop, now);
