@@ -45,6 +45,9 @@ const metrics: DeliveryMetrics = {
   recordTokenErrorUnconfirmed() {
     post({ type: "token-error-unconfirmed" });
   },
+  recordStaleResults(result, count) {
+    if (count > 0) post({ type: "stale-results", result, count });
+  },
 };
 
 let database: Database;

@@ -11,6 +11,7 @@ import {
   type DeliveryStatus,
   type NewDelivery,
 } from "./outbox-types";
+import { sentUpdate, type SentInput } from "./outbox-sent.server";
 import { UNCONFIGURED_DESTINATION } from "../destinations/destination-key";
 import { chunk } from "../lib/chunk";
 
@@ -22,7 +23,7 @@ const INSERT_CHUNK = 500;
 
 /**
  * The outbox: one row per (shop, destination, event_name, event_id). Every mark* call is made after a send
- * attempt, so it counts one attempt and clears the lease.
+ * attempt, so it counts one attempt and clears the lease; all but markSent only on rows the caller still holds.
  */
 export function createOutbox(database: Database) {
   const { db } = database;
@@ -40,39 +41,36 @@ export function createOutbox(database: Database) {
     return { inserted };
   }
 
-  function updateIds(ids: readonly number[]) {
-    return db.updateTable("deliveries").where("id", "in", [...ids]);
+  // Fenced by the lease (decision 0036): a failure, a request's start or a release applies only to the rows the
+  // caller still holds. A worker whose lease ran out finds them held by another worker, or finished, and leaves
+  // them alone; the count it gets back tells it how many of its results were dropped.
+  async function updateOwned(
+    ids: readonly number[],
+    owner: string,
+    set: (query: ReturnType<typeof ownedRows>) => ReturnType<typeof ownedRows>,
+  ): Promise<number> {
+    if (ids.length === 0) return 0;
+    const result = await set(ownedRows(ids, owner)).executeTakeFirst();
+    return Number(result.numUpdatedRows);
   }
 
-  async function markSent(
-    ids: readonly number[],
-    opts: { nowMs: number; fbtraceId: string | null; eventsReceived: number | null },
-  ): Promise<void> {
+  function ownedRows(ids: readonly number[], owner: string) {
+    return db.updateTable("deliveries").where("id", "in", [...ids]).where("lease_owner", "=", owner);
+  }
+
+  /** Meta accepted the rows: recorded whoever holds them (sentUpdate says why). */
+  async function markSent(ids: readonly number[], opts: SentInput): Promise<void> {
     if (ids.length === 0) return;
-    await updateIds(ids)
-      .set((eb) => ({
-        status: "sent",
-        status_reason: null,
-        attempts: eb("attempts", "+", 1),
-        fbtrace_id: opts.fbtraceId,
-        events_received: opts.eventsReceived,
-        sent_at: opts.nowMs,
-        updated_at: opts.nowMs,
-        lease_owner: null,
-        lease_until: null,
-        sending_started_at: null,
-      }))
-      .execute();
+    await sentUpdate(db, opts).where("id", "in", [...ids]).execute();
   }
 
   async function markFailed(
     ids: readonly number[],
     status: DeliveryStatus,
-    opts: { nowMs: number; reason: string; fbtraceId?: string | null; nextAttemptAt?: number },
-  ): Promise<void> {
-    if (ids.length === 0) return;
-    await updateIds(ids)
-      .set((eb) => ({
+    opts: { owner: string; nowMs: number; reason: string; fbtraceId?: string | null; nextAttemptAt?: number },
+  ): Promise<number> {
+    return updateOwned(ids, opts.owner, (query) =>
+      query.set((eb) => ({
         status,
         status_reason: opts.reason,
         attempts: eb("attempts", "+", 1),
@@ -82,29 +80,23 @@ export function createOutbox(database: Database) {
         sending_started_at: null,
         ...(opts.nextAttemptAt !== undefined && { next_attempt_at: opts.nextAttemptAt }),
         ...(opts.fbtraceId !== undefined && { fbtrace_id: opts.fbtraceId }),
-      }))
-      .execute();
+      })),
+    );
   }
 
-  async function markRetry(
-    ids: readonly number[],
-    opts: { nowMs: number; nextAttemptAt: number; reason: string },
-  ): Promise<void> {
-    await markFailed(ids, "retrying", opts);
+  function markRetry(ids: readonly number[], opts: { owner: string; nowMs: number; nextAttemptAt: number; reason: string }): Promise<number> {
+    return markFailed(ids, "retrying", opts);
   }
 
-  async function markDead(
-    ids: readonly number[],
-    opts: { nowMs: number; reason: string; fbtraceId?: string | null },
-  ): Promise<void> {
-    await markFailed(ids, "dead", opts);
+  function markDead(ids: readonly number[], opts: { owner: string; nowMs: number; reason: string; fbtraceId?: string | null }): Promise<number> {
+    return markFailed(ids, "dead", opts);
   }
 
-  async function markNeedsAttention(
+  function markNeedsAttention(
     ids: readonly number[],
-    opts: { nowMs: number; reason: string; fbtraceId?: string | null },
-  ): Promise<void> {
-    await markFailed(ids, "needs_attention", opts);
+    opts: { owner: string; nowMs: number; reason: string; fbtraceId?: string | null },
+  ): Promise<number> {
+    return markFailed(ids, "needs_attention", opts);
   }
 
   /**
@@ -113,21 +105,19 @@ export function createOutbox(database: Database) {
    * being sent again: `resends` counts it. The outcome recorded from Meta's answer clears the marker;
    * releasing a lease does not, since a released row's last request may have reached Meta.
    */
-  async function markSending(ids: readonly number[], opts: { nowMs: number }): Promise<void> {
-    if (ids.length === 0) return;
-    await updateIds(ids)
-      .set({
+  function markSending(ids: readonly number[], opts: { owner: string; nowMs: number }): Promise<number> {
+    return updateOwned(ids, opts.owner, (query) =>
+      query.set({
         resends: sql<number>`resends + case when sending_started_at is null then 0 else 1 end`,
         resent_at: sql<number | null>`case when sending_started_at is null then resent_at else ${opts.nowMs} end`,
         sending_started_at: opts.nowMs,
-      })
-      .execute();
+      }),
+    );
   }
 
   /** Gives rows back without counting an attempt (e.g. the worker is shutting down). */
-  async function releaseLease(ids: readonly number[]): Promise<void> {
-    if (ids.length === 0) return;
-    await updateIds(ids).set({ lease_owner: null, lease_until: null }).execute();
+  function releaseLease(ids: readonly number[], opts: { owner: string }): Promise<number> {
+    return updateOwned(ids, opts.owner, (query) => query.set({ lease_owner: null, lease_until: null }));
   }
 
   /** Shops with events still held for a configuration (status 'held' leads the due index, so this is cheap). */

@@ -23,8 +23,9 @@ import type { RunSummary } from "./run-summary";
 
 type Item = { row: ClaimedDelivery; event: Record<string, unknown> };
 // The lease this pass holds. No new request starts in its last quarter: a request still in flight when the
-// lease ends could be repeated by a worker that reclaims the rows.
-export type LeaseWindow = { claimedAtMs: number; leaseMs: number };
+// lease ends could be repeated by a worker that reclaims the rows. `owner` is the name the rows were leased
+// under; the outcomes are recorded under it (decision 0036).
+export type LeaseWindow = { claimedAtMs: number; leaseMs: number; owner: string };
 type Target = { pixelId: string; accessToken: string; sendBy: number };
 type Resolved = { ok: true; target: Omit<Target, "sendBy"> } | { ok: false; reason: string; pauseShop: boolean };
 
@@ -39,7 +40,7 @@ export async function deliverGroup(
   summary: RunSummary,
   lease: LeaseWindow,
 ): Promise<void> {
-  const rec = createRecorder(group, deps, summary);
+  const rec = createRecorder(group, deps, summary, lease.owner);
   const sendBy = lease.claimedAtMs + Math.floor((lease.leaseMs * 3) / 4);
   try {
     const resolved = await resolveTarget(group, deps);

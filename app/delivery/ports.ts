@@ -15,6 +15,12 @@ export type ClaimedDelivery = {
   sendingStartedAt?: number | null;
 };
 
+/**
+ * Results are fenced by the lease (decision 0036). `owner` is the lease owner the rows were claimed under. Only
+ * "sent" is recorded whoever holds the row: it is Meta's answer, and never lost. Every other mark applies to the
+ * rows the caller still holds and returns how many those were; a row another worker has claimed since this
+ * lease ran out (or one already finished) is left as it is, and its result dropped.
+ */
 export type DeliveryOutbox = {
   claimDue(input: {
     nowMs: number;
@@ -24,23 +30,35 @@ export type DeliveryOutbox = {
     perShopLimit?: number;
   }): Promise<readonly ClaimedDelivery[]>;
   markSent(ids: number[], input: { nowMs: number; fbtraceId: string | null; eventsReceived: number }): Promise<unknown>;
-  markRetry(ids: number[], input: { nowMs: number; nextAttemptAt: number; reason: string }): Promise<unknown>;
-  markDead(ids: number[], input: { nowMs: number; reason: string; fbtraceId?: string | null }): Promise<unknown>;
-  markNeedsAttention(ids: number[], input: { nowMs: number; reason: string; fbtraceId?: string | null }): Promise<unknown>;
+  markRetry(ids: number[], input: { owner: string; nowMs: number; nextAttemptAt: number; reason: string }): Promise<number>;
+  markDead(ids: number[], input: { owner: string; nowMs: number; reason: string; fbtraceId?: string | null }): Promise<number>;
+  markNeedsAttention(ids: number[], input: { owner: string; nowMs: number; reason: string; fbtraceId?: string | null }): Promise<number>;
   /** A request carrying these rows starts now; counts a re-send for rows whose last request has no answer. */
-  markSending(ids: number[], input: { nowMs: number }): Promise<unknown>;
-  releaseLease(ids: number[]): Promise<unknown>;
+  markSending(ids: number[], input: { owner: string; nowMs: number }): Promise<number>;
+  releaseLease(ids: number[], input: { owner: string }): Promise<number>;
   /** The shop's pause was lifted: its needs-attention rows become due now. */
   resumeShop(shop: string, nowMs: number): Promise<unknown>;
 };
+
+/** The marks a stale result can be dropped from: a metric label, so a closed list (decision 0036). */
+export const STALE_RESULT = {
+  retrying: "retrying",
+  dead: "dead",
+  needsAttention: "needs_attention",
+  sending: "sending",
+  release: "release",
+} as const;
+export type StaleResult = (typeof STALE_RESULT)[keyof typeof STALE_RESULT];
 
 /** What the worker counts beyond the outbox and Meta's errors; the process registry or a thread's forwarder. */
 export type DeliveryCounters = {
   recordResends(count: number): void;
   recordTokenErrorUnconfirmed(): void;
+  /** Results dropped because the rows were no longer this lease's (decision 0036). */
+  recordStaleResults(result: StaleResult, count: number): void;
 };
 
-export const NO_COUNTERS: DeliveryCounters = { recordResends() {}, recordTokenErrorUnconfirmed() {} };
+export const NO_COUNTERS: DeliveryCounters = { recordResends() {}, recordTokenErrorUnconfirmed() {}, recordStaleResults() {} };
 
 export type DeliveryShop = {
   shop: string;

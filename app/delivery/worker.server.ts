@@ -19,7 +19,11 @@ export type DeliveryWorkerOptions = DeliveryWorkerTuning & {
   outbox: DeliveryOutbox;
   shops: DeliveryShops;
   client: MetaGraphClient;
-  /** Names this worker's leases; made once per worker by deliveryOwnerId() (build-worker.server.ts). */
+  /**
+   * Names this worker's leases; made once per worker by deliveryOwnerId() (build-worker.server.ts). Each pass
+   * leases under `<owner>/<pass number>`, so passes out at once are told apart when results are fenced by the
+   * lease (decision 0036).
+   */
   owner: string;
   now?: () => number;
   random?: () => number;
@@ -41,7 +45,10 @@ export type DeliveryWorkerOptions = DeliveryWorkerTuning & {
   metrics?: DeliveryMetrics | null;
 };
 
-export type DeliveryMetrics = Pick<Metrics, "recordDelivered" | "recordMetaError" | "recordResends" | "recordTokenErrorUnconfirmed">;
+export type DeliveryMetrics = Pick<
+  Metrics,
+  "recordDelivered" | "recordMetaError" | "recordResends" | "recordTokenErrorUnconfirmed" | "recordStaleResults"
+>;
 
 export type DeliveryWorker = {
   runOnce(): Promise<RunSummary>;
@@ -83,6 +90,7 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWo
   const recheckSchedule = { firstMs: deps.tokenRecheckFirstMs, capMs: options.tokenRecheck?.capMs ?? defaults.tokenRecheck.capMs };
   const recheckScanMs = options.tokenRecheck?.scanMs ?? defaults.tokenRecheck.scanMs;
   let nextRecheckScan = 0;
+  let passes = 0;
 
   async function recheckTokensWhenDue(nowMs: number): Promise<void> {
     if (nowMs < nextRecheckScan) return;
@@ -99,16 +107,20 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWo
     const summary = emptySummary();
     if (options.recheckTokens !== false) await recheckTokensWhenDue(now());
     const claimedAtMs = now();
+    // One lease name per pass: passes of one worker overlap (passesInFlight, a BullMQ job's runOnce beside the
+    // loop), and one whose lease ran out must not record over the pass that reclaimed its rows.
+    passes += 1;
+    const owner = `${options.owner}/${passes}`;
     const rows = await outbox.claimDue({
       nowMs: claimedAtMs,
       limit: claimLimit,
-      owner: options.owner,
+      owner,
       leaseMs,
       perShopLimit: options.perShopLimit,
     });
     summary.claimed = rows.length;
     if (rows.length === 0) return { claimed: 0, delivered: Promise.resolve(summary) };
-    const tasks = groupByDestination(rows).map((group) => () => deliverGroup(group, deps, summary, { claimedAtMs, leaseMs }));
+    const tasks = groupByDestination(rows).map((group) => () => deliverGroup(group, deps, summary, { claimedAtMs, leaseMs, owner }));
     return { claimed: rows.length, delivered: runBounded(tasks, concurrency).then(() => summary) };
   }
 

@@ -49,9 +49,9 @@ export function instrumentDeliveryOutbox(
       forget(ids);
       return outbox.markNeedsAttention(ids, input);
     },
-    async releaseLease(ids) {
+    async releaseLease(ids, input) {
       forget(ids);
-      return outbox.releaseLease(ids);
+      return outbox.releaseLease(ids, input);
     },
   };
 }

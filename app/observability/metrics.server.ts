@@ -1,4 +1,5 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
+import type { StaleResult } from "../delivery/ports";
 
 // One Prometheus registry per process, built by the composition root and passed down (Services.metrics).
 // Labels are low-cardinality on purpose: no shop, order or event ids (those belong in logs), so a shop count
@@ -62,6 +63,12 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}) {
     help: "Token errors from Meta that a second check did not confirm: retried with backoff instead of pausing the shop.",
     registers: [registry],
   });
+  const staleResults = new Counter({
+    name: "tandem_delivery_stale_results_total",
+    help: "Delivery results dropped because the worker's lease had run out and the rows were another worker's or finished (decision 0036), by the mark dropped (retrying, dead, needs_attention, sending, release). A sent result is never dropped.",
+    labelNames: ["result"] as const,
+    registers: [registry],
+  });
   const funnelDropped = new Counter({
     name: "tandem_funnel_events_dropped_total",
     help: "Funnel events (one per pixel) given up because their shop's backlog was over FUNNEL_BACKLOG_MAX: backlog (oldest unsent dropped by maintenance), backlog_full (refused by the collector). Purchases are never dropped.",
@@ -120,6 +127,9 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}) {
     },
     recordResends(count: number): void {
       if (count > 0) resends.inc(count);
+    },
+    recordStaleResults(result: StaleResult, count: number): void {
+      if (count > 0) staleResults.inc({ result }, count);
     },
     recordFunnelDropped(reason: string, count: number): void {
       if (count > 0) funnelDropped.inc({ reason }, count);

@@ -55,7 +55,7 @@ async function sendAt(at: number, writes: CollectorWrite[], failEventId?: string
   const failed = claimed.filter((row) => row.eventId === failEventId).map((row) => row.id);
   const sent = claimed.filter((row) => row.eventId !== failEventId).map((row) => row.id);
   await outbox.markSent(sent, { nowMs: at, fbtraceId: "Atrace", eventsReceived: sent.length });
-  await outbox.markDead(failed, { nowMs: at, reason: "Meta error 100: Invalid parameter" });
+  await outbox.markDead(failed, { owner: "summary-test", nowMs: at, reason: "Meta error 100: Invalid parameter" });
 }
 
 const summaryFor = async (events: string | null) =>

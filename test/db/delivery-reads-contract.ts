@@ -98,7 +98,9 @@ export function runDeliveryReadsContract(name: string, open: () => Promise<TestD
         1_000,
       );
       const ids = await Promise.all(["old", "w1", "w2", "w3"].map((eventId) => idOf(eventId)));
-      await outbox.markNeedsAttention([...ids, await idOf("elsewhere", OTHER)], { nowMs: 2_000, reason: "paused" });
+      // Leased as a claim leaves them: a failure is recorded under the lease that holds the rows (decision 0036).
+      await database().db.updateTable("deliveries").set({ lease_owner: "reads-worker/1", lease_until: 60_000 }).execute();
+      await outbox.markNeedsAttention([...ids, await idOf("elsewhere", OTHER)], { owner: "reads-worker/1", nowMs: 2_000, reason: "paused" });
       let askedWith: number | null | undefined;
       const all = await countWaiting(database(), { shop: SHOP }, 500, (oldest) => ((askedWith = oldest), 1_200));
       expect(askedWith).toBe(1_000);

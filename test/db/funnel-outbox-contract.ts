@@ -186,21 +186,21 @@ export function runFunnelOutboxContract(name: string, open: () => Promise<TestDa
       const cases = [
         {
           status: "retrying",
-          mark: (q: FunnelOutbox, ids: number[], nowMs: number) => q.markRetry(ids, { nowMs, nextAttemptAt: nowMs + 4_000, reason: "transient: Meta error 1" }),
+          mark: (q: FunnelOutbox, ids: number[], nowMs: number) => q.markRetry(ids, { owner: "w1", nowMs, nextAttemptAt: nowMs + 4_000, reason: "transient: Meta error 1" }),
           due: 4_000,
           reason: "transient: Meta error 1",
           fbtrace: null,
         },
         {
           status: "dead",
-          mark: (q: FunnelOutbox, ids: number[], nowMs: number) => q.markDead(ids, { nowMs, reason: "Meta refused the event", fbtraceId: "trace-dead" }),
+          mark: (q: FunnelOutbox, ids: number[], nowMs: number) => q.markDead(ids, { owner: "w1", nowMs, reason: "Meta refused the event", fbtraceId: "trace-dead" }),
           due: 0,
           reason: "Meta refused the event",
           fbtrace: "trace-dead",
         },
         {
           status: "needs_attention",
-          mark: (q: FunnelOutbox, ids: number[], nowMs: number) => q.markNeedsAttention(ids, { nowMs, reason: "pixel paused", fbtraceId: "trace-na" }),
+          mark: (q: FunnelOutbox, ids: number[], nowMs: number) => q.markNeedsAttention(ids, { owner: "w1", nowMs, reason: "pixel paused", fbtraceId: "trace-na" }),
           due: 0,
           reason: "pixel paused",
           fbtrace: "trace-na",
@@ -214,7 +214,7 @@ export function runFunnelOutboxContract(name: string, open: () => Promise<TestDa
         const claimed = await claim(T0 + 1_000, 2);
         const nowMs = T0 + 2_000;
 
-        await mark(queue, claimed.map((c) => c.id), nowMs);
+        await expect(mark(queue, claimed.map((c) => c.id), nowMs)).resolves.toBe(2);
 
         const moved = await deliveries();
         expect(moved.map((d) => d.event_id)).toEqual(["m1", "m2"]);
@@ -242,14 +242,14 @@ export function runFunnelOutboxContract(name: string, open: () => Promise<TestDa
         expect((await claim(nowMs + 10 * LEASE_MS, 10)).map((c) => c.eventId)).toEqual(["stays"]);
         expect(await counts()).toEqual([]);
         // the same outcome recorded twice moves the rows once
-        await mark(queue, claimed.map((c) => c.id), nowMs + 5);
+        await expect(mark(queue, claimed.map((c) => c.id), nowMs + 5)).resolves.toBe(0);
         expect(await deliveries()).toHaveLength(2);
       });
 
       it("a retrying row is the ordinary outbox's from then on: claimed there once its retry is due", async () => {
         await store(SHOP, ["retry-me"]);
         const claimed = await claim(T0, 10);
-        await queue.markRetry(claimed.map((c) => c.id), { nowMs: T0 + 100, nextAttemptAt: T0 + 5_000, reason: "transient" });
+        await queue.markRetry(claimed.map((c) => c.id), { owner: "w1", nowMs: T0 + 100, nextAttemptAt: T0 + 5_000, reason: "transient" });
         const outbox = createOutbox(database());
         expect(await outbox.claimDue({ nowMs: T0 + 4_999, limit: 10, owner: "orders", leaseMs: LEASE_MS })).toEqual([]);
         const due = await outbox.claimDue({ nowMs: T0 + 5_000, limit: 10, owner: "orders", leaseMs: LEASE_MS });
@@ -264,13 +264,13 @@ export function runFunnelOutboxContract(name: string, open: () => Promise<TestDa
         const first = await claim(T0, 10);
         const ids = first.map((c) => c.id);
         // the first request: the marker is set, nothing counted
-        await queue.markSending(ids, { nowMs: T0 + 10 });
+        await queue.markSending(ids, { owner: "w1", nowMs: T0 + 10 });
         expect(await row("x1")).toMatchObject({ sending_started_at: T0 + 10, resends: 0, resent_at: null });
 
         // the answer never came; the lease runs out and the claim hands the marker to the next worker
         const again = await claim(T0 + LEASE_MS + 1, 10, "w2");
         expect(again.map((c) => c.sendingStartedAt)).toEqual([T0 + 10, T0 + 10]);
-        await queue.markSending(ids, { nowMs: T0 + LEASE_MS + 20 });
+        await queue.markSending(ids, { owner: "w2", nowMs: T0 + LEASE_MS + 20 });
         expect(await row("x1")).toMatchObject({ sending_started_at: T0 + LEASE_MS + 20, resends: 1, resent_at: T0 + LEASE_MS + 20 });
         expect(await row("x2")).toMatchObject({ resends: 1 });
       });
@@ -279,9 +279,85 @@ export function runFunnelOutboxContract(name: string, open: () => Promise<TestDa
         await store(SHOP, ["l1", "l2", "l3"]);
         const claimed = await claim(T0, 2);
         expect(await claim(T0 + 1, 10)).toHaveLength(1);
-        await queue.releaseLease(claimed.map((c) => c.id));
+        await expect(queue.releaseLease(claimed.map((c) => c.id), { owner: "w1" })).resolves.toBe(2);
         expect(await row("l1")).toMatchObject({ lease_owner: null, lease_until: null, done_at: null });
         expect((await claim(T0 + 2, 10, "w2")).map((c) => c.eventId)).toEqual(["l1", "l2"]);
+      });
+    });
+
+    describe("results fenced by the lease (decision 0036)", () => {
+      const LATE = T0 + LEASE_MS + 1;
+
+      /** w1 claims the rows; its lease runs out while Meta is slow; w2 claims them again. */
+      async function reclaimed(eventIds: readonly string[]): Promise<number[]> {
+        await store(SHOP, eventIds);
+        const first = await claim(T0, 10, "w1");
+        const again = await claim(LATE, 10, "w2");
+        expect(again.map((c) => c.id)).toEqual(first.map((c) => c.id));
+        return first.map((c) => c.id);
+      }
+
+      it("drops a stale failure: nothing moves to deliveries, the row stays w2's to record", async () => {
+        const ids = await reclaimed(["f1", "f2"]);
+        // WHEN w1's timeout lands while w2's request is out THEN no outcome of w1's is recorded, and w1 learns so
+        await expect(queue.markRetry(ids, { owner: "w1", nowMs: LATE + 5, nextAttemptAt: LATE + 5_000, reason: "transient" })).resolves.toBe(0);
+        await expect(queue.markDead(ids, { owner: "w1", nowMs: LATE + 5, reason: "dead" })).resolves.toBe(0);
+        await expect(queue.markNeedsAttention(ids, { owner: "w1", nowMs: LATE + 5, reason: "paused" })).resolves.toBe(0);
+        expect(await deliveries()).toEqual([]);
+        expect(await row("f1")).toMatchObject({ lease_owner: "w2", done_at: null, payload: expect.any(String) });
+        // AND w2's own outcome is recorded as usual
+        await queue.markSent(ids, { nowMs: LATE + 10, fbtraceId: "w2-trace", eventsReceived: 2 });
+        await expect(queue.markRetry(ids, { owner: "w1", nowMs: LATE + 20, nextAttemptAt: LATE + 5_000, reason: "transient" })).resolves.toBe(0);
+        expect(await deliveries()).toEqual([]);
+        expect((await counts()).map((c) => c.sent)).toEqual([2]);
+      });
+
+      it("moves only the rows the caller still holds when part of its batch was reclaimed", async () => {
+        await store(SHOP, ["p1", "p2", "p3"]);
+        const claimed = await claim(T0, 10, "w1");
+        await database().db.updateTable("funnel_events").set({ lease_owner: "w2" }).where("event_id", "=", "p1").execute();
+        await expect(queue.markDead(claimed.map((c) => c.id), { owner: "w1", nowMs: T0 + 5, reason: "Meta refused the event" })).resolves.toBe(2);
+        expect((await deliveries()).map((d) => d.event_id)).toEqual(["p2", "p3"]);
+        expect(await row("p1")).toMatchObject({ lease_owner: "w2", done_at: null });
+      });
+
+      it("drops a stale release and a stale request start: w2 keeps its lease and its marker", async () => {
+        const ids = await reclaimed(["r1", "r2"]);
+        await expect(queue.markSending(ids, { owner: "w2", nowMs: LATE + 2 })).resolves.toBe(2);
+        await expect(queue.markSending(ids, { owner: "w1", nowMs: LATE + 3 })).resolves.toBe(0);
+        // WHEN w1 shuts down and hands back what it had claimed
+        await expect(queue.releaseLease(ids, { owner: "w1" })).resolves.toBe(0);
+        // THEN w2 still holds the rows, so no third worker claims them
+        expect(await row("r1")).toMatchObject({ lease_owner: "w2", lease_until: LATE + LEASE_MS, sending_started_at: LATE + 2, resends: 0 });
+        expect(await claim(LATE + 4, 10, "w3")).toEqual([]);
+      });
+
+      it("records sent whoever holds the row: counted once, and w2's failure afterwards is dropped", async () => {
+        const ids = await reclaimed(["s1"]);
+        await queue.markSent(ids, { nowMs: LATE + 5, fbtraceId: "w1-trace", eventsReceived: 1 });
+        expect(await row("s1")).toMatchObject({ done_at: LATE + 5, lease_owner: null, payload: null });
+        await expect(queue.markRetry(ids, { owner: "w2", nowMs: LATE + 6, nextAttemptAt: LATE + 5_000, reason: "transient" })).resolves.toBe(0);
+        await queue.markSent(ids, { nowMs: LATE + 7, fbtraceId: "w2-trace", eventsReceived: 1 });
+        expect(await deliveries()).toEqual([]);
+        expect((await counts()).map((c) => c.sent)).toEqual([1]);
+      });
+
+      it("sent wins over a row w2 moved to deliveries meanwhile: it is recorded sent there, not sent a third time", async () => {
+        const ids = await reclaimed(["m1", "m2"]);
+        // GIVEN w2's request failed and moved the rows to deliveries, to be retried
+        await expect(queue.markRetry(ids, { owner: "w2", nowMs: LATE + 5, nextAttemptAt: LATE + 4_000, reason: "transient" })).resolves.toBe(2);
+        expect((await deliveries()).map((d) => d.status)).toEqual(["retrying", "retrying"]);
+        // WHEN w1's request, out since before its lease ran out, is answered: accepted
+        await queue.markSent(ids, { nowMs: LATE + 9, fbtraceId: "w1-trace", eventsReceived: 2 });
+        // THEN deliveries says so, and the orders' worker finds nothing to send
+        expect(await deliveries()).toEqual([
+          expect.objectContaining({ event_id: "m1", status: "sent", status_reason: null, attempts: 2, sent_at: LATE + 9, fbtrace_id: "w1-trace", lease_owner: null }),
+          expect.objectContaining({ event_id: "m2", status: "sent", sent_at: LATE + 9 }),
+        ]);
+        const outbox = createOutbox(database());
+        expect(await outbox.claimDue({ nowMs: LATE + 60_000, limit: 10, owner: "orders", leaseMs: LEASE_MS })).toEqual([]);
+        // the moved rows are deliveries rows now; the queue's count of sent events is not added to
+        expect(await counts()).toEqual([]);
       });
     });
 

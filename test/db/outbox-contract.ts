@@ -6,6 +6,7 @@ import { createOutbox, type Outbox } from "../../app/db/outbox.server";
 import { META_EVENT_WINDOW_MS as META_MAX_EVENT_AGE_MS } from "../../app/destinations/meta/event-window";
 import type { NewDelivery } from "../../app/db/outbox-types";
 import { createShopStore } from "../../app/db/shops.server";
+import { CANCELLED_BEFORE_SENDING, skipUnsentOrderEvent } from "../../app/db/outbox-cancel.server";
 import { purchaseRow, TEST_KEY, type GetTestDatabase } from "./contract-support";
 
 const NOW = 1_800_000_000_000;
@@ -198,7 +199,7 @@ export function outboxContract(get: GetTestDatabase): void {
       await outbox.enqueue([delivery()], NOW);
       const [row] = await claim();
       const id = row?.id ?? -1;
-      await outbox.markRetry([id], { nowMs: NOW + 5, nextAttemptAt: NOW + 60_000, reason: "http_503" });
+      await expect(outbox.markRetry([id], { owner: "worker-1", nowMs: NOW + 5, nextAttemptAt: NOW + 60_000, reason: "http_503" })).resolves.toBe(1);
       expect(await outbox.get(id)).toMatchObject({ status: "retrying", statusReason: "http_503", attempts: 1, leaseOwner: null, nextAttemptAt: NOW + 60_000 });
       await expect(claim(10, NOW + 59_999)).resolves.toEqual([]);
       expect((await claim(10, NOW + 60_000)).map((claimed) => claimed.id)).toEqual([id]);
@@ -207,8 +208,8 @@ export function outboxContract(get: GetTestDatabase): void {
     it("marks dead and needs-attention rows, which are no longer claimed", async () => {
       await outbox.enqueue([delivery({ eventId: "x" }), delivery({ eventId: "y" })], NOW);
       const [x, y] = await claim();
-      await outbox.markDead([x?.id ?? -1], { nowMs: NOW, reason: "meta_100_invalid_param", fbtraceId: "T1" });
-      await outbox.markNeedsAttention([y?.id ?? -1], { nowMs: NOW, reason: "meta_190_token" });
+      await outbox.markDead([x?.id ?? -1], { owner: "worker-1", nowMs: NOW, reason: "meta_100_invalid_param", fbtraceId: "T1" });
+      await outbox.markNeedsAttention([y?.id ?? -1], { owner: "worker-1", nowMs: NOW, reason: "meta_190_token" });
       expect(await outbox.get(x?.id ?? -1)).toMatchObject({ status: "dead", statusReason: "meta_100_invalid_param", fbtraceId: "T1", attempts: 1 });
       expect(await outbox.get(y?.id ?? -1)).toMatchObject({ status: "needs_attention", statusReason: "meta_190_token", leaseUntil: null });
       await expect(claim(10, NOW + 100_000)).resolves.toEqual([]);
@@ -220,9 +221,111 @@ export function outboxContract(get: GetTestDatabase): void {
     it("releases a lease without counting an attempt", async () => {
       await outbox.enqueue([delivery()], NOW);
       const [row] = await claim();
-      await outbox.releaseLease([row?.id ?? -1]);
+      await expect(outbox.releaseLease([row?.id ?? -1], { owner: "worker-1" })).resolves.toBe(1);
       const [again] = await claim(10, NOW + 1, "worker-2");
       expect(again).toMatchObject({ id: row?.id, attempts: 0, leaseOwner: "worker-2" });
+    });
+
+    describe("results fenced by the lease (decision 0036)", () => {
+      const LEASE = 30_000;
+      const row = async (id: number | undefined) => outbox.get(id ?? -1);
+
+      /** Worker A claims the rows; its lease runs out while Meta is slow; worker B claims them again. */
+      async function reclaimed(count = 1) {
+        await outbox.enqueue(many(count, {}, count), NOW);
+        const a = await claim(10, NOW, "worker-a");
+        const b = await claim(10, NOW + LEASE + 1, "worker-b");
+        expect(b.map((r) => r.id)).toEqual(a.map((r) => r.id));
+        return a.map((r) => r.id);
+      }
+
+      it("drops a failure recorded under a lease that ran out: the row stays the new owner's", async () => {
+        const ids = await reclaimed(2);
+        // GIVEN worker B sent the rows and Meta accepted them
+        await outbox.markSent(ids, { nowMs: NOW + LEASE + 50, fbtraceId: "B-trace", eventsReceived: 2 });
+        // WHEN worker A's timeout lands THEN none of its failures is recorded, and it learns so
+        await expect(outbox.markRetry(ids, { owner: "worker-a", nowMs: NOW + LEASE + 60, nextAttemptAt: NOW + LEASE + 90_000, reason: "timeout" })).resolves.toBe(0);
+        await expect(outbox.markDead(ids, { owner: "worker-a", nowMs: NOW + LEASE + 60, reason: "x" })).resolves.toBe(0);
+        await expect(outbox.markNeedsAttention(ids, { owner: "worker-a", nowMs: NOW + LEASE + 60, reason: "x" })).resolves.toBe(0);
+        expect(await row(ids[0])).toMatchObject({ status: "sent", attempts: 1, fbtraceId: "B-trace", statusReason: null });
+        // AND nothing is left to send a third time
+        await expect(claim(10, NOW + 10 * LEASE, "worker-c")).resolves.toEqual([]);
+      });
+
+      it("drops a stale failure while the new owner is still sending, and takes the new owner's", async () => {
+        const [id] = await reclaimed();
+        await expect(outbox.markRetry([id ?? -1], { owner: "worker-a", nowMs: NOW + LEASE + 10, nextAttemptAt: NOW + LEASE + 20, reason: "timeout" })).resolves.toBe(0);
+        expect(await row(id)).toMatchObject({ status: "pending", attempts: 0, leaseOwner: "worker-b", leaseUntil: NOW + 2 * LEASE + 1 });
+        await expect(outbox.markRetry([id ?? -1], { owner: "worker-b", nowMs: NOW + LEASE + 30, nextAttemptAt: NOW + LEASE + 40_000, reason: "http_503" })).resolves.toBe(1);
+        expect(await row(id)).toMatchObject({ status: "retrying", statusReason: "http_503", attempts: 1, leaseOwner: null, nextAttemptAt: NOW + LEASE + 40_000 });
+      });
+
+      it("counts only the rows the caller holds when some of a batch were reclaimed", async () => {
+        await outbox.enqueue(many(3, {}, 3), NOW);
+        const a = await claim(10, NOW, "worker-a");
+        // Only the first row is taken over: the others' lease is moved on, as if claimed later.
+        await get().database.db.updateTable("deliveries").set({ lease_owner: "worker-b" }).where("id", "=", a[0]?.id ?? -1).execute();
+        await expect(outbox.markDead(a.map((r) => r.id), { owner: "worker-a", nowMs: NOW + 5, reason: "Meta refused the event" })).resolves.toBe(2);
+        expect((await Promise.all(a.map((r) => row(r.id)))).map((r) => r?.status)).toEqual(["pending", "dead", "dead"]);
+      });
+
+      it("drops a stale release: the new owner keeps its lease, so no third worker claims the rows", async () => {
+        const ids = await reclaimed(2);
+        // WHEN worker A shuts down and hands back what it had claimed
+        await expect(outbox.releaseLease(ids, { owner: "worker-a" })).resolves.toBe(0);
+        // THEN worker B still holds them
+        expect(await row(ids[0])).toMatchObject({ leaseOwner: "worker-b", leaseUntil: NOW + 2 * LEASE + 1 });
+        await expect(claim(10, NOW + LEASE + 2, "worker-c")).resolves.toEqual([]);
+      });
+
+      it("drops a stale request start: the new owner's marker and re-send count stand", async () => {
+        const [id] = await reclaimed();
+        await expect(outbox.markSending([id ?? -1], { owner: "worker-b", nowMs: NOW + LEASE + 5 })).resolves.toBe(1);
+        await expect(outbox.markSending([id ?? -1], { owner: "worker-a", nowMs: NOW + LEASE + 9 })).resolves.toBe(0);
+        expect(await row(id)).toMatchObject({ sendingStartedAt: NOW + LEASE + 5, resends: 0 });
+      });
+
+      it("records sent whoever holds the row, clears the new owner's lease, and the new owner's failure is dropped", async () => {
+        const [id] = await reclaimed();
+        // WHEN worker A's request was accepted after all, while worker B holds the row
+        await outbox.markSent([id ?? -1], { nowMs: NOW + LEASE + 20, fbtraceId: "A-trace", eventsReceived: 1 });
+        expect(await row(id)).toMatchObject({ status: "sent", attempts: 1, fbtraceId: "A-trace", sentAt: NOW + LEASE + 20, leaseOwner: null, leaseUntil: null });
+        // THEN worker B's failure does not undo it, and B's own later "sent" keeps the first answer
+        await expect(outbox.markRetry([id ?? -1], { owner: "worker-b", nowMs: NOW + LEASE + 30, nextAttemptAt: NOW + LEASE + 60_000, reason: "timeout" })).resolves.toBe(0);
+        await outbox.markSent([id ?? -1], { nowMs: NOW + LEASE + 40, fbtraceId: "B-trace", eventsReceived: 1 });
+        expect(await row(id)).toMatchObject({ status: "sent", attempts: 1, fbtraceId: "A-trace", sentAt: NOW + LEASE + 20 });
+      });
+
+      it.each([
+        ["retrying", "transient: Meta error 2"],
+        ["needs_attention", "Meta error 190"],
+        ["dead", "Meta refused the event"],
+      ] as const)("a late sent replaces %s recorded by the worker that took the row over", async (status, reason) => {
+        const [id] = await reclaimed();
+        await outbox[status === "retrying" ? "markRetry" : status === "dead" ? "markDead" : "markNeedsAttention"]([id ?? -1], {
+          owner: "worker-b", nowMs: NOW + LEASE + 10, nextAttemptAt: NOW + LEASE + 60_000, reason,
+        });
+        expect(await row(id)).toMatchObject({ status, statusReason: reason });
+        await outbox.markSent([id ?? -1], { nowMs: NOW + LEASE + 20, fbtraceId: "A-trace", eventsReceived: 1 });
+        expect(await row(id)).toMatchObject({ status: "sent", statusReason: null, attempts: 2, sentAt: NOW + LEASE + 20, fbtraceId: "A-trace" });
+        await expect(claim(10, NOW + 10 * LEASE, "worker-c")).resolves.toEqual([]);
+      });
+
+      it("a late sent replaces a skip made meanwhile by a cancellation: Meta has the event", async () => {
+        const { db } = get().database;
+        await outbox.enqueue([delivery()], NOW);
+        await db.insertInto("order_events").values({ shop: SHOP_A, order_id: "5001", event_name: "Purchase", event_id: "evt-1", topic: null, webhook_id: null, created_at: NOW }).execute();
+        const [a] = await claim(10, NOW, "worker-a");
+        // GIVEN the order is cancelled: while worker A's lease lasts the send in flight decides the row (decision
+        // 0024); once the lease has run out, the cancellation skips it
+        await expect(skipUnsentOrderEvent(db, SHOP_A, "5001", NOW + 1)).resolves.toBe(0);
+        await expect(skipUnsentOrderEvent(db, SHOP_A, "5001", NOW + LEASE + 1)).resolves.toBe(1);
+        expect(await row(a?.id)).toMatchObject({ status: "skipped", statusReason: CANCELLED_BEFORE_SENDING, payload: null });
+        // WHEN worker A's request is answered: accepted
+        await outbox.markSent([a?.id ?? -1], { nowMs: NOW + LEASE + 5, fbtraceId: "A-trace", eventsReceived: 1 });
+        // THEN the row says what Meta has
+        expect(await row(a?.id)).toMatchObject({ status: "sent", statusReason: null, sentAt: NOW + LEASE + 5, payload: null });
+      });
     });
 
     it("fans held rows out to every pixel and kills those too old for Meta", async () => {

@@ -164,7 +164,7 @@ describe("delivery thread supervision", () => {
       webhookPressure: webhookPressureBuffer(),
       busyThreshold: 12,
       logger,
-      metrics: { recordDelivered() {}, recordMetaError() {}, recordResends() {}, recordTokenErrorUnconfirmed() {}, recordDeliveryThreadExit: () => void (exits += 1) },
+      metrics: { recordDelivered() {}, recordMetaError() {}, recordResends() {}, recordTokenErrorUnconfirmed() {}, recordStaleResults() {}, recordDeliveryThreadExit: () => void (exits += 1) },
       onShopChanged() {},
       entry,
       restartAfterMs: 20,

@@ -2,6 +2,8 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { sql } from "kysely";
 import { createMetaGraphClient } from "../../app/destinations/meta/graph-client.server";
 import type { MetaGraphClient } from "../../app/destinations/meta/types";
+import type { RunSummary } from "../../app/delivery/run-summary";
+import { createMetrics } from "../../app/observability/metrics.server";
 import { enqueuePurchases, GRAPH_VERSION, rowsOf, startConfiguredHarness, type Harness } from "./harness";
 
 let h: Harness;
@@ -77,5 +79,80 @@ describe("delivery worker: lease budget", () => {
     while ((await worker.runOnce()).claimed > 0);
     expect(await h.outbox.countByStatus()).toMatchObject({ sent: 7, dead: 1, pending: 0 });
     expect(h.sim.duplicateDeliveries()).toEqual([]);
+  });
+});
+
+describe("delivery worker: results fenced by the lease (decision 0036)", () => {
+  it("drops the failure of a worker whose lease ran out while another worker sent its rows, and counts it", async () => {
+    await enqueuePurchases(h, 3);
+    const b = h.worker({ owner: "worker-b", leaseMs: 60_000 });
+    let fromB: RunSummary | null = null;
+    // GIVEN worker A's request hangs past its lease; meanwhile worker B claims the rows again and Meta accepts them
+    const hanging: MetaGraphClient = {
+      async sendEvents() {
+        h.clock.advance(60_001);
+        fromB = await b.runOnce();
+        return { ok: false, errorClass: "transient", httpStatus: null, code: null, subcode: null, title: null, message: "timeout", fbtraceId: null };
+      },
+    };
+    const metrics = createMetrics({ defaultMetrics: false });
+    const a = h.worker({ owner: "worker-a", leaseMs: 60_000, client: hanging, metrics });
+
+    // WHEN A's timeout finally lands
+    const fromA = await a.runOnce();
+
+    // THEN B's "sent" stands: A's retry is dropped, counted, and no third send is scheduled
+    expect(fromB).toMatchObject({ claimed: 3, sent: 3 });
+    expect(fromA).toMatchObject({ claimed: 3, retried: 0, stale: 3 });
+    expect((await rowsOf(h)).map((r) => [r.status, r.attempts, r.leaseOwner])).toEqual(Array.from({ length: 3 }, () => ["sent", 1, null]));
+    h.clock.advance(24 * 3_600_000);
+    expect((await b.runOnce()).claimed).toBe(0);
+    expect(h.sim.accepted).toHaveLength(3);
+    expect(await metrics.registry.getSingleMetricAsString("tandem_delivery_stale_results_total")).toContain(
+      'tandem_delivery_stale_results_total{result="retrying"} 3',
+    );
+    expect(h.logger.lines.filter((l) => l.message.startsWith("results dropped")).map((l) => l.fields)).toEqual([
+      expect.objectContaining({ result: "retrying", count: 3 }),
+    ]);
+  });
+
+  it("tells its own passes apart: a pass whose lease ran out does not record over the pass that holds its rows now", async () => {
+    await enqueuePurchases(h, 2);
+    const real = createMetaGraphClient({ baseUrl: h.sim.url, version: GRAPH_VERSION });
+    let later: Promise<RunSummary> | null = null;
+    let laterSending: () => void = () => {};
+    const laterIsSending = new Promise<void>((resolve) => (laterSending = resolve));
+    let firstRecorded: () => void = () => {};
+    const firstIsRecorded = new Promise<void>((resolve) => (firstRecorded = resolve));
+    let calls = 0;
+    // GIVEN one worker whose first pass hangs past its lease, while its next pass claims the same rows and is
+    // still waiting on Meta when the first pass's timeout lands
+    const worker = h.worker({
+      owner: "worker-a",
+      leaseMs: 60_000,
+      client: {
+        async sendEvents(input) {
+          calls += 1;
+          if (calls === 1) {
+            h.clock.advance(60_001);
+            later = worker.runOnce();
+            await laterIsSending;
+            return { ok: false, errorClass: "transient", httpStatus: null, code: null, subcode: null, title: null, message: "timeout", fbtraceId: null };
+          }
+          laterSending();
+          await firstIsRecorded;
+          return real.sendEvents(input);
+        },
+      },
+    });
+
+    // WHEN the first pass records its timeout
+    const first = await worker.runOnce();
+    firstRecorded();
+
+    // THEN it is dropped: the later pass's answer is the one recorded
+    expect(first).toMatchObject({ claimed: 2, retried: 0, stale: 2 });
+    expect(await later).toMatchObject({ claimed: 2, sent: 2 });
+    expect((await rowsOf(h)).map((r) => [r.status, r.attempts])).toEqual([["sent", 1], ["sent", 1]]);
   });
 });

@@ -8,6 +8,7 @@ import { useTestApp } from "../support/app";
 const SHOP = "retention-shop.myshopify.com";
 const T0 = Date.UTC(2026, 0, 1);
 const POLICY = { payloadDays: 30, metadataDays: 90 };
+const WORKER = "retention-worker/1";
 
 function row(eventId: string, status: NewDelivery["status"] = "pending"): NewDelivery {
   return {
@@ -33,6 +34,13 @@ async function idOf(context: AppContext, eventId: string): Promise<number> {
   return found.id;
 }
 
+/** Leases the row as a worker's claim does: failures are recorded under the lease that holds the row (decision 0036). */
+async function leased(context: AppContext, eventId: string): Promise<number> {
+  const id = await idOf(context, eventId);
+  await context.database.db.updateTable("deliveries").set({ lease_owner: WORKER, lease_until: T0 + 60_000 }).where("id", "=", id).execute();
+  return id;
+}
+
 async function rowState(context: AppContext, eventId: string) {
   const { rows } = await context.outbox.list({ shop: SHOP, limit: 100 });
   const found = rows.find((r) => r.eventId === eventId);
@@ -44,11 +52,11 @@ describe("retention", () => {
   beforeEach(async () => {
     // GIVEN rows created at T0: one sent, one dead, one still pending, and one sent 40 days later.
     await app.context.outbox.enqueue([row("sent-old"), row("dead-old"), row("pending-old"), row("paused-old")], T0);
-    await app.context.outbox.markNeedsAttention([await idOf(app.context, "paused-old")], { nowMs: T0 + 1000, reason: "Meta error 190" });
+    await app.context.outbox.markNeedsAttention([await leased(app.context, "paused-old")], { owner: WORKER, nowMs: T0 + 1000, reason: "Meta error 190" });
     await app.context.outbox.enqueue([row("sent-recent")], T0 + 40 * DAY_MS);
     await app.context.outbox.markSent([await idOf(app.context, "sent-old")], { nowMs: T0 + 1000, fbtraceId: "t1", eventsReceived: 1 });
     await app.context.outbox.markSent([await idOf(app.context, "sent-recent")], { nowMs: T0 + 40 * DAY_MS, fbtraceId: "t2", eventsReceived: 1 });
-    await app.context.outbox.markDead([await idOf(app.context, "dead-old")], { nowMs: T0 + 1000, reason: "invalid" });
+    await app.context.outbox.markDead([await leased(app.context, "dead-old")], { owner: WORKER, nowMs: T0 + 1000, reason: "invalid" });
     await app.context.receipts.record(SHOP, "orders/paid", "wh-old", T0);
     await app.context.receipts.record(SHOP, "orders/paid", "wh-recent", T0 + 40 * DAY_MS);
   });

@@ -23,7 +23,7 @@ export type DeliveryThreadOptions = {
   webhookPressure: SharedArrayBuffer;
   busyThreshold: number;
   logger: DeliveryLogger;
-  metrics: Pick<Metrics, "recordDelivered" | "recordMetaError" | "recordResends" | "recordTokenErrorUnconfirmed" | "recordDeliveryThreadExit"> &
+  metrics: Pick<Metrics, DeliveryThreadMetric> &
     Partial<Pick<Metrics, "recordFunnelDropped">>;
   onShopChanged(shop: string): void;
   /** The compiled thread entry; default: build/node/delivery-thread.js under the app root. */
@@ -33,6 +33,14 @@ export type DeliveryThreadOptions = {
   /** SIGTERM's grace: a thread that has not finished its in-flight sends by then is terminated (default 30 s). */
   stopTimeoutMs?: number;
 };
+
+type DeliveryThreadMetric =
+  | "recordDelivered"
+  | "recordMetaError"
+  | "recordResends"
+  | "recordTokenErrorUnconfirmed"
+  | "recordStaleResults"
+  | "recordDeliveryThreadExit";
 
 const MAX_RESTART_DELAY_MS = 30_000;
 
@@ -87,6 +95,9 @@ export function createDeliveryThread(options: DeliveryThreadOptions): DeliveryWo
         return;
       case "token-error-unconfirmed":
         options.metrics.recordTokenErrorUnconfirmed();
+        return;
+      case "stale-results":
+        options.metrics.recordStaleResults(message.result, message.count);
         return;
       case "funnel-dropped":
         options.metrics.recordFunnelDropped?.(message.reason, message.count);

@@ -1,6 +1,7 @@
 import type { Env } from "../../env.server";
 import type { MetaErrorLabels } from "../../observability/metrics.server";
 import type { RunSummary } from "../run-summary";
+import type { StaleResult } from "../ports";
 import type { FunnelDropReason } from "../../maintenance/funnel-backlog.server";
 import type { DeliveryWorkerTuning } from "../worker-options";
 
@@ -41,6 +42,7 @@ export type FromThread =
   | { type: "meta-error"; labels: MetaErrorLabels }
   | { type: "resent"; count: number }
   | { type: "token-error-unconfirmed" }
+  | { type: "stale-results"; result: StaleResult; count: number }
   | { type: "funnel-dropped"; reason: FunnelDropReason; count: number }
   | { type: "log"; level: LogLevel; fields: Record<string, unknown>; message: string }
   | { type: "shop-changed"; shop: string }
