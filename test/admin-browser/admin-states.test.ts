@@ -1,21 +1,25 @@
 import { readFileSync } from "node:fs";
 import { mkdir } from "node:fs/promises";
-import type { Browser, BrowserContext, Page } from "playwright-core";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import type { Browser, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, it as base } from "vitest";
 import { startBuiltServer, type BuiltServer } from "../support/built-server";
 import { launchChromium } from "../browser/chromium";
 import { startMetaSimulator, type MetaSimulator } from "../../sim/meta-graph-sim";
-import { embeddedQuery, mintSessionToken, storeOfflineSession } from "../admin/session-token";
+import { storeOfflineSession } from "../admin/session-token";
 import { PIXEL, STATES, TOKEN, interceptAdminFetch, type AdminState } from "./admin-states";
+import { adminTabs, type AdminTabs, type Viewport } from "./admin-tabs";
 
 // Every admin page in every shop state (admin-states.ts) at a desktop and a phone width, in Debian's Chromium
 // against the real server build: a document title, a main landmark, no horizontal scroll, and axe-core finding
 // nothing serious or critical. Screenshots go to test-artifacts/admin/states/ (gitignored). The table is
 // STATES × PAGES × WIDTHS: a new state, page or width is one entry.
+//
+// The tests run side by side (describe.concurrent), each page in a tab of its own: much of a page's time is
+// waiting for the network to go quiet, which overlaps. The one test that writes (Settings' save) is in the
+// sequential block at the end, after every test that reads what it changes.
 
 const SHOTS = new URL("../../test-artifacts/admin/states/", import.meta.url).pathname;
-const AXE = new URL("../../node_modules/axe-core/axe.min.js", import.meta.url).pathname;
-const DESKTOP_UA = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/130.0.0.0 Safari/537.36";
+const AXE_SOURCE = readFileSync(new URL("../../node_modules/axe-core/axe.min.js", import.meta.url).pathname, "utf8");
 
 const PAGES = [
   { name: "home", path: "/app", title: "Home", heading: "Tandem" },
@@ -32,12 +36,12 @@ const WIDTHS = [
 let server: BuiltServer;
 let sim: MetaSimulator;
 let browser: Browser;
-let context: BrowserContext | undefined;
-const pageErrors: string[] = [];
+let tabs: AdminTabs;
 
 beforeAll(async () => {
   sim = await startMetaSimulator({ pixels: { [PIXEL]: TOKEN } });
   globalThis.fetch = interceptAdminFetch(globalThis.fetch, Date.now).fetch;
+  const launching = launchChromium();
   server = await startBuiltServer("admin-states", { META_GRAPH_URL: sim.url });
   const app = await server.appContext();
   const now = Date.now();
@@ -46,7 +50,8 @@ beforeAll(async () => {
     await state.seed(app, now);
   }
   await mkdir(SHOTS, { recursive: true });
-  browser = await launchChromium();
+  browser = await launching;
+  tabs = adminTabs(browser, `http://127.0.0.1:${server.port}`);
 }, 60_000);
 
 afterAll(async () => {
@@ -55,31 +60,31 @@ afterAll(async () => {
   await sim?.close();
 });
 
-afterEach(async () => {
-  await context?.close();
-  context = undefined;
-  expect(pageErrors.splice(0)).toEqual([]);
-});
+type OpenAdmin = (state: AdminState, path: string, viewport: Viewport, extra?: string) => Promise<Page>;
 
-async function open(state: AdminState, path: string, viewport: { width: number; height: number }, extra = ""): Promise<Page> {
-  context = await browser.newContext({ viewport, userAgent: DESKTOP_UA, acceptDownloads: true });
-  // App Bridge's CDN script cannot load here; fail it at once instead of letting the page hang on it.
-  await context.route(/^https:\/\/cdn\.shopify\.com\//, (route) => route.abort());
-  const page = await context.newPage();
-  page.on("pageerror", (error) => pageErrors.push(error.message));
-  page.on("console", (message) => {
-    if (message.type() === "error" && !message.text().startsWith("Failed to load resource")) pageErrors.push(message.text());
-  });
-  const token = mintSessionToken({ shop: state.shop, apiKey: "test-api-key", secret: "test-api-secret" });
-  await page.goto(`http://127.0.0.1:${server.port}${path}?${embeddedQuery(state.shop, token)}${extra}`, { waitUntil: "networkidle" });
-  return page;
-}
+/**
+ * `openAdmin` opens a page in a tab of its own (admin-tabs.ts). After the test the tabs are given back and the
+ * test fails on any error a page threw or logged, kept per test since tests run side by side.
+ */
+const it = base.extend<{ openAdmin: OpenAdmin }>({
+  openAdmin: async ({ expect }, use) => {
+    const opened: Page[] = [];
+    const pageErrors: string[] = [];
+    await use(async (state, path, viewport, extra = "") => {
+      const page = await tabs.open(state.shop, path, viewport, pageErrors, extra);
+      opened.push(page);
+      return page;
+    });
+    await Promise.all(opened.map((page) => tabs.giveBack(page)));
+    expect(pageErrors, "errors on the page").toEqual([]);
+  },
+});
 
 type AxeViolation = { id: string; impact: string | null; help: string; nodes: Array<{ target: unknown[] }> };
 
 /** axe-core's serious and critical violations, each as "rule: help (targets)". */
 async function seriousViolations(page: Page): Promise<string[]> {
-  await page.addScriptTag({ content: readFileSync(AXE, "utf8") });
+  await page.addScriptTag({ content: AXE_SOURCE });
   const violations = await page.evaluate(async () => {
     const axe = (window as unknown as { axe: { run(context: Document, options: object): Promise<{ violations: AxeViolation[] }> } }).axe;
     return (await axe.run(document, { resultTypes: ["violations"] })).violations;
@@ -91,9 +96,9 @@ async function seriousViolations(page: Page): Promise<string[]> {
 
 const CASES = STATES.flatMap((state) => PAGES.flatMap((page) => WIDTHS.map((width) => [`${state.name} ${page.name} @${width.name}`, state, page, width] as const)));
 
-describe("every admin page in every state and width", () => {
-  it.each(CASES)("%s: titled, a main landmark, no horizontal scroll, axe clean", async (label, state, target, width) => {
-    const page = await open(state, target.path, width);
+describe.concurrent("every admin page in every state and width", () => {
+  it.for(CASES)("%s: titled, a main landmark, no horizontal scroll, axe clean", async ([label, state, target, width], { openAdmin, expect }) => {
+    const page = await openAdmin(state, target.path, width);
     await page.getByRole("heading", { level: 1, name: target.heading }).waitFor({ timeout: 10_000 });
     expect(await page.title()).toBe(`${target.title} · Tandem`);
     expect(await page.locator("main").count()).toBe(1);
@@ -110,10 +115,10 @@ const byName = (name: string) => {
   return state;
 };
 
-describe("Activity as a log", () => {
-  it("finds an order, opens its detail, links to the order in Shopify and exports the filter as CSV without customer data", async () => {
+describe.concurrent("Activity as a log", () => {
+  it("finds an order, opens its detail, links to the order in Shopify and exports the filter as CSV without customer data", async ({ openAdmin, expect }) => {
     const busy = byName("busy");
-    const page = await open(busy, "/app/activity", WIDTHS[0]);
+    const page = await openAdmin(busy, "/app/activity", WIDTHS[0]);
     // WHEN the merchant searches for an order by name
     await page.getByLabel("Order", { exact: true }).fill("#1005");
     await page.getByRole("button", { name: "Apply" }).click();
@@ -144,8 +149,8 @@ describe("Activity as a log", () => {
     expect(csv.join("\n")).not.toMatch(/[0-9a-f]{64}/);
   });
 
-  it("says reasons in words, filters by status with a loading state, and lists rows without sideways scrolling at 390 px", async () => {
-    const page = await open(byName("busy"), "/app/activity", WIDTHS[1], "&locale=de-DE");
+  it("says reasons in words, filters by status with a loading state, and lists rows without sideways scrolling at 390 px", async ({ openAdmin, expect }) => {
+    const page = await openAdmin(byName("busy"), "/app/activity", WIDTHS[1], "&locale=de-DE");
     const items = page.locator("ul.tandem-narrow > li");
     expect(await items.count()).toBe(25);
     expect(await page.locator("table").isVisible()).toBe(false);
@@ -163,9 +168,9 @@ describe("Activity as a log", () => {
   });
 });
 
-describe("Health that adds up", () => {
-  it("holds Tandem's orders against Shopify's count: accounted for, skipped for consent, never received", async () => {
-    const page = await open(byName("busy"), "/app/health", WIDTHS[0], "&days=30");
+describe.concurrent("Health that adds up", () => {
+  it("holds Tandem's orders against Shopify's count: accounted for, skipped for consent, never received", async ({ openAdmin, expect }) => {
+    const page = await openAdmin(byName("busy"), "/app/health", WIDTHS[0], "&days=30");
     const sentence = (await page.locator("[data-reconciliation]").textContent({ timeout: 5_000 })) ?? "";
     // 320 received, 32 of them test orders (not in Shopify's count); Shopify has 10 more that never arrived.
     expect(sentence).toContain("of 298 orders Shopify counted as paid in the last 30 days");
@@ -179,31 +184,30 @@ describe("Health that adds up", () => {
     expect(await page.locator("table.tandem-day-table tbody tr").count()).toBe(30);
   });
 
-  it("shows an empty state, not 0 of 0, and readable axis labels at 390 px", async () => {
-    const fresh = await open(byName("fresh"), "/app/health", WIDTHS[1]);
+  it("shows an empty state, not 0 of 0, and readable axis labels at 390 px", async ({ openAdmin, expect }) => {
+    const fresh = await openAdmin(byName("fresh"), "/app/health", WIDTHS[1]);
     await fresh.locator("[data-empty-state]").waitFor({ timeout: 5_000 });
     expect(await fresh.textContent("body")).not.toMatch(/0 of 0/);
-    await context?.close();
-    const page = await open(byName("configured"), "/app/health", WIDTHS[1]);
+    const page = await openAdmin(byName("configured"), "/app/health", WIDTHS[1]);
     const sizes = await page.locator(".tandem-bars-axis span").evaluateAll((nodes) => nodes.filter((node) => node.textContent).map((node) => parseFloat(getComputedStyle(node).fontSize)));
     expect(sizes.length).toBe(7);
     expect(Math.min(...sizes)).toBeGreaterThanOrEqual(12);
   });
 });
 
-describe("Home", () => {
-  it("opens the theme editor in the top window, not inside the app's frame", async () => {
-    const page = await open(byName("fresh"), "/app", WIDTHS[0]);
+describe.concurrent("Home", () => {
+  it("opens the theme editor in the top window, not inside the app's frame", async ({ openAdmin, expect }) => {
+    const page = await openAdmin(byName("fresh"), "/app", WIDTHS[0]);
     const link = page.locator('[data-check="storefront_embed"] a[href*="/admin/themes/current/editor"]');
     await link.first().waitFor();
     expect(await link.first().getAttribute("target")).toBe("_top");
   });
 });
 
-describe("the pause banner (decision 0022)", () => {
-  it("says the cause in plain words with its deadline, keeps Meta's text behind details, and offers no link to the page it is on", async () => {
+describe.concurrent("the pause banner (decision 0022)", () => {
+  it("says the cause in plain words with its deadline, keeps Meta's text behind details, and offers no link to the page it is on", async ({ openAdmin, expect }) => {
     const paused = byName("paused");
-    const home = await open(paused, "/app", WIDTHS[0]);
+    const home = await openAdmin(paused, "/app", WIDTHS[0]);
     const banner = home.locator(".Polaris-Banner").filter({ hasText: "Purchases are not reaching Meta" }).first();
     await banner.waitFor();
     const text = (await banner.textContent()) ?? "";
@@ -212,7 +216,7 @@ describe("the pause banner (decision 0022)", () => {
     expect(text).not.toContain("will be sent once this is fixed");
     expect(await banner.getByText("Open settings").count()).toBe(1);
 
-    const settings = await open(paused, "/app/settings", WIDTHS[0]);
+    const settings = await openAdmin(paused, "/app/settings", WIDTHS[0]);
     const onSettings = settings.locator(".Polaris-Banner").filter({ hasText: "Purchases are not reaching Meta" }).first();
     await onSettings.waitFor();
     expect(await onSettings.getByText("Open settings").count()).toBe(0);
@@ -221,7 +225,7 @@ describe("the pause banner (decision 0022)", () => {
 
     // Every page's banner carries the same deadline, on the shop's clock
     for (const path of ["/app/activity", "/app/health"]) {
-      const other = await open(paused, path, WIDTHS[0]);
+      const other = await openAdmin(paused, path, WIDTHS[0]);
       const otherBanner = other.locator(".Polaris-Banner").filter({ hasText: "Purchases are not reaching Meta" }).first();
       await otherBanner.waitFor();
       expect((await otherBanner.textContent()) ?? "", path).toMatch(/Fix by \d{1,2} \w{3}, \d{2}:\d{2} UTC or \d+ purchases? can't be sent/);
@@ -229,10 +233,10 @@ describe("the pause banner (decision 0022)", () => {
   });
 });
 
-describe("shopper events in the admin (decision 0031)", () => {
-  it("Activity opens on purchases; the Events filter lists a shopper event with its page, no order link, and exports it", async () => {
+describe.concurrent("shopper events in the admin (decision 0031)", () => {
+  it("Activity opens on purchases; the Events filter lists a shopper event with its page, no order link, and exports it", async ({ openAdmin, expect }) => {
     const busy = byName("busy");
-    const page = await open(busy, "/app/activity", WIDTHS[0]);
+    const page = await openAdmin(busy, "/app/activity", WIDTHS[0]);
     // GIVEN 3,200 shopper events newer than most of the shop's 320 purchases, THEN the first page is purchases
     const rows = page.locator("tbody tr[data-row]");
     expect(await rows.count()).toBe(25);
@@ -260,8 +264,8 @@ describe("shopper events in the admin (decision 0031)", () => {
     expect(csv.slice(1).every((line) => /^[^,]+,,,AddToCart,sh_\d+,.*,https:\/\/tandem-busy\.myshopify\.com\/products\/item-\d+$/.test(line))).toBe(true);
   });
 
-  it("at 390 px: shopper events as a list without sideways scrolling, and back to purchases with Clear", async () => {
-    const page = await open(byName("busy"), "/app/activity", WIDTHS[1], "&events=shopper");
+  it("at 390 px: shopper events as a list without sideways scrolling, and back to purchases with Clear", async ({ openAdmin, expect }) => {
+    const page = await openAdmin(byName("busy"), "/app/activity", WIDTHS[1], "&events=shopper");
     const items = page.locator("ul.tandem-narrow > li");
     expect(await items.count()).toBe(25);
     expect(await page.locator("ul.tandem-narrow [data-shopper-event]").count()).toBe(25);
@@ -273,13 +277,16 @@ describe("shopper events in the admin (decision 0031)", () => {
     expect(await page.locator("ul.tandem-narrow a[data-order-link]").count()).toBe(25);
   });
 
-  it("Health's figures leave the shopper events out", async () => {
-    const page = await open(byName("busy"), "/app/health", WIDTHS[0], "&days=30");
+  it("Health's figures leave the shopper events out", async ({ openAdmin, expect }) => {
+    const page = await openAdmin(byName("busy"), "/app/health", WIDTHS[0], "&days=30");
     const sentence = (await page.locator("[data-reconciliation]").textContent({ timeout: 5_000 })) ?? "";
     expect(sentence).toContain("of 298 orders Shopify counted as paid in the last 30 days");
   });
+});
 
-  it("Settings' Shopper events section at 1280 and 390 px: labelled switches with the defaults, axe clean, saved when changed", async () => {
+// Sequential, and last: it saves the configured shop's settings, which the tests above read as seeded.
+describe("shopper events in the admin (decision 0031)", () => {
+  it("Settings' Shopper events section at 1280 and 390 px: labelled switches with the defaults, axe clean, saved when changed", async ({ openAdmin, expect }) => {
     const configured = byName("configured");
     const defaults: Array<[string, boolean]> = [
       ["Page views", false],
@@ -291,8 +298,7 @@ describe("shopper events in the admin (decision 0031)", () => {
     ];
     let page: Page | undefined;
     for (const width of [WIDTHS[1], WIDTHS[0]]) {
-      await context?.close();
-      page = await open(configured, "/app/settings", width);
+      page = await openAdmin(configured, "/app/settings", width);
       await page.getByRole("heading", { name: "Shopper events" }).waitFor({ timeout: 10_000 });
       for (const [label, on] of defaults) {
         const box = page.getByRole("checkbox", { name: label, exact: true });
@@ -311,8 +317,7 @@ describe("shopper events in the admin (decision 0031)", () => {
     const app = await server.appContext();
     expect((await app.shops.getShop(configured.shop))?.settings.funnelEvents).toEqual(expect.arrayContaining(["PageView", "ViewContent", "Search", "AddToCart", "InitiateCheckout", "AddPaymentInfo"]));
     // and the page, opened again, shows it on
-    await context?.close();
-    const reopened = await open(configured, "/app/settings", WIDTHS[0]);
+    const reopened = await openAdmin(configured, "/app/settings", WIDTHS[0]);
     await reopened.getByRole("heading", { name: "Shopper events" }).waitFor({ timeout: 10_000 });
     expect(await reopened.getByRole("checkbox", { name: "Page views", exact: true }).isChecked()).toBe(true);
   });
