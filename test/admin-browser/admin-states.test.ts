@@ -184,6 +184,31 @@ describe.concurrent("Health that adds up", () => {
     expect(await page.locator("table.tandem-day-table tbody tr").count()).toBe(30);
   });
 
+  it("proves the pairing per web order, and says and lists apart the orders whose server Purchase failed (decision 0029)", async ({ openAdmin, expect }) => {
+    const page = await openAdmin(byName("busy"), "/app/health", WIDTHS[1], "&days=30");
+    // 320 orders, 288 through a web checkout: 192 sent or on their way, 64 skipped on purpose, 32 dead (11 unreported)
+    const summary = (await page.locator("[data-dedup-summary]").textContent({ timeout: 5_000 })) ?? "";
+    expect(summary).toContain("Of 192 orders paid through a web checkout over the last 30 days and sent to Meta");
+    expect(await page.locator('[data-share="server_only"]').textContent()).toContain("64 of 192 orders");
+    const failed = (await page.locator("[data-dedup-server-failed]").textContent()) ?? "";
+    expect(failed).toContain("32 orders paid through a web checkout were not received by Meta from the server");
+    expect(failed).toContain("For 11 of them no browser Purchase reached Tandem either, so those reached Meta from neither side.");
+    expect(await page.locator("[data-dedup-not-sent]").textContent()).toContain("64 orders paid through a web checkout were not sent to Meta");
+    const listed = page.locator('ul[aria-label="Orders whose server Purchase failed"] a[data-order-link]');
+    expect(await listed.count()).toBe(10);
+    expect(await listed.first().getAttribute("href")).toMatch(/^https:\/\/admin\.shopify\.com\/store\/tandem-busy\/orders\/70000\d5$/);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)).toBeLessThanOrEqual(0);
+    expect(await seriousViolations(page)).toEqual([]);
+    // WHEN the merchant follows the card to Activity, THEN it lists the failed purchases, and Retry failed can send them again
+    await page.getByRole("link", { name: "See failed events in Activity" }).click();
+    await page.waitForURL(/\/app\/activity\?.*status=dead/);
+    await page.waitForFunction(() => {
+      const statuses = [...document.querySelectorAll("ul.tandem-narrow > li [data-status]")].map((el) => el.getAttribute("data-status"));
+      return statuses.length > 0 && statuses.every((status) => status === "dead");
+    });
+    expect(await page.getByRole("button", { name: /^Retry failed \(\d+\)$/ }).isEnabled()).toBe(true);
+  });
+
   it("shows an empty state, not 0 of 0, and readable axis labels at 390 px", async ({ openAdmin, expect }) => {
     const fresh = await openAdmin(byName("fresh"), "/app/health", WIDTHS[1]);
     await fresh.locator("[data-empty-state]").waitFor({ timeout: 5_000 });
