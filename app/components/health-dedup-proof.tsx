@@ -8,6 +8,8 @@ import { ShareBars } from "./share-bars";
 // Health's dedup proof (decision 0029): of the paid orders a browser was at, how many had a browser Purchase
 // that reached Tandem under the server's id (Meta counts the pair once), how many under another id, and which
 // were counted by the server alone. Each bar repeats a sentence, so the figures read without the bars.
+// The shares are of web orders whose server Purchase was sent: one still queued, retrying, or waiting for the
+// merchant to fix the shop's Meta setup is not at Meta yet, so it is said apart until it is sent.
 // Web orders Tandem skipped on purpose (no consent, a test order, cancelled before sending) reached Meta from
 // neither side: they are said apart, never counted as "server only". Web orders whose server Purchase failed for
 // good (Meta refused it, or the retries ran out) are said and listed apart too: "same id" or "server only" would
@@ -20,6 +22,8 @@ const ITS: Noun = { one: "its", other: "their" };
 const IT: Noun = { one: "it", other: "them" };
 const IT_SUBJECT: Noun = { one: "it", other: "they" };
 const IT_IS: Noun = { one: "It is", other: "They are" };
+const IS: Noun = { one: "is", other: "are" };
+const WAITS: Noun = { one: "waits", other: "wait" };
 
 export function DedupProofCard({ proof, days, shop }: { proof: DedupProof; days: number; shop: string }) {
   const format = useFormat();
@@ -33,8 +37,9 @@ export function DedupProofCard({ proof, days, shop }: { proof: DedupProof; days:
         {proof.browserOrders === 0 ? (
           <div data-empty-state="dedup-proof">
             <Text as="p">
-              {`${proof.notSent + proof.serverFailed === 0 ? `No paid order from ${period} has a browser record yet.` : `No order paid through a web checkout over ${period} has a server Purchase sent or on its way to Meta, so there is no pairing to show.`} For each order paid through a web checkout with the shopper present, Tandem records whether its browser Purchase reached Tandem and under which id. Orders from POS, drafts, apps and subscription renewals have no browser Purchase: the server counts them alone.`}
+              {`${apart(proof) ? `No order paid through a web checkout over ${period} has its server Purchase sent to Meta yet, so there is no pairing to show.` : `No paid order from ${period} has a browser record yet.`} For each order paid through a web checkout with the shopper present, Tandem records whether its browser Purchase reached Tandem and under which id. Orders from POS, drafts, apps and subscription renewals have no browser Purchase: the server counts them alone.`}
             </Text>
+            <ServerWaitingNote proof={proof} />
             <ServerFailedList proof={proof} shop={shop} />
             <NotSentNote proof={proof} />
           </div>
@@ -61,6 +66,7 @@ export function DedupProofCard({ proof, days, shop }: { proof: DedupProof; days:
               </Text>
             ) : null}
             <ServerOnlyList proof={proof} shop={shop} />
+            <ServerWaitingNote proof={proof} />
             <ServerFailedList proof={proof} shop={shop} />
             <NotSentNote proof={proof} />
           </>
@@ -85,6 +91,40 @@ function ServerOnlyList({ proof, shop }: { proof: DedupProof; shop: string }) {
         {`No browser Purchase reached Tandem for ${format.count(proof.serverOnly, NOUN.order)}: an ad blocker, no consent for the pixel, or a tab closed before the thank-you page. Meta still received the server's Purchase, and there is nothing to count twice.${proof.serverOnly > listed ? ` The latest ${format.number(listed)} are listed; Activity has them all.` : ""}`}
       </Text>
       <OrderList label="Server-only orders" kind="server-only" orders={proof.recentServerOnly} shop={shop} />
+    </BlockStack>
+  );
+}
+
+/**
+ * Web orders whose server Purchase is not at Meta yet: queued or retrying (they go on their own), or held or
+ * paused until the merchant fixes the shop's Meta setup (they may never go, so those are said as theirs to fix).
+ */
+function ServerWaitingNote({ proof }: { proof: DedupProof }) {
+  const format = useFormat();
+  const waiting = proof.serverWaiting;
+  if (waiting === 0) return null;
+  const setup = proof.serverWaitingForSetup;
+  const onItsWay = waiting - setup;
+  const web = "paid through a web checkout";
+  const setupWords = "Meta refused the shop's settings, or no pixel is saved yet";
+  const lead =
+    setup === 0
+      ? `${format.count(onItsWay, NOUN.order)} ${web} ${format.noun(onItsWay, IS)} still on ${format.noun(onItsWay, ITS)} way to Meta from the server (queued or retrying).`
+      : onItsWay === 0
+        ? `${format.count(setup, NOUN.order)} ${web} ${format.noun(setup, WAITS)} for you to fix the shop's Meta setup before the server's Purchase can reach Meta (${setupWords}).`
+        : `${format.count(waiting, NOUN.order)} ${web} have not reached Meta from the server yet: ${format.number(onItsWay)} ${format.noun(onItsWay, IS)} still on ${format.noun(onItsWay, ITS)} way (queued or retrying), and ${format.number(setup)} ${format.noun(setup, WAITS)} for you to fix the shop's Meta setup (${setupWords}).`;
+  return (
+    <BlockStack gap="200">
+      <div data-dedup-server-waiting>
+        <Text as="p" tone="subdued">
+          {`${lead} ${format.noun(waiting, IT_IS)} not counted above until ${format.noun(waiting, ITS)} server Purchase is sent.`}
+        </Text>
+      </div>
+      {setup > 0 ? (
+        <Text as="p">
+          <Link url="/app/settings">Open settings</Link>
+        </Text>
+      ) : null}
     </BlockStack>
   );
 }
@@ -138,9 +178,9 @@ function OrderList({ label, kind, orders, shop }: { label: string; kind: "server
   );
 }
 
-/** Web orders that are in no share: skipped on purpose, or their server Purchase failed for good. */
+/** Web orders that are in no share: skipped on purpose, their server Purchase not sent yet, or failed for good. */
 function apart(proof: DedupProof): boolean {
-  return proof.notSent > 0 || proof.serverFailed > 0;
+  return proof.notSent > 0 || proof.serverWaiting > 0 || proof.serverFailed > 0;
 }
 
 /** Web orders whose Purchase Tandem skipped on purpose: neither side reached Meta, and Activity says why. */

@@ -6,23 +6,31 @@ import type { Database } from "./connection.server";
 // checkout token and the browser's id as known when the order's id was fixed (migration 0012). A report that
 // came later is still in browser_purchase_ids, so the verdict reads both: the stored id first, else the ledger.
 //
-// The shares speak of the server's Purchase reaching Meta, so a web order is a browser order only while that can
-// be true. Its Purchase rows (one per pixel) decide, by the best of them:
-// - any row sent, on its way (pending, retrying, held) or needing attention: a browser order — one pixel's send
-//   is enough for Meta to have the order, and a row not finished yet may still go;
+// The shares speak of the server's Purchase having reached Meta, so a web order is a browser order only once
+// that is true. Its Purchase rows (one per pixel) decide, by the best of them:
+// - any row sent: a browser order — one pixel's send is enough for Meta to have the order;
+// - else any row on its way (pending, retrying): `serverWaiting`, apart from the shares, because Meta does not
+//   have the server's Purchase yet; it joins them once sent;
+// - else any row held (no pixel set up yet) or needing attention (Meta refused the shop's or a pixel's settings):
+//   `serverWaiting` too, and of those `serverWaitingForSetup`, because only the merchant can move them on;
 // - else any row dead (Meta refused it for good, or retries ran out): `serverFailed`, apart from the shares and
 //   listed, because the server's Purchase did not reach Meta and Activity can send it again;
 // - else every row skipped (no consent, a test order, tracking off, cancelled before sending): `notSent`;
-// - no rows at all: a browser order, as before this rule (rows and claims are written and purged together).
+// - no rows at all: a browser order, as before these rules. Rows and claims are written together, and retention
+//   deletes only finished rows (sent, skipped, dead), so a claim without rows is not one that is still waiting.
 
 export type DedupProofCounts = {
   /** Paid orders (Purchase claims) in the period. */
   paidOrders: number;
-  /** Orders a browser was at (web checkout, shopper present) with a Purchase row sent, on its way or needing attention: the ones that can have a browser twin. */
+  /** Orders a browser was at (web checkout, shopper present) with a Purchase row sent to Meta: the ones whose pairing the shares show. */
   browserOrders: number;
+  /** Orders a browser was at whose server Purchase is not at Meta yet (no row sent; one pending, retrying, held or needing attention). */
+  serverWaiting: number;
+  /** Of `serverWaiting`, those with no row pending or retrying: held for a pixel not set up, or paused until the merchant fixes what Meta refused. */
+  serverWaitingForSetup: number;
   /** Orders a browser was at whose Purchase rows were all skipped on purpose (consent, test order, cancelled before sending): not sent to Meta. */
   notSent: number;
-  /** Orders a browser was at whose server Purchase failed for good (dead rows, none sent or on its way): Meta did not get it from the server. */
+  /** Orders a browser was at whose server Purchase failed for good (dead rows, none sent or waiting): Meta did not get it from the server. */
   serverFailed: number;
   /** Of `serverFailed`, those whose browser Purchase did not reach Tandem either. */
   serverFailedNoBrowser: number;
@@ -47,10 +55,15 @@ export type DedupProof = DedupProofCounts & {
 type Input = { shop: string; startMs: number; endMs: number; listLimit: number };
 
 /** The best of an order's Purchase rows, as a rank: what the order's place in the proof follows. */
-const FATE = { allSkipped: 1, dead: 2, live: 3 } as const;
+const FATE = { allSkipped: 1, dead: 2, waitingForSetup: 3, onItsWay: 4, sent: 5 } as const;
 
-// One correlated probe per claim on deliveries_shop_order_idx (shop, order_id), reading the order's rows (one per pixel).
-const fateOfOrder = sql<number | null>`(select max(case when d.status = 'skipped' then ${sql.lit(FATE.allSkipped)} when d.status = 'dead' then ${sql.lit(FATE.dead)} else ${sql.lit(FATE.live)} end)
+// One correlated probe per claim on deliveries_shop_order_idx (shop, order_id), reading the order's rows (one per
+// pixel). A status not named here is one that has not finished, so it ranks as on its way, never as sent.
+const fateOfOrder = sql<number | null>`(select max(case when d.status = 'sent' then ${sql.lit(FATE.sent)}
+    when d.status in ('held', 'needs_attention') then ${sql.lit(FATE.waitingForSetup)}
+    when d.status = 'dead' then ${sql.lit(FATE.dead)}
+    when d.status = 'skipped' then ${sql.lit(FATE.allSkipped)}
+    else ${sql.lit(FATE.onItsWay)} end)
   from deliveries d where d.shop = oe.shop and d.order_id = oe.order_id and d.event_name = oe.event_name)`;
 
 function claims(database: Pick<Database, "db">, input: Input) {
@@ -65,7 +78,8 @@ function claims(database: Pick<Database, "db">, input: Input) {
 
 const count = (condition: ReturnType<typeof sql>) => sql<number>`sum(case when ${condition} then 1 else 0 end)`;
 const web = sql`c.checkout_token is not null`;
-const browserOrder = sql`${web} and coalesce(c.fate, ${sql.lit(FATE.live)}) = ${sql.lit(FATE.live)}`;
+const browserOrder = sql`${web} and coalesce(c.fate, ${sql.lit(FATE.sent)}) = ${sql.lit(FATE.sent)}`;
+const serverWaiting = sql`${web} and c.fate in (${sql.lit(FATE.waitingForSetup)}, ${sql.lit(FATE.onItsWay)})`;
 const serverFailed = sql`${web} and c.fate = ${sql.lit(FATE.dead)}`;
 
 /**
@@ -88,6 +102,8 @@ export function dedupProofTotalsQuery(database: Pick<Database, "db">, input: Inp
     .select([
       sql<number>`count(*)`.as("paid"),
       count(browserOrder).as("browser_orders"),
+      count(serverWaiting).as("server_waiting"),
+      count(sql`${web} and c.fate = ${sql.lit(FATE.waitingForSetup)}`).as("server_waiting_for_setup"),
       count(sql`${web} and c.fate = ${sql.lit(FATE.allSkipped)}`).as("not_sent"),
       count(serverFailed).as("server_failed"),
       count(sql`${serverFailed} and c.browser_id is null`).as("server_failed_no_browser"),
@@ -102,7 +118,7 @@ async function latest(database: Pick<Database, "db">, input: Input, kind: "serve
   const webOrder = sql`oe.checkout_token is not null`;
   const condition =
     kind === "server_only"
-      ? sql<boolean>`${webOrder} and coalesce(oe.browser_event_id, b.event_id) is null and coalesce(${fateOfOrder}, ${sql.lit(FATE.live)}) = ${sql.lit(FATE.live)}`
+      ? sql<boolean>`${webOrder} and coalesce(oe.browser_event_id, b.event_id) is null and coalesce(${fateOfOrder}, ${sql.lit(FATE.sent)}) = ${sql.lit(FATE.sent)}`
       : sql<boolean>`${webOrder} and ${fateOfOrder} = ${sql.lit(FATE.dead)}`;
   const rows = await claims(database, input)
     .select([
@@ -128,6 +144,8 @@ export async function readDedupProof(database: Pick<Database, "db">, input: Inpu
   return {
     paidOrders: Number(totals?.paid ?? 0),
     browserOrders: Number(totals?.browser_orders ?? 0),
+    serverWaiting: Number(totals?.server_waiting ?? 0),
+    serverWaitingForSetup: Number(totals?.server_waiting_for_setup ?? 0),
     notSent: Number(totals?.not_sent ?? 0),
     serverFailed: Number(totals?.server_failed ?? 0),
     serverFailedNoBrowser: Number(totals?.server_failed_no_browser ?? 0),

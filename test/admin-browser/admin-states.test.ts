@@ -186,10 +186,13 @@ describe.concurrent("Health that adds up", () => {
 
   it("proves the pairing per web order, and says and lists apart the orders whose server Purchase failed (decision 0029)", async ({ openAdmin, expect }) => {
     const page = await openAdmin(byName("busy"), "/app/health", WIDTHS[1], "&days=30");
-    // 320 orders, 288 through a web checkout: 192 sent or on their way, 64 skipped on purpose, 32 dead (11 unreported)
+    // 320 orders, 288 through a web checkout: 128 sent, 64 queued or retrying, 64 skipped on purpose, 32 dead (11 unreported)
     const summary = (await page.locator("[data-dedup-summary]").textContent({ timeout: 5_000 })) ?? "";
-    expect(summary).toContain("Of 192 orders paid through a web checkout over the last 30 days and sent to Meta");
-    expect(await page.locator('[data-share="server_only"]').textContent()).toContain("64 of 192 orders");
+    expect(summary).toContain("Of 128 orders paid through a web checkout over the last 30 days and sent to Meta");
+    expect(await page.locator('[data-share="server_only"]').textContent()).toContain("43 of 128 orders");
+    const waiting = (await page.locator("[data-dedup-server-waiting]").textContent()) ?? "";
+    expect(waiting).toContain("64 orders paid through a web checkout are still on their way to Meta from the server (queued or retrying).");
+    expect(waiting).not.toContain("fix the shop's Meta setup");
     const failed = (await page.locator("[data-dedup-server-failed]").textContent()) ?? "";
     expect(failed).toContain("32 orders paid through a web checkout were not received by Meta from the server");
     expect(failed).toContain("For 11 of them no browser Purchase reached Tandem either, so those reached Meta from neither side.");
@@ -207,6 +210,19 @@ describe.concurrent("Health that adds up", () => {
       return statuses.length > 0 && statuses.every((status) => status === "dead");
     });
     expect(await page.getByRole("button", { name: /^Retry failed \(\d+\)$/ }).isEnabled()).toBe(true);
+  });
+
+  it("says apart the web orders whose server Purchase waits for the merchant to fix the shop's Meta setup", async ({ openAdmin, expect }) => {
+    const page = await openAdmin(byName("paused"), "/app/health", WIDTHS[1]);
+    // 40 web orders: 10 sent before Meta refused the token, 30 paused since
+    const summary = (await page.locator("[data-dedup-summary]").textContent({ timeout: 5_000 })) ?? "";
+    expect(summary).toContain("Of 10 orders paid through a web checkout over the last 7 days and sent to Meta");
+    const waiting = page.locator("[data-dedup-server-waiting]");
+    expect(await waiting.textContent()).toContain(
+      "30 orders paid through a web checkout wait for you to fix the shop's Meta setup before the server's Purchase can reach Meta (Meta refused the shop's settings, or no pixel is saved yet). They are not counted above until their server Purchase is sent.",
+    );
+    expect(await page.locator('[data-share="same_id"]').textContent()).toContain("6 of 10 orders");
+    expect(await seriousViolations(page)).toEqual([]);
   });
 
   it("shows an empty state, not 0 of 0, and readable axis labels at 390 px", async ({ openAdmin, expect }) => {

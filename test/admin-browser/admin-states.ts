@@ -193,7 +193,10 @@ export const STATES: AdminState[] = [
     async seed(app, now) {
       await configure(app, this.shop, now);
       await app.shops.markNeedsAttention(this.shop, "Meta error 190/467: Error validating access token: The session has been invalidated because the user changed their password", now - 2 * DAY);
-      await insertRows(app, this.shop, now, Array.from({ length: 40 }, (_, order) => ({ order, status: order < 10 ? "sent" : "needs_attention", ageMs: (order % 3) * DAY + order * 60_000 })));
+      const rows: Row[] = Array.from({ length: 40 }, (_, order) => ({ order, status: order < 10 ? "sent" : "needs_attention", ageMs: (order % 3) * DAY + order * 60_000 }));
+      await insertRows(app, this.shop, now, rows);
+      // Web orders with claims, so Health's dedup proof says which of them wait for the merchant's fix.
+      await insertClaims(app, this.shop, now, rows);
     },
   },
   {

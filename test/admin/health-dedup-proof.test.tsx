@@ -21,6 +21,8 @@ function render(proof: DedupProof, locale = "en") {
 const PROOF: DedupProof = {
   paidOrders: 1300,
   browserOrders: 1200,
+  serverWaiting: 0,
+  serverWaitingForSetup: 0,
   notSent: 0,
   serverFailed: 0,
   serverFailedNoBrowser: 0,
@@ -34,7 +36,7 @@ const PROOF: DedupProof = {
   recentServerFailed: [],
 };
 
-const NOTHING: DedupProof = { paidOrders: 0, browserOrders: 0, notSent: 0, serverFailed: 0, serverFailedNoBrowser: 0, sameId: 0, differentId: 0, serverOnly: 0, recentServerOnly: [], recentServerFailed: [] };
+const NOTHING: DedupProof = { paidOrders: 0, browserOrders: 0, serverWaiting: 0, serverWaitingForSetup: 0, notSent: 0, serverFailed: 0, serverFailedNoBrowser: 0, sameId: 0, differentId: 0, serverOnly: 0, recentServerOnly: [], recentServerFailed: [] };
 
 describe("DedupProofCard (Health)", () => {
   it("says the share of web orders whose browser Purchase carried the server's id, in words and bars", () => {
@@ -74,6 +76,7 @@ describe("DedupProofCard (Health)", () => {
     expect(html).toContain("No paid order from the last 7 days has a browser record yet.");
     expect(html).not.toContain("data-share");
     expect(html).not.toContain("not sent to Meta");
+    expect(html).not.toContain("data-dedup-server-waiting");
   });
 
   it("says web orders skipped on purpose were not sent to Meta, apart from the shares and the server-only list", () => {
@@ -136,10 +139,46 @@ describe("DedupProofCard (Health)", () => {
     const one = { orderId: "5900000000400", orderName: "#1400", createdAt: Date.UTC(2026, 10, 28, 8, 0) };
     const html = render({ ...NOTHING, paidOrders: 2, serverFailed: 2, serverFailedNoBrowser: 2, recentServerFailed: [one] });
     expect(html).toContain('data-empty-state="dedup-proof"');
-    expect(html).toContain("No order paid through a web checkout over the last 7 days has a server Purchase sent or on its way to Meta, so there is no pairing to show.");
+    expect(html).toContain("No order paid through a web checkout over the last 7 days has its server Purchase sent to Meta yet, so there is no pairing to show.");
     expect(html).not.toContain("has a browser record yet");
     expect(html).toContain("No browser Purchase reached Tandem for them either, so they reached Meta from neither side.");
     expect(html).toContain('data-server-failed-order="5900000000400"');
     expect(html).not.toContain("data-share");
+  });
+
+  it("says web orders whose server Purchase is still on its way apart from the shares, which are of the orders sent to Meta", () => {
+    // GIVEN 30 web orders whose server Purchase is queued or retrying: Meta does not have it yet
+    const html = render({ ...PROOF, paidOrders: 1330, serverWaiting: 30 });
+    expect(html).toContain("Of 1,200 orders paid through a web checkout over the last 7 days and sent to Meta, 92% had a browser Purchase");
+    expect(html).toMatch(/data-share="server_only".*?80 of 1,200 orders/);
+    expect(html).toMatch(/data-dedup-server-waiting.*?30 orders paid through a web checkout are still on their way to Meta from the server \(queued or retrying\). They are not counted above until their server Purchase is sent./);
+    // nothing waits for the merchant, so the card sends them nowhere
+    expect(html).not.toContain("fix the shop&#x27;s Meta setup");
+    expect(html).not.toContain('href="/app/settings"');
+  });
+
+  it("says which waiting orders need the merchant to fix the setup, with a link to Settings", () => {
+    const html = render({ ...PROOF, paidOrders: 1340, serverWaiting: 40, serverWaitingForSetup: 3 });
+    expect(html).toMatch(
+      /data-dedup-server-waiting.*?40 orders paid through a web checkout have not reached Meta from the server yet: 37 are still on their way \(queued or retrying\), and 3 wait for you to fix the shop&#x27;s Meta setup \(Meta refused the shop&#x27;s settings, or no pixel is saved yet\). They are not counted above/,
+    );
+    expect(html).toContain('href="/app/settings"');
+  });
+
+  it("says a single order waiting for the setup in the singular", () => {
+    const html = render({ ...PROOF, serverWaiting: 1, serverWaitingForSetup: 1 });
+    expect(html).toContain(
+      "1 order paid through a web checkout waits for you to fix the shop&#x27;s Meta setup before the server&#x27;s Purchase can reach Meta (Meta refused the shop&#x27;s settings, or no pixel is saved yet). It is not counted above until its server Purchase is sent.",
+    );
+  });
+
+  it("keeps the empty state true when every web order's server Purchase is still waiting", () => {
+    // GIVEN a shop whose token Meta refused: 5 web orders paused, none sent
+    const html = render({ ...NOTHING, paidOrders: 6, serverWaiting: 5, serverWaitingForSetup: 5 });
+    expect(html).toContain('data-empty-state="dedup-proof"');
+    expect(html).toContain("No order paid through a web checkout over the last 7 days has its server Purchase sent to Meta yet, so there is no pairing to show.");
+    expect(html).toContain("5 orders paid through a web checkout wait for you to fix the shop&#x27;s Meta setup");
+    expect(html).not.toContain("data-share");
+    expect(html).not.toContain("has a browser record yet");
   });
 });

@@ -3,6 +3,7 @@ import { beforeEach, describe, expect, it } from "vitest";
 import { writeIngests, type IngestWrite } from "../../app/db/ingest-writes.server";
 import { writeCollected } from "../../app/db/collector-writes.server";
 import { claimDue } from "../../app/db/outbox-claim.server";
+import { createOutbox } from "../../app/db/outbox.server";
 import { createShopStore } from "../../app/db/shops.server";
 import { dedupProofTotalsQuery, readDedupProof } from "../../app/db/dedup-proof-reads.server";
 import { skipUnsentOrderEvent } from "../../app/db/outbox-cancel.server";
@@ -68,6 +69,16 @@ export function runBrowserLedgerContract(name: string, open: () => Promise<TestD
     const deliveries = () => db().db.selectFrom("deliveries").selectAll().orderBy("destination").execute();
     const claimOf = (orderId: string) => db().db.selectFrom("order_events").selectAll().where("order_id", "=", orderId).executeTakeFirstOrThrow();
     const claim = (atMs: number) => claimDue(db(), { nowMs: atMs, limit: 50, owner: "test-worker", leaseMs: 30_000 });
+    /** Meta accepted these orders' rows not sent yet, recorded as the worker records it. */
+    const metaAccepts = async (...orderIds: string[]) => {
+      const rows = await db().db.selectFrom("deliveries").select("id").where("order_id", "in", orderIds).where("status", "in", ["pending", "retrying"]).execute();
+      await createOutbox(db()).markSent(
+        rows.map((row) => row.id),
+        { nowMs: NOW + 60_000, fbtraceId: "AtraceLedger", eventsReceived: 1 },
+      );
+    };
+    const setStatus = (orderId: string, destination: string, status: string) =>
+      db().db.updateTable("deliveries").set({ status, attempts: 1 }).where("order_id", "=", orderId).where("destination", "=", destination).execute();
 
     it("runs on the engine it names", () => {
       expect(db().engine).toBe(name);
@@ -156,8 +167,13 @@ export function runBrowserLedgerContract(name: string, open: () => Promise<TestD
       const claimed = await claim(NOW + BROWSER_REPORT_WAIT_MS);
       expect(claimed.map((row) => [row.eventId, row.provenance, row.statusReason])).toEqual([[CART_ID, "note_attribute", null]]);
       expect(await claimOf("9")).toMatchObject({ event_id: CART_ID, checkout_token: "tok9", browser_event_id: null });
-      const proof = await readDedupProof(db(), { shop: SHOP, startMs: NOW - 1, endMs: NOW + 1, listLimit: 10 });
-      expect(proof).toMatchObject({ browserOrders: 1, sameId: 0, differentId: 0, serverOnly: 1 });
+      // While its request is out, Meta does not have it yet: it is waiting, in no share
+      const period = { shop: SHOP, startMs: NOW - 1, endMs: NOW + 1, listLimit: 10 };
+      expect(await readDedupProof(db(), period)).toMatchObject({ browserOrders: 0, serverWaiting: 1, serverWaitingForSetup: 0, serverOnly: 0, recentServerOnly: [] });
+      // WHEN Meta accepts it, THEN it is server-only
+      await metaAccepts("9");
+      const proof = await readDedupProof(db(), period);
+      expect(proof).toMatchObject({ browserOrders: 1, serverWaiting: 0, sameId: 0, differentId: 0, serverOnly: 1 });
       expect(proof.recentServerOnly).toEqual([{ orderId: "9", orderName: "#9", createdAt: NOW }]);
     });
 
@@ -182,6 +198,7 @@ export function runBrowserLedgerContract(name: string, open: () => Promise<TestD
       await writeIngests(db(), [webOrder("23", "serverIdOfTheTwentyThird0001")], NOW + 2);
       await writeIngests(db(), [webOrder("24", "serverIdOfTheTwentyFourth001")], NOW + 3);
       await writeIngests(db(), [webOrder("25", "order_25", { token: null })], NOW + 4);
+      await metaAccepts("21", "22", "23", "24", "25");
 
       const proof = await readDedupProof(db(), { shop: SHOP, startMs: NOW, endMs: NOW + 10, listLimit: 1 });
       expect(proof).toEqual({
@@ -190,6 +207,8 @@ export function runBrowserLedgerContract(name: string, open: () => Promise<TestD
         sameId: 1,
         differentId: 1,
         serverOnly: 2,
+        serverWaiting: 0,
+        serverWaitingForSetup: 0,
         notSent: 0,
         serverFailed: 0,
         serverFailedNoBrowser: 0,
@@ -220,6 +239,8 @@ export function runBrowserLedgerContract(name: string, open: () => Promise<TestD
       expect(proof).toEqual({
         paidOrders: 5,
         browserOrders: 1,
+        serverWaiting: 0,
+        serverWaitingForSetup: 0,
         notSent: 3,
         serverFailed: 0,
         serverFailedNoBrowser: 0,
@@ -231,17 +252,62 @@ export function runBrowserLedgerContract(name: string, open: () => Promise<TestD
       });
     });
 
-    it("keeps an order waiting to be sent a browser order: only rows that will never go out make it not sent", async () => {
+    it("counts a web order whose server Purchase is not sent yet apart as waiting, and of those the ones held or paused as waiting for the setup; one row sent makes it a browser order", async () => {
+      // on its way: queued on its only pixel (no browser report); retrying, though its browser reported the same id
       await writeIngests(db(), [webOrder("41", "serverIdOfTheFortyFirst00001")], NOW);
-      await db().db.updateTable("deliveries").set({ status: "retrying" }).where("order_id", "=", "41").execute();
-      const proof = await readDedupProof(db(), { shop: SHOP, startMs: NOW, endMs: NOW + 10, listLimit: 10 });
-      expect(proof).toMatchObject({ browserOrders: 1, notSent: 0, serverOnly: 1 });
-      expect(proof.recentServerOnly.map((order) => order.orderId)).toEqual(["41"]);
+      await browserReports(db(), "tok42", "sameIdOfTheFortySecond000001");
+      await writeIngests(db(), [webOrder("42", "sameIdOfTheFortySecond000001")], NOW + 1);
+      await setStatus("42", "meta:111", "retrying");
+      // waiting for the setup: held for a pixel not set up yet; paused on both pixels (Meta refused the token)
+      await writeIngests(db(), [webOrder("43", "serverIdOfTheFortyThird00001", { pixels: ["meta:unconfigured"] })], NOW + 2);
+      await setStatus("43", "meta:unconfigured", "held");
+      await writeIngests(db(), [webOrder("44", "serverIdOfTheFortyFourth0001", { pixels: ["meta:111", "meta:222"] })], NOW + 3);
+      await setStatus("44", "meta:111", "needs_attention");
+      await setStatus("44", "meta:222", "needs_attention");
+      // a mix: paused on one pixel and retrying on the other is on its way; paused beside dead or skipped waits for the setup
+      await writeIngests(db(), [webOrder("45", "serverIdOfTheFortyFifth00001", { pixels: ["meta:111", "meta:222"] })], NOW + 4);
+      await setStatus("45", "meta:111", "needs_attention");
+      await setStatus("45", "meta:222", "retrying");
+      await writeIngests(db(), [webOrder("46", "serverIdOfTheFortySixth00001", { pixels: ["meta:111", "meta:222"] })], NOW + 5);
+      await setStatus("46", "meta:111", "needs_attention");
+      await setStatus("46", "meta:222", "dead");
+      await writeIngests(db(), [webOrder("47", "serverIdOfTheFortySeventh001", { pixels: ["meta:111", "meta:222"] })], NOW + 6);
+      await setStatus("47", "meta:111", "needs_attention");
+      await setStatus("47", "meta:222", "skipped");
+      // sent on one pixel: Meta has the order from the server, whatever the other pixel's row is doing
+      await writeIngests(db(), [webOrder("48", "serverIdOfTheFortyEighth0001", { pixels: ["meta:111", "meta:222"] })], NOW + 7);
+      await setStatus("48", "meta:111", "sent");
+      await setStatus("48", "meta:222", "needs_attention");
+      await writeIngests(db(), [webOrder("49", "serverIdOfTheFortyNinth00001", { pixels: ["meta:111", "meta:222"] })], NOW + 8);
+      await setStatus("49", "meta:111", "sent");
+      // a queued POS order (no browser was there) is only a paid order
+      await writeIngests(db(), [webOrder("50", "order_50", { token: null })], NOW + 9);
+
+      const period = { shop: SHOP, startMs: NOW, endMs: NOW + 10, listLimit: 10 };
+      expect(await readDedupProof(db(), period)).toEqual({
+        paidOrders: 10,
+        browserOrders: 2,
+        serverWaiting: 7,
+        serverWaitingForSetup: 4,
+        notSent: 0,
+        serverFailed: 0,
+        serverFailedNoBrowser: 0,
+        sameId: 0,
+        differentId: 0,
+        serverOnly: 2,
+        recentServerOnly: [
+          { orderId: "49", orderName: "#49", createdAt: NOW + 8 },
+          { orderId: "48", orderName: "#48", createdAt: NOW + 7 },
+        ],
+        recentServerFailed: [],
+      });
+
+      // WHEN the queued and retrying rows reach Meta, THEN those orders join the shares; the paused ones still wait
+      await metaAccepts("41", "42", "45");
+      expect(await readDedupProof(db(), period)).toMatchObject({ browserOrders: 5, serverWaiting: 4, serverWaitingForSetup: 4, sameId: 1, serverOnly: 4 });
     });
 
-    it("counts a web order whose server Purchase is dead apart as server-failed and lists it; one row sent, on its way or paused keeps it a browser order", async () => {
-      const setStatus = (orderId: string, destination: string, status: string) =>
-        db().db.updateTable("deliveries").set({ status, attempts: 1 }).where("order_id", "=", orderId).where("destination", "=", destination).execute();
+    it("counts a web order whose server Purchase is dead apart as server-failed and lists it; one row sent keeps it a browser order, one on its way or paused keeps it waiting", async () => {
       // dead on its only pixel, no browser report: Meta got it from neither side
       await writeIngests(db(), [webOrder("51", "serverIdOfTheFiftyFirst00001")], NOW);
       await setStatus("51", "meta:111", "dead");
@@ -257,7 +323,7 @@ export function runBrowserLedgerContract(name: string, open: () => Promise<TestD
       await writeIngests(db(), [webOrder("54", "serverIdOfTheFiftyFourth0001", { pixels: ["meta:111", "meta:222"] })], NOW + 3);
       await setStatus("54", "meta:111", "sent");
       await setStatus("54", "meta:222", "dead");
-      // dead on one pixel, still retrying or paused on the other: not given up, still a browser order
+      // dead on one pixel, still retrying or paused on the other: not given up, but not at Meta either: waiting
       await writeIngests(db(), [webOrder("55", "serverIdOfTheFiftyFifth00001", { pixels: ["meta:111", "meta:222"] })], NOW + 4);
       await setStatus("55", "meta:111", "dead");
       await setStatus("55", "meta:222", "retrying");
@@ -271,17 +337,16 @@ export function runBrowserLedgerContract(name: string, open: () => Promise<TestD
       const proof = await readDedupProof(db(), { shop: SHOP, startMs: NOW, endMs: NOW + 10, listLimit: 2 });
       expect(proof).toEqual({
         paidOrders: 7,
-        browserOrders: 3,
+        browserOrders: 1,
+        serverWaiting: 2,
+        serverWaitingForSetup: 1,
         notSent: 0,
         serverFailed: 3,
         serverFailedNoBrowser: 2,
         sameId: 0,
         differentId: 0,
-        serverOnly: 3,
-        recentServerOnly: [
-          { orderId: "56", orderName: "#56", createdAt: NOW + 5 },
-          { orderId: "55", orderName: "#55", createdAt: NOW + 4 },
-        ],
+        serverOnly: 1,
+        recentServerOnly: [{ orderId: "54", orderName: "#54", createdAt: NOW + 3 }],
         // newest first, cut at the limit like the server-only list
         recentServerFailed: [
           { orderId: "53", orderName: "#53", createdAt: NOW + 2 },
@@ -289,10 +354,13 @@ export function runBrowserLedgerContract(name: string, open: () => Promise<TestD
         ],
       });
 
-      // WHEN the merchant sends the failed rows again (Activity's retry makes them pending), THEN they are browser orders again
+      // WHEN the merchant sends the failed rows again (Activity's retry makes them pending), THEN they are on their way
       await db().db.updateTable("deliveries").set({ status: "pending" }).where("status", "=", "dead").where("order_id", "in", ["51", "52", "53"]).execute();
-      const after = await readDedupProof(db(), { shop: SHOP, startMs: NOW, endMs: NOW + 10, listLimit: 10 });
-      expect(after).toMatchObject({ browserOrders: 6, serverFailed: 0, serverFailedNoBrowser: 0, sameId: 1, serverOnly: 5, recentServerFailed: [] });
+      const period = { shop: SHOP, startMs: NOW, endMs: NOW + 10, listLimit: 10 };
+      expect(await readDedupProof(db(), period)).toMatchObject({ browserOrders: 1, serverWaiting: 5, serverWaitingForSetup: 1, serverFailed: 0, serverFailedNoBrowser: 0, recentServerFailed: [] });
+      // AND once Meta accepts them they are browser orders again
+      await metaAccepts("51", "52", "53");
+      expect(await readDedupProof(db(), period)).toMatchObject({ browserOrders: 4, serverWaiting: 2, sameId: 1, serverOnly: 3 });
     });
 
     it("reads the counts in one pass: one probe per claim, on the deliveries (shop, order_id) index", async () => {

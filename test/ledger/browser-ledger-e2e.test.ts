@@ -109,9 +109,11 @@ describe("the browser ledger, end to end (webhook + /collect + worker + Meta sim
     await endTheWait(ids.orderId);
     await expect.poll(serverPurchaseIds, { timeout: 15_000 }).toContain(ids.eventId);
     expect(app.sim.ledger().filter((entry) => entry.eventId === ids.eventId)).toEqual([expect.objectContaining({ server: 1, browser: 0, countedByMeta: 1 })]);
-    // Health's proof over this file's three orders: two paired under the browser's id, this one server-only
-    const proof = await readDedupProof(app.context.database, { shop: SHOP, startMs: 0, endMs: Date.now() + 1, listLimit: 10 });
-    expect(proof).toMatchObject({ browserOrders: 3, sameId: 2, differentId: 0, serverOnly: 1, recentServerOnly: [expect.objectContaining({ orderId: String(ids.orderId) })] });
+    // Health's proof over this file's three orders once the worker has recorded Meta's answer: two paired under the
+    // browser's id, this one server-only (until then it is still on its way, in no share)
+    const proof = () => readDedupProof(app.context.database, { shop: SHOP, startMs: 0, endMs: Date.now() + 1, listLimit: 10 });
+    await expect.poll(async () => (await proof()).serverWaiting, { timeout: 15_000 }).toBe(0);
+    expect(await proof()).toMatchObject({ browserOrders: 3, sameId: 2, differentId: 0, serverOnly: 1, recentServerOnly: [expect.objectContaining({ orderId: String(ids.orderId) })] });
     // AND over the whole run, Meta counted no purchase twice
     expect(app.sim.doubleCounted()).toEqual([]);
   });

@@ -10,7 +10,7 @@ const NOW = Date.UTC(2026, 10, 30, 12, 0, 0);
 
 const app = useTestApp();
 
-async function paidWebOrder(n: number, atMs: number, browserId: string | null, status: "sent" | "skipped" | "dead" = "sent"): Promise<void> {
+async function paidWebOrder(n: number, atMs: number, browserId: string | null, status: "sent" | "skipped" | "dead" | "pending" | "retrying" | "held" | "needs_attention" = "sent"): Promise<void> {
   const db = app.context.database.db;
   const token = `tok${n}`;
   await db.insertInto("order_events").values({ shop: SHOP, event_name: "Purchase", event_id: `server${n}`, order_id: String(n), topic: "orders/paid", webhook_id: `wh-${n}`, created_at: atMs, checkout_token: token, browser_event_id: null }).execute();
@@ -55,5 +55,19 @@ describe("healthSummary's dedup proof", () => {
     expect(summary.dedupProof.recentServerOnly.map((order) => order.orderId)).toEqual(["1"]);
     expect(summary.dedupProof.recentServerFailed).toHaveLength(DEDUP_ORDERS_LISTED);
     expect(summary.dedupProof.recentServerFailed[0]).toEqual({ orderId: "10", orderName: "#1010", createdAt: NOW - DAY_MS - 10_000 });
+  });
+
+  it("counts web orders whose server Purchase is not sent yet apart as waiting, and those held or paused as waiting for the setup", async () => {
+    // GIVEN one order sent, two queued or retrying (one reported by its browser under the same id), two held or paused
+    await paidWebOrder(1, NOW - 1_000, null);
+    await paidWebOrder(2, NOW - 2_000, "server2", "pending");
+    await paidWebOrder(3, NOW - 3_000, null, "retrying");
+    await paidWebOrder(4, NOW - 4_000, null, "held");
+    await paidWebOrder(5, NOW - 5_000, "server5", "needs_attention");
+
+    const summary = await healthSummary(app.context, SHOP, 7, NOW);
+
+    expect(summary.dedupProof).toMatchObject({ paidOrders: 5, browserOrders: 1, serverWaiting: 4, serverWaitingForSetup: 2, sameId: 0, serverOnly: 1, serverFailed: 0, notSent: 0 });
+    expect(summary.dedupProof.recentServerOnly.map((order) => order.orderId)).toEqual(["1"]);
   });
 });
