@@ -304,7 +304,10 @@ async function main(): Promise<number> {
       await database.close();
     }
   }
-  const context = await createAppContext(config, { startWorker: false });
+  // The CLI is no web process: no delivery worker and no retention (both follow startWorker), and no alert
+  // emails (decision 0021: web processes send them), which a command running past the alert check's first
+  // minute would otherwise check and mail from here.
+  const context = await createAppContext(config, { startWorker: false, alerts: false });
   try {
     const result = await command.run?.(context, args);
     console.log(JSON.stringify(result, null, 2));
