@@ -1,5 +1,5 @@
 import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
+import { isIP, type AddressInfo } from "node:net";
 import type { Services } from "../services";
 import { checkHealth } from "./health.server";
 import { metricsAccess } from "./metrics-auth.server";
@@ -12,6 +12,8 @@ import { renderMetrics } from "./render-metrics.server";
 // With METRICS_TOKEN set, /metrics wants the bearer token here too; /healthz stays open (it names no
 // detail: app/observability/health.server.ts). Where it listens is the caller's to say, with no default here:
 // every process reads it from METRICS_BIND_ADDRESS (127.0.0.1 unless set; docs/decisions/0037).
+// Bound beyond loopback without METRICS_TOKEN, /metrics answers anyone who reaches the port: that may be meant
+// (a private network), so it starts, but says so once in the log where the operator will look.
 
 /** `address` and `port` as bound (server.address()): a port of 0 asked for a free one. */
 export type MetricsServer = { address: string; port: number; close(): Promise<void> };
@@ -52,6 +54,12 @@ export async function startMetricsServer(context: Context, port: number, host: s
     server.listen(port, host, () => resolve());
   });
   const bound = server.address() as AddressInfo;
+  if (token === undefined && !isLoopbackAddress(bound.address)) {
+    context.logger?.warn(
+      { address: bound.address, port: bound.port },
+      "metrics port: /metrics is open to anyone who reaches this address; set METRICS_TOKEN, or listen on 127.0.0.1 unless the network is private",
+    );
+  }
   return {
     address: bound.address,
     port: bound.port,
@@ -61,4 +69,11 @@ export async function startMetricsServer(context: Context, port: number, host: s
         server.closeAllConnections();
       }),
   };
+}
+
+/** 127.0.0.0/8 and ::1 (an IPv4-mapped 127.x address too): only this host reaches a port bound there. */
+export function isLoopbackAddress(address: string): boolean {
+  const ipv4 = address.toLowerCase().startsWith("::ffff:") ? address.slice("::ffff:".length) : address;
+  if (isIP(ipv4) === 4) return ipv4.startsWith("127.");
+  return address === "::1";
 }
