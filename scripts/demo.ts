@@ -18,6 +18,7 @@ const SHOP = "demo-shop.myshopify.com";
 const PIXEL = "1234567890123456";
 const META_TOKEN = "EAADemoCapiToken";
 const SECRET = "demo-app-secret";
+const DELIVERY_TIMEOUT_MS = 60_000;
 
 console.log("Tandem demo: both sides end to end on this machine — a Meta simulator, no store, no internet");
 // `--build`: build first, quietly (the build's own output appears only if it fails).
@@ -46,6 +47,7 @@ const { startServer } = await import("../server/http-server");
 const { configureShop } = await import("../app/shops/configure-shop.server");
 const { collectorUrlFor, webPixelSettingsJson } = await import("../app/shopify/activate-web-pixel.server");
 const { dedupProofLines, HEALTH_DAYS } = await import("./demo/health-report");
+const { waitForDelivery } = await import("./demo/wait-for-delivery");
 const server = await startServer(0);
 const context = await server.appContext();
 const baseUrl = `http://127.0.0.1:${server.port}`;
@@ -124,12 +126,14 @@ const forged = await fetch(`${baseUrl}/webhooks/orders/paid`, {
 });
 console.log(`forged HMAC                                          → HTTP ${forged.status} (nothing stored)`);
 
-// The worker runs inline; wait until nothing is left to send.
-const deadline = Date.now() + 20_000;
-while (Date.now() < deadline) {
-  const counts = await context.outbox.countByStatus(SHOP);
-  if ((counts.pending ?? 0) + (counts.retrying ?? 0) === 0) break;
-  await new Promise((resolve) => setTimeout(resolve, 100));
+// The worker runs inline; the report waits until it has nothing left to send: funnel queue and outbox both.
+// The deadline is generous for a slow machine, and a report it cuts short says so instead of printing short counts.
+const delivery = await waitForDelivery(context, SHOP, DELIVERY_TIMEOUT_MS);
+if (!delivery.drained) {
+  console.error(
+    `demo: after ${DELIVERY_TIMEOUT_MS / 1000} s Tandem still had ${delivery.funnelWaiting} funnel events and ${delivery.outboxWaiting} outbox events to send; the figures below are short`,
+  );
+  process.exitCode = 1;
 }
 
 section("what Meta received, per order");
