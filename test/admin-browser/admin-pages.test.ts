@@ -1,5 +1,5 @@
 import { mkdir } from "node:fs/promises";
-import type { Browser, BrowserContext, Locator, Page } from "playwright-core";
+import type { Browser, Locator, Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { startBuiltServer, type BuiltServer } from "../support/built-server";
 import { launchChromium } from "../browser/chromium";
@@ -8,6 +8,7 @@ import { createFakeAdmin, settingsDataWithEmbed } from "../admin/fake-admin-grap
 import { embeddedQuery, mintSessionToken, storeOfflineSession } from "../admin/session-token";
 import type { AppContext } from "../../app/context.server";
 import { deliveryRow, insertDeliveryRows } from "../support/rows";
+import { adminTabs, type AdminTabs } from "./admin-tabs";
 
 // The embedded admin pages in Debian's Chromium against the REAL server build, with App Bridge's CDN blocked:
 // the pages must render and work from the id_token Shopify puts in the URL. Shopify's Admin GraphQL is faked
@@ -18,13 +19,14 @@ const PIXEL = "1234567890";
 const TOKEN = "EAA-browser-token";
 const SHOTS = new URL("../../test-artifacts/admin/", import.meta.url).pathname;
 const DAY = 86_400_000;
-const DESKTOP_UA = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/130.0.0.0 Safari/537.36";
+const VIEWPORT = { width: 1280, height: 1000 };
 
 const fakeAdmin = createFakeAdmin({ settingsData: settingsDataWithEmbed({ disabled: true }) });
 let server: BuiltServer;
 let sim: MetaSimulator;
 let browser: Browser;
-let context: BrowserContext;
+let tabs: AdminTabs;
+const opened: Page[] = [];
 const pageErrors: string[] = [];
 
 async function seedDeliveries(app: AppContext): Promise<void> {
@@ -64,6 +66,7 @@ beforeAll(async () => {
   await seedDeliveries(app);
   await mkdir(SHOTS, { recursive: true });
   browser = await launchChromium();
+  tabs = adminTabs(browser, `http://127.0.0.1:${server.port}`);
 }, 60_000);
 
 afterAll(async () => {
@@ -72,24 +75,16 @@ afterAll(async () => {
   await sim?.close();
 });
 
+// The tab is unloaded before the check, so an error the page raises as it goes is counted too.
 afterEach(async () => {
-  await context?.close();
+  await Promise.all(opened.splice(0).map((page) => tabs.giveBack(page)));
   expect(pageErrors.splice(0)).toEqual([]);
 });
 
+/** Opens an admin page in a tab (admin-tabs.ts: a desktop user agent, App Bridge's CDN blocked, errors kept). */
 async function openAdmin(path: string): Promise<Page> {
-  // The library answers 410 to bots, and headless Chromium's default user agent says "HeadlessChrome".
-  context = await browser.newContext({ viewport: { width: 1280, height: 1000 }, userAgent: DESKTOP_UA });
-  // App Bridge's CDN script cannot load here; fail it at once instead of letting the page hang on it.
-  await context.route(/^https:\/\/cdn\.shopify\.com\//, (route) => route.abort());
-  const page = await context.newPage();
-  page.on("pageerror", (error) => pageErrors.push(error.message));
-  page.on("console", (message) => {
-    // Chromium's own line for the aborted CDN script is expected; anything else from the page is not.
-    if (message.type() === "error" && !message.text().startsWith("Failed to load resource")) pageErrors.push(message.text());
-  });
-  const token = mintSessionToken({ shop: SHOP, apiKey: "test-api-key", secret: "test-api-secret" });
-  await page.goto(`http://127.0.0.1:${server.port}${path}?${embeddedQuery(SHOP, token)}`, { waitUntil: "networkidle" });
+  const page = await tabs.open(SHOP, path, VIEWPORT, pageErrors);
+  opened.push(page);
   return page;
 }
 
