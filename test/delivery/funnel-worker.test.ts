@@ -1,12 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { buildDeliveryWorker, deliveryOwnerId, WEB_FUNNEL_CLAIM_LIMIT } from "../../app/delivery/build-worker.server";
+import { WEB_FUNNEL_CLAIM_LIMIT } from "../../app/delivery/build-worker.server";
 import { writeCollected, type FunnelWrite } from "../../app/db/collector-writes.server";
 import { countWaitingFunnelEventsAll } from "../../app/db/funnel-backlog.server";
-import { createFunnelOutbox } from "../../app/db/funnel-outbox.server";
 import { funnelRows } from "../../app/collector/funnel-rows";
-import type { FunnelCapiEvent } from "../../app/collector/funnel-capi-event";
-import { createMetaGraphClient } from "../../app/destinations/meta/graph-client.server";
-import { enqueuePurchases, GRAPH_VERSION, PIXEL, purchaseEvent, SHOP, startConfiguredHarness, type Harness } from "./harness";
+import { enqueuePurchases, PIXEL, purchaseEvent, SHOP, startConfiguredHarness, buildPairedWorker, addToCartEvent, type Harness } from "./harness";
 
 // The paired worker of a web process (decision 0034) against the Meta simulator: funnel events are sent from
 // their own queue; one whose first try fails moves to `deliveries` and is retried there by the orders' worker;
@@ -20,38 +17,10 @@ beforeEach(async () => {
 });
 afterEach(() => h.close());
 
-function build() {
-  return buildDeliveryWorker({
-    role: "web",
-    owner: deliveryOwnerId("web"),
-    outbox: h.outbox,
-    funnelOutbox: createFunnelOutbox(h.database),
-    shops: h.shops,
-    client: createMetaGraphClient({ baseUrl: h.sim.url, version: GRAPH_VERSION, timeoutMs: 2_000 }),
-    logger: h.logger,
-    metrics: null,
-    overrides: { now: h.clock.now, random: () => 0.5, retry: { baseMs: 1_000, capMs: 8_000 } },
-  });
-}
-
-function funnelEvent(eventId: string): { event: FunnelCapiEvent; matchKeys: string[] } {
-  return {
-    event: {
-      event_name: "AddToCart",
-      event_time: Math.floor(h.clock.now() / 1000) - 5,
-      event_id: eventId,
-      action_source: "website",
-      event_source_url: "https://delivery-test.example.com/products/shoe",
-      user_data: { fbp: "fb.1.1700000000000.987654321", client_ip_address: "81.2.69.142", client_user_agent: "Mozilla/5.0 (test)" },
-      custom_data: { value: 40, currency: "EUR", content_ids: ["4711"], content_type: "product" },
-    },
-    matchKeys: ["fbp", "client_ip_address", "client_user_agent"],
-  };
-}
 
 /** Stores funnel events as the collector does: one write per event, one row for the shop's pixel. */
 async function collect(eventIds: readonly string[]): Promise<void> {
-  const writes: FunnelWrite[] = eventIds.map((eventId) => ({ kind: "funnel", rows: funnelRows(SHOP, [PIXEL], funnelEvent(eventId), h.clock.now()) }));
+  const writes: FunnelWrite[] = eventIds.map((eventId) => ({ kind: "funnel", rows: funnelRows(SHOP, [PIXEL], addToCartEvent(h, eventId), h.clock.now()) }));
   expect(await writeCollected(h.database, writes, h.clock.now())).toEqual(eventIds.map(() => true));
 }
 
@@ -63,7 +32,7 @@ describe("the funnel worker", () => {
   it("moves a funnel event Meta answers with a transient error to deliveries, where the orders' worker sends it once due", async () => {
     await collect(["atc-1"]);
     h.sim.injectFailures({ kind: "http500", count: 1 });
-    const worker = build();
+    const worker = buildPairedWorker(h);
 
     // WHEN the first try meets a 500
     expect(await worker.runOnce()).toMatchObject({ claimed: 1, retried: 1, sent: 0 });
@@ -76,7 +45,7 @@ describe("the funnel worker", () => {
     expect(moved).toMatchObject({ shop: SHOP, destination: `meta:${PIXEL}`, event_name: "AddToCart", provenance: "collector", status: "retrying", attempts: 1 });
     expect(moved?.status_reason).toMatch(/^transient: /);
     expect(moved?.next_attempt_at).toBeGreaterThan(h.clock.now());
-    expect(JSON.parse(moved?.payload ?? "null")).toEqual(funnelEvent("atc-1").event);
+    expect(JSON.parse(moved?.payload ?? "null")).toEqual(addToCartEvent(h, "atc-1").event);
 
     // AND before its retry is due, neither worker takes it
     expect((await worker.runOnce()).claimed).toBe(0);
@@ -98,7 +67,7 @@ describe("the funnel worker", () => {
     await collect(Array.from({ length: 3_000 }, (_, i) => `atc-${i}`));
     await enqueuePurchases(h, 1);
     const purchaseId = purchaseEvent(0, 0).event_id;
-    const worker = build();
+    const worker = buildPairedWorker(h);
 
     // WHEN the worker makes one pass
     const summary = await worker.runOnce();

@@ -2,10 +2,13 @@ import { createHash, randomBytes } from "node:crypto";
 import type { Database } from "../../app/db/connection.server";
 import { createOutbox, type Outbox } from "../../app/db/outbox.server";
 import type { NewDelivery } from "../../app/db/outbox-types";
+import { createFunnelOutbox } from "../../app/db/funnel-outbox.server";
 import { createShopStore, type ShopStore } from "../../app/db/shops.server";
 import { createMetaGraphClient } from "../../app/destinations/meta/graph-client.server";
+import { buildDeliveryWorker, deliveryOwnerId } from "../../app/delivery/build-worker.server";
 import { createDeliveryWorker, type DeliveryWorkerOptions } from "../../app/delivery/worker.server";
 import type { DeliveryLogger } from "../../app/delivery/ports";
+import type { FunnelCapiEvent } from "../../app/collector/funnel-capi-event";
 import type { CapiServerEvent } from "../../app/tracking/capi-types";
 import { openTestPostgres, openTestSqlite } from "../db/support";
 import { startMetaSimulator, type MetaSimulator } from "../../sim/meta-graph-sim";
@@ -163,4 +166,35 @@ export async function enqueuePurchases(h: Harness, count: number, options: Enque
 export async function rowsOf(h: Harness, shop = SHOP) {
   const page = await h.outbox.list({ shop, limit: 10_000 });
   return page.rows;
+}
+
+/** A web process's paired worker (orders + funnel queue, decision 0034) on the harness, retries within 8 s. */
+export function buildPairedWorker(h: Harness) {
+  return buildDeliveryWorker({
+    role: "web",
+    owner: deliveryOwnerId("web"),
+    outbox: h.outbox,
+    funnelOutbox: createFunnelOutbox(h.database),
+    shops: h.shops,
+    client: createMetaGraphClient({ baseUrl: h.sim.url, version: GRAPH_VERSION, timeoutMs: 2_000 }),
+    logger: h.logger,
+    metrics: null,
+    overrides: { now: h.clock.now, random: () => 0.5, retry: { baseMs: 1_000, capMs: 8_000 } },
+  });
+}
+
+/** An AddToCart as the collector maps it (browser ids, address and user agent), 5 s old on the harness clock. */
+export function addToCartEvent(h: Harness, eventId: string): { event: FunnelCapiEvent; matchKeys: string[] } {
+  return {
+    event: {
+      event_name: "AddToCart",
+      event_time: Math.floor(h.clock.now() / 1000) - 5,
+      event_id: eventId,
+      action_source: "website",
+      event_source_url: "https://delivery-test.example.com/products/shoe",
+      user_data: { fbp: "fb.1.1700000000000.987654321", client_ip_address: "81.2.69.142", client_user_agent: "Mozilla/5.0 (test)" },
+      custom_data: { value: 40, currency: "EUR", content_ids: ["4711"], content_type: "product" },
+    },
+    matchKeys: ["fbp", "client_ip_address", "client_user_agent"],
+  };
 }

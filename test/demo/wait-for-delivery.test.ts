@@ -1,11 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { buildDeliveryWorker, deliveryOwnerId } from "../../app/delivery/build-worker.server";
 import { writeCollected } from "../../app/db/collector-writes.server";
-import { createFunnelOutbox } from "../../app/db/funnel-outbox.server";
 import { funnelRows } from "../../app/collector/funnel-rows";
-import { createMetaGraphClient } from "../../app/destinations/meta/graph-client.server";
 import { waitForDelivery } from "../../scripts/demo/wait-for-delivery";
-import { enqueuePurchases, GRAPH_VERSION, PIXEL, purchaseEvent, SHOP, startConfiguredHarness, type Harness } from "../delivery/harness";
+import { enqueuePurchases, PIXEL, purchaseEvent, SHOP, startConfiguredHarness, buildPairedWorker, addToCartEvent, type Harness } from "../delivery/harness";
 
 // The demo reports what Meta received once Tandem has nothing left to send. Funnel events wait in a queue of
 // their own (decision 0034), drained by a worker that gathers for 250 ms: a wait that read only the outbox let
@@ -17,37 +14,12 @@ beforeEach(async () => {
 });
 afterEach(() => h.close());
 
-function build() {
-  return buildDeliveryWorker({
-    role: "web",
-    owner: deliveryOwnerId("web"),
-    outbox: h.outbox,
-    funnelOutbox: createFunnelOutbox(h.database),
-    shops: h.shops,
-    client: createMetaGraphClient({ baseUrl: h.sim.url, version: GRAPH_VERSION, timeoutMs: 2_000 }),
-    logger: h.logger,
-    metrics: null,
-    overrides: { now: h.clock.now, random: () => 0.5, retry: { baseMs: 1_000, capMs: 8_000 } },
-  });
-}
-
 /** Stores AddToCart events as the collector does, one row each for the shop's pixel. */
 async function collect(eventIds: readonly string[]): Promise<void> {
   const nowMs = h.clock.now();
   const writes = eventIds.map((eventId) => ({
     kind: "funnel" as const,
-    rows: funnelRows(SHOP, [PIXEL], {
-      event: {
-        event_name: "AddToCart",
-        event_time: Math.floor(nowMs / 1000) - 5,
-        event_id: eventId,
-        action_source: "website",
-        event_source_url: "https://delivery-test.example.com/products/shoe",
-        user_data: { fbp: "fb.1.1700000000000.987654321", client_ip_address: "81.2.69.142", client_user_agent: "Mozilla/5.0 (test)" },
-        custom_data: { value: 40, currency: "EUR", content_ids: ["4711"], content_type: "product" },
-      },
-      matchKeys: ["fbp", "client_ip_address", "client_user_agent"],
-    }, nowMs),
+    rows: funnelRows(SHOP, [PIXEL], addToCartEvent(h, eventId), nowMs),
   }));
   expect(await writeCollected(h.database, writes, nowMs)).toEqual(eventIds.map(() => true));
 }
@@ -64,7 +36,7 @@ describe("waitForDelivery", () => {
     // GIVEN a funnel event Meta answered with a 500, so it moved from the queue to a retrying outbox row
     await collect(["atc-1"]);
     h.sim.injectFailures({ kind: "http500", count: 1 });
-    expect(await build().runOnce()).toMatchObject({ claimed: 1, retried: 1 });
+    expect(await buildPairedWorker(h).runOnce()).toMatchObject({ claimed: 1, retried: 1 });
 
     // THEN it is still unsent
     expect(await waitForDelivery(h, SHOP, 0)).toEqual({ drained: false, funnelWaiting: 0, outboxWaiting: 1 });
@@ -74,7 +46,7 @@ describe("waitForDelivery", () => {
     // GIVEN funnel events and a Purchase waiting, and the paired worker running as in the demo's web process
     await collect(["atc-1", "atc-2", "atc-3"]);
     await enqueuePurchases(h, 1);
-    const worker = build();
+    const worker = buildPairedWorker(h);
     worker.start();
     try {
       // WHEN the demo waits (the deadline only bounds a failure; a pass takes the funnel worker's 250 ms gathering)
