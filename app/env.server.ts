@@ -12,7 +12,8 @@ const base64Key32 = z
   .string()
   .refine((value) => Buffer.from(value, "base64").length === 32, "must be 32 bytes, base64-encoded");
 
-const ipAddress = z.string().refine((value) => isIP(value) !== 0, "must be an IP address, e.g. 127.0.0.1 or 0.0.0.0");
+/** An IP address, not a host name (which could resolve to an address nobody meant to expose); also --metrics-host. */
+export const ipAddress = z.string().refine((value) => isIP(value) !== 0, "must be an IP address, e.g. 127.0.0.1 or 0.0.0.0");
 
 const EnvSchema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),

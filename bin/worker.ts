@@ -4,11 +4,10 @@
 //   --queue-prefix P, --queue-name N (scale mode namespace; tests isolate runs with them),
 //   --metrics-port N (serve GET /metrics and GET /healthz on that port; 0 picks a free one),
 //   --metrics-host A (the IP address that port listens on; default METRICS_BIND_ADDRESS, itself 127.0.0.1).
-import { isIP } from "node:net";
 import { parseArgs } from "node:util";
 import { createAppContext } from "../app/context.server";
 import { installGracefulShutdown } from "../app/delivery/shutdown.server";
-import { parseEnvOrExit } from "../app/env.server";
+import { ipAddress, parseEnvOrExit } from "../app/env.server";
 import { startMetricsServer, type MetricsServer } from "../app/observability/metrics-server.server";
 
 /** An integer option within [min, max], or exit 1 with one line saying what it must be. */
@@ -28,9 +27,10 @@ const port = (name: string, value: string | undefined) => intOption(name, value,
 /** --metrics-host, else METRICS_BIND_ADDRESS; exit 1 on a value that is not an IP address or has no port to go with. */
 function metricsHost(value: string | undefined, metricsPort: number | undefined, fallback: string): string {
   if (value === undefined) return fallback;
-  // Same rule as BIND_ADDRESS: a host name could resolve to an address nobody meant to expose.
-  if (isIP(value) === 0) {
-    console.error(`Invalid option: --metrics-host must be an IP address, e.g. 127.0.0.1 or 0.0.0.0 (got "${value}")`);
+  // The rule METRICS_BIND_ADDRESS and BIND_ADDRESS follow.
+  const parsed = ipAddress.safeParse(value);
+  if (!parsed.success) {
+    console.error(`Invalid option: --metrics-host ${parsed.error.issues[0]?.message} (got "${value}")`);
     process.exit(1);
   }
   if (metricsPort === undefined) {

@@ -76,9 +76,14 @@ function claims(database: Pick<Database, "db">, input: Input) {
     .where("oe.created_at", "<", input.endMs);
 }
 
+// The browser's id: the one stored with the claim, else the ledger's through the checkout token.
+const browserIdOfClaim = sql<string | null>`coalesce(oe.browser_event_id, b.event_id)`;
+// Sent, or no rows at all (see the rules above): the order's server Purchase counts as at Meta.
+const isSent = (fate: ReturnType<typeof sql>) => sql`coalesce(${fate}, ${sql.lit(FATE.sent)}) = ${sql.lit(FATE.sent)}`;
+
 const count = (condition: ReturnType<typeof sql>) => sql<number>`sum(case when ${condition} then 1 else 0 end)`;
 const web = sql`c.checkout_token is not null`;
-const browserOrder = sql`${web} and coalesce(c.fate, ${sql.lit(FATE.sent)}) = ${sql.lit(FATE.sent)}`;
+const browserOrder = sql`${web} and ${isSent(sql`c.fate`)}`;
 const serverWaiting = sql`${web} and c.fate in (${sql.lit(FATE.waitingForSetup)}, ${sql.lit(FATE.onItsWay)})`;
 const serverFailed = sql`${web} and c.fate = ${sql.lit(FATE.dead)}`;
 
@@ -94,7 +99,7 @@ export function dedupProofTotalsQuery(database: Pick<Database, "db">, input: Inp
         claims(database, input).select([
           "oe.event_id as event_id",
           "oe.checkout_token as checkout_token",
-          sql<string | null>`coalesce(oe.browser_event_id, b.event_id)`.as("browser_id"),
+          browserIdOfClaim.as("browser_id"),
           fateOfOrder.as("fate"),
         ]),
     )
@@ -118,7 +123,7 @@ async function latest(database: Pick<Database, "db">, input: Input, kind: "serve
   const webOrder = sql`oe.checkout_token is not null`;
   const condition =
     kind === "server_only"
-      ? sql<boolean>`${webOrder} and coalesce(oe.browser_event_id, b.event_id) is null and coalesce(${fateOfOrder}, ${sql.lit(FATE.sent)}) = ${sql.lit(FATE.sent)}`
+      ? sql<boolean>`${webOrder} and ${browserIdOfClaim} is null and ${isSent(fateOfOrder)}`
       : sql<boolean>`${webOrder} and ${fateOfOrder} = ${sql.lit(FATE.dead)}`;
   const rows = await claims(database, input)
     .select([
